@@ -1,0 +1,195 @@
+//! Recognising an attachment by what it is, not what it is called.
+//!
+//! CJ accepts PNG, JPG, PDF and TXT up to "10 MB" per file; we enforce the stricter 10,000,000 bytes. The
+//! kind is decided by content (signatures; TXT is valid UTF-8 with no NUL byte) and must agree with the
+//! extension. Paths arrive over IPC and are treated as hostile: symlinks, directories, devices and FIFOs
+//! are refused before anything is read, and the file opened must be the file inspected.
+
+use serde::Serialize;
+use std::fs::File;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+pub const MAX_ATTACHMENT_BYTES: u64 = 10_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Png,
+    Jpeg,
+    Pdf,
+    Txt,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Png => "png",
+            Kind::Jpeg => "jpeg",
+            Kind::Pdf => "pdf",
+            Kind::Txt => "txt",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "png" => Some(Kind::Png),
+            "jpeg" => Some(Kind::Jpeg),
+            "pdf" => Some(Kind::Pdf),
+            "txt" => Some(Kind::Txt),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Png => "PNG image",
+            Kind::Jpeg => "JPEG image",
+            Kind::Pdf => "PDF document",
+            Kind::Txt => "text file",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Kind::Png => "image/png",
+            Kind::Jpeg => "image/jpeg",
+            Kind::Pdf => "application/pdf",
+            Kind::Txt => "text/plain",
+        }
+    }
+
+    /// The kind a file name claims, from its extension (case-insensitive).
+    pub fn from_extension(name: &str) -> Option<Kind> {
+        let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "png" => Some(Kind::Png),
+            "jpg" | "jpeg" => Some(Kind::Jpeg),
+            "pdf" => Some(Kind::Pdf),
+            "txt" => Some(Kind::Txt),
+            _ => None,
+        }
+    }
+}
+
+/// The extensions the file dialog filters on.
+pub const ALLOWED_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "pdf", "txt"];
+
+/// The kind of a file's whole content, or `None` when it is none of the accepted kinds.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if bytes.starts_with(PNG) {
+        return Some(Kind::Png);
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some(Kind::Jpeg);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Some(Kind::Pdf);
+    }
+    if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+        return Some(Kind::Txt);
+    }
+    None
+}
+
+/// A file that passed every check, read into memory (at most 10 MB), ready to be stored.
+#[derive(Debug)]
+pub struct Candidate {
+    pub name: String,
+    pub kind: Kind,
+    pub bytes: Vec<u8>,
+}
+
+/// The name shown for a file: its last path component, without control characters, at most 255 chars.
+pub fn display_name(path: &Path) -> String {
+    let raw = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "unnamed".into());
+    let clean: String = raw.chars().filter(|c| !c.is_control()).take(255).collect();
+    if clean.is_empty() {
+        "unnamed".into()
+    } else {
+        clean
+    }
+}
+
+fn refuse(code: &'static str, message: String) -> Error {
+    Error::field("attachments", code, message)
+}
+
+/// Checks a path the user picked or dropped, reads it and decides its kind.
+pub fn inspect(path: &Path) -> Result<Candidate> {
+    let name = display_name(path);
+    if !path.is_absolute() {
+        return Err(refuse("file_path_invalid", format!("{name}: the path must be absolute.")));
+    }
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refuse("file_not_found", format!("{name}: the file does not exist (was it moved or deleted?).")))
+        }
+        Err(_) => return Err(refuse("file_unreadable", format!("{name}: the file cannot be read."))),
+    };
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        return Err(refuse("file_is_symlink", format!("{name}: this is a symbolic link; attach the file it points to instead.")));
+    }
+    if ft.is_dir() {
+        return Err(refuse("file_is_directory", format!("{name}: this is a folder; attach the files in it instead.")));
+    }
+    if !ft.is_file() {
+        return Err(refuse("file_not_regular", format!("{name}: this is not a regular file.")));
+    }
+    check_size(&name, meta.len())?;
+    let claimed = Kind::from_extension(&name).ok_or_else(|| {
+        refuse(
+            "file_extension_unsupported",
+            format!("{name}: CJ accepts only PNG, JPG, PDF and TXT files."),
+        )
+    })?;
+    let mut file = File::open(path).map_err(|_| refuse("file_unreadable", format!("{name}: the file cannot be read (check its permissions).")))?;
+    // The file opened must be the one inspected: a swap for a symlink or another file in between is refused.
+    let opened = file.metadata()?;
+    if opened.ino() != meta.ino() || opened.dev() != meta.dev() || !opened.is_file() {
+        return Err(refuse("file_changed", format!("{name}: the file changed while it was being read; try again.")));
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(MAX_ATTACHMENT_BYTES) as usize);
+    (&mut file)
+        .take(MAX_ATTACHMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| refuse("file_unreadable", format!("{name}: the file cannot be read.")))?;
+    check_size(&name, bytes.len() as u64)?;
+    let actual = sniff(&bytes).ok_or_else(|| {
+        refuse(
+            "file_content_unsupported",
+            format!("{name}: its content is not a PNG, JPG, PDF or plain UTF-8 text file, whatever its name says."),
+        )
+    })?;
+    if actual != claimed {
+        return Err(refuse(
+            "file_kind_mismatch",
+            format!("{name}: the name says {} but the content is a {}.", claimed.label(), actual.label()),
+        ));
+    }
+    Ok(Candidate {
+        name,
+        kind: actual,
+        bytes,
+    })
+}
+
+fn check_size(name: &str, len: u64) -> Result<()> {
+    if len == 0 {
+        return Err(refuse("file_empty", format!("{name}: the file is empty.")));
+    }
+    if len > MAX_ATTACHMENT_BYTES {
+        let mb = len as f64 / 1_000_000.0;
+        return Err(refuse("file_too_large", format!("{name}: {mb:.1} MB is over CJ's 10 MB limit per file.")));
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The drafting use cases the shell calls: open, check, save, attach. Each combines the tables with the
+//! rules so the shell's commands stay a line or two.
+
+use serde::Serialize;
+use std::path::Path;
+
+use crate::attachment;
+use crate::draft::{check_fields, DraftInput, FieldProblem, ReasonLookup, SubReasonLookup};
+use crate::error::{Error, ErrorPayload, Result};
+use crate::lint::{self, ChecklistItem, Finding};
+use crate::store::{Attachment, DraftRecord, SavedDraft, SimilarDraft, Store};
+
+/// At most this many files in one "Add files…" or drop.
+pub const MAX_FILES_PER_CALL: usize = 50;
+
+/// Everything the editor shows beside the fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftCheck {
+    pub ready: bool,
+    pub problems: Vec<FieldProblem>,
+    pub subject_findings: Vec<Finding>,
+    pub checklist: Vec<ChecklistItem>,
+    pub duplicate_of: Option<SimilarDraft>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftView {
+    pub draft: DraftRecord,
+    pub attachments: Vec<Attachment>,
+    pub check: DraftCheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveOutcome {
+    pub saved: SavedDraft,
+    pub check: DraftCheck,
+}
+
+/// A file that was not attached, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedFile {
+    pub name: String,
+    pub error: ErrorPayload,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachOutcome {
+    pub added: Vec<Attachment>,
+    pub refused: Vec<RefusedFile>,
+    pub attachments: Vec<Attachment>,
+}
+
+/// Checks a draft as typed. `id` excludes the draft itself from the duplicate search.
+pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<DraftCheck> {
+    input.check_storable()?;
+    let lookup = store.reasons().lookup(input.reason_id, input.sub_reason_id)?;
+    let problems = check_fields(input, lookup);
+    let duplicate_of = store.drafts().similar_subject(id.unwrap_or(-1), &input.subject)?;
+    Ok(DraftCheck {
+        ready: problems.is_empty(),
+        problems,
+        subject_findings: lint::subject_findings(&input.subject),
+        checklist: lint::description_checklist(&input.description),
+        duplicate_of,
+    })
+}
+
+/// Saves a draft exactly as typed and returns its new revision with the checks.
+pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
+    let check = check(store, Some(id), input)?;
+    let mut stored = input.clone();
+    // Ids that are not in the catalogue cannot be stored (foreign keys); the problem list says so.
+    match store.reasons().lookup(input.reason_id, input.sub_reason_id)? {
+        ReasonLookup::Unknown => {
+            stored.reason_id = None;
+            stored.sub_reason_id = None;
+        }
+        ReasonLookup::Known { sub_reason: SubReasonLookup::NotOfThisReason, .. } => stored.sub_reason_id = None,
+        ReasonLookup::None => stored.sub_reason_id = None,
+        _ => {}
+    }
+    let saved = store.drafts().save(id, &stored, check.ready)?;
+    Ok(SaveOutcome { saved, check })
+}
+
+pub fn open(store: &Store, id: i64) -> Result<DraftView> {
+    let draft = store.drafts().get(id)?;
+    let check = check(store, Some(id), &draft.input())?;
+    Ok(DraftView {
+        attachments: store.attachments().list(id)?,
+        draft,
+        check,
+    })
+}
+
+/// Checks and stores each file; a refused file does not stop the others.
+pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOutcome> {
+    store.drafts().get(draft_id)?;
+    if paths.len() > MAX_FILES_PER_CALL {
+        return Err(Error::field(
+            "attachments",
+            "too_many_files",
+            format!("Add at most {MAX_FILES_PER_CALL} files at a time."),
+        ));
+    }
+    let mut added = Vec::new();
+    let mut refused = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        let result = attachment::inspect(path).and_then(|c| store.attachments().ingest(draft_id, &c));
+        match result {
+            Ok(a) => added.push(a),
+            Err(e) => refused.push(RefusedFile {
+                name: attachment::display_name(path),
+                error: ErrorPayload::from(&e),
+            }),
+        }
+    }
+    Ok(AttachOutcome {
+        added,
+        refused,
+        attachments: store.attachments().list(draft_id)?,
+    })
+}

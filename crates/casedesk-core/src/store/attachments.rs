@@ -1,0 +1,192 @@
+//! The `attachments` table and the content-addressed folder that holds the files.
+//!
+//! An accepted file is copied to `attachments/<first two hex>/<sha256>` (written to a temporary name,
+//! fsynced, renamed, directory fsynced) *before* its row is committed, so a crash can leave a stray file
+//! (removed at the next start) but never a row without its file. Identical content is stored once.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::attachment::{Candidate, Kind};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub id: i64,
+    pub draft_id: i64,
+    pub name: String,
+    pub kind: Kind,
+    pub size: i64,
+    pub sha256: String,
+    pub added_at: i64,
+}
+
+pub struct Attachments<'c> {
+    conn: &'c Connection,
+    dir: PathBuf,
+    now: i64,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl<'c> Attachments<'c> {
+    pub(crate) fn new(conn: &'c Connection, dir: PathBuf, now: i64) -> Self {
+        Self { conn, dir, now }
+    }
+
+    /// Where the file with this content lives.
+    pub fn blob_path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(&sha256[..2]).join(sha256)
+    }
+
+    pub fn list(&self, draft_id: i64) -> Result<Vec<Attachment>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, draft_id, name, kind, size, sha256, added_at FROM attachments
+             WHERE draft_id = ?1 ORDER BY added_at, id",
+        )?;
+        let rows = stmt.query_map([draft_id], |r| {
+            let kind: String = r.get(3)?;
+            Ok(Attachment {
+                id: r.get(0)?,
+                draft_id: r.get(1)?,
+                name: r.get(2)?,
+                kind: Kind::parse(&kind).unwrap_or(Kind::Txt),
+                size: r.get(4)?,
+                sha256: r.get(5)?,
+                added_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stores a checked file for a draft. The same content twice in one draft is refused.
+    pub fn ingest(&self, draft_id: i64, candidate: &Candidate) -> Result<Attachment> {
+        let sha = hex(&Sha256::digest(&candidate.bytes));
+        let exists: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT name FROM attachments WHERE draft_id = ?1 AND sha256 = ?2",
+                params![draft_id, sha],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(existing) = exists {
+            return Err(Error::field(
+                "attachments",
+                "file_duplicate",
+                format!("{}: the same file is already attached as “{existing}”.", candidate.name),
+            ));
+        }
+        self.write_blob(&sha, &candidate.bytes)?;
+        let id = self.conn.query_row(
+            "INSERT INTO attachments (draft_id, sha256, name, kind, size, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            params![
+                draft_id,
+                sha,
+                candidate.name,
+                candidate.kind.as_str(),
+                candidate.bytes.len() as i64,
+                self.now
+            ],
+            |r| r.get(0),
+        )?;
+        Ok(Attachment {
+            id,
+            draft_id,
+            name: candidate.name.clone(),
+            kind: candidate.kind,
+            size: candidate.bytes.len() as i64,
+            sha256: sha,
+            added_at: self.now,
+        })
+    }
+
+    fn write_blob(&self, sha: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.blob_path(sha);
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if meta.is_file() && meta.len() == bytes.len() as u64 {
+                return Ok(());
+            }
+        }
+        let parent = path.parent().ok_or_else(|| Error::invalid("io", "bad blob path"))?;
+        std::fs::create_dir_all(parent)?;
+        let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, &path)?;
+        sync_dir(parent)?;
+        Ok(())
+    }
+
+    /// Removes an attachment from a draft, and its file if no other draft uses the same content.
+    pub fn remove(&self, draft_id: i64, id: i64) -> Result<()> {
+        let sha: Option<String> = self
+            .conn
+            .query_row(
+                "DELETE FROM attachments WHERE id = ?1 AND draft_id = ?2 RETURNING sha256",
+                params![id, draft_id],
+                |r| r.get(0),
+            )
+            .ok();
+        let Some(sha) = sha else {
+            return Err(Error::NotFound { what: "attachment", id });
+        };
+        let still_used: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1)",
+            [&sha],
+            |r| r.get(0),
+        )?;
+        if !still_used {
+            let _ = std::fs::remove_file(self.blob_path(&sha));
+        }
+        Ok(())
+    }
+
+    /// Deletes files no attachment row references (and temporary files left by a crash).
+    pub(crate) fn remove_unreferenced_files(&self) -> Result<usize> {
+        let mut referenced = std::collections::HashSet::new();
+        {
+            let mut stmt = self.conn.prepare("SELECT DISTINCT sha256 FROM attachments")?;
+            for sha in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                referenced.insert(sha?);
+            }
+        }
+        let mut removed = 0;
+        let Ok(shards) = std::fs::read_dir(&self.dir) else {
+            return Ok(0);
+        };
+        for shard in shards.flatten() {
+            if !shard.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path())?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !(is_sha256_hex(&name) && referenced.contains(&name)) {
+                    if std::fs::remove_file(entry.path()).is_ok() {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}

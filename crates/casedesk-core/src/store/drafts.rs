@@ -1,0 +1,299 @@
+//! The `drafts` table and its FTS5 index: create, read, save as typed, list, search, trash and restore.
+//!
+//! A save stores the fields exactly as the user typed them (rules are checked elsewhere and only decide
+//! the `ready` flag), bumps `revision`, and commits with `synchronous=FULL` before it returns.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::draft::DraftInput;
+use crate::error::{Error, Result};
+use crate::lint;
+
+/// A whole draft as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftRecord {
+    pub id: i64,
+    pub subject: String,
+    pub description: String,
+    pub reason_id: Option<i64>,
+    pub sub_reason_id: Option<i64>,
+    pub cc: String,
+    pub ready: bool,
+    pub revision: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl DraftRecord {
+    pub fn input(&self) -> DraftInput {
+        DraftInput {
+            subject: self.subject.clone(),
+            description: self.description.clone(),
+            reason_id: self.reason_id,
+            sub_reason_id: self.sub_reason_id,
+            cc: self.cc.clone(),
+        }
+    }
+}
+
+/// A line of the drafts list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftSummary {
+    pub id: i64,
+    pub subject: String,
+    pub reason: Option<String>,
+    pub updated_at: i64,
+    pub ready: bool,
+}
+
+/// A search result: the summary plus a snippet whose matches are wrapped in U+0002 … U+0003, for the UI
+/// to turn into highlighted text nodes (never HTML).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub summary: DraftSummary,
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedDraft {
+    pub revision: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SimilarDraft {
+    pub id: i64,
+    pub subject: String,
+    pub similarity: f64,
+}
+
+pub struct Drafts<'c> {
+    conn: &'c Connection,
+    now: i64,
+}
+
+const RECORD_COLUMNS: &str =
+    "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at";
+
+fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
+    Ok(DraftRecord {
+        id: r.get(0)?,
+        subject: r.get(1)?,
+        description: r.get(2)?,
+        reason_id: r.get(3)?,
+        sub_reason_id: r.get(4)?,
+        cc: r.get(5)?,
+        ready: r.get(6)?,
+        revision: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+fn summary(r: &Row<'_>) -> rusqlite::Result<DraftSummary> {
+    Ok(DraftSummary {
+        id: r.get(0)?,
+        subject: r.get(1)?,
+        reason: r.get(2)?,
+        updated_at: r.get(3)?,
+        ready: r.get(4)?,
+    })
+}
+
+/// Turns what the user typed into an FTS5 query: every word must match, each as a prefix. Quotes make
+/// FTS5 operators in the input plain words. `None` when there is no word to search for.
+pub(crate) fn fts_prefix_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(16)
+        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+impl<'c> Drafts<'c> {
+    pub(crate) fn new(conn: &'c Connection, now: i64) -> Self {
+        Self { conn, now }
+    }
+
+    pub fn create(&self) -> Result<DraftRecord> {
+        let id = self.conn.query_row(
+            "INSERT INTO drafts (created_at, updated_at) VALUES (?1, ?1) RETURNING id",
+            [self.now],
+            |r| r.get(0),
+        )?;
+        self.get(id)
+    }
+
+    /// A draft that is not in the trash.
+    pub fn get(&self, id: i64) -> Result<DraftRecord> {
+        self.conn
+            .query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM drafts WHERE id = ?1 AND deleted_at IS NULL"),
+                [id],
+                record,
+            )
+            .optional()?
+            .ok_or(Error::NotFound { what: "draft", id })
+    }
+
+    /// Stores the fields as typed. `reason_id`/`sub_reason_id` must exist (the caller drops unknown ids).
+    pub fn save(&self, id: i64, input: &DraftInput, ready: bool) -> Result<SavedDraft> {
+        self.conn
+            .query_row(
+                "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
+                        cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8
+                 WHERE id = ?1 AND deleted_at IS NULL
+                 RETURNING revision, updated_at",
+                params![
+                    id,
+                    input.subject,
+                    input.description,
+                    input.reason_id,
+                    input.sub_reason_id,
+                    input.cc,
+                    ready,
+                    self.now
+                ],
+                |r| {
+                    Ok(SavedDraft {
+                        revision: r.get(0)?,
+                        updated_at: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(Error::NotFound { what: "draft", id })
+    }
+
+    /// The newest drafts first, at most `limit`.
+    pub fn list(&self, limit: u32) -> Result<Vec<DraftSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
+             FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
+             WHERE d.deleted_at IS NULL
+             ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], summary)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM drafts WHERE deleted_at IS NULL", [], |r| r.get(0))?)
+    }
+
+    /// Full-text search over subject and description, best match first (a subject match weighs more).
+    pub fn search(&self, text: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        let Some(query) = fts_prefix_query(text) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready,
+                    snippet(drafts_fts, -1, char(2), char(3), '…', 12)
+             FROM drafts_fts
+             JOIN drafts d ON d.id = drafts_fts.rowid
+             LEFT JOIN case_reasons r ON r.id = d.reason_id
+             WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL
+             ORDER BY bm25(drafts_fts, 5.0, 1.0) LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query, limit], |r| {
+            Ok(SearchHit {
+                summary: summary(r)?,
+                snippet: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Another live draft whose subject is close to `subject` (FTS5 finds candidates sharing a meaningful
+    /// word; the closest with a similarity of at least 0.5 is returned).
+    pub fn similar_subject(&self, id: i64, subject: &str) -> Result<Option<SimilarDraft>> {
+        let terms = lint::subject_terms(subject);
+        if terms.len() < 2 {
+            return Ok(None);
+        }
+        let any: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+        let query = format!("subject : ({})", any.join(" OR "));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.subject FROM drafts_fts JOIN drafts d ON d.id = drafts_fts.rowid
+             WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL AND d.id <> ?2
+             ORDER BY bm25(drafts_fts, 1.0, 0.0) LIMIT 20",
+        )?;
+        let rows = stmt.query_map(params![query, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut best: Option<SimilarDraft> = None;
+        for row in rows {
+            let (other, other_subject) = row?;
+            let similarity = lint::subject_similarity(subject, &other_subject);
+            if similarity >= 0.5 && best.as_ref().is_none_or(|b| similarity > b.similarity) {
+                best = Some(SimilarDraft {
+                    id: other,
+                    subject: other_subject,
+                    similarity,
+                });
+            }
+        }
+        Ok(best)
+    }
+
+    /// Moves a draft to the trash. It disappears from lists and search until restored.
+    pub fn trash(&self, id: i64) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE drafts SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, self.now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound { what: "draft", id });
+        }
+        Ok(())
+    }
+
+    /// Takes a draft back out of the trash.
+    pub fn restore(&self, id: i64) -> Result<DraftRecord> {
+        let n = self.conn.execute(
+            "UPDATE drafts SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
+            [id],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound { what: "draft in the trash", id });
+        }
+        self.get(id)
+    }
+
+    /// Drafts in the trash, most recently deleted first.
+    pub fn trashed(&self, limit: u32) -> Result<Vec<DraftSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
+             FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
+             WHERE d.deleted_at IS NOT NULL ORDER BY d.deleted_at DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit], summary)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn purge_trash_before(&self, cutoff: i64) -> Result<usize> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM drafts WHERE deleted_at IS NOT NULL AND deleted_at < ?1", [cutoff])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_prefix_query;
+
+    #[test]
+    fn fts_operators_typed_by_the_user_are_plain_words() {
+        assert_eq!(fts_prefix_query("report AND \"tag"), Some("\"report\"* \"AND\"* \"tag\"*".into()));
+        assert_eq!(fts_prefix_query("  -- ** "), None);
+    }
+}

@@ -1,0 +1,155 @@
+//! The SQLite store: one file in the data folder, plus a content-addressed folder of attachment files.
+//!
+//! It owns opening the database safely (WAL, `synchronous=FULL`, foreign keys, a busy timeout, a quick
+//! check), applying the `.sql` migrations in order with the version in `user_version` (after copying the
+//! file aside), and start-up housekeeping. Each table has its own module with the SQL for that table; no
+//! SQL lives anywhere else. It must never hold a secret.
+
+mod attachments;
+mod drafts;
+mod reasons;
+mod settings;
+
+pub use attachments::{Attachment, Attachments};
+pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
+pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
+pub use settings::Settings;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+
+/// The migrations, in order. Migration `i` (0-based) moves the schema to version `i + 1`.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_drafts", include_str!("../../migrations/0001_drafts.sql"))];
+
+pub const DB_FILE: &str = "casedesk.sqlite3";
+pub const BLOB_DIR: &str = "attachments";
+/// Drafts in the trash longer than this are purged at start.
+pub const TRASH_KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
+
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    clock: Arc<dyn Clock>,
+}
+
+/// What start-up housekeeping did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Housekeeping {
+    pub purged_drafts: usize,
+    pub removed_files: usize,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`, migrates it, and checks it.
+    pub fn open(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir.join(BLOB_DIR))?;
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "the database could not switch to WAL");
+        }
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if check != "ok" {
+            return Err(Error::invalid(
+                "database_corrupt",
+                format!("The database failed its integrity check ({check}). A copy of it is kept; restore a backup or move the file aside."),
+            ));
+        }
+        let mut store = Store {
+            conn,
+            dir: dir.to_owned(),
+            clock,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The schema version this build expects.
+    pub fn schema_version() -> i64 {
+        MIGRATIONS.len() as i64
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let target = Self::schema_version();
+        if current > target {
+            return Err(Error::invalid(
+                "database_too_new",
+                format!("This database was written by a newer Casedesk (schema {current}, this build knows {target}). Update Casedesk."),
+            ));
+        }
+        if current == target {
+            return Ok(());
+        }
+        if current > 0 {
+            // Copy the file aside first, so a failed migration can be undone by hand.
+            let backup = self.dir.join(format!("{DB_FILE}.before-v{}", current + 1));
+            let _ = std::fs::remove_file(&backup);
+            self.conn
+                .execute("VACUUM INTO ?1", [backup.to_string_lossy().as_ref()])?;
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+            tracing::info!(migration = name, version, "applied migration");
+        }
+        Ok(())
+    }
+
+    /// Purges old trash and removes attachment files no draft references (left by a crash or a purge).
+    pub fn housekeeping(&self) -> Result<Housekeeping> {
+        let cutoff = self.now() - TRASH_KEEP_MS;
+        let purged_drafts = self.drafts().purge_trash_before(cutoff)?;
+        let removed_files = self.attachments().remove_unreferenced_files()?;
+        Ok(Housekeeping {
+            purged_drafts,
+            removed_files,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub fn drafts(&self) -> Drafts<'_> {
+        Drafts::new(&self.conn, self.now())
+    }
+
+    pub fn attachments(&self) -> Attachments<'_> {
+        Attachments::new(&self.conn, self.dir.join(BLOB_DIR), self.now())
+    }
+
+    pub fn reasons(&self) -> Reasons<'_> {
+        Reasons::new(&self.conn)
+    }
+
+    pub fn settings(&self) -> Settings<'_> {
+        Settings::new(&self.conn)
+    }
+
+    /// `PRAGMA integrity_check`, for tests and diagnostics.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// The raw connection, for the core's own tests and benches only.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Casedesk needs on Debian 12.
+# Usage: scripts/deps.sh build|test|rt   (test includes build; rt is Request Tracker 5)
+# As root it installs with apt; otherwise it prints the exact apt line and exits 1.
+set -euo pipefail
+want="${1:-build}"
+build_pkgs=(pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev
+  libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev build-essential)
+test_pkgs=(xvfb webkit2gtk-driver dbus dbus-x11 dunst xdotool imagemagick gnome-keyring
+  libsecret-tools x11-utils)
+rt_pkgs=(request-tracker5 rt5-db-sqlite rt5-standalone)
+pkgs=("${build_pkgs[@]}")
+case "$want" in
+  build) ;;
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  rt) pkgs=("${rt_pkgs[@]}") ;;
+  all) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|rt|all" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "deps: missing Debian packages. Run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+if [ "$want" = test ] || [ "$want" = all ]; then
+  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    echo "deps: cargo install tauri-driver --locked"
+    cargo install tauri-driver --locked --quiet
+  fi
+fi

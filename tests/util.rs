@@ -1,0 +1,323 @@
+//! Helpers for the end-to-end tests: a display (Xvfb), a private D-Bus session, tauri-driver, and a tiny
+//! W3C WebDriver client. Every process started here is kept by handle and stopped by that handle on drop;
+//! nothing is killed by name. Every wait is bounded in time.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// The app binary under test: `CASEDESK_APP`, else the workspace's debug build.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("CASEDESK_APP") {
+        return PathBuf::from(p);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(root.join("target"));
+    target.join("debug").join("casedesk")
+}
+
+pub fn tauri_driver() -> PathBuf {
+    if let Ok(out) = Command::new("sh").arg("-c").arg("command -v tauri-driver").output() {
+        let s = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if !s.is_empty() {
+            return PathBuf::from(s);
+        }
+    }
+    PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cargo/bin/tauri-driver")
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn read_first_line(child: &mut Child, what: &str) -> String {
+    let out = child.stdout.take().unwrap_or_else(|| panic!("{what}: no stdout"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(out).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    rx.recv_timeout(Duration::from_secs(15))
+        .unwrap_or_else(|_| panic!("{what} did not start within 15 s"))
+        .trim()
+        .to_owned()
+}
+
+/// Stops a child we started: SIGTERM, a short grace, then SIGKILL.
+pub fn stop(child: &mut Child) {
+    unsafe_kill(child.id(), "TERM");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn unsafe_kill(pid: u32, sig: &str) {
+    let _ = Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status();
+}
+
+/// A display and a session bus of the test's own.
+pub struct Desktop {
+    pub display: String,
+    pub bus: String,
+    pub dir: tempfile::TempDir,
+    xvfb: Child,
+    dbus: Child,
+}
+
+impl Desktop {
+    pub fn start() -> Desktop {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut xvfb = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1400x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb must be installed (make test installs it)");
+        let display = format!(":{}", read_first_line(&mut xvfb, "Xvfb"));
+        let mut dbus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon must be installed");
+        let bus = read_first_line(&mut dbus, "dbus-daemon");
+        Desktop { display, bus, dir, xvfb, dbus }
+    }
+
+    /// The environment every process of this desktop gets.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let d = self.dir.path();
+        vec![
+            ("DISPLAY".into(), self.display.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.bus.clone()),
+            ("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()),
+            ("NO_AT_BRIDGE".into(), "1".into()),
+            ("GTK_A11Y".into(), "none".into()),
+            ("XDG_DATA_HOME".into(), d.join("xdg-data").display().to_string()),
+            ("XDG_CONFIG_HOME".into(), d.join("xdg-config").display().to_string()),
+            ("XDG_CACHE_HOME".into(), d.join("xdg-cache").display().to_string()),
+            ("CASEDESK_LOG".into(), "info".into()),
+        ]
+    }
+
+    /// Starts the app (through tauri-driver) with its data in `data_dir`.
+    pub fn launch(&self, data_dir: &Path) -> App {
+        App::launch(self, data_dir)
+    }
+
+    /// A PNG of the whole screen (WebDriver's own screenshot hangs under Xvfb).
+    pub fn screenshot(&self, path: &Path) {
+        let _ = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(path)
+            .status();
+    }
+
+    pub fn xdotool(&self, args: &[&str]) -> String {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool must be installed");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Waits for a window whose title matches `name` and returns its id.
+    pub fn wait_window(&self, name: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let ids = self.xdotool(&["search", "--onlyvisible", "--name", name]);
+            if let Some(id) = ids.lines().next().filter(|s| !s.is_empty()) {
+                return id.to_owned();
+            }
+            assert!(Instant::now() < deadline, "no window named {name:?} appeared within {timeout:?}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        stop(&mut self.dbus);
+        stop(&mut self.xvfb);
+    }
+}
+
+/// The running app and its WebDriver session.
+pub struct App {
+    driver: Child,
+    base: String,
+    session: String,
+    pub log: PathBuf,
+}
+
+impl App {
+    fn launch(desktop: &Desktop, data_dir: &Path) -> App {
+        let port = free_port();
+        let native = free_port();
+        let log = desktop.dir.path().join(format!("driver-{port}.log"));
+        let logf = std::fs::File::create(&log).unwrap();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(desktop.env())
+            .env("CASEDESK_DATA_DIR", data_dir)
+            .stdout(logf.try_clone().unwrap())
+            .stderr(logf);
+        let driver = cmd.spawn().expect("tauri-driver must be installed (make test installs it)");
+        let base = format!("http://127.0.0.1:{port}");
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_binary()}}}});
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let session = loop {
+            match ureq::post(&format!("{base}/session")).timeout(Duration::from_secs(45)).send_json(caps.clone()) {
+                Ok(resp) => {
+                    let v: Value = resp.into_json().unwrap();
+                    break v["value"]["sessionId"].as_str().expect("session id").to_owned();
+                }
+                Err(e) => {
+                    assert!(Instant::now() < deadline, "no WebDriver session within 60 s: {e}");
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            }
+        };
+        let app = App { driver, base, session, log };
+        if std::env::var_os("E2E_NO_WAIT").is_some() { return app; }
+        app.wait_until("the page has started", Duration::from_secs(30), |a| {
+            a.exec("return document.body && document.body.dataset.started === 'true' || !!document.querySelector('#banner:not([hidden])')", json!([]))
+                .as_bool()
+                .unwrap_or(false)
+        });
+        app
+    }
+
+    fn url(&self, tail: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, tail)
+    }
+
+    fn post(&self, tail: &str, body: Value) -> Value {
+        match ureq::post(&self.url(tail)).timeout(Duration::from_secs(30)).send_json(body) {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => {
+                let mut s = String::new();
+                let _ = r.into_reader().take(4000).read_to_string(&mut s);
+                panic!("WebDriver {tail} answered {code}: {s}")
+            }
+            Err(e) => panic!("WebDriver {tail}: {e}"),
+        }
+    }
+
+    fn get(&self, tail: &str) -> Value {
+        let r = ureq::get(&self.url(tail)).timeout(Duration::from_secs(30)).call().expect("WebDriver GET");
+        r.into_json::<Value>().unwrap()["value"].clone()
+    }
+
+    /// Runs JavaScript in the page and returns its value.
+    pub fn exec(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": args}))
+    }
+
+    /// Runs an async script (a promise expression) and returns what it resolves to.
+    pub fn post_async(&self, promise: &str) -> Value {
+        let script = format!("const done = arguments[arguments.length - 1]; Promise.resolve({promise}).then(done, e => done(String(e)));");
+        self.post("/execute/async", json!({"script": script, "args": []}))
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<String> {
+        let v = self.post("/elements", json!({"using": "css selector", "value": css}));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[ELEMENT_KEY].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The first element matching `css`, waiting up to 10 s for it.
+    pub fn find(&self, css: &str) -> String {
+        let mut found = None;
+        self.wait_until(&format!("element {css}"), Duration::from_secs(10), |a| {
+            found = a.find_all(css).into_iter().next();
+            found.is_some()
+        });
+        found.unwrap()
+    }
+
+    pub fn tid(&self, testid: &str) -> String {
+        self.find(&format!("[data-testid=\"{testid}\"]"))
+    }
+
+    pub fn click(&self, el: &str) {
+        self.post(&format!("/element/{el}/click"), json!({}));
+    }
+
+    pub fn type_text(&self, el: &str, text: &str) {
+        self.post(&format!("/element/{el}/value"), json!({"text": text}));
+    }
+
+    pub fn clear(&self, el: &str) {
+        self.post(&format!("/element/{el}/clear"), json!({}));
+    }
+
+    pub fn text(&self, el: &str) -> String {
+        self.get(&format!("/element/{el}/text")).as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn attr(&self, el: &str, name: &str) -> Option<String> {
+        self.get(&format!("/element/{el}/attribute/{name}")).as_str().map(str::to_owned)
+    }
+
+    pub fn value(&self, el: &str) -> String {
+        self.get(&format!("/element/{el}/property/value")).as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Polls `cond` every 100 ms until it holds, failing the test after `timeout`.
+    pub fn wait_until(&self, what: &str, timeout: Duration, mut cond: impl FnMut(&App) -> bool) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if cond(self) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the editor says the last change is committed.
+    pub fn wait_saved(&self) {
+        self.wait_until("save-state = saved", Duration::from_secs(10), |a| {
+            a.exec("return document.querySelector('[data-testid=save-state]').dataset.state", json!([]))
+                .as_str()
+                == Some("saved")
+        });
+    }
+
+    /// Ends the session (the app exits) and stops tauri-driver.
+    pub fn quit(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session))
+            .timeout(Duration::from_secs(15))
+            .call();
+        stop(&mut self.driver);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Ok(None) = self.driver.try_wait() {
+            self.shutdown();
+        }
+    }
+}

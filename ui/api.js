@@ -1,0 +1,63 @@
+// The only module that talks to Rust: every invoke and listen goes through here.
+// Errors arrive as {code, message, field?}; anything else is normalised to that shape.
+
+const tauri = window.__TAURI__;
+
+function normalise(err) {
+  if (err && typeof err === 'object' && typeof err.code === 'string') return err;
+  return { code: 'internal', message: String(err && err.message ? err.message : err) };
+}
+
+async function call(cmd, args) {
+  try {
+    return await tauri.core.invoke(cmd, args);
+  } catch (err) {
+    throw normalise(err);
+  }
+}
+
+export const api = {
+  appInfo: () => call('app_info'),
+  listDrafts: (limit) => call('list_drafts', { limit }),
+  searchDrafts: (query) => call('search_drafts', { query }),
+  createDraft: () => call('create_draft'),
+  openDraft: (id) => call('open_draft', { id }),
+  checkDraft: (id, input) => call('check_draft', { id, input }),
+  saveDraft: (id, input) => call('save_draft', { id, input }),
+  trashDraft: (id) => call('trash_draft', { id }),
+  restoreDraft: (id) => call('restore_draft', { id }),
+  attachPaths: (draftId, paths) => call('attach_paths', { draftId, paths }),
+  pickAttachments: (draftId) => call('pick_attachments', { draftId }),
+  removeAttachment: (draftId, attachmentId) => call('remove_attachment', { draftId, attachmentId }),
+  listReasons: () => call('list_reasons'),
+  addReason: (name) => call('add_reason', { name }),
+  renameReason: (id, name) => call('rename_reason', { id, name }),
+  moveReason: (id, by) => call('move_reason', { id, by }),
+  removeReason: (id) => call('remove_reason', { id }),
+  addSubReason: (reasonId, name) => call('add_sub_reason', { reasonId, name }),
+  renameSubReason: (id, name) => call('rename_sub_reason', { id, name }),
+  moveSubReason: (id, by) => call('move_sub_reason', { id, by }),
+  removeSubReason: (id) => call('remove_sub_reason', { id }),
+  exportReasonsToFile: () => call('export_reasons_to_file'),
+  importReasonsFromFile: () => call('import_reasons_from_file'),
+  descriptionTemplate: () => call('description_template'),
+  systemInfo: () => call('system_info'),
+
+  /** Files dropped on the window: cb({paths}) on drop, cb({hover: bool}) while dragging. */
+  async onFileDrop(cb) {
+    await tauri.event.listen('tauri://drag-drop', (e) => cb({ paths: e.payload.paths || [] }));
+    await tauri.event.listen('tauri://drag-enter', () => cb({ hover: true }));
+    await tauri.event.listen('tauri://drag-leave', () => cb({ hover: false }));
+  },
+
+  /** Runs `flush` before the window closes; the window closes when it settles. */
+  async beforeClose(flush) {
+    await tauri.window.getCurrentWindow().onCloseRequested(async () => {
+      try {
+        await flush();
+      } catch (_) {
+        // The text stays in the window's last save attempt; closing must not hang.
+      }
+    });
+  },
+};

@@ -1,0 +1,182 @@
+// Start-up, the drafts list and search, keyboard shortcuts, delete with undo, and the toast.
+
+import { api } from './api.js';
+import { h, replace, snippetNodes, formatWhen, debounce } from './dom.js';
+import * as editor from './editor.js';
+import * as settings from './reasons.js';
+
+const listEl = document.getElementById('draft-list');
+const searchEl = document.getElementById('search');
+const toastEl = document.getElementById('toast');
+let reasonNames = new Map();
+let toastTimer = null;
+
+export function toast(message, action) {
+  clearTimeout(toastTimer);
+  replace(toastEl, h('span', {}, message), action
+    ? h('button', { type: 'button', 'data-testid': action.testid, onclick: () => { toastEl.hidden = true; action.run(); } }, action.label)
+    : null);
+  toastEl.hidden = false;
+  toastTimer = setTimeout(() => { toastEl.hidden = true; }, action ? 10000 : 6000);
+}
+
+function showBanner(err) {
+  const b = document.getElementById('banner');
+  b.textContent = err.message;
+  b.dataset.code = err.code;
+  b.hidden = false;
+}
+
+function itemFor(d, snippet) {
+  const selected = d.id === editor.currentId();
+  return h('li', { 'data-testid': 'draft-item', dataset: { id: String(d.id), ready: String(d.ready) }, class: selected ? 'selected' : '' },
+    h('button', { type: 'button', class: 'draft-open', 'aria-current': selected ? 'true' : null, onclick: () => openDraft(d.id) },
+      h('span', { class: 'subject' }, d.subject.trim() || '(no subject)'),
+      h('span', { class: 'meta' },
+        h('span', { class: 'reason' }, d.reason || 'No reason yet'),
+        ' · ',
+        h('time', { datetime: new Date(d.updatedAt).toISOString() }, formatWhen(d.updatedAt))),
+      snippet ? h('span', { class: 'snippet' }, snippetNodes(snippet)) : null,
+      d.ready ? h('span', { class: 'badge ready' }, 'Ready') : null));
+}
+
+export async function refreshList() {
+  const q = searchEl.value.trim();
+  try {
+    if (q) {
+      const hits = await api.searchDrafts(q);
+      replace(listEl, hits.length ? hits.map((hit) => itemFor(hit, hit.snippet)) : h('li', { class: 'none' }, `No draft matches “${q}”.`));
+    } else {
+      const drafts = await api.listDrafts();
+      replace(listEl, drafts.length ? drafts.map((d) => itemFor(d)) : h('li', { class: 'none' }, 'No drafts yet.'));
+    }
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+async function openDraft(id) {
+  try {
+    const view = await api.openDraft(id);
+    await editor.open(view);
+    markSelected(id);
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+function markSelected(id) {
+  for (const li of listEl.querySelectorAll('[data-testid="draft-item"]')) {
+    const on = Number(li.dataset.id) === id;
+    li.classList.toggle('selected', on);
+    const b = li.querySelector('button');
+    if (on) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
+  }
+}
+
+async function newDraft() {
+  try {
+    await editor.flush();
+    const view = await api.createDraft();
+    searchEl.value = '';
+    await editor.open(view);
+    await refreshList();
+    markSelected(view.draft.id);
+    editor.focusSubject();
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+async function deleteCurrent() {
+  const id = editor.currentId();
+  if (id == null) return;
+  try {
+    await editor.flush();
+    await api.trashDraft(id);
+    editor.close();
+    await refreshList();
+    toast('Draft moved to the trash.', { label: 'Undo', testid: 'undo', run: () => undoDelete(id) });
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+async function undoDelete(id) {
+  try {
+    const view = await api.restoreDraft(id);
+    await editor.open(view);
+    await refreshList();
+    markSelected(id);
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+function onSaved(d) {
+  const li = listEl.querySelector(`[data-testid="draft-item"][data-id="${d.id}"]`);
+  if (!li || searchEl.value.trim()) return;
+  const fresh = itemFor({ id: d.id, subject: d.subject, reason: reasonNames.get(d.reasonId) || null, updatedAt: d.updatedAt, ready: d.ready });
+  li.replaceWith(fresh);
+  if (listEl.firstElementChild !== fresh) listEl.prepend(fresh);
+}
+
+function isTextField(t) {
+  return t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+}
+
+function wire() {
+  document.getElementById('new-draft').addEventListener('click', newDraft);
+  document.getElementById('delete-draft').addEventListener('click', deleteCurrent);
+  searchEl.addEventListener('input', debounce(refreshList, 120));
+  searchEl.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') { searchEl.value = ''; refreshList(); }
+  });
+  document.addEventListener('keydown', (e) => {
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (ctrl && e.key.toLowerCase() === 'n') { e.preventDefault(); newDraft(); }
+    else if (ctrl && e.key.toLowerCase() === 'f') { e.preventDefault(); searchEl.focus(); searchEl.select(); }
+    else if (ctrl && e.key.toLowerCase() === 's') { e.preventDefault(); editor.flush(); }
+    else if (e.key === 'Delete' && !isTextField(e.target) && !document.querySelector('dialog[open]')) { e.preventDefault(); deleteCurrent(); }
+  });
+  const zone = document.getElementById('drop-zone');
+  api.onFileDrop((e) => {
+    if (e.hover !== undefined) { zone.classList.toggle('dropping', e.hover); return; }
+    zone.classList.remove('dropping');
+    if (editor.currentId() == null) { toast('Open or create a draft first, then drop files on it.'); return; }
+    editor.dropFiles(e.paths);
+  });
+  api.beforeClose(() => editor.flush());
+  window.addEventListener('beforeunload', () => { editor.flush(); });
+  editor.setHooks({ onSaved, onOpenDraft: openDraft });
+  settings.setHooks({
+    onReasonsChanged(list) {
+      reasonNames = new Map(list.map((r) => [r.id, r.name]));
+      editor.setReasons(list);
+      refreshList();
+    },
+  });
+}
+
+async function start() {
+  wire();
+  const info = await api.appInfo();
+  if (info.storeError) {
+    showBanner(info.storeError);
+    return;
+  }
+  try {
+    const list = await api.listReasons();
+    reasonNames = new Map(list.map((r) => [r.id, r.name]));
+    editor.setReasons(list);
+    settings.setReasons(list);
+  } catch (err) {
+    toast(err.message);
+  }
+  await refreshList();
+  const first = listEl.querySelector('[data-testid="draft-item"]');
+  if (first) await openDraft(Number(first.dataset.id));
+  document.body.dataset.started = 'true';
+}
+
+start().catch((err) => showBanner({ code: 'internal', message: String(err && err.message ? err.message : err) }));

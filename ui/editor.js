@@ -1,0 +1,361 @@
+// The draft editor: fields, live checks beside them, attachments, readiness, and autosave.
+// Autosave: after a short pause, on blur, on Ctrl+S, before switching drafts and before the window closes.
+// A failed save never clears a field: the text stays in the window and the save is retried.
+
+import { api } from './api.js';
+import { h, replace, byTestId, formatSize, debounce } from './dom.js';
+
+const SAVE_PAUSE_MS = 600;
+const CHECK_PAUSE_MS = 120;
+const RETRY_MS = 4000;
+const DESCRIPTION_MAX = 32000;
+const GOOD_EXAMPLES = [
+  'API authentication error on campaign creation',
+  'Conversion tag not firing on checkout confirmation page',
+  'Commission report showing incorrect order values',
+];
+
+const el = {
+  form: document.getElementById('editor'),
+  subject: document.getElementById('subject'),
+  description: document.getElementById('description'),
+  reason: document.getElementById('case-reason'),
+  subReason: document.getElementById('sub-reason'),
+  cc: document.getElementById('cc'),
+  saveState: document.getElementById('save-state'),
+  readiness: document.getElementById('readiness'),
+  hints: document.getElementById('subject-hints'),
+  checklist: document.getElementById('description-checklist'),
+  duplicate: document.getElementById('duplicate-warning'),
+  attachments: document.getElementById('attachments'),
+  attachmentError: document.getElementById('attachment-error'),
+  count: document.getElementById('description-count'),
+};
+
+const FIELD_ERROR = {
+  subject: byTestId('subject-error'),
+  description: byTestId('description-error'),
+  reason: byTestId('reason-error'),
+  sub_reason: byTestId('sub-reason-error'),
+  cc: byTestId('cc-error'),
+};
+const FIELD_INPUT = { subject: el.subject, description: el.description, reason: el.reason, sub_reason: el.subReason, cc: el.cc };
+
+let current = null; // {id}
+let reasons = [];
+let dirty = false;
+let saving = null;
+let retryTimer = null;
+let lastCheck = null;
+const touched = new Set();
+let hooks = { onSaved() {}, onOpenDraft() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+export function currentId() {
+  return current ? current.id : null;
+}
+
+export function setReasons(list) {
+  reasons = list;
+  if (current) {
+    const keep = { reasonId: selectedId(el.reason), subReasonId: selectedId(el.subReason) };
+    fillReasons(keep.reasonId, keep.subReasonId);
+  }
+}
+
+function selectedId(select) {
+  const v = select.value;
+  return v === '' ? null : Number(v);
+}
+
+function input() {
+  return {
+    subject: el.subject.value,
+    description: el.description.value,
+    reasonId: selectedId(el.reason),
+    subReasonId: selectedId(el.subReason),
+    cc: el.cc.value,
+  };
+}
+
+function fillReasons(reasonId, subReasonId) {
+  replace(
+    el.reason,
+    h('option', { value: '' }, 'Choose a reason…'),
+    reasons.map((r) => h('option', { value: String(r.id), selected: r.id === reasonId }, r.name)),
+  );
+  el.reason.value = reasonId == null ? '' : String(reasonId);
+  fillSubReasons(subReasonId);
+}
+
+function fillSubReasons(subReasonId) {
+  const reason = reasons.find((r) => r.id === selectedId(el.reason));
+  const subs = reason ? reason.subReasons : [];
+  replace(
+    el.subReason,
+    h('option', { value: '' }, subs.length ? 'Choose a sub reason…' : reason ? 'No sub reasons' : 'Choose a reason first'),
+    subs.map((s) => h('option', { value: String(s.id) }, s.name)),
+  );
+  el.subReason.disabled = subs.length === 0;
+  el.subReason.value = subReasonId != null && subs.some((s) => s.id === subReasonId) ? String(subReasonId) : '';
+}
+
+function setSaveState(state, text) {
+  el.saveState.dataset.state = state;
+  el.saveState.textContent = text;
+}
+
+/** Shows a draft in the editor. The previous one is saved first. */
+export async function open(view) {
+  await flush();
+  current = { id: view.draft.id };
+  touched.clear();
+  dirty = false;
+  clearTimeout(retryTimer);
+  el.subject.value = view.draft.subject;
+  el.description.value = view.draft.description;
+  el.cc.value = view.draft.cc;
+  fillReasons(view.draft.reasonId, view.draft.subReasonId);
+  renderAttachments(view.attachments);
+  replace(el.attachmentError);
+  renderCheck(view.check);
+  setSaveState('saved', 'Saved');
+  document.getElementById('empty-state').hidden = true;
+  el.form.hidden = false;
+}
+
+export function close() {
+  current = null;
+  dirty = false;
+  el.form.hidden = true;
+  document.getElementById('empty-state').hidden = false;
+}
+
+export function focusSubject() {
+  el.subject.focus();
+}
+
+function markDirty() {
+  if (!current) return;
+  dirty = true;
+  setSaveState('dirty', 'Unsaved changes');
+  scheduleSave();
+  scheduleCheck();
+}
+
+const scheduleSave = debounce(() => saveNow(), SAVE_PAUSE_MS);
+const scheduleCheck = debounce(async () => {
+  if (!current) return;
+  const id = current.id;
+  try {
+    const check = await api.checkDraft(id, input());
+    if (current && current.id === id) renderCheck(check);
+  } catch (err) {
+    showError(err);
+  }
+}, CHECK_PAUSE_MS);
+
+/** Saves now if anything changed. Resolves once the latest text is committed (or the save failed). */
+export async function saveNow() {
+  if (saving) await saving;
+  if (!current || !dirty) return;
+  clearTimeout(retryTimer);
+  dirty = false;
+  const id = current.id;
+  const sent = input();
+  setSaveState('saving', 'Saving…');
+  saving = api
+    .saveDraft(id, sent)
+    .then((out) => {
+      if (!current || current.id !== id) return;
+      renderCheck(out.check);
+      if (!dirty) setSaveState('saved', 'Saved');
+      hooks.onSaved({ id, subject: sent.subject, updatedAt: out.saved.updatedAt, ready: out.check.ready, reasonId: sent.reasonId });
+    })
+    .catch((err) => {
+      dirty = true;
+      setSaveState('error', `Not saved: ${err.message}`);
+      showError(err);
+      retryTimer = setTimeout(() => saveNow(), RETRY_MS);
+    })
+    .finally(() => {
+      saving = null;
+    });
+  await saving;
+  if (dirty && el.saveState.dataset.state !== 'error') await saveNow();
+}
+
+export async function flush() {
+  scheduleSave.cancel();
+  await saveNow();
+}
+
+function showError(err) {
+  const target = err.field && FIELD_ERROR[err.field];
+  if (target) {
+    target.textContent = err.message;
+    target.dataset.code = err.code;
+  } else {
+    import('./app.js').then((m) => m.toast(err.message));
+  }
+}
+
+function renderCheck(check) {
+  lastCheck = check;
+  const problemsBy = {};
+  for (const p of check.problems) (problemsBy[p.field] ||= []).push(p);
+  for (const [field, box] of Object.entries(FIELD_ERROR)) {
+    const p = (problemsBy[field] || [])[0];
+    const inputEl = FIELD_INPUT[field];
+    const hasText = inputEl && inputEl.value && inputEl.value.trim() !== '';
+    const show = p && (touched.has(field) || hasText || field === 'cc');
+    box.textContent = show ? p.message : '';
+    if (show) box.dataset.code = p.code;
+    else delete box.dataset.code;
+    if (inputEl) inputEl.setAttribute('aria-invalid', show ? 'true' : 'false');
+  }
+
+  replace(el.hints);
+  if (check.subjectFindings.length) {
+    el.hints.append(
+      h('ul', { class: 'findings', 'aria-label': 'Subject advice' },
+        check.subjectFindings.map((f) => h('li', { dataset: { code: f.code } }, f.message))),
+      h('div', { class: 'examples' }, h('span', {}, "CJ's good examples: "),
+        h('ul', {}, GOOD_EXAMPLES.map((g) => h('li', {}, g)))),
+    );
+  }
+
+  replace(el.checklist, check.checklist.map((i) =>
+    h('li', { dataset: { code: i.code, met: String(i.met) }, class: i.met ? 'met' : 'missing' },
+      h('span', { class: 'mark', 'aria-hidden': 'true' }, i.met ? '✓' : '○'),
+      h('span', { class: 'visually-hidden' }, i.met ? 'Covered: ' : 'Missing: '),
+      i.label)));
+
+  if (check.duplicateOf) {
+    const d = check.duplicateOf;
+    replace(el.duplicate, 'Another draft has a similar subject: ',
+      h('button', { type: 'button', class: 'link', onclick: () => hooks.onOpenDraft(d.id) }, d.subject || '(no subject)'),
+      '. Is this the same problem?');
+    el.duplicate.dataset.draftId = String(d.id);
+    el.duplicate.hidden = false;
+  } else {
+    replace(el.duplicate);
+    el.duplicate.hidden = true;
+  }
+
+  const n = el.description.value.length;
+  el.count.textContent = `${n.toLocaleString()} / ${DESCRIPTION_MAX.toLocaleString()}`;
+  el.count.classList.toggle('over', n > DESCRIPTION_MAX);
+
+  el.readiness.dataset.ready = String(check.ready);
+  const advice = check.subjectFindings.length + check.checklist.filter((i) => !i.met).length;
+  replace(el.readiness,
+    h('h2', {}, check.ready ? 'Ready to submit' : 'Not ready yet'),
+    check.ready
+      ? h('p', {}, 'Every required field is filled in.')
+      : h('ul', { class: 'problems' }, check.problems.map((p) =>
+        h('li', { dataset: { code: p.code, field: p.field } },
+          h('button', { type: 'button', class: 'link', onclick: () => focusField(p.field) }, p.message)))),
+    advice ? h('p', { class: 'advice' }, `${advice} suggestion${advice === 1 ? '' : 's'} from CJ's guidance (they never block).`) : null,
+  );
+}
+
+function focusField(field) {
+  const f = FIELD_INPUT[field];
+  if (f) f.focus();
+}
+
+function renderAttachments(list) {
+  replace(el.attachments, list.length ? list.map((a) =>
+    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind } },
+      h('span', { class: 'name' }, a.name),
+      h('span', { class: 'kind' }, a.kind.toUpperCase()),
+      h('span', { class: 'size' }, formatSize(a.size)),
+      h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕')))
+    : h('li', { class: 'none' }, 'No files yet.'));
+}
+
+function renderRefused(refused) {
+  replace(el.attachmentError, refused.length
+    ? h('ul', {}, refused.map((r) => h('li', { dataset: { code: r.error.code } }, r.error.message)))
+    : null);
+}
+
+async function removeAttachment(a) {
+  if (!current) return;
+  try {
+    await api.removeAttachment(current.id, a.id);
+    const view = await api.openDraft(current.id);
+    renderAttachments(view.attachments);
+  } catch (err) {
+    showError({ ...err, field: 'attachments' });
+  }
+}
+
+async function attachWith(call) {
+  if (!current) return;
+  const id = current.id;
+  try {
+    const out = await call(id);
+    if (!current || current.id !== id) return;
+    renderAttachments(out.attachments);
+    renderRefused(out.refused);
+  } catch (err) {
+    replace(el.attachmentError, h('ul', {}, h('li', { dataset: { code: err.code } }, err.message)));
+  }
+}
+
+export const addFiles = () => attachWith((id) => api.pickAttachments(id));
+export const dropFiles = (paths) => attachWith((id) => api.attachPaths(id, paths));
+
+async function insertAtCursor(text) {
+  const ta = el.description;
+  const start = ta.selectionStart ?? ta.value.length;
+  const before = ta.value.slice(0, start);
+  const sep = before && !before.endsWith('\n\n') ? (before.endsWith('\n') ? '\n' : '\n\n') : '';
+  ta.setRangeText(sep + text, start, ta.selectionEnd ?? start, 'end');
+  ta.focus();
+  markDirty();
+}
+
+function wire() {
+  for (const f of [el.subject, el.description, el.cc]) {
+    f.addEventListener('input', markDirty);
+    f.addEventListener('blur', () => {
+      touched.add(f === el.cc ? 'cc' : f.id);
+      if (lastCheck) renderCheck(lastCheck);
+      flush();
+    });
+  }
+  el.reason.addEventListener('change', () => {
+    touched.add('reason');
+    fillSubReasons(null);
+    markDirty();
+  });
+  el.subReason.addEventListener('change', () => {
+    touched.add('sub_reason');
+    markDirty();
+  });
+  el.form.addEventListener('submit', (e) => e.preventDefault());
+  document.getElementById('add-files').addEventListener('click', addFiles);
+  document.getElementById('save-now').addEventListener('click', flush);
+  document.getElementById('insert-template').addEventListener('click', async () => {
+    try {
+      insertAtCursor(await api.descriptionTemplate());
+    } catch (err) {
+      showError(err);
+    }
+  });
+  document.getElementById('insert-sysinfo').addEventListener('click', async () => {
+    try {
+      insertAtCursor(await api.systemInfo());
+    } catch (err) {
+      showError(err);
+    }
+  });
+}
+
+wire();

@@ -1,0 +1,87 @@
+// Settings → Case reasons: add, rename, reorder, remove unused; import and export as JSON.
+
+import { api } from './api.js';
+import { h, replace } from './dom.js';
+
+const dialog = document.getElementById('settings-dialog');
+const listEl = document.getElementById('reasons-editor');
+const errorEl = document.getElementById('reasons-error');
+let reasons = [];
+let hooks = { onReasonsChanged() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+export function setReasons(list) {
+  reasons = list;
+  render();
+}
+
+function showError(err) {
+  errorEl.textContent = err ? err.message : '';
+  if (err) errorEl.dataset.code = err.code; else delete errorEl.dataset.code;
+}
+
+async function act(fn) {
+  try {
+    showError(null);
+    await fn();
+    reasons = await api.listReasons();
+    render();
+    hooks.onReasonsChanged(reasons);
+  } catch (err) {
+    showError(err);
+  }
+}
+
+function nameInput(value, label, onCommit) {
+  const input = h('input', { type: 'text', value, 'aria-label': label, maxlength: '120' });
+  input.addEventListener('change', () => {
+    if (input.value.trim() !== value) act(() => onCommit(input.value));
+  });
+  return input;
+}
+
+function controls(name, first, last, move, remove, removeDisabledWhy) {
+  return [
+    h('button', { type: 'button', class: 'icon', 'aria-label': `Move ${name} up`, disabled: first, onclick: () => act(() => move(-1)) }, '↑'),
+    h('button', { type: 'button', class: 'icon', 'aria-label': `Move ${name} down`, disabled: last, onclick: () => act(() => move(1)) }, '↓'),
+    h('button', { type: 'button', class: 'icon danger', 'aria-label': `Remove ${name}`, title: removeDisabledWhy || `Remove ${name}`, disabled: !!removeDisabledWhy, onclick: () => act(remove) }, '✕'),
+  ];
+}
+
+function render() {
+  replace(listEl, reasons.map((r, i) => {
+    const subInput = h('input', { type: 'text', 'aria-label': `New sub reason for ${r.name}`, placeholder: 'New sub reason', maxlength: '120' });
+    const addSub = () => act(() => api.addSubReason(r.id, subInput.value));
+    subInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addSub(); } });
+    return h('li', { class: 'reason', dataset: { id: String(r.id) } },
+      h('div', { class: 'row' },
+        nameInput(r.name, `Case reason ${r.name}`, (v) => api.renameReason(r.id, v)),
+        controls(r.name, i === 0, i === reasons.length - 1, (by) => api.moveReason(r.id, by), () => api.removeReason(r.id),
+          r.usedBy ? `Used by ${r.usedBy} draft(s)` : null)),
+      h('ul', { class: 'subs' },
+        r.subReasons.map((s, j) => h('li', { class: 'row', dataset: { id: String(s.id) } },
+          nameInput(s.name, `Sub reason ${s.name}`, (v) => api.renameSubReason(s.id, v)),
+          controls(s.name, j === 0, j === r.subReasons.length - 1, (by) => api.moveSubReason(s.id, by), () => api.removeSubReason(s.id), null))),
+        h('li', { class: 'row' }, subInput, h('button', { type: 'button', onclick: addSub }, 'Add'))));
+  }));
+}
+
+function wire() {
+  document.getElementById('open-settings').addEventListener('click', async () => {
+    try { reasons = await api.listReasons(); } catch (err) { showError(err); }
+    render();
+    dialog.showModal();
+  });
+  document.getElementById('close-settings').addEventListener('click', () => dialog.close());
+  const newReason = document.getElementById('new-reason');
+  const add = () => act(async () => { await api.addReason(newReason.value); newReason.value = ''; });
+  document.getElementById('add-reason').addEventListener('click', add);
+  newReason.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
+  document.getElementById('export-reasons').addEventListener('click', () => act(() => api.exportReasonsToFile()));
+  document.getElementById('import-reasons').addEventListener('click', () => act(() => api.importReasonsFromFile()));
+}
+
+wire();
