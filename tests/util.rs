@@ -16,13 +16,22 @@ pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("CASEDESK_APP") {
         return PathBuf::from(p);
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or(root.join("target"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or(root.join("target"));
     target.join("debug").join("casedesk")
 }
 
 pub fn tauri_driver() -> PathBuf {
-    if let Ok(out) = Command::new("sh").arg("-c").arg("command -v tauri-driver").output() {
+    if let Ok(out) = Command::new("sh")
+        .arg("-c")
+        .arg("command -v tauri-driver")
+        .output()
+    {
         let s = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         if !s.is_empty() {
             return PathBuf::from(s);
@@ -32,11 +41,18 @@ pub fn tauri_driver() -> PathBuf {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn read_first_line(child: &mut Child, what: &str) -> String {
-    let out = child.stdout.take().unwrap_or_else(|| panic!("{what}: no stdout"));
+    let out = child
+        .stdout
+        .take()
+        .unwrap_or_else(|| panic!("{what}: no stdout"));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
@@ -64,7 +80,10 @@ pub fn stop(child: &mut Child) {
 }
 
 fn unsafe_kill(pid: u32, sig: &str) {
-    let _ = Command::new("kill").arg(format!("-{sig}")).arg(pid.to_string()).status();
+    let _ = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status();
 }
 
 /// A display and a session bus of the test's own.
@@ -80,7 +99,15 @@ impl Desktop {
     pub fn start() -> Desktop {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1400x900x24", "-nolisten", "tcp"])
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1400x900x24",
+                "-nolisten",
+                "tcp",
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -93,7 +120,13 @@ impl Desktop {
             .spawn()
             .expect("dbus-daemon must be installed");
         let bus = read_first_line(&mut dbus, "dbus-daemon");
-        Desktop { display, bus, dir, xvfb, dbus }
+        Desktop {
+            display,
+            bus,
+            dir,
+            xvfb,
+            dbus,
+        }
     }
 
     /// The environment every process of this desktop gets.
@@ -105,9 +138,18 @@ impl Desktop {
             ("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()),
             ("NO_AT_BRIDGE".into(), "1".into()),
             ("GTK_A11Y".into(), "none".into()),
-            ("XDG_DATA_HOME".into(), d.join("xdg-data").display().to_string()),
-            ("XDG_CONFIG_HOME".into(), d.join("xdg-config").display().to_string()),
-            ("XDG_CACHE_HOME".into(), d.join("xdg-cache").display().to_string()),
+            (
+                "XDG_DATA_HOME".into(),
+                d.join("xdg-data").display().to_string(),
+            ),
+            (
+                "XDG_CONFIG_HOME".into(),
+                d.join("xdg-config").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                d.join("xdg-cache").display().to_string(),
+            ),
             ("CASEDESK_LOG".into(), "info".into()),
         ]
     }
@@ -142,7 +184,10 @@ impl Desktop {
             if let Some(id) = ids.lines().next().filter(|s| !s.is_empty()) {
                 return id.to_owned();
             }
-            assert!(Instant::now() < deadline, "no window named {name:?} appeared within {timeout:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no window named {name:?} appeared within {timeout:?}"
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }
@@ -170,29 +215,52 @@ impl App {
         let log = desktop.dir.path().join(format!("driver-{port}.log"));
         let logf = std::fs::File::create(&log).unwrap();
         let mut cmd = Command::new(tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .envs(desktop.env())
-            .env("CASEDESK_DATA_DIR", data_dir)
-            .stdout(logf.try_clone().unwrap())
-            .stderr(logf);
-        let driver = cmd.spawn().expect("tauri-driver must be installed (make test installs it)");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .envs(desktop.env())
+        .env("CASEDESK_DATA_DIR", data_dir)
+        .stdout(logf.try_clone().unwrap())
+        .stderr(logf);
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver must be installed (make test installs it)");
         let base = format!("http://127.0.0.1:{port}");
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_binary()}}}});
         let deadline = Instant::now() + Duration::from_secs(60);
         let session = loop {
-            match ureq::post(&format!("{base}/session")).timeout(Duration::from_secs(45)).send_json(caps.clone()) {
+            match ureq::post(&format!("{base}/session"))
+                .timeout(Duration::from_secs(45))
+                .send_json(caps.clone())
+            {
                 Ok(resp) => {
                     let v: Value = resp.into_json().unwrap();
-                    break v["value"]["sessionId"].as_str().expect("session id").to_owned();
+                    break v["value"]["sessionId"]
+                        .as_str()
+                        .expect("session id")
+                        .to_owned();
                 }
                 Err(e) => {
-                    assert!(Instant::now() < deadline, "no WebDriver session within 60 s: {e}");
+                    assert!(
+                        Instant::now() < deadline,
+                        "no WebDriver session within 60 s: {e}"
+                    );
                     std::thread::sleep(Duration::from_millis(250));
                 }
             }
         };
-        let app = App { driver, base, session, log };
-        if std::env::var_os("E2E_NO_WAIT").is_some() { return app; }
+        let app = App {
+            driver,
+            base,
+            session,
+            log,
+        };
+        if std::env::var_os("E2E_NO_WAIT").is_some() {
+            return app;
+        }
         app.wait_until("the page has started", Duration::from_secs(30), |a| {
             a.exec("return document.body && document.body.dataset.started === 'true' || !!document.querySelector('#banner:not([hidden])')", json!([]))
                 .as_bool()
@@ -206,7 +274,10 @@ impl App {
     }
 
     fn post(&self, tail: &str, body: Value) -> Value {
-        match ureq::post(&self.url(tail)).timeout(Duration::from_secs(30)).send_json(body) {
+        match ureq::post(&self.url(tail))
+            .timeout(Duration::from_secs(30))
+            .send_json(body)
+        {
             Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
             Err(ureq::Error::Status(code, r)) => {
                 let mut s = String::new();
@@ -218,7 +289,10 @@ impl App {
     }
 
     fn get(&self, tail: &str) -> Value {
-        let r = ureq::get(&self.url(tail)).timeout(Duration::from_secs(30)).call().expect("WebDriver GET");
+        let r = ureq::get(&self.url(tail))
+            .timeout(Duration::from_secs(30))
+            .call()
+            .expect("WebDriver GET");
         r.into_json::<Value>().unwrap()["value"].clone()
     }
 
@@ -269,15 +343,23 @@ impl App {
     }
 
     pub fn text(&self, el: &str) -> String {
-        self.get(&format!("/element/{el}/text")).as_str().unwrap_or_default().to_owned()
+        self.get(&format!("/element/{el}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub fn attr(&self, el: &str, name: &str) -> Option<String> {
-        self.get(&format!("/element/{el}/attribute/{name}")).as_str().map(str::to_owned)
+        self.get(&format!("/element/{el}/attribute/{name}"))
+            .as_str()
+            .map(str::to_owned)
     }
 
     pub fn value(&self, el: &str) -> String {
-        self.get(&format!("/element/{el}/property/value")).as_str().unwrap_or_default().to_owned()
+        self.get(&format!("/element/{el}/property/value"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Polls `cond` every 100 ms until it holds, failing the test after `timeout`.
@@ -287,7 +369,10 @@ impl App {
             if cond(self) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {timeout:?} waiting for {what}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -295,8 +380,11 @@ impl App {
     /// Waits until the editor says the last change is committed.
     pub fn wait_saved(&self) {
         self.wait_until("save-state = saved", Duration::from_secs(10), |a| {
-            a.exec("return document.querySelector('[data-testid=save-state]').dataset.state", json!([]))
-                .as_str()
+            a.exec(
+                "return document.querySelector('[data-testid=save-state]').dataset.state",
+                json!([]),
+            )
+            .as_str()
                 == Some("saved")
         });
     }

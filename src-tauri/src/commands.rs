@@ -1,10 +1,10 @@
 //! The commands the UI invokes, one per use case. Each is a few lines: state in, one core call, the error
 //! mapped to `{code, message, field?}`. Arguments arrive over IPC and are hostile: the core validates them.
 
-use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
 use casedesk_core::draft::DraftInput;
-use casedesk_core::store::{DraftSummary, Reason, SearchHit};
+use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
 use casedesk_core::store::CatalogueExport;
+use casedesk_core::store::{DraftSummary, Reason, SearchHit};
 use casedesk_core::sysinfo::SystemInfo;
 use casedesk_core::{lint, Error, ErrorPayload};
 use serde::Serialize;
@@ -19,7 +19,8 @@ const LIST_MAX: u32 = 1000;
 const SEARCH_MAX: u32 = 50;
 const QUERY_MAX_BYTES: usize = 1000;
 
-pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
     tauri::generate_handler![
         app_info,
         list_drafts,
@@ -93,7 +94,11 @@ pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
 }
 
 #[tauri::command]
-pub fn check_draft(state: State<'_, AppState>, id: Option<i64>, input: DraftInput) -> Answer<DraftCheck> {
+pub fn check_draft(
+    state: State<'_, AppState>,
+    id: Option<i64>,
+    input: DraftInput,
+) -> Answer<DraftCheck> {
     state.with_store(|s| drafting::check(s, id, &input))
 }
 
@@ -114,7 +119,11 @@ pub fn restore_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
 
 /// Files dropped on the window.
 #[tauri::command(async)]
-pub fn attach_paths(state: State<'_, AppState>, draft_id: i64, paths: Vec<String>) -> Answer<AttachOutcome> {
+pub fn attach_paths(
+    state: State<'_, AppState>,
+    draft_id: i64,
+    paths: Vec<String>,
+) -> Answer<AttachOutcome> {
     state.with_store(|s| drafting::attach(s, draft_id, &paths))
 }
 
@@ -126,7 +135,11 @@ pub fn pick_attachments(state: State<'_, AppState>, draft_id: i64) -> Answer<Att
 }
 
 #[tauri::command]
-pub fn remove_attachment(state: State<'_, AppState>, draft_id: i64, attachment_id: i64) -> Answer<()> {
+pub fn remove_attachment(
+    state: State<'_, AppState>,
+    draft_id: i64,
+    attachment_id: i64,
+) -> Answer<()> {
     state.with_store(|s| s.attachments().remove(draft_id, attachment_id))
 }
 
@@ -189,7 +202,8 @@ pub fn import_reasons(state: State<'_, AppState>, json: String) -> Answer<usize>
 #[tauri::command(async)]
 pub fn export_reasons_to_file(state: State<'_, AppState>) -> Answer<bool> {
     let export = state.with_store(|s| s.reasons().export())?;
-    native::save_json_file("casedesk-case-reasons.json", &export).map_err(|e| ErrorPayload::from(&e))
+    native::save_json_file("casedesk-case-reasons.json", &export)
+        .map_err(|e| ErrorPayload::from(&e))
 }
 
 /// Import through the native open dialog. `None` when the user cancelled.

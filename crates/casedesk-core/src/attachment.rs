@@ -126,24 +126,44 @@ fn refuse(code: &'static str, message: String) -> Error {
 pub fn inspect(path: &Path) -> Result<Candidate> {
     let name = display_name(path);
     if !path.is_absolute() {
-        return Err(refuse("file_path_invalid", format!("{name}: the path must be absolute.")));
+        return Err(refuse(
+            "file_path_invalid",
+            format!("{name}: the path must be absolute."),
+        ));
     }
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(refuse("file_not_found", format!("{name}: the file does not exist (was it moved or deleted?).")))
+            return Err(refuse(
+                "file_not_found",
+                format!("{name}: the file does not exist (was it moved or deleted?)."),
+            ))
         }
-        Err(_) => return Err(refuse("file_unreadable", format!("{name}: the file cannot be read."))),
+        Err(_) => {
+            return Err(refuse(
+                "file_unreadable",
+                format!("{name}: the file cannot be read."),
+            ))
+        }
     };
     let ft = meta.file_type();
     if ft.is_symlink() {
-        return Err(refuse("file_is_symlink", format!("{name}: this is a symbolic link; attach the file it points to instead.")));
+        return Err(refuse(
+            "file_is_symlink",
+            format!("{name}: this is a symbolic link; attach the file it points to instead."),
+        ));
     }
     if ft.is_dir() {
-        return Err(refuse("file_is_directory", format!("{name}: this is a folder; attach the files in it instead.")));
+        return Err(refuse(
+            "file_is_directory",
+            format!("{name}: this is a folder; attach the files in it instead."),
+        ));
     }
     if !ft.is_file() {
-        return Err(refuse("file_not_regular", format!("{name}: this is not a regular file.")));
+        return Err(refuse(
+            "file_not_regular",
+            format!("{name}: this is not a regular file."),
+        ));
     }
     check_size(&name, meta.len())?;
     let claimed = Kind::from_extension(&name).ok_or_else(|| {
@@ -152,17 +172,30 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
             format!("{name}: CJ accepts only PNG, JPG, PDF and TXT files."),
         )
     })?;
-    let mut file = File::open(path).map_err(|_| refuse("file_unreadable", format!("{name}: the file cannot be read (check its permissions).")))?;
+    let mut file = File::open(path).map_err(|_| {
+        refuse(
+            "file_unreadable",
+            format!("{name}: the file cannot be read (check its permissions)."),
+        )
+    })?;
     // The file opened must be the one inspected: a swap for a symlink or another file in between is refused.
     let opened = file.metadata()?;
     if opened.ino() != meta.ino() || opened.dev() != meta.dev() || !opened.is_file() {
-        return Err(refuse("file_changed", format!("{name}: the file changed while it was being read; try again.")));
+        return Err(refuse(
+            "file_changed",
+            format!("{name}: the file changed while it was being read; try again."),
+        ));
     }
     let mut bytes = Vec::with_capacity(opened.len().min(MAX_ATTACHMENT_BYTES) as usize);
     (&mut file)
         .take(MAX_ATTACHMENT_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|_| refuse("file_unreadable", format!("{name}: the file cannot be read.")))?;
+        .map_err(|_| {
+            refuse(
+                "file_unreadable",
+                format!("{name}: the file cannot be read."),
+            )
+        })?;
     check_size(&name, bytes.len() as u64)?;
     let actual = sniff(&bytes).ok_or_else(|| {
         refuse(
@@ -173,7 +206,11 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
     if actual != claimed {
         return Err(refuse(
             "file_kind_mismatch",
-            format!("{name}: the name says {} but the content is a {}.", claimed.label(), actual.label()),
+            format!(
+                "{name}: the name says {} but the content is a {}.",
+                claimed.label(),
+                actual.label()
+            ),
         ));
     }
     Ok(Candidate {
@@ -189,7 +226,10 @@ fn check_size(name: &str, len: u64) -> Result<()> {
     }
     if len > MAX_ATTACHMENT_BYTES {
         let mb = len as f64 / 1_000_000.0;
-        return Err(refuse("file_too_large", format!("{name}: {mb:.1} MB is over CJ's 10 MB limit per file.")));
+        return Err(refuse(
+            "file_too_large",
+            format!("{name}: {mb:.1} MB is over CJ's 10 MB limit per file."),
+        ));
     }
     Ok(())
 }

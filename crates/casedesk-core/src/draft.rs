@@ -102,10 +102,18 @@ pub fn check_fields(input: &DraftInput, reason: ReasonLookup) -> Vec<FieldProble
     let mut out = Vec::new();
     let subject = input.subject.trim();
     if subject.is_empty() {
-        out.push(FieldProblem::new("subject", "subject_required", "A subject is required."));
+        out.push(FieldProblem::new(
+            "subject",
+            "subject_required",
+            "A subject is required.",
+        ));
     } else {
         if input.subject.contains(['\n', '\r']) {
-            out.push(FieldProblem::new("subject", "subject_multiline", "The subject must be a single line."));
+            out.push(FieldProblem::new(
+                "subject",
+                "subject_multiline",
+                "The subject must be a single line.",
+            ));
         }
         let n = input.subject.chars().count();
         if n > SUBJECT_MAX_CHARS {
@@ -117,7 +125,11 @@ pub fn check_fields(input: &DraftInput, reason: ReasonLookup) -> Vec<FieldProble
         }
     }
     if input.description.trim().is_empty() {
-        out.push(FieldProblem::new("description", "description_required", "A description is required."));
+        out.push(FieldProblem::new(
+            "description",
+            "description_required",
+            "A description is required.",
+        ));
     } else {
         let n = input.description.chars().count();
         if n > DESCRIPTION_MAX_CHARS {
@@ -129,16 +141,25 @@ pub fn check_fields(input: &DraftInput, reason: ReasonLookup) -> Vec<FieldProble
         }
     }
     match reason {
-        ReasonLookup::None => out.push(FieldProblem::new("reason", "reason_required", "Choose a Case Reason.")),
+        ReasonLookup::None => out.push(FieldProblem::new(
+            "reason",
+            "reason_required",
+            "Choose a Case Reason.",
+        )),
         ReasonLookup::Unknown => out.push(FieldProblem::new(
             "reason",
             "reason_unknown",
             "This Case Reason is no longer in the catalogue; choose another.",
         )),
-        ReasonLookup::Known { has_sub_reasons, sub_reason } => match (has_sub_reasons, sub_reason) {
-            (true, SubReasonLookup::None) => {
-                out.push(FieldProblem::new("sub_reason", "sub_reason_required", "Choose a Sub Reason."))
-            }
+        ReasonLookup::Known {
+            has_sub_reasons,
+            sub_reason,
+        } => match (has_sub_reasons, sub_reason) {
+            (true, SubReasonLookup::None) => out.push(FieldProblem::new(
+                "sub_reason",
+                "sub_reason_required",
+                "Choose a Sub Reason.",
+            )),
             (_, SubReasonLookup::NotOfThisReason) => out.push(FieldProblem::new(
                 "sub_reason",
                 "sub_reason_unknown",
@@ -174,9 +195,21 @@ pub fn parse_cc(raw: &str) -> std::result::Result<Vec<String>, FieldProblem> {
     }
     if !bad.is_empty() {
         let shown: Vec<String> = bad.iter().take(3).map(|b| format!("“{b}”")).collect();
-        let more = if bad.len() > 3 { format!(" and {} more", bad.len() - 3) } else { String::new() };
-        let noun = if bad.len() == 1 { "is not a valid e-mail address" } else { "are not valid e-mail addresses" };
-        return Err(FieldProblem::new("cc", "cc_invalid", format!("{}{more} {noun}.", shown.join(", "))));
+        let more = if bad.len() > 3 {
+            format!(" and {} more", bad.len() - 3)
+        } else {
+            String::new()
+        };
+        let noun = if bad.len() == 1 {
+            "is not a valid e-mail address"
+        } else {
+            "are not valid e-mail addresses"
+        };
+        return Err(FieldProblem::new(
+            "cc",
+            "cc_invalid",
+            format!("{}{more} {noun}.", shown.join(", ")),
+        ));
     }
     if out.len() > CC_MAX {
         return Err(FieldProblem::new(
@@ -236,7 +269,10 @@ pub struct ReadyDraft {
 }
 
 impl ReadyDraft {
-    pub fn from_input(input: &DraftInput, reason: ReasonLookup) -> std::result::Result<Self, Vec<FieldProblem>> {
+    pub fn from_input(
+        input: &DraftInput,
+        reason: ReasonLookup,
+    ) -> std::result::Result<Self, Vec<FieldProblem>> {
         let problems = check_fields(input, reason);
         if !problems.is_empty() {
             return Err(problems);
@@ -281,49 +317,125 @@ mod tests {
         let ok_subject = "a".repeat(255);
         let long_desc = "d".repeat(32_001);
         let cases: Vec<(DraftInput, ReasonLookup, Vec<&str>)> = vec![
-            (input("Commission report wrong", "x", ""), KNOWN_NO_SUBS, vec![]),
+            (
+                input("Commission report wrong", "x", ""),
+                KNOWN_NO_SUBS,
+                vec![],
+            ),
             (input("", "x", ""), KNOWN_NO_SUBS, vec!["subject_required"]),
-            (input("   ", "x", ""), KNOWN_NO_SUBS, vec!["subject_required"]),
-            (input("two\nlines", "x", ""), KNOWN_NO_SUBS, vec!["subject_multiline"]),
-            (input(&long_subject, "x", ""), KNOWN_NO_SUBS, vec!["subject_too_long"]),
+            (
+                input("   ", "x", ""),
+                KNOWN_NO_SUBS,
+                vec!["subject_required"],
+            ),
+            (
+                input("two\nlines", "x", ""),
+                KNOWN_NO_SUBS,
+                vec!["subject_multiline"],
+            ),
+            (
+                input(&long_subject, "x", ""),
+                KNOWN_NO_SUBS,
+                vec!["subject_too_long"],
+            ),
             (input(&ok_subject, "x", ""), KNOWN_NO_SUBS, vec![]),
-            (input("s", " \n ", ""), KNOWN_NO_SUBS, vec!["description_required"]),
-            (input("s", &long_desc, ""), KNOWN_NO_SUBS, vec!["description_too_long"]),
-            (input("s", "x", ""), ReasonLookup::None, vec!["reason_required"]),
-            (input("s", "x", ""), ReasonLookup::Unknown, vec!["reason_unknown"]),
+            (
+                input("s", " \n ", ""),
+                KNOWN_NO_SUBS,
+                vec!["description_required"],
+            ),
+            (
+                input("s", &long_desc, ""),
+                KNOWN_NO_SUBS,
+                vec!["description_too_long"],
+            ),
             (
                 input("s", "x", ""),
-                ReasonLookup::Known { has_sub_reasons: true, sub_reason: SubReasonLookup::None },
+                ReasonLookup::None,
+                vec!["reason_required"],
+            ),
+            (
+                input("s", "x", ""),
+                ReasonLookup::Unknown,
+                vec!["reason_unknown"],
+            ),
+            (
+                input("s", "x", ""),
+                ReasonLookup::Known {
+                    has_sub_reasons: true,
+                    sub_reason: SubReasonLookup::None,
+                },
                 vec!["sub_reason_required"],
             ),
             (
                 input("s", "x", ""),
-                ReasonLookup::Known { has_sub_reasons: true, sub_reason: SubReasonLookup::NotOfThisReason },
+                ReasonLookup::Known {
+                    has_sub_reasons: true,
+                    sub_reason: SubReasonLookup::NotOfThisReason,
+                },
                 vec!["sub_reason_unknown"],
             ),
             (
                 input("s", "x", ""),
-                ReasonLookup::Known { has_sub_reasons: true, sub_reason: SubReasonLookup::BelongsToReason },
+                ReasonLookup::Known {
+                    has_sub_reasons: true,
+                    sub_reason: SubReasonLookup::BelongsToReason,
+                },
                 vec![],
             ),
-            (input("s", "x", "bob@example"), KNOWN_NO_SUBS, vec!["cc_invalid"]),
-            (input("", "", "nope"), ReasonLookup::None, vec!["subject_required", "description_required", "reason_required", "cc_invalid"]),
+            (
+                input("s", "x", "bob@example"),
+                KNOWN_NO_SUBS,
+                vec!["cc_invalid"],
+            ),
+            (
+                input("", "", "nope"),
+                ReasonLookup::None,
+                vec![
+                    "subject_required",
+                    "description_required",
+                    "reason_required",
+                    "cc_invalid",
+                ],
+            ),
         ];
         for (i, (inp, reason, want)) in cases.iter().enumerate() {
-            assert_eq!(codes(&check_fields(inp, *reason)), *want, "case {i}: {inp:?} must break exactly these rules");
+            assert_eq!(
+                codes(&check_fields(inp, *reason)),
+                *want,
+                "case {i}: {inp:?} must break exactly these rules"
+            );
         }
     }
 
     #[test]
     fn cc_is_split_on_every_separator_deduplicated_case_insensitively() {
         let got = parse_cc("a@x.com, b@y.org;c@z.net\nA@X.COM  d@w.io\t").unwrap();
-        assert_eq!(got, vec!["a@x.com", "b@y.org", "c@z.net", "d@w.io"], "duplicates differ only by case");
-        assert_eq!(parse_cc("").unwrap(), Vec::<String>::new(), "CC is optional");
+        assert_eq!(
+            got,
+            vec!["a@x.com", "b@y.org", "c@z.net", "d@w.io"],
+            "duplicates differ only by case"
+        );
+        assert_eq!(
+            parse_cc("").unwrap(),
+            Vec::<String>::new(),
+            "CC is optional"
+        );
     }
 
     #[test]
     fn cc_typos_are_caught() {
-        for typo in ["bob@example", "bob.example.com", "bob@@example.com", "bob@example,com x@y", "@example.com", "bob@.com", "bob@exa mple.com", "bob@example.c0m", "bo..b@example.com"] {
+        for typo in [
+            "bob@example",
+            "bob.example.com",
+            "bob@@example.com",
+            "bob@example,com x@y",
+            "@example.com",
+            "bob@.com",
+            "bob@exa mple.com",
+            "bob@example.c0m",
+            "bo..b@example.com",
+        ] {
             let err = parse_cc(typo).expect_err(typo);
             assert_eq!(err.code, "cc_invalid", "{typo} is a typo a user makes");
             assert_eq!(err.field, "cc");
@@ -337,7 +449,11 @@ mod tests {
         let twenty_one = format!("{},extra@example.com", twenty.join(","));
         assert_eq!(parse_cc(&twenty_one).unwrap_err().code, "cc_too_many");
         let dupes = format!("{},U0@EXAMPLE.COM", twenty.join(","));
-        assert_eq!(parse_cc(&dupes).unwrap().len(), 20, "a duplicate does not count towards the limit");
+        assert_eq!(
+            parse_cc(&dupes).unwrap().len(),
+            20,
+            "a duplicate does not count towards the limit"
+        );
     }
 
     #[test]
@@ -352,7 +468,10 @@ mod tests {
     #[test]
     fn storable_refuses_hostile_sizes_but_not_rule_breaking_text() {
         let over_rule = input(&"s".repeat(1000), &"d".repeat(40_000), "");
-        assert!(over_rule.check_storable().is_ok(), "text over a rule's limit is still saved");
+        assert!(
+            over_rule.check_storable().is_ok(),
+            "text over a rule's limit is still saved"
+        );
         let hostile = input("s", &"d".repeat(STORED_FIELD_MAX_BYTES + 1), "");
         let err = hostile.check_storable().unwrap_err();
         assert_eq!(err.code(), "too_large_to_store");

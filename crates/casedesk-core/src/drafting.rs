@@ -58,9 +58,13 @@ pub struct AttachOutcome {
 /// Checks a draft as typed. `id` excludes the draft itself from the duplicate search.
 pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<DraftCheck> {
     input.check_storable()?;
-    let lookup = store.reasons().lookup(input.reason_id, input.sub_reason_id)?;
+    let lookup = store
+        .reasons()
+        .lookup(input.reason_id, input.sub_reason_id)?;
     let problems = check_fields(input, lookup);
-    let duplicate_of = store.drafts().similar_subject(id.unwrap_or(-1), &input.subject)?;
+    let duplicate_of = store
+        .drafts()
+        .similar_subject(id.unwrap_or(-1), &input.subject)?;
     Ok(DraftCheck {
         ready: problems.is_empty(),
         problems,
@@ -75,12 +79,18 @@ pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
     let check = check(store, Some(id), input)?;
     let mut stored = input.clone();
     // Ids that are not in the catalogue cannot be stored (foreign keys); the problem list says so.
-    match store.reasons().lookup(input.reason_id, input.sub_reason_id)? {
+    match store
+        .reasons()
+        .lookup(input.reason_id, input.sub_reason_id)?
+    {
         ReasonLookup::Unknown => {
             stored.reason_id = None;
             stored.sub_reason_id = None;
         }
-        ReasonLookup::Known { sub_reason: SubReasonLookup::NotOfThisReason, .. } => stored.sub_reason_id = None,
+        ReasonLookup::Known {
+            sub_reason: SubReasonLookup::NotOfThisReason,
+            ..
+        } => stored.sub_reason_id = None,
         ReasonLookup::None => stored.sub_reason_id = None,
         _ => {}
     }
@@ -112,7 +122,8 @@ pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOu
     let mut refused = Vec::new();
     for p in paths {
         let path = Path::new(p);
-        let result = attachment::inspect(path).and_then(|c| store.attachments().ingest(draft_id, &c));
+        let result =
+            attachment::inspect(path).and_then(|c| store.attachments().ingest(draft_id, &c));
         match result {
             Ok(a) => added.push(a),
             Err(e) => refused.push(RefusedFile {

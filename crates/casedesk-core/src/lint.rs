@@ -23,34 +23,146 @@ pub struct Finding {
 
 /// Whole subjects that say nothing about the problem: CJ's bad examples and their family.
 const GENERIC_SUBJECTS: &[&str] = &[
-    "help needed", "need help", "help", "help me", "help please", "please help", "issue with cj",
-    "problem with cj", "cj issue", "cj problem", "question about cj", "problem", "problems", "question",
-    "questions", "urgent", "very urgent", "not working", "doesn't work", "does not work", "broken", "issue",
-    "issues", "an issue", "support", "support request", "support needed", "need support", "request",
-    "error", "bug", "quick question", "important", "asap", "urgent help", "urgent issue", "help needed asap",
+    "help needed",
+    "need help",
+    "help",
+    "help me",
+    "help please",
+    "please help",
+    "issue with cj",
+    "problem with cj",
+    "cj issue",
+    "cj problem",
+    "question about cj",
+    "problem",
+    "problems",
+    "question",
+    "questions",
+    "urgent",
+    "very urgent",
+    "not working",
+    "doesn't work",
+    "does not work",
+    "broken",
+    "issue",
+    "issues",
+    "an issue",
+    "support",
+    "support request",
+    "support needed",
+    "need support",
+    "request",
+    "error",
+    "bug",
+    "quick question",
+    "important",
+    "asap",
+    "urgent help",
+    "urgent issue",
+    "help needed asap",
 ];
 
 const GREETINGS: &[&str] = &[
-    "hi", "hello", "hey", "dear", "greetings", "good morning", "good afternoon", "good evening", "hiya",
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "greetings",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "hiya",
 ];
 
 /// Words that carry no meaning in a subject, for counting meaningful words.
 const FILLER: &[&str] = &[
-    "a", "an", "the", "with", "on", "in", "at", "of", "for", "to", "and", "or", "my", "our", "your", "is",
-    "are", "was", "it", "this", "that", "please", "pls", "need", "needed", "help", "urgent", "asap", "i",
-    "we", "me", "us", "cj", "hi", "hello", "hey", "some", "any", "have", "has", "got", "get", "very",
+    "a", "an", "the", "with", "on", "in", "at", "of", "for", "to", "and", "or", "my", "our",
+    "your", "is", "are", "was", "it", "this", "that", "please", "pls", "need", "needed", "help",
+    "urgent", "asap", "i", "we", "me", "us", "cj", "hi", "hello", "hey", "some", "any", "have",
+    "has", "got", "get", "very",
 ];
 
 /// Concrete things a specific subject names (matched on word stems).
 const OBJECTS: &[&str] = &[
-    "report", "tag", "api", "payment", "page", "feature", "commission", "conversion", "campaign", "pixel",
-    "link", "invoice", "account", "login", "password", "order", "transaction", "feed", "program", "partner",
-    "publisher", "advertiser", "banner", "creative", "deeplink", "tracking", "click", "sale", "lead",
-    "checkout", "dashboard", "export", "import", "data", "transfer", "token", "key", "endpoint", "webhook",
-    "user", "permission", "email", "domain", "site", "website", "coupon", "voucher", "product", "catalog",
-    "catalogue", "integration", "sdk", "plugin", "postback", "network", "bonus", "correction", "extension",
-    "balance", "deposit", "bank", "tax", "contract", "term", "offer", "promotion", "cookie", "redirect",
-    "url", "browser", "app", "mobile", "graphql", "rest", "query", "column", "field", "value", "file",
+    "report",
+    "tag",
+    "api",
+    "payment",
+    "page",
+    "feature",
+    "commission",
+    "conversion",
+    "campaign",
+    "pixel",
+    "link",
+    "invoice",
+    "account",
+    "login",
+    "password",
+    "order",
+    "transaction",
+    "feed",
+    "program",
+    "partner",
+    "publisher",
+    "advertiser",
+    "banner",
+    "creative",
+    "deeplink",
+    "tracking",
+    "click",
+    "sale",
+    "lead",
+    "checkout",
+    "dashboard",
+    "export",
+    "import",
+    "data",
+    "transfer",
+    "token",
+    "key",
+    "endpoint",
+    "webhook",
+    "user",
+    "permission",
+    "email",
+    "domain",
+    "site",
+    "website",
+    "coupon",
+    "voucher",
+    "product",
+    "catalog",
+    "catalogue",
+    "integration",
+    "sdk",
+    "plugin",
+    "postback",
+    "network",
+    "bonus",
+    "correction",
+    "extension",
+    "balance",
+    "deposit",
+    "bank",
+    "tax",
+    "contract",
+    "term",
+    "offer",
+    "promotion",
+    "cookie",
+    "redirect",
+    "url",
+    "browser",
+    "app",
+    "mobile",
+    "graphql",
+    "rest",
+    "query",
+    "column",
+    "field",
+    "value",
+    "file",
 ];
 
 fn words(s: &str) -> Vec<String> {
@@ -94,22 +206,44 @@ pub fn subject_findings(subject: &str) -> Vec<Finding> {
                 .strip_prefix(g)
                 .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()))
     }) {
-        add(&mut out, "greeting", "Leave the greeting for the description; the subject should name the problem.");
+        add(
+            &mut out,
+            "greeting",
+            "Leave the greeting for the description; the subject should name the problem.",
+        );
     }
     let letters: Vec<char> = trimmed.chars().filter(|c| c.is_alphabetic()).collect();
     if letters.len() >= 6 && letters.iter().all(|c| c.is_uppercase()) {
-        add(&mut out, "all-caps", "All capitals read as shouting and do not speed things up; use normal case.");
+        add(
+            &mut out,
+            "all-caps",
+            "All capitals read as shouting and do not speed things up; use normal case.",
+        );
     }
     if trimmed.contains("!!") || trimmed.contains("?!") || trimmed.contains("!?") {
-        add(&mut out, "exclamations", "Runs of “!!!” do not raise priority; describe the impact instead.");
+        add(
+            &mut out,
+            "exclamations",
+            "Runs of “!!!” do not raise priority; describe the impact instead.",
+        );
     }
     let meaningful = ws.iter().filter(|w| !FILLER.contains(&w.as_str())).count();
     if meaningful < 3 {
-        add(&mut out, "too-few-words", "Use at least three meaningful words: what is wrong, with what, where.");
+        add(
+            &mut out,
+            "too-few-words",
+            "Use at least three meaningful words: what is wrong, with what, where.",
+        );
     }
-    let has_object = ws.iter().any(|w| OBJECTS.iter().any(|o| stem_matches(w, o)));
+    let has_object = ws
+        .iter()
+        .any(|w| OBJECTS.iter().any(|o| stem_matches(w, o)));
     if !has_object {
-        add(&mut out, "no-object", "Name the concrete thing affected: a report, tag, API, payment, page or feature.");
+        add(
+            &mut out,
+            "no-object",
+            "Name the concrete thing affected: a report, tag, API, payment, page or feature.",
+        );
     }
     out
 }
@@ -136,25 +270,107 @@ const ITEMS: [Item; 4] = [
         code: "goal",
         label: "What you were trying to accomplish",
         heading: "What I was trying to accomplish",
-        cues: &["trying to", "tried to", "attempting", "i want", "we want", "wanted to", "i need to", "we need to", "would like to", "goal", "in order to", "so that", "my aim", "i was setting up", "we are setting up"],
+        cues: &[
+            "trying to",
+            "tried to",
+            "attempting",
+            "i want",
+            "we want",
+            "wanted to",
+            "i need to",
+            "we need to",
+            "would like to",
+            "goal",
+            "in order to",
+            "so that",
+            "my aim",
+            "i was setting up",
+            "we are setting up",
+        ],
     },
     Item {
         code: "steps",
         label: "The steps you took",
         heading: "Steps I took",
-        cues: &["steps", "step 1", "1.", "1)", "first,", "then ", "after that", "clicked", "navigated", "went to", "opened", "selected", "entered", "ran ", "called", "submitted", "logged in", "uploaded"],
+        cues: &[
+            "steps",
+            "step 1",
+            "1.",
+            "1)",
+            "first,",
+            "then ",
+            "after that",
+            "clicked",
+            "navigated",
+            "went to",
+            "opened",
+            "selected",
+            "entered",
+            "ran ",
+            "called",
+            "submitted",
+            "logged in",
+            "uploaded",
+        ],
     },
     Item {
         code: "error",
         label: "Error messages or unexpected behaviour",
         heading: "Error messages or unexpected behaviour",
-        cues: &["error", "message", "unexpected", "instead", "expected", "fails", "failed", "failing", "exception", "status code", "http 4", "http 5", " 400", " 401", " 403", " 404", " 500", "not firing", "incorrect", "wrong", "missing", "shows ", "showing", "returns", "returned", "blank", "crash"],
+        cues: &[
+            "error",
+            "message",
+            "unexpected",
+            "instead",
+            "expected",
+            "fails",
+            "failed",
+            "failing",
+            "exception",
+            "status code",
+            "http 4",
+            "http 5",
+            " 400",
+            " 401",
+            " 403",
+            " 404",
+            " 500",
+            "not firing",
+            "incorrect",
+            "wrong",
+            "missing",
+            "shows ",
+            "showing",
+            "returns",
+            "returned",
+            "blank",
+            "crash",
+        ],
     },
     Item {
         code: "environment",
         label: "Browser or system information",
         heading: "Browser / system information",
-        cues: &["browser", "chrome", "firefox", "safari", "edge", "opera", "windows", "macos", "mac os", "linux", "ubuntu", "android", "ios", "operating system", "os:", "version", "user agent", "user-agent"],
+        cues: &[
+            "browser",
+            "chrome",
+            "firefox",
+            "safari",
+            "edge",
+            "opera",
+            "windows",
+            "macos",
+            "mac os",
+            "linux",
+            "ubuntu",
+            "android",
+            "ios",
+            "operating system",
+            "os:",
+            "version",
+            "user agent",
+            "user-agent",
+        ],
     },
 ];
 
@@ -186,7 +402,13 @@ pub fn description_checklist(description: &str) -> Vec<ChecklistItem> {
 fn template_sections(description: &str) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = Vec::new();
     for line in description.lines() {
-        let key = line.trim().trim_start_matches('#').trim().trim_end_matches(':').trim().to_lowercase();
+        let key = line
+            .trim()
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches(':')
+            .trim()
+            .to_lowercase();
         if let Some(item) = ITEMS.iter().find(|i| i.heading.to_lowercase() == key) {
             out.push((item.code, String::new()));
         } else if let Some((_, body)) = out.last_mut() {
@@ -241,7 +463,11 @@ mod tests {
     #[test]
     fn cj_good_examples_lint_clean() {
         for s in GOOD_SUBJECT_EXAMPLES {
-            assert_eq!(codes(s), Vec::<&str>::new(), "CJ's own good example {s:?} must pass clean");
+            assert_eq!(
+                codes(s),
+                Vec::<&str>::new(),
+                "CJ's own good example {s:?} must pass clean"
+            );
         }
     }
 
@@ -252,7 +478,10 @@ mod tests {
             ("Issue with CJ", &["generic", "too-few-words", "no-object"]),
             ("problem", &["generic", "too-few-words", "no-object"]),
             ("Question", &["generic", "too-few-words", "no-object"]),
-            ("URGENT", &["generic", "all-caps", "too-few-words", "no-object"]),
+            (
+                "URGENT",
+                &["generic", "all-caps", "too-few-words", "no-object"],
+            ),
             ("not working", &["generic", "too-few-words", "no-object"]),
             ("support", &["generic", "too-few-words", "no-object"]),
             ("Hi, commission report shows wrong totals", &["greeting"]),
@@ -273,13 +502,20 @@ mod tests {
 
     #[test]
     fn greeting_is_a_whole_word() {
-        assert!(!codes("History report totals are wrong").contains(&"greeting"), "'Hi' inside 'History' is no greeting");
+        assert!(
+            !codes("History report totals are wrong").contains(&"greeting"),
+            "'Hi' inside 'History' is no greeting"
+        );
     }
 
     #[test]
     fn checklist_by_cues() {
         let met = |d: &str| -> Vec<&'static str> {
-            description_checklist(d).iter().filter(|i| i.met).map(|i| i.code).collect()
+            description_checklist(d)
+                .iter()
+                .filter(|i| i.met)
+                .map(|i| i.code)
+                .collect()
         };
         assert_eq!(met(""), Vec::<&str>::new());
         assert_eq!(met("I was trying to create a campaign."), vec!["goal"]);
@@ -292,23 +528,48 @@ mod tests {
     #[test]
     fn empty_template_sections_do_not_count_as_met() {
         let t = description_template();
-        assert!(description_checklist(&t).iter().all(|i| !i.met), "an untouched template says nothing yet");
-        let filled = t.replacen("Steps I took:\n", "Steps I took:\nOpened Reports, chose October.\n", 1);
-        let met: Vec<_> = description_checklist(&filled).into_iter().filter(|i| i.met).map(|i| i.code).collect();
-        assert_eq!(met, vec!["steps"], "only the section written under is met, even though headings contain cue words");
+        assert!(
+            description_checklist(&t).iter().all(|i| !i.met),
+            "an untouched template says nothing yet"
+        );
+        let filled = t.replacen(
+            "Steps I took:\n",
+            "Steps I took:\nOpened Reports, chose October.\n",
+            1,
+        );
+        let met: Vec<_> = description_checklist(&filled)
+            .into_iter()
+            .filter(|i| i.met)
+            .map(|i| i.code)
+            .collect();
+        assert_eq!(
+            met,
+            vec!["steps"],
+            "only the section written under is met, even though headings contain cue words"
+        );
     }
 
     #[test]
     fn template_has_four_headed_sections() {
         let t = description_template();
-        for h in ["What I was trying to accomplish:", "Steps I took:", "Error messages or unexpected behaviour:", "Browser / system information:"] {
+        for h in [
+            "What I was trying to accomplish:",
+            "Steps I took:",
+            "Error messages or unexpected behaviour:",
+            "Browser / system information:",
+        ] {
             assert!(t.contains(h), "template lacks {h}");
         }
     }
 
     #[test]
     fn similar_subjects_score_high_and_different_ones_low() {
-        assert!(subject_similarity("Commission report showing wrong values", "Commission report shows wrong values") >= 0.5);
+        assert!(
+            subject_similarity(
+                "Commission report showing wrong values",
+                "Commission report shows wrong values"
+            ) >= 0.5
+        );
         assert!(subject_similarity("Commission report wrong", "Conversion tag not firing") < 0.2);
         assert_eq!(subject_similarity("", "x y z"), 0.0);
     }

@@ -15,7 +15,10 @@ pub struct SystemInfo {
 }
 
 fn read_trimmed(path: &str) -> Option<String> {
-    std::fs::read_to_string(path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 fn os_release_field(text: &str, key: &str) -> Option<String> {
@@ -61,7 +64,11 @@ impl SystemInfo {
         let kernel = read_trimmed("/proc/sys/kernel/osrelease").unwrap_or_default();
         SystemInfo {
             os,
-            os_version: if kernel.is_empty() { std::env::consts::OS.into() } else { format!("{} {kernel}", std::env::consts::OS) },
+            os_version: if kernel.is_empty() {
+                std::env::consts::OS.into()
+            } else {
+                format!("{} {kernel}", std::env::consts::OS)
+            },
             architecture: std::env::consts::ARCH.to_owned(),
             locale: locale(),
             time_zone: time_zone(),
@@ -88,10 +95,21 @@ mod tests {
         assert!(!info.os.is_empty());
         assert_eq!(info.architecture, std::env::consts::ARCH);
         let text = info.as_text();
-        for label in ["Operating system:", "OS version:", "Architecture:", "Locale:", "Time zone:", "Casedesk version: 1.2.3"] {
+        for label in [
+            "Operating system:",
+            "OS version:",
+            "Architecture:",
+            "Locale:",
+            "Time zone:",
+            "Casedesk version: 1.2.3",
+        ] {
             assert!(text.contains(label), "system info lacks {label}");
         }
-        assert!(crate::lint::description_checklist(&text).iter().any(|i| i.code == "environment" && i.met),
-            "inserted system info must satisfy the checklist's environment item");
+        assert!(
+            crate::lint::description_checklist(&text)
+                .iter()
+                .any(|i| i.code == "environment" && i.met),
+            "inserted system info must satisfy the checklist's environment item"
+        );
     }
 }

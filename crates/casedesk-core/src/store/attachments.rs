@@ -36,7 +36,9 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl<'c> Attachments<'c> {
@@ -84,7 +86,10 @@ impl<'c> Attachments<'c> {
             return Err(Error::field(
                 "attachments",
                 "file_duplicate",
-                format!("{}: the same file is already attached as “{existing}”.", candidate.name),
+                format!(
+                    "{}: the same file is already attached as “{existing}”.",
+                    candidate.name
+                ),
             ));
         }
         self.write_blob(&sha, &candidate.bytes)?;
@@ -119,7 +124,9 @@ impl<'c> Attachments<'c> {
                 return Ok(());
             }
         }
-        let parent = path.parent().ok_or_else(|| Error::invalid("io", "bad blob path"))?;
+        let parent = path
+            .parent()
+            .ok_or_else(|| Error::invalid("io", "bad blob path"))?;
         std::fs::create_dir_all(parent)?;
         let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
         {
@@ -143,7 +150,10 @@ impl<'c> Attachments<'c> {
             )
             .ok();
         let Some(sha) = sha else {
-            return Err(Error::NotFound { what: "attachment", id });
+            return Err(Error::NotFound {
+                what: "attachment",
+                id,
+            });
         };
         let still_used: bool = self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1)",
@@ -160,7 +170,9 @@ impl<'c> Attachments<'c> {
     pub(crate) fn remove_unreferenced_files(&self) -> Result<usize> {
         let mut referenced = std::collections::HashSet::new();
         {
-            let mut stmt = self.conn.prepare("SELECT DISTINCT sha256 FROM attachments")?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT DISTINCT sha256 FROM attachments")?;
             for sha in stmt.query_map([], |r| r.get::<_, String>(0))? {
                 referenced.insert(sha?);
             }

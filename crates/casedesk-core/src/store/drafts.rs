@@ -137,7 +137,9 @@ impl<'c> Drafts<'c> {
     pub fn get(&self, id: i64) -> Result<DraftRecord> {
         self.conn
             .query_row(
-                &format!("SELECT {RECORD_COLUMNS} FROM drafts WHERE id = ?1 AND deleted_at IS NULL"),
+                &format!(
+                    "SELECT {RECORD_COLUMNS} FROM drafts WHERE id = ?1 AND deleted_at IS NULL"
+                ),
                 [id],
                 record,
             )
@@ -187,9 +189,11 @@ impl<'c> Drafts<'c> {
     }
 
     pub fn count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM drafts WHERE deleted_at IS NULL", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM drafts WHERE deleted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Full-text search over subject and description, best match first (a subject match weighs more).
@@ -222,14 +226,19 @@ impl<'c> Drafts<'c> {
         if terms.len() < 2 {
             return Ok(None);
         }
-        let any: Vec<String> = terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect();
+        let any: Vec<String> = terms
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect();
         let query = format!("subject : ({})", any.join(" OR "));
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject FROM drafts_fts JOIN drafts d ON d.id = drafts_fts.rowid
              WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL AND d.id <> ?2
              ORDER BY bm25(drafts_fts, 1.0, 0.0) LIMIT 20",
         )?;
-        let rows = stmt.query_map(params![query, id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map(params![query, id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut best: Option<SimilarDraft> = None;
         for row in rows {
             let (other, other_subject) = row?;
@@ -264,7 +273,10 @@ impl<'c> Drafts<'c> {
             [id],
         )?;
         if n == 0 {
-            return Err(Error::NotFound { what: "draft in the trash", id });
+            return Err(Error::NotFound {
+                what: "draft in the trash",
+                id,
+            });
         }
         self.get(id)
     }
@@ -281,9 +293,10 @@ impl<'c> Drafts<'c> {
     }
 
     pub(crate) fn purge_trash_before(&self, cutoff: i64) -> Result<usize> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM drafts WHERE deleted_at IS NOT NULL AND deleted_at < ?1", [cutoff])?)
+        Ok(self.conn.execute(
+            "DELETE FROM drafts WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+            [cutoff],
+        )?)
     }
 }
 
@@ -293,7 +306,10 @@ mod tests {
 
     #[test]
     fn fts_operators_typed_by_the_user_are_plain_words() {
-        assert_eq!(fts_prefix_query("report AND \"tag"), Some("\"report\"* \"AND\"* \"tag\"*".into()));
+        assert_eq!(
+            fts_prefix_query("report AND \"tag"),
+            Some("\"report\"* \"AND\"* \"tag\"*".into())
+        );
         assert_eq!(fts_prefix_query("  -- ** "), None);
     }
 }

@@ -23,7 +23,10 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration `i` (0-based) moves the schema to version `i + 1`.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_drafts", include_str!("../../migrations/0001_drafts.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_drafts",
+    include_str!("../../migrations/0001_drafts.sql"),
+)];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
 pub const BLOB_DIR: &str = "attachments";
@@ -78,7 +81,9 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let current: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let target = Self::schema_version();
         if current > target {
             return Err(Error::invalid(
@@ -144,7 +149,9 @@ impl Store {
 
     /// `PRAGMA integrity_check`, for tests and diagnostics.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// The raw connection, for the core's own tests and benches only.

@@ -56,16 +56,22 @@ fn clean_name(field: &'static str, name: &str) -> Result<String> {
         return Err(Error::field(field, "name_required", "A name is required."));
     }
     if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(Error::field(field, "name_invalid", format!("A name is one line of at most {NAME_MAX} characters.")));
+        return Err(Error::field(
+            field,
+            "name_invalid",
+            format!("A name is one line of at most {NAME_MAX} characters."),
+        ));
     }
     Ok(name.to_owned())
 }
 
 fn map_unique(e: rusqlite::Error, field: &'static str, name: &str) -> Error {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            Error::field(field, "name_taken", format!("“{name}” is already in the list."))
-        }
+        Some(rusqlite::ErrorCode::ConstraintViolation) => Error::field(
+            field,
+            "name_taken",
+            format!("“{name}” is already in the list."),
+        ),
         _ => e.into(),
     }
 }
@@ -93,7 +99,13 @@ impl<'c> Reasons<'c> {
         let mut subs = self
             .conn
             .prepare_cached("SELECT id, reason_id, name FROM sub_reasons ORDER BY position, id")?;
-        let rows = subs.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?;
+        let rows = subs.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         for row in rows {
             let (id, reason_id, name) = row?;
             if let Some(reason) = reasons.iter_mut().find(|r| r.id == reason_id) {
@@ -104,7 +116,11 @@ impl<'c> Reasons<'c> {
     }
 
     /// What the catalogue says about a draft's choice, for the field rules.
-    pub fn lookup(&self, reason_id: Option<i64>, sub_reason_id: Option<i64>) -> Result<ReasonLookup> {
+    pub fn lookup(
+        &self,
+        reason_id: Option<i64>,
+        sub_reason_id: Option<i64>,
+    ) -> Result<ReasonLookup> {
         let Some(reason_id) = reason_id else {
             return Ok(ReasonLookup::None);
         };
@@ -156,28 +172,45 @@ impl<'c> Reasons<'c> {
         let name = clean_name("reason", name)?;
         let n = self
             .conn
-            .execute("UPDATE case_reasons SET name = ?2 WHERE id = ?1", params![id, name])
+            .execute(
+                "UPDATE case_reasons SET name = ?2 WHERE id = ?1",
+                params![id, name],
+            )
             .map_err(|e| map_unique(e, "reason", &name))?;
         if n == 0 {
-            return Err(Error::NotFound { what: "case reason", id });
+            return Err(Error::NotFound {
+                what: "case reason",
+                id,
+            });
         }
         Ok(())
     }
 
     /// Removes a reason no draft uses (drafts in the trash count: they may be restored).
     pub fn remove(&self, id: i64) -> Result<()> {
-        let used: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM drafts WHERE reason_id = ?1", [id], |r| r.get(0))?;
+        let used: i64 = self.conn.query_row(
+            "SELECT count(*) FROM drafts WHERE reason_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         if used > 0 {
             return Err(Error::field(
                 "reason",
                 "reason_in_use",
-                format!("This reason is used by {used} draft(s); choose another reason for them first."),
+                format!(
+                    "This reason is used by {used} draft(s); choose another reason for them first."
+                ),
             ));
         }
-        if self.conn.execute("DELETE FROM case_reasons WHERE id = ?1", [id])? == 0 {
-            return Err(Error::NotFound { what: "case reason", id });
+        if self
+            .conn
+            .execute("DELETE FROM case_reasons WHERE id = ?1", [id])?
+            == 0
+        {
+            return Err(Error::NotFound {
+                what: "case reason",
+                id,
+            });
         }
         Ok(())
     }
@@ -211,27 +244,44 @@ impl<'c> Reasons<'c> {
         let name = clean_name("sub_reason", name)?;
         let n = self
             .conn
-            .execute("UPDATE sub_reasons SET name = ?2 WHERE id = ?1", params![id, name])
+            .execute(
+                "UPDATE sub_reasons SET name = ?2 WHERE id = ?1",
+                params![id, name],
+            )
             .map_err(|e| map_unique(e, "sub_reason", &name))?;
         if n == 0 {
-            return Err(Error::NotFound { what: "sub reason", id });
+            return Err(Error::NotFound {
+                what: "sub reason",
+                id,
+            });
         }
         Ok(())
     }
 
     pub fn remove_sub(&self, id: i64) -> Result<()> {
-        let used: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM drafts WHERE sub_reason_id = ?1", [id], |r| r.get(0))?;
+        let used: i64 = self.conn.query_row(
+            "SELECT count(*) FROM drafts WHERE sub_reason_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
         if used > 0 {
             return Err(Error::field(
                 "sub_reason",
                 "reason_in_use",
-                format!("This sub reason is used by {used} draft(s); choose another for them first."),
+                format!(
+                    "This sub reason is used by {used} draft(s); choose another for them first."
+                ),
             ));
         }
-        if self.conn.execute("DELETE FROM sub_reasons WHERE id = ?1", [id])? == 0 {
-            return Err(Error::NotFound { what: "sub reason", id });
+        if self
+            .conn
+            .execute("DELETE FROM sub_reasons WHERE id = ?1", [id])?
+            == 0
+        {
+            return Err(Error::NotFound {
+                what: "sub reason",
+                id,
+            });
         }
         Ok(())
     }
@@ -248,21 +298,29 @@ impl<'c> Reasons<'c> {
     /// Swaps a row's position with its neighbour in `table` (rows chosen by `scope`, which may use ?1).
     fn shift_in(&self, table: &str, scope: &str, id: i64, by: i32) -> Result<()> {
         if by != -1 && by != 1 {
-            return Err(Error::invalid("invalid_argument", "A move is one place up (-1) or down (+1)."));
+            return Err(Error::invalid(
+                "invalid_argument",
+                "A move is one place up (-1) or down (+1).",
+            ));
         }
         let mut ids: Vec<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT id FROM {table} WHERE {scope} ORDER BY position, id"))?;
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT id FROM {table} WHERE {scope} ORDER BY position, id"
+            ))?;
             let rows = if scope.contains("?1") {
-                stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map([id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
             } else {
-                stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+                stmt.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
             };
             rows
         };
         let Some(at) = ids.iter().position(|&x| x == id) else {
-            return Err(Error::NotFound { what: "catalogue entry", id });
+            return Err(Error::NotFound {
+                what: "catalogue entry",
+                id,
+            });
         };
         let to = at as i64 + by as i64;
         if to < 0 || to >= ids.len() as i64 {
@@ -271,7 +329,10 @@ impl<'c> Reasons<'c> {
         ids.swap(at, to as usize);
         let tx = self.conn.unchecked_transaction()?;
         for (pos, rid) in ids.iter().enumerate() {
-            tx.execute(&format!("UPDATE {table} SET position = ?2 WHERE id = ?1"), params![rid, pos as i64 + 1])?;
+            tx.execute(
+                &format!("UPDATE {table} SET position = ?2 WHERE id = ?1"),
+                params![rid, pos as i64 + 1],
+            )?;
         }
         tx.commit()?;
         Ok(())
@@ -295,21 +356,44 @@ impl<'c> Reasons<'c> {
     /// at the end; nothing is removed or renamed. All or nothing. Returns how many entries were added.
     pub fn import(&self, json: &str) -> Result<usize> {
         if json.len() > IMPORT_MAX_BYTES {
-            return Err(Error::field("import", "import_invalid", "The file is larger than 1 MB; it is not a catalogue."));
+            return Err(Error::field(
+                "import",
+                "import_invalid",
+                "The file is larger than 1 MB; it is not a catalogue.",
+            ));
         }
         let parsed: CatalogueExport = serde_json::from_str(json).map_err(|e| {
-            Error::field("import", "import_invalid", format!("This is not a Casedesk catalogue: {e}."))
+            Error::field(
+                "import",
+                "import_invalid",
+                format!("This is not a Casedesk catalogue: {e}."),
+            )
         })?;
         if parsed.version != 1 {
-            return Err(Error::field("import", "import_invalid", format!("Unknown catalogue version {}.", parsed.version)));
+            return Err(Error::field(
+                "import",
+                "import_invalid",
+                format!("Unknown catalogue version {}.", parsed.version),
+            ));
         }
         if parsed.reasons.len() > IMPORT_MAX_REASONS {
-            return Err(Error::field("import", "import_invalid", "Too many reasons in one catalogue."));
+            return Err(Error::field(
+                "import",
+                "import_invalid",
+                "Too many reasons in one catalogue.",
+            ));
         }
+        let bad_entry = |e: Error| {
+            Error::field(
+                "import",
+                "import_invalid",
+                format!("The catalogue has a bad entry: {e}"),
+            )
+        };
         for r in &parsed.reasons {
-            clean_name("import", &r.name)?;
+            clean_name("import", &r.name).map_err(bad_entry)?;
             for s in &r.sub_reasons {
-                clean_name("import", s)?;
+                clean_name("import", s).map_err(bad_entry)?;
             }
         }
         let tx = self.conn.unchecked_transaction()?;
@@ -317,7 +401,11 @@ impl<'c> Reasons<'c> {
         for r in &parsed.reasons {
             let name = r.name.trim();
             let existing: Option<i64> = tx
-                .query_row("SELECT id FROM case_reasons WHERE name = ?1", [name], |row| row.get(0))
+                .query_row(
+                    "SELECT id FROM case_reasons WHERE name = ?1",
+                    [name],
+                    |row| row.get(0),
+                )
                 .optional()?;
             let reason_id = match existing {
                 Some(id) => id,

@@ -1,0 +1,258 @@
+//! Attachment checks on a corpus of real and disguised files, and the content-addressed copy.
+
+use casedesk_core::attachment::{inspect, sniff, Kind, MAX_ATTACHMENT_BYTES};
+use casedesk_core::drafting;
+use casedesk_core::{FixedClock, Store};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A real 1×1 PNG.
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00, 0x01, 0x01, 0x00, 0xFF, 0xD9,
+];
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn code_of(path: &Path) -> &'static str {
+    match inspect(path) {
+        Ok(c) => c.kind.as_str(),
+        Err(e) => e.code(),
+    }
+}
+
+#[test]
+fn the_corpus_is_judged_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let elf =
+        std::fs::read("/bin/true").unwrap_or_else(|_| b"\x7fELF\x02\x01\x01\0\0\0\0\0".to_vec());
+    let utf16: Vec<u8> = "error log\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let mut utf16_bom = vec![0xFF, 0xFE];
+    utf16_bom.extend(&utf16);
+    let latin1 = b"caf\xe9 cr\xe8me\n".to_vec();
+    let table: Vec<(PathBuf, &str)> = vec![
+        (write(d, "shot.png", PNG), "png"),
+        (write(d, "SHOT.PNG", PNG), "png"),
+        (write(d, "photo.jpg", JPEG), "jpeg"),
+        (write(d, "photo.JPEG", JPEG), "jpeg"),
+        (write(d, "invoice.pdf", PDF), "pdf"),
+        (
+            write(
+                d,
+                "log.txt",
+                "2026-11-01 ERROR 500 — ünïcødé ✓\n".as_bytes(),
+            ),
+            "txt",
+        ),
+        (write(d, "elf.png", &elf), "file_content_unsupported"),
+        (
+            write(
+                d,
+                "page.pdf",
+                b"<!doctype html><html><body>hi</body></html>",
+            ),
+            "file_kind_mismatch",
+        ),
+        (write(d, "utf16.txt", &utf16), "file_content_unsupported"),
+        (
+            write(d, "utf16-bom.txt", &utf16_bom),
+            "file_content_unsupported",
+        ),
+        (write(d, "latin1.txt", &latin1), "file_content_unsupported"),
+        (write(d, "png-named.jpg", PNG), "file_kind_mismatch"),
+        (write(d, "pdf-named.txt", PDF), "file_kind_mismatch"),
+        (
+            write(d, "script.sh", b"#!/bin/sh\necho hi\n"),
+            "file_extension_unsupported",
+        ),
+        (write(d, "noext", PNG), "file_extension_unsupported"),
+        (write(d, "empty.txt", b""), "file_empty"),
+        (d.join("missing.png"), "file_not_found"),
+        (PathBuf::from("relative/shot.png"), "file_path_invalid"),
+    ];
+    for (path, want) in &table {
+        assert_eq!(code_of(path), *want, "{}", path.display());
+    }
+}
+
+#[test]
+fn size_limit_is_ten_million_bytes_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = vec![b'a'; MAX_ATTACHMENT_BYTES as usize];
+    let at_limit = write(dir.path(), "at-limit.txt", &big);
+    assert_eq!(code_of(&at_limit), "txt", "10,000,000 bytes is allowed");
+    big.push(b'a');
+    let over = write(dir.path(), "over.txt", &big);
+    assert_eq!(
+        code_of(&over),
+        "file_too_large",
+        "10,000,001 bytes is refused"
+    );
+    let msg = inspect(&over).unwrap_err().to_string();
+    assert!(
+        msg.contains("10 MB"),
+        "the user is told the limit as CJ says it: {msg}"
+    );
+}
+
+#[test]
+fn links_folders_and_special_files_are_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = write(dir.path(), "real.png", PNG);
+    let link = dir.path().join("link.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_eq!(code_of(&link), "file_is_symlink");
+    let dangling = dir.path().join("dangling.png");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    assert_eq!(code_of(&dangling), "file_is_symlink");
+    let folder = dir.path().join("folder.png");
+    std::fs::create_dir(&folder).unwrap();
+    assert_eq!(code_of(&folder), "file_is_directory");
+    let fifo = dir.path().join("pipe.txt");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if ok {
+        assert_eq!(
+            code_of(&fifo),
+            "file_not_regular",
+            "a FIFO would block the reader forever"
+        );
+    }
+    assert_eq!(code_of(Path::new("/dev/null")), "file_not_regular");
+}
+
+#[test]
+fn sniffing_does_not_trust_short_prefixes() {
+    assert_eq!(sniff(b"\x89PN"), None);
+    assert_eq!(
+        sniff(b"%PDF"),
+        Some(Kind::Txt),
+        "'%PDF' without the dash is just text"
+    );
+    assert_eq!(sniff(b"\xFF\xD8"), None);
+    assert_eq!(sniff(b"plain\0text"), None, "NUL bytes are not text");
+}
+
+#[test]
+fn accepted_files_are_copied_so_the_draft_survives_the_original_vanishing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Store::open(&data, Arc::new(FixedClock::new(1))).unwrap();
+    let d = store.drafts().create().unwrap();
+    let png = write(dir.path(), "screen shot.png", PNG);
+    let txt = write(dir.path(), "log.txt", b"hello\n");
+    let elf = write(dir.path(), "evil.png", b"\x7fELF\x02\x01\x01\0\0\0");
+    let paths: Vec<String> = [&png, &txt, &elf]
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let out = drafting::attach(&store, d.id, &paths).unwrap();
+    assert_eq!(out.added.len(), 2);
+    assert_eq!(
+        out.refused.len(),
+        1,
+        "one bad file does not stop the others"
+    );
+    assert_eq!(out.refused[0].name, "evil.png");
+    assert_eq!(out.refused[0].error.code, "file_content_unsupported");
+    assert_eq!(out.refused[0].error.field.as_deref(), Some("attachments"));
+    std::fs::remove_file(&png).unwrap();
+    std::fs::remove_file(&txt).unwrap();
+    let list = store.attachments().list(d.id).unwrap();
+    assert_eq!(
+        list.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        vec!["screen shot.png", "log.txt"]
+    );
+    for a in &list {
+        let blob = store.attachments().blob_path(&a.sha256);
+        assert!(blob.starts_with(&data), "kept inside the data folder");
+        assert_eq!(std::fs::metadata(&blob).unwrap().len() as i64, a.size);
+    }
+    assert_eq!(
+        std::fs::read(store.attachments().blob_path(&list[0].sha256)).unwrap(),
+        PNG
+    );
+
+    // The same content again, under another name, is a duplicate in this draft…
+    let again = write(dir.path(), "copy.png", PNG);
+    let out = drafting::attach(&store, d.id, &[again.display().to_string()]).unwrap();
+    assert_eq!(out.refused[0].error.code, "file_duplicate");
+    // …but fine in another draft, where it shares the stored file.
+    let d2 = store.drafts().create().unwrap();
+    let out = drafting::attach(&store, d2.id, &[again.display().to_string()]).unwrap();
+    assert_eq!(out.added.len(), 1);
+    store.attachments().remove(d.id, list[0].id).unwrap();
+    assert!(
+        store.attachments().blob_path(&list[0].sha256).exists(),
+        "still used by the other draft"
+    );
+    store.attachments().remove(d2.id, out.added[0].id).unwrap();
+    assert!(
+        !store.attachments().blob_path(&list[0].sha256).exists(),
+        "no longer used: removed"
+    );
+    assert_eq!(
+        store
+            .attachments()
+            .remove(d2.id, out.added[0].id)
+            .unwrap_err()
+            .code(),
+        "not_found"
+    );
+}
+
+#[test]
+fn stray_files_from_a_crash_are_removed_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1))).unwrap();
+    let d = store.drafts().create().unwrap();
+    let png = write(dir.path(), "a.png", PNG);
+    let kept = drafting::attach(&store, d.id, &[png.display().to_string()])
+        .unwrap()
+        .added[0]
+        .clone();
+    let stray_dir = dir.path().join("attachments").join("ab");
+    std::fs::create_dir_all(&stray_dir).unwrap();
+    std::fs::write(stray_dir.join("ab".repeat(32)), b"orphan").unwrap();
+    std::fs::write(stray_dir.join(".tmpfile.123.tmp"), b"half").unwrap();
+    let h = store.housekeeping().unwrap();
+    assert_eq!(h.removed_files, 2);
+    assert!(
+        store.attachments().blob_path(&kept.sha256).exists(),
+        "referenced files stay"
+    );
+}
+
+#[test]
+fn attaching_to_a_missing_draft_or_too_many_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1))).unwrap();
+    assert_eq!(
+        drafting::attach(&store, 42, &[]).unwrap_err().code(),
+        "not_found"
+    );
+    let d = store.drafts().create().unwrap();
+    let many = vec!["/tmp/x.png".to_string(); 51];
+    assert_eq!(
+        drafting::attach(&store, d.id, &many).unwrap_err().code(),
+        "too_many_files"
+    );
+}

@@ -1,0 +1,444 @@
+//! The store on real SQLite files in a temp dir: round trips, migrations, search, trash, catalogue.
+
+use casedesk_core::draft::DraftInput;
+use casedesk_core::drafting;
+use casedesk_core::{FixedClock, Store};
+use std::sync::Arc;
+
+fn open(dir: &std::path::Path) -> (Store, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(1_700_000_000_000));
+    (Store::open(dir, clock.clone()).expect("store opens"), clock)
+}
+
+fn input(subject: &str, description: &str) -> DraftInput {
+    DraftInput {
+        subject: subject.into(),
+        description: description.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_new_file_is_migrated_to_the_current_schema_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let c = store.connection();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        v,
+        Store::schema_version(),
+        "user_version records the schema version"
+    );
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(
+        sync, 2,
+        "synchronous=FULL so a returned save survives power loss"
+    );
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let reasons = store.reasons().list().unwrap();
+    let dt = reasons
+        .iter()
+        .find(|r| r.name == "Data Transfer")
+        .expect("seeded with CJ's known reason");
+    assert_eq!(dt.sub_reasons[0].name, "Data Transfer General");
+    assert!(reasons.len() >= 8, "the seed covers CJ's example areas");
+}
+
+#[test]
+fn reopening_does_not_migrate_again_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let (store, _) = open(dir.path());
+        let d = store.drafts().create().unwrap();
+        store
+            .drafts()
+            .save(
+                d.id,
+                &input("Tag not firing on checkout page", "body"),
+                false,
+            )
+            .unwrap();
+        d.id
+    };
+    let (store, _) = open(dir.path());
+    assert_eq!(
+        store.drafts().get(id).unwrap().subject,
+        "Tag not firing on checkout page"
+    );
+    assert!(!dir.path().join("casedesk.sqlite3.before-v2").exists());
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = open(dir.path());
+        store
+            .connection()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+    }
+    let err = Store::open(dir.path(), Arc::new(FixedClock::new(0)))
+        .err()
+        .expect("refused");
+    assert_eq!(err.code(), "database_too_new");
+}
+
+#[test]
+fn migrating_an_existing_file_keeps_what_was_there() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = rusqlite::Connection::open(dir.path().join("casedesk.sqlite3")).unwrap();
+        c.execute_batch("CREATE TABLE keepme (x); INSERT INTO keepme VALUES (42);")
+            .unwrap();
+    }
+    let (store, _) = open(dir.path());
+    let x: i64 = store
+        .connection()
+        .query_row("SELECT x FROM keepme", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(x, 42, "migrations never drop what was there");
+}
+
+#[test]
+fn saving_stores_exactly_what_was_typed_even_when_it_breaks_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, clock) = open(dir.path());
+    let d = store.drafts().create().unwrap();
+    let typed = DraftInput {
+        subject: "x".repeat(400),
+        description: "line one\n\tline two — ünïcødé 🚀".into(),
+        reason_id: Some(9999),
+        sub_reason_id: None,
+        cc: "not-an-address, ok@example.com".into(),
+    };
+    clock.advance(5);
+    let out = drafting::save(&store, d.id, &typed).unwrap();
+    assert!(!out.check.ready);
+    let codes: Vec<_> = out.check.problems.iter().map(|p| p.code).collect();
+    assert_eq!(
+        codes,
+        vec!["subject_too_long", "reason_unknown", "cc_invalid"]
+    );
+    let back = store.drafts().get(d.id).unwrap();
+    assert_eq!(
+        back.subject, typed.subject,
+        "an over-long subject is kept, not truncated"
+    );
+    assert_eq!(back.description, typed.description);
+    assert_eq!(
+        back.cc, typed.cc,
+        "the CC text is kept as typed, typo included"
+    );
+    assert_eq!(
+        back.reason_id, None,
+        "an id not in the catalogue cannot be stored"
+    );
+    assert_eq!(back.revision, 1);
+    assert_eq!(back.updated_at, 1_700_000_000_005);
+}
+
+#[test]
+fn a_complete_draft_is_ready_and_sub_reason_is_required_only_where_there_are_some() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let reasons = store.reasons().list().unwrap();
+    let dt = reasons.iter().find(|r| r.name == "Data Transfer").unwrap();
+    let other = reasons.iter().find(|r| r.name == "Other").unwrap();
+    let d = store.drafts().create().unwrap();
+    let mut inp = input(
+        "Commission report showing incorrect order values",
+        "Details here",
+    );
+    inp.reason_id = Some(dt.id);
+    let out = drafting::save(&store, d.id, &inp).unwrap();
+    assert_eq!(
+        out.check
+            .problems
+            .iter()
+            .map(|p| p.code)
+            .collect::<Vec<_>>(),
+        vec!["sub_reason_required"]
+    );
+    inp.sub_reason_id = Some(dt.sub_reasons[0].id);
+    assert!(drafting::save(&store, d.id, &inp).unwrap().check.ready);
+    assert!(
+        store.drafts().list(10).unwrap()[0].ready,
+        "the list shows the ready badge"
+    );
+    inp.reason_id = Some(other.id);
+    let out = drafting::save(&store, d.id, &inp).unwrap();
+    assert_eq!(
+        out.check.problems[0].code, "sub_reason_unknown",
+        "a sub reason of another reason is caught"
+    );
+    inp.sub_reason_id = None;
+    assert!(
+        drafting::save(&store, d.id, &inp).unwrap().check.ready,
+        "'Other' has no sub reasons"
+    );
+}
+
+#[test]
+fn fts_search_finds_words_and_prefixes_and_hides_trashed_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let mk = |s: &str, d: &str| {
+        let r = store.drafts().create().unwrap();
+        store.drafts().save(r.id, &input(s, d), false).unwrap();
+        r.id
+    };
+    let a = mk(
+        "Conversion tag not firing on checkout",
+        "The pixel never loads on Safari",
+    );
+    let b = mk(
+        "Commission report wrong",
+        "Totals for October differ from the invoice",
+    );
+    let _c = mk("Payment missing", "Nothing arrived in the bank");
+    let ids = |q: &str| {
+        store
+            .drafts()
+            .search(q, 20)
+            .unwrap()
+            .iter()
+            .map(|h| h.summary.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("checkout"), vec![a]);
+    assert_eq!(ids("octo"), vec![b], "prefix search");
+    assert_eq!(ids("safari pixel"), vec![a], "every word must match");
+    assert_eq!(
+        ids("NEAR( \"x"),
+        Vec::<i64>::new(),
+        "FTS syntax typed by a user is not an error"
+    );
+    let hit = &store.drafts().search("invoice", 20).unwrap()[0];
+    assert!(
+        hit.snippet.contains("\u{2}invoice\u{3}"),
+        "the match is marked for highlighting: {:?}",
+        hit.snippet
+    );
+    store.drafts().trash(a).unwrap();
+    assert_eq!(
+        ids("checkout"),
+        Vec::<i64>::new(),
+        "trashed drafts are not found"
+    );
+    store.drafts().restore(a).unwrap();
+    assert_eq!(ids("checkout"), vec![a]);
+    // An edit re-indexes.
+    store
+        .drafts()
+        .save(b, &input("Invoice totals mismatch", "x"), false)
+        .unwrap();
+    assert_eq!(ids("october"), Vec::<i64>::new());
+    assert_eq!(ids("mismatch"), vec![b]);
+}
+
+#[test]
+fn trash_and_undo_restore_the_draft_with_its_attachments() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, clock) = open(dir.path());
+    let d = store.drafts().create().unwrap();
+    store
+        .drafts()
+        .save(d.id, &input("Report export fails", "d"), false)
+        .unwrap();
+    let f = dir.path().join("log.txt");
+    std::fs::write(&f, "error 500 at 10:00\n").unwrap();
+    let out = drafting::attach(&store, d.id, &[f.display().to_string()]).unwrap();
+    assert_eq!(out.added.len(), 1);
+    store.drafts().trash(d.id).unwrap();
+    assert!(
+        store.drafts().get(d.id).is_err(),
+        "a trashed draft is not editable"
+    );
+    assert_eq!(store.drafts().list(10).unwrap().len(), 0);
+    assert_eq!(store.drafts().trashed(10).unwrap()[0].id, d.id);
+    store.housekeeping().unwrap();
+    let back = drafting::open(&store, store.drafts().restore(d.id).unwrap().id).unwrap();
+    assert_eq!(back.draft.subject, "Report export fails");
+    assert_eq!(
+        back.attachments.len(),
+        1,
+        "undo brings the attachments back"
+    );
+    assert!(
+        store
+            .attachments()
+            .blob_path(&back.attachments[0].sha256)
+            .exists(),
+        "housekeeping kept the trashed draft's file"
+    );
+    // Old trash is purged at start, and its files with it.
+    store.drafts().trash(d.id).unwrap();
+    clock.advance(casedesk_core::store::TRASH_KEEP_MS + 1);
+    let h = store.housekeeping().unwrap();
+    assert_eq!((h.purged_drafts, h.removed_files), (1, 1));
+    assert!(store.restore_is_gone(d.id));
+}
+
+trait Gone {
+    fn restore_is_gone(&self, id: i64) -> bool;
+}
+impl Gone for Store {
+    fn restore_is_gone(&self, id: i64) -> bool {
+        self.drafts().restore(id).is_err()
+    }
+}
+
+#[test]
+fn a_similar_subject_in_another_draft_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let first = store.drafts().create().unwrap();
+    store
+        .drafts()
+        .save(
+            first.id,
+            &input("Commission report showing incorrect order values", ""),
+            false,
+        )
+        .unwrap();
+    let second = store.drafts().create().unwrap();
+    let check = drafting::check(
+        &store,
+        Some(second.id),
+        &input("Commission report shows incorrect order values", ""),
+    )
+    .unwrap();
+    assert_eq!(check.duplicate_of.map(|d| d.id), Some(first.id));
+    let check = drafting::check(
+        &store,
+        Some(second.id),
+        &input("Conversion tag not firing on checkout", ""),
+    )
+    .unwrap();
+    assert!(
+        check.duplicate_of.is_none(),
+        "an unrelated subject is no duplicate"
+    );
+    let check = drafting::check(
+        &store,
+        Some(first.id),
+        &input("Commission report showing incorrect order values", ""),
+    )
+    .unwrap();
+    assert!(
+        check.duplicate_of.is_none(),
+        "a draft is not its own duplicate"
+    );
+}
+
+#[test]
+fn the_catalogue_is_editable_and_used_reasons_cannot_be_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let r = store.reasons();
+    let id = r.add("  Creative Assets ").unwrap();
+    assert_eq!(
+        r.add("creative assets").unwrap_err().code(),
+        "name_taken",
+        "names are unique, case-insensitive"
+    );
+    assert_eq!(r.add("   ").unwrap_err().code(), "name_required");
+    assert_eq!(r.add(&"x".repeat(121)).unwrap_err().code(), "name_invalid");
+    r.rename(id, "Creatives").unwrap();
+    let sub = r.add_sub(id, "Banner sizes").unwrap();
+    r.add_sub(id, "Deep links").unwrap();
+    r.shift_sub(sub, 1).unwrap();
+    let list = r.list().unwrap();
+    let me = list.iter().find(|x| x.id == id).unwrap();
+    assert_eq!(
+        me.sub_reasons
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Deep links", "Banner sizes"]
+    );
+    assert_eq!(list.last().unwrap().id, id, "a new reason goes last");
+    r.shift(id, -1).unwrap();
+    assert_eq!(
+        r.list().unwrap().iter().rev().nth(1).unwrap().id,
+        id,
+        "moved up one place"
+    );
+    assert!(r.shift(id, 5).is_err(), "moves are one place at a time");
+
+    let d = store.drafts().create().unwrap();
+    let mut inp = input("s", "d");
+    inp.reason_id = Some(id);
+    inp.sub_reason_id = Some(sub);
+    drafting::save(&store, d.id, &inp).unwrap();
+    assert_eq!(r.remove(id).unwrap_err().code(), "reason_in_use");
+    assert_eq!(r.remove_sub(sub).unwrap_err().code(), "reason_in_use");
+    store.drafts().trash(d.id).unwrap();
+    assert_eq!(
+        r.remove(id).unwrap_err().code(),
+        "reason_in_use",
+        "a trashed draft may come back"
+    );
+    let spare = r.add("Spare").unwrap();
+    r.remove(spare).unwrap();
+    assert_eq!(r.remove(spare).unwrap_err().code(), "not_found");
+}
+
+#[test]
+fn catalogue_export_then_import_into_a_fresh_store_round_trips_and_import_merges() {
+    let a = tempfile::tempdir().unwrap();
+    let (store, _) = open(a.path());
+    let id = store.reasons().add("Creatives").unwrap();
+    store.reasons().add_sub(id, "Banner sizes").unwrap();
+    let json = serde_json::to_string(&store.reasons().export().unwrap()).unwrap();
+
+    let b = tempfile::tempdir().unwrap();
+    let (other, _) = open(b.path());
+    assert_eq!(
+        other.reasons().import(&json).unwrap(),
+        2,
+        "one reason and one sub reason were missing"
+    );
+    assert_eq!(
+        other.reasons().export().unwrap(),
+        store.reasons().export().unwrap()
+    );
+    assert_eq!(
+        other.reasons().import(&json).unwrap(),
+        0,
+        "importing twice adds nothing"
+    );
+    for bad in [
+        "",
+        "{}",
+        "[]",
+        "{\"version\":2,\"reasons\":[]}",
+        "{\"version\":1,\"reasons\":[{\"name\":\"\"}]}",
+        "{\"version\":1,\"reasons\":[],\"x\":1}",
+    ] {
+        assert_eq!(
+            other.reasons().import(bad).unwrap_err().code(),
+            "import_invalid",
+            "{bad}"
+        );
+    }
+    let before = other.reasons().export().unwrap();
+    let half_bad = r#"{"version":1,"reasons":[{"name":"New one"},{"name":"Bad","subReasons":["ok", "line\nbreak"]}]}"#;
+    assert!(other.reasons().import(half_bad).is_err());
+    assert_eq!(
+        other.reasons().export().unwrap(),
+        before,
+        "a failed import changes nothing"
+    );
+}

@@ -1,0 +1,211 @@
+//! The commands through Tauri's mock runtime: valid arguments, hostile ones, and the error shape.
+
+use casedesk_lib::{commands, AppState};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow};
+
+struct Harness {
+    _app: App<tauri::test::MockRuntime>,
+    webview: WebviewWindow<tauri::test::MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let app = mock_builder()
+        .manage(AppState::open(dir.path().join("data")))
+        .invoke_handler(commands::handler())
+        .build(mock_context(noop_assets()))
+        .expect("mock app builds");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _app: app,
+        webview,
+        _dir: dir,
+    }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .expect_err(&format!("{cmd} should fail"))
+    }
+}
+
+#[test]
+fn a_draft_round_trips_through_the_commands() {
+    let h = harness();
+    let view = h.ok("create_draft", json!({}));
+    let id = view["draft"]["id"].as_i64().unwrap();
+    assert_eq!(view["check"]["ready"], false);
+    let reasons = h.ok("list_reasons", json!({}));
+    let other = reasons
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Other")
+        .unwrap()["id"]
+        .clone();
+    let input = json!({"subject": "Commission report showing incorrect order values", "description": "I was trying to reconcile October.", "reasonId": other, "subReasonId": null, "cc": "a@example.com"});
+    let out = h.ok("save_draft", json!({"id": id, "input": input}));
+    assert_eq!(out["check"]["ready"], true, "{out}");
+    assert_eq!(out["saved"]["revision"], 1);
+    assert_eq!(
+        out["check"]["subjectFindings"],
+        json!([]),
+        "CJ's good example lints clean"
+    );
+    let list = h.ok("list_drafts", json!({}));
+    assert_eq!(
+        list[0]["subject"],
+        "Commission report showing incorrect order values"
+    );
+    assert_eq!(list[0]["ready"], true);
+    let hits = h.ok("search_drafts", json!({"query": "reconcile"}));
+    assert_eq!(hits[0]["id"], id);
+    h.ok("trash_draft", json!({"id": id}));
+    assert_eq!(h.ok("list_drafts", json!({})), json!([]));
+    let back = h.ok("restore_draft", json!({"id": id}));
+    assert_eq!(
+        back["draft"]["subject"],
+        "Commission report showing incorrect order values"
+    );
+}
+
+#[test]
+fn errors_cross_the_boundary_as_code_message_field() {
+    let h = harness();
+    let e = h.err("open_draft", json!({"id": 12345}));
+    assert_eq!(e["code"], "not_found");
+    assert!(e["message"].as_str().unwrap().contains("12345"));
+    let view = h.ok("create_draft", json!({}));
+    let id = view["draft"]["id"].clone();
+    let huge = "x".repeat(1024 * 1024 + 1);
+    let e = h.err(
+        "save_draft",
+        json!({"id": id, "input": {"description": huge}}),
+    );
+    assert_eq!(
+        e,
+        json!({"code": "too_large_to_store", "field": "description", "message": e["message"]})
+    );
+    let e = h.err(
+        "attach_paths",
+        json!({"draftId": id, "paths": vec!["/x.png"; 51]}),
+    );
+    assert_eq!(e["code"], "too_many_files");
+    assert_eq!(e["field"], "attachments");
+    let e = h.err("search_drafts", json!({"query": "q".repeat(1001)}));
+    assert_eq!(e["code"], "query_too_long");
+    let e = h.err("add_reason", json!({"name": "  "}));
+    assert_eq!(e["field"], "reason");
+    let e = h.err("move_reason", json!({"id": 1, "by": 7}));
+    assert_eq!(e["code"], "invalid_argument");
+}
+
+#[test]
+fn malformed_arguments_are_refused_not_panicked_on() {
+    let h = harness();
+    for (cmd, args) in [
+        ("open_draft", json!({})),
+        ("open_draft", json!({"id": "one"})),
+        ("save_draft", json!({"id": 1})),
+        ("save_draft", json!({"id": 1, "input": {"reasonId": "x"}})),
+        ("attach_paths", json!({"draftId": 1, "paths": "not a list"})),
+        ("trash_draft", json!({"id": 1.5})),
+    ] {
+        let e = h.err(cmd, args.clone());
+        assert!(e.is_string() || e.is_object(), "{cmd} {args}: {e}");
+    }
+    // The app still works after hostile calls.
+    h.ok("create_draft", json!({}));
+}
+
+#[test]
+fn hostile_paths_are_refused_with_the_reason() {
+    let h = harness();
+    let id = h.ok("create_draft", json!({}))["draft"]["id"].clone();
+    let out = h.ok("attach_paths", json!({"draftId": id, "paths": ["/etc/passwd", "relative.png", "/nonexistent/a.png", "/dev/zero", "/tmp"]}));
+    let codes: Vec<&str> = out["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["error"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "file_extension_unsupported",
+            "file_path_invalid",
+            "file_not_found",
+            "file_not_regular",
+            "file_is_directory"
+        ]
+    );
+    assert_eq!(out["added"], json!([]));
+}
+
+#[test]
+fn a_store_that_cannot_open_is_reported_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"file in the way").unwrap();
+    let app = mock_builder()
+        .manage(AppState::open(blocker.join("data")))
+        .invoke_handler(commands::handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let h = Harness {
+        _app: app,
+        webview,
+        _dir: dir,
+    };
+    let info = h.ok("app_info", json!({}));
+    assert!(
+        info["storeError"]["code"].is_string(),
+        "the UI learns why: {info}"
+    );
+    let e = h.err("list_drafts", json!({}));
+    assert_eq!(e["code"], info["storeError"]["code"]);
+}
+
+#[test]
+fn template_and_system_info_are_real_text() {
+    let h = harness();
+    let t = h.ok("description_template", json!({}));
+    assert!(t.as_str().unwrap().contains("Steps I took:"));
+    let s = h.ok("system_info", json!({}));
+    assert!(s
+        .as_str()
+        .unwrap()
+        .contains(&format!("Architecture: {}", std::env::consts::ARCH)));
+}
