@@ -176,17 +176,45 @@ impl Desktop {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
-    /// Waits for a window whose title matches `name` and returns its id.
-    pub fn wait_window(&self, name: &str, timeout: Duration) -> String {
+    /// Ids of the *mapped* windows whose title matches `name` now. (Under Xvfb there is no window
+    /// manager, so xdotool's `--onlyvisible` cannot be trusted; xwininfo's map state can.)
+    pub fn windows(&self, name: &str) -> Vec<String> {
+        self.xdotool(&["search", "--name", name])
+            .lines()
+            .filter(|id| {
+                Command::new("xwininfo")
+                    .args(["-id", id])
+                    .env("DISPLAY", &self.display)
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("IsViewable"))
+                    .unwrap_or(false)
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Waits for a mapped window whose title matches `name` and that is not in `known`.
+    pub fn wait_new_window(&self, name: &str, known: &[String], timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         loop {
-            let ids = self.xdotool(&["search", "--onlyvisible", "--name", name]);
-            if let Some(id) = ids.lines().next().filter(|s| !s.is_empty()) {
-                return id.to_owned();
+            if let Some(id) = self.windows(name).into_iter().find(|w| !known.contains(w)) {
+                return id;
             }
             assert!(
                 Instant::now() < deadline,
-                "no window named {name:?} appeared within {timeout:?}"
+                "no new window named {name:?} appeared within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Waits until no mapped window matches `name`.
+    pub fn wait_window_gone(&self, name: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.windows(name).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "window {name:?} still open after {timeout:?}"
             );
             std::thread::sleep(Duration::from_millis(200));
         }

@@ -46,8 +46,6 @@ let reasons = [];
 let dirty = false;
 let saving = null;
 let retryTimer = null;
-let lastCheck = null;
-const touched = new Set();
 let hooks = { onSaved() {}, onOpenDraft() {} };
 
 export function setHooks(h2) {
@@ -112,7 +110,6 @@ function setSaveState(state, text) {
 export async function open(view) {
   await flush();
   current = { id: view.draft.id };
-  touched.clear();
   dirty = false;
   clearTimeout(retryTimer);
   el.subject.value = view.draft.subject;
@@ -204,14 +201,15 @@ function showError(err) {
 }
 
 function renderCheck(check) {
-  lastCheck = check;
   const problemsBy = {};
   for (const p of check.problems) (problemsBy[p.field] ||= []).push(p);
   for (const [field, box] of Object.entries(FIELD_ERROR)) {
     const p = (problemsBy[field] || [])[0];
     const inputEl = FIELD_INPUT[field];
-    const hasText = inputEl && inputEl.value && inputEl.value.trim() !== '';
-    const show = p && (touched.has(field) || hasText || field === 'cc');
+    // Inline only when what is in the field breaks a rule. An empty required field is listed in the
+    // readiness panel instead: showing it on blur would shift the layout under the user's next click.
+    const hasValue = inputEl && inputEl.value && inputEl.value.trim() !== '';
+    const show = p && hasValue;
     box.textContent = show ? p.message : '';
     if (show) box.dataset.code = p.code;
     else delete box.dataset.code;
@@ -324,19 +322,13 @@ async function insertAtCursor(text) {
 function wire() {
   for (const f of [el.subject, el.description, el.cc]) {
     f.addEventListener('input', markDirty);
-    f.addEventListener('blur', () => {
-      touched.add(f === el.cc ? 'cc' : f.id);
-      if (lastCheck) renderCheck(lastCheck);
-      flush();
-    });
+    f.addEventListener('blur', () => flush());
   }
   el.reason.addEventListener('change', () => {
-    touched.add('reason');
     fillSubReasons(null);
     markDirty();
   });
   el.subReason.addEventListener('change', () => {
-    touched.add('sub_reason');
     markDirty();
   });
   el.form.addEventListener('submit', (e) => e.preventDefault());

@@ -22,12 +22,9 @@ impl AppState {
     /// Opens the store in `data_dir`; a failure is kept and shown by the UI instead of ending the app.
     pub fn open(data_dir: PathBuf) -> AppState {
         let store = Store::open(&data_dir, Arc::new(SystemClock))
-            .and_then(|s| {
-                match s.housekeeping() {
-                    Ok(h) => tracing::info!(?h, "start-up housekeeping"),
-                    Err(e) => tracing::warn!(error = %e, "start-up housekeeping failed"),
-                }
-                Ok(s)
+            .inspect(|s| match s.housekeeping() {
+                Ok(h) => tracing::info!(?h, "start-up housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "start-up housekeeping failed"),
             })
             .map(Mutex::new)
             .map_err(|e| {

@@ -12,11 +12,12 @@ const JSON_MAX_BYTES: u64 = 1024 * 1024;
 
 /// "Add files…": multi-select, filtered to the kinds CJ accepts. Empty when cancelled.
 pub fn pick_attachment_files() -> Vec<String> {
-    rfd::FileDialog::new()
+    let picked = rfd::FileDialog::new()
         .set_title("Add files to the case")
         .add_filter("PNG, JPG, PDF or TXT", &ALLOWED_EXTENSIONS)
         .pick_files()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    picked
         .into_iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect()

@@ -1,14 +1,354 @@
+//! The real app, driven as a user would: tauri-driver + WebKitWebDriver under Xvfb, a private D-Bus
+//! session, and the real GTK file chooser driven by xdotool. Each test has its own display, bus and data.
+
 use casedesk_e2e::*;
 use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where screenshots go (`E2E_SHOTS`, else target/e2e-shots), so a person can look at them.
+fn shot(desktop: &Desktop, name: &str) -> PathBuf {
+    let dir = std::env::var_os("E2E_SHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-shots"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(format!("{name}.png"));
+    desktop.screenshot(&p);
+    p
+}
+
+fn new_draft(app: &App) {
+    let before = app.find_all("[data-testid=draft-item]").len();
+    app.click(&app.tid("new-draft"));
+    app.wait_until("a new draft in the list", Duration::from_secs(10), |a| {
+        a.find_all("[data-testid=draft-item]").len() == before + 1
+    });
+}
+
+fn count(app: &App, css: &str) -> usize {
+    app.find_all(css).len()
+}
+
+fn text_of(app: &App, testid: &str) -> String {
+    app.exec(
+        &format!("return document.querySelector('[data-testid=\"{testid}\"]').textContent"),
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
 #[test]
-fn smoke_page_loads() {
+fn a_draft_autosaves_and_is_there_after_quitting_and_restarting() {
     let desktop = Desktop::start();
     let data = desktop.dir.path().join("data");
     let app = desktop.launch(&data);
-    std::thread::sleep(std::time::Duration::from_secs(3));
-    let v = app.exec("return {href: location.href, sheets: document.styleSheets.length, bg: getComputedStyle(document.body).backgroundColor, started: document.body.dataset.started, tauri: typeof window.__TAURI__, csp: (document.querySelector('meta[http-equiv]')||{}).content}", json!([]));
-    eprintln!("{v}");
-    let v = app.post_async("import('./app.js').then(()=>'ok').catch(e=>String(e))");
-    eprintln!("{v}");
+    assert!(
+        text_of(&app, "draft-list").contains("No drafts yet"),
+        "the empty state explains what to do"
+    );
+    shot(&desktop, "01-empty-state");
+    new_draft(&app);
+    app.type_text(
+        &app.tid("subject"),
+        "Conversion tag not firing on checkout confirmation page",
+    );
+    app.type_text(&app.tid("description"), "I was trying to track sales.\nSteps: I opened checkout and paid.\nThe tag shows error 403.\nChrome 120 on Windows 11.");
+    app.wait_saved();
+    assert_eq!(
+        text_of(&app, "save-state"),
+        "Saved",
+        "a visible saved state"
+    );
+    shot(&desktop, "02-draft-saved");
+    app.quit();
+
+    let app = desktop.launch(&data);
+    let items = app.find_all("[data-testid=draft-item]");
+    assert_eq!(items.len(), 1, "the draft is still listed after a restart");
+    assert!(
+        text_of(&app, "draft-list").contains("Conversion tag not firing"),
+        "listed by subject"
+    );
+    assert_eq!(
+        app.value(&app.tid("subject")),
+        "Conversion tag not firing on checkout confirmation page"
+    );
+    assert!(
+        app.value(&app.tid("description"))
+            .ends_with("Chrome 120 on Windows 11."),
+        "the last keystrokes were saved"
+    );
+    let met = app
+        .find_all("[data-testid=description-checklist] [data-met=true]")
+        .len();
+    assert_eq!(
+        met, 4,
+        "all four checklist items are met by this description"
+    );
+    app.quit();
+}
+
+#[test]
+fn subject_hints_flag_generic_subjects_and_cjs_good_example_shows_none() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    let subject = app.tid("subject");
+    app.type_text(&subject, "Help needed");
+    app.wait_until("a 'generic' hint", Duration::from_secs(5), |a| {
+        count(a, "[data-testid=subject-hints] [data-code=generic]") == 1
+    });
+    assert!(
+        text_of(&app, "subject-hints").contains("Commission report showing incorrect order values"),
+        "CJ's good examples are shown"
+    );
+    shot(&desktop, "03-subject-hint");
+    app.clear(&subject);
+    app.type_text(&subject, "API authentication error on campaign creation");
+    app.wait_until(
+        "no hints for CJ's good example",
+        Duration::from_secs(5),
+        |a| count(a, "[data-testid=subject-hints] [data-code]") == 0,
+    );
+    app.quit();
+}
+
+#[test]
+fn a_cc_typo_shows_cc_error_and_readiness_follows_the_fields() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    let readiness = app.tid("readiness");
+    assert_eq!(app.attr(&readiness, "data-ready").as_deref(), Some("false"));
+    app.type_text(&app.tid("cc"), "ana@example.com, bob@example");
+    app.wait_until("cc-error", Duration::from_secs(5), |a| {
+        text_of(a, "cc-error").contains("bob@example")
+    });
+    assert_eq!(
+        app.attr(&app.tid("cc-error"), "data-code").as_deref(),
+        Some("cc_invalid")
+    );
+    let cc = app.tid("cc");
+    app.clear(&cc);
+    app.type_text(&cc, "ana@example.com; ANA@example.com");
+    app.wait_until("cc-error clears", Duration::from_secs(5), |a| {
+        text_of(a, "cc-error").is_empty()
+    });
+
+    app.type_text(
+        &app.tid("subject"),
+        "Commission report showing incorrect order values",
+    );
+    app.click(&app.find("#insert-template"));
+    app.wait_until("the template is inserted", Duration::from_secs(5), |a| {
+        a.value(&a.tid("description")).contains("Steps I took:")
+    });
+    assert_eq!(
+        count(&app, "[data-testid=description-checklist] [data-met=false]"),
+        4,
+        "an untouched template does not tick the checklist"
+    );
+    app.click(&app.find("#insert-sysinfo"));
+    app.wait_until(
+        "system info ticks the environment item",
+        Duration::from_secs(5),
+        |a| {
+            count(
+                a,
+                "[data-testid=description-checklist] [data-code=environment][data-met=true]",
+            ) == 1
+        },
+    );
+    assert!(app.value(&app.tid("description")).contains("Architecture:"));
+    select_by_text(&app, "case-reason", "Data Transfer");
+    app.wait_until("sub reason required", Duration::from_secs(5), |a| {
+        count(a, "[data-testid=readiness] [data-code=sub_reason_required]") == 1
+    });
+    select_by_text(&app, "sub-reason", "Data Transfer General");
+    app.wait_until("ready", Duration::from_secs(5), |a| {
+        a.attr(&a.tid("readiness"), "data-ready").as_deref() == Some("true")
+    });
+    app.wait_saved();
+    app.wait_until(
+        "the list shows the ready badge",
+        Duration::from_secs(5),
+        |a| count(a, "[data-testid=draft-item][data-ready=true]") == 1,
+    );
+    shot(&desktop, "04-ready");
+    app.quit();
+}
+
+fn select_by_text(app: &App, testid: &str, label: &str) {
+    let ok = app.exec(
+        "const s = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+         const o = [...s.options].find(o => o.textContent === arguments[1]);
+         if (!o) return false;
+         s.focus(); s.value = o.value; s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        json!([testid, label]),
+    );
+    assert_eq!(ok, json!(true), "option {label:?} exists in {testid}");
+}
+
+/// Picks `path` in the GTK file chooser that "Add files…" opens, by typing it into the location bar.
+fn pick_with_gtk_dialog(desktop: &Desktop, app: &App, path: &Path) {
+    let known = desktop.windows("Add files to the case");
+    app.click(&app.tid("add-files"));
+    let win = desktop.wait_new_window("Add files to the case", &known, Duration::from_secs(15));
+    desktop.xdotool(&["windowfocus", "--sync", &win]);
+    std::thread::sleep(Duration::from_millis(300));
+    desktop.xdotool(&["key", "--window", &win, "ctrl+l"]);
+    std::thread::sleep(Duration::from_millis(300));
+    desktop.xdotool(&["type", "--delay", "20", &path.display().to_string()]);
+    std::thread::sleep(Duration::from_millis(300));
+    desktop.xdotool(&["key", "Return"]);
+    desktop.wait_window_gone("Add files to the case", Duration::from_secs(10));
+}
+
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];
+
+#[test]
+fn files_are_attached_through_the_real_gtk_dialog_and_a_disguised_one_is_refused() {
+    let desktop = Desktop::start();
+    let files = desktop.dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    let png = files.join("checkout-screenshot.png");
+    std::fs::write(&png, PNG_1X1).unwrap();
+    let disguised = files.join("totally-a-picture.png");
+    std::fs::write(&disguised, std::fs::read("/bin/true").unwrap()).unwrap();
+    let data = desktop.dir.path().join("data");
+    let app = desktop.launch(&data);
+    new_draft(&app);
+
+    pick_with_gtk_dialog(&desktop, &app, &png);
+    app.wait_until("the picked file is listed", Duration::from_secs(15), |a| {
+        count(a, "[data-testid=attachment-item]") == 1
+    });
+    let item = app.find("[data-testid=attachment-item]");
+    assert!(
+        text_of(&app, "attachments").contains("checkout-screenshot.png"),
+        "the original name is shown"
+    );
+    assert_eq!(app.attr(&item, "data-kind").as_deref(), Some("png"));
+    shot(&desktop, "05-attached");
+
+    pick_with_gtk_dialog(&desktop, &app, &disguised);
+    app.wait_until(
+        "the disguised file is refused with a reason",
+        Duration::from_secs(15),
+        |a| {
+            count(
+                a,
+                "[data-testid=attachment-error] [data-code=file_content_unsupported]",
+            ) == 1
+        },
+    );
+    assert!(
+        text_of(&app, "attachment-error").contains("totally-a-picture.png"),
+        "the refusal names the file"
+    );
+    assert_eq!(
+        count(&app, "[data-testid=attachment-item]"),
+        1,
+        "nothing was added for the disguised file"
+    );
+    shot(&desktop, "06-refused");
+
+    // The copy lives in the app's data folder: the original can go.
+    std::fs::remove_file(&png).unwrap();
+    app.quit();
+    let app = desktop.launch(&data);
+    app.wait_until(
+        "the attachment is still listed",
+        Duration::from_secs(10),
+        |a| count(a, "[data-testid=attachment-item]") == 1,
+    );
+    app.quit();
+}
+
+#[test]
+fn delete_moves_a_draft_to_the_trash_and_undo_brings_it_back() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    app.type_text(
+        &app.tid("subject"),
+        "Payment for October missing from bank account",
+    );
+    app.wait_saved();
+    app.click(&app.tid("delete-draft"));
+    app.wait_until("the draft leaves the list", Duration::from_secs(5), |a| {
+        count(a, "[data-testid=draft-item]") == 0
+    });
+    app.click(&app.tid("undo"));
+    app.wait_until("undo restores it", Duration::from_secs(5), |a| {
+        count(a, "[data-testid=draft-item]") == 1
+    });
+    assert_eq!(
+        app.value(&app.tid("subject")),
+        "Payment for October missing from bank account"
+    );
+    app.quit();
+}
+
+#[test]
+fn search_finds_drafts_as_you_type_and_a_close_subject_warns_of_a_duplicate() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    app.type_text(
+        &app.tid("subject"),
+        "Commission report showing incorrect order values",
+    );
+    app.type_text(&app.tid("description"), "The October invoice differs.");
+    app.wait_saved();
+    new_draft(&app);
+    app.type_text(
+        &app.tid("subject"),
+        "Commission report shows incorrect order values",
+    );
+    app.wait_until("duplicate warning", Duration::from_secs(5), |a| {
+        a.attr(&a.tid("duplicate-warning"), "hidden").is_none()
+    });
+    assert!(text_of(&app, "duplicate-warning")
+        .contains("Commission report showing incorrect order values"));
+    app.wait_saved();
+    app.type_text(&app.tid("search"), "invo");
+    app.wait_until("one search result", Duration::from_secs(5), |a| {
+        count(a, "[data-testid=draft-item]") == 1
+    });
+    assert_eq!(
+        count(&app, "[data-testid=draft-list] mark"),
+        1,
+        "the match is highlighted"
+    );
+    app.quit();
+}
+
+#[test]
+fn a_reason_added_in_settings_is_offered_in_the_editor() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    app.click(&app.tid("settings"));
+    app.type_text(&app.find("#new-reason"), "Creative Assets");
+    app.click(&app.find("#add-reason"));
+    app.wait_until("the reason is in the editor's list", Duration::from_secs(5), |a| {
+        a.exec("return [...document.querySelectorAll('[data-testid=case-reason] option')].some(o => o.textContent === 'Creative Assets')", json!([])) == json!(true)
+    });
+    app.click(&app.find("#new-reason"));
+    app.type_text(&app.find("#new-reason"), "creative assets");
+    app.click(&app.find("#add-reason"));
+    app.wait_until("a duplicate name is refused", Duration::from_secs(5), |a| {
+        a.attr(&a.tid("reasons-error"), "data-code").as_deref() == Some("name_taken")
+    });
+    shot(&desktop, "07-settings");
     app.quit();
 }

@@ -43,7 +43,7 @@ impl DraftInput {
                 return Err(Error::field(
                     field,
                     "too_large_to_store",
-                    format!("This text is larger than 1 MB and cannot be saved. It is still in the window; shorten it."),
+                    "This text is larger than 1 MB and cannot be saved. It is still in the window; shorten it.",
                 ));
             }
             if value.contains('\0') {

@@ -166,14 +166,16 @@ const OBJECTS: &[&str] = &[
 ];
 
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+    // A typographic apostrophe (don’t) is the same word as a straight one (don't).
+    s.replace('\u{2019}', "'")
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase())
         .collect()
 }
 
 fn normalised(s: &str) -> String {
-    words(s).join(" ").replace('\'', "'")
+    words(s).join(" ")
 }
 
 fn stem_matches(word: &str, object: &str) -> bool {

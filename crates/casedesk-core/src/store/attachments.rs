@@ -187,10 +187,9 @@ impl<'c> Attachments<'c> {
             }
             for entry in std::fs::read_dir(shard.path())?.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !(is_sha256_hex(&name) && referenced.contains(&name)) {
-                    if std::fs::remove_file(entry.path()).is_ok() {
-                        removed += 1;
-                    }
+                let kept = is_sha256_hex(&name) && referenced.contains(&name);
+                if !kept && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
                 }
             }
         }

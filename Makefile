@@ -1,0 +1,42 @@
+# Casedesk: `make run` builds and starts the app; `make test` runs every test, end-to-end ones included.
+SHELL := /bin/bash
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# Tests build the app under its own identifier so they never touch a user's data (each test also sets
+# CASEDESK_DATA_DIR and XDG_* to a temp dir).
+TEST_IDENTIFIER := {"identifier":"com.casedesk.desktop.test"}
+
+.PHONY: run build test test-fast test-e2e lint deps-build deps-test clean
+
+deps-build:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+build: deps-build
+	$(CARGO) build -p casedesk
+
+run: build
+	$(CARGO) run -p casedesk
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# Core and shell tests only (no display needed): the developer's fast loop.
+test-fast:
+	$(CARGO) test --workspace --exclude casedesk-e2e
+
+test-e2e:
+	TAURI_CONFIG='$(TEST_IDENTIFIER)' $(CARGO) build -p casedesk
+	$(CARGO) test -p casedesk-e2e --test e2e -- --test-threads=1
+
+test: deps-test
+	$(MAKE) lint
+	$(MAKE) test-fast
+	$(MAKE) test-e2e
+
+clean:
+	$(CARGO) clean
