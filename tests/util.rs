@@ -366,6 +366,13 @@ impl App {
         self.post(&format!("/element/{el}/value"), json!({"text": text}));
     }
 
+    /// Types keys that may end the session (e.g. a shortcut that closes the window); errors are ignored.
+    pub fn type_text_closing(&self, el: &str, text: &str) {
+        let _ = ureq::post(&self.url(&format!("/element/{el}/value")))
+            .timeout(Duration::from_secs(30))
+            .send_json(json!({"text": text}));
+    }
+
     pub fn clear(&self, el: &str) {
         self.post(&format!("/element/{el}/clear"), json!({}));
     }

@@ -50,6 +50,9 @@ export const api = {
     await tauri.event.listen('tauri://drag-leave', () => cb({ hover: false }));
   },
 
+  /** Closes the window the way the window manager's close button does (so `beforeClose` runs). */
+  closeWindow: () => tauri.window.getCurrentWindow().close(),
+
   /** Runs `flush` before the window closes; the window closes when it settles. */
   async beforeClose(flush) {
     await tauri.window.getCurrentWindow().onCloseRequested(async () => {

@@ -137,6 +137,7 @@ function wire() {
     if (ctrl && e.key.toLowerCase() === 'n') { e.preventDefault(); newDraft(); }
     else if (ctrl && e.key.toLowerCase() === 'f') { e.preventDefault(); searchEl.focus(); searchEl.select(); }
     else if (ctrl && e.key.toLowerCase() === 's') { e.preventDefault(); editor.flush(); }
+    else if (ctrl && (e.key.toLowerCase() === 'w' || e.key.toLowerCase() === 'q')) { e.preventDefault(); api.closeWindow(); }
     else if (e.key === 'Delete' && !isTextField(e.target) && !document.querySelector('dialog[open]')) { e.preventDefault(); deleteCurrent(); }
   });
   const zone = document.getElementById('drop-zone');

@@ -352,3 +352,60 @@ fn a_reason_added_in_settings_is_offered_in_the_editor() {
     shot(&desktop, "07-settings");
     app.quit();
 }
+
+#[test]
+fn closing_the_window_right_after_typing_keeps_the_last_keystrokes() {
+    let desktop = Desktop::start();
+    let data = desktop.dir.path().join("data");
+    let app = desktop.launch(&data);
+    new_draft(&app);
+    app.type_text(&app.tid("subject"), "Commission report");
+    app.wait_saved();
+    // Type more and close at once (Ctrl+W), well inside the autosave pause.
+    app.type_text_closing(
+        &app.tid("subject"),
+        " showing incorrect order values\u{E009}w\u{E000}",
+    );
+    desktop.wait_window_gone("Casedesk", Duration::from_secs(15));
+    app.quit();
+    let app = desktop.launch(&data);
+    assert_eq!(
+        app.value(&app.tid("subject")),
+        "Commission report showing incorrect order values",
+        "the window saved before it closed"
+    );
+    app.quit();
+}
+
+#[test]
+fn dropped_files_go_through_the_same_checks() {
+    let desktop = Desktop::start();
+    let files = desktop.dir.path().join("dropped");
+    std::fs::create_dir_all(&files).unwrap();
+    let log = files.join("console.txt");
+    std::fs::write(&log, "Uncaught TypeError at checkout.js:12\n").unwrap();
+    let html = files.join("invoice.pdf");
+    std::fs::write(&html, "<!doctype html><p>not a pdf</p>").unwrap();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    // What the window receives when files are dropped on it.
+    app.post_async(&format!(
+        "window.__TAURI__.event.emit('tauri://drag-drop', {{paths: {}, position: {{x: 400, y: 400}}}})",
+        json!([log, html])
+    ));
+    app.wait_until("the text file is attached", Duration::from_secs(10), |a| {
+        count(a, "[data-testid=attachment-item][data-kind=txt]") == 1
+    });
+    app.wait_until(
+        "the HTML named .pdf is refused",
+        Duration::from_secs(10),
+        |a| {
+            count(
+                a,
+                "[data-testid=attachment-error] [data-code=file_kind_mismatch]",
+            ) == 1
+        },
+    );
+    assert!(text_of(&app, "attachment-error").contains("invoice.pdf"));
+    app.quit();
+}

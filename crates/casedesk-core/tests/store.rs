@@ -442,3 +442,66 @@ fn catalogue_export_then_import_into_a_fresh_store_round_trips_and_import_merges
         "a failed import changes nothing"
     );
 }
+
+#[test]
+fn the_file_is_copied_aside_before_a_migration_and_a_failed_one_changes_nothing() {
+    use casedesk_core::store::MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (store, _) = open(dir.path());
+        let d = store.drafts().create().unwrap();
+        store
+            .drafts()
+            .save(d.id, &input("Before the upgrade", ""), false)
+            .unwrap();
+    }
+    let mut next: Vec<(&str, &str)> = MIGRATIONS.to_vec();
+    next.push((
+        "9999_test",
+        "ALTER TABLE drafts ADD COLUMN extra TEXT; UPDATE drafts SET extra = 'x';",
+    ));
+    let clock = Arc::new(FixedClock::new(0));
+    let store = Store::open_with(dir.path(), clock.clone(), &next).unwrap();
+    let v: i64 = store
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, next.len() as i64);
+    let backup = dir
+        .path()
+        .join(format!("casedesk.sqlite3.before-v{}", next.len()));
+    let old = rusqlite::Connection::open(&backup).expect("a copy was made before migrating");
+    let (subject, version): (String, i64) = old
+        .query_row(
+            "SELECT subject, (SELECT user_version FROM pragma_user_version) FROM drafts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (subject.as_str(), version),
+        ("Before the upgrade", MIGRATIONS.len() as i64),
+        "the copy is the old file"
+    );
+    drop(store);
+
+    let mut broken: Vec<(&str, &str)> = next.clone();
+    broken.push((
+        "10000_broken",
+        "UPDATE drafts SET extra = 'y'; THIS IS NOT SQL;",
+    ));
+    assert!(Store::open_with(dir.path(), clock, &broken).is_err());
+    let c = rusqlite::Connection::open(dir.path().join("casedesk.sqlite3")).unwrap();
+    let (extra, v): (String, i64) = c
+        .query_row(
+            "SELECT extra, (SELECT user_version FROM pragma_user_version) FROM drafts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (extra.as_str(), v),
+        ("x", next.len() as i64),
+        "a failed migration rolls back whole"
+    );
+}
