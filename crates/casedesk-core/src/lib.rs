@@ -13,7 +13,10 @@ pub mod clock;
 pub mod draft;
 pub mod drafting;
 pub mod error;
+pub mod filing;
 pub mod lint;
+pub mod poller;
+pub mod provider;
 pub mod store;
 pub mod sysinfo;
 

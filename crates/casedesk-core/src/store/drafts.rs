@@ -24,6 +24,8 @@ pub struct DraftRecord {
     pub revision: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Set once the draft was sent: it is then read-only, the record of what was sent.
+    pub submitted_at: Option<i64>,
 }
 
 impl DraftRecord {
@@ -80,7 +82,7 @@ pub struct Drafts<'c> {
 }
 
 const RECORD_COLUMNS: &str =
-    "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at";
+    "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at, submitted_at";
 
 fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
     Ok(DraftRecord {
@@ -94,6 +96,7 @@ fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
         revision: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        submitted_at: r.get(10)?,
     })
 }
 
@@ -153,7 +156,7 @@ impl<'c> Drafts<'c> {
             .query_row(
                 "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
                         cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8
-                 WHERE id = ?1 AND deleted_at IS NULL
+                 WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL
                  RETURNING revision, updated_at",
                 params![
                     id,
@@ -173,7 +176,17 @@ impl<'c> Drafts<'c> {
                 },
             )
             .optional()?
-            .ok_or(Error::NotFound { what: "draft", id })
+            .ok_or_else(|| self.why_not_editable(id))
+    }
+
+    fn why_not_editable(&self, id: i64) -> Error {
+        match self.get(id) {
+            Ok(d) if d.submitted_at.is_some() => Error::invalid(
+                "draft_submitted",
+                "This draft was sent and is kept as the record of what was sent; it can no longer be edited.",
+            ),
+            _ => Error::NotFound { what: "draft", id },
+        }
     }
 
     /// The newest drafts first, at most `limit`.
@@ -257,11 +270,11 @@ impl<'c> Drafts<'c> {
     /// Moves a draft to the trash. It disappears from lists and search until restored.
     pub fn trash(&self, id: i64) -> Result<()> {
         let n = self.conn.execute(
-            "UPDATE drafts SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            "UPDATE drafts SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
             params![id, self.now],
         )?;
         if n == 0 {
-            return Err(Error::NotFound { what: "draft", id });
+            return Err(self.why_not_editable(id));
         }
         Ok(())
     }

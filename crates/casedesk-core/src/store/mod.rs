@@ -6,12 +6,16 @@
 //! SQL lives anywhere else. It must never hold a secret.
 
 mod attachments;
+mod cases;
 mod drafts;
+mod outbox;
 mod reasons;
 mod settings;
 
 pub use attachments::{Attachment, Attachments};
+pub use cases::{normalise_case_number, Case, Cases, HistoryEntry, StatusChange};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
+pub use outbox::{Outbox, OutboxItem};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;
 
@@ -23,10 +27,16 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 
 /// The migrations, in order. Migration `i` (0-based) moves the schema to version `i + 1`.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_drafts",
-    include_str!("../../migrations/0001_drafts.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_drafts",
+        include_str!("../../migrations/0001_drafts.sql"),
+    ),
+    (
+        "0002_cases",
+        include_str!("../../migrations/0002_cases.sql"),
+    ),
+];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
 pub const BLOB_DIR: &str = "attachments";
@@ -147,6 +157,14 @@ impl Store {
 
     pub fn attachments(&self) -> Attachments<'_> {
         Attachments::new(&self.conn, self.dir.join(BLOB_DIR), self.now())
+    }
+
+    pub fn cases(&self) -> Cases<'_> {
+        Cases::new(&self.conn, self.now())
+    }
+
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox::new(&self.conn, self.now())
     }
 
     pub fn reasons(&self) -> Reasons<'_> {

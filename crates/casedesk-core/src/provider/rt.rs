@@ -1,0 +1,414 @@
+//! `rt`: Request Tracker 5 through REST 2.0.
+//!
+//! Submit creates a ticket with Subject, Content, Cc, the attachments, and the Case Reason / Sub Reason
+//! custom fields when the queue has them (absent ones are skipped). The client token goes into the
+//! queue's "Casedesk Token" custom field when it has one, and a submit first looks the token up, so a
+//! retry after a timeout finds the ticket an earlier attempt made. Polling is one TicketSQL search per
+//! 100 cases with `fields=Status,LastUpdated`, paged. The auth token is only ever put in the
+//! `Authorization` header; it is never logged or put in an error.
+
+use base64::Engine;
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::{Client, Response, StatusCode};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{
+    BoxFuture, Capabilities, CaseProvider, ProviderError, ProviderKind, RemoteStatus, Submission,
+};
+
+/// RT's default lifecycle: these end a ticket.
+const TERMINAL: [&str; 3] = ["resolved", "rejected", "deleted"];
+/// Ids per TicketSQL search (and per page).
+pub const SEARCH_CHUNK: usize = 100;
+const BODY_MAX: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RtSettings {
+    pub base_url: String,
+    pub queue: String,
+    pub reason_field: String,
+    pub sub_reason_field: String,
+    pub token_field: String,
+}
+
+impl RtSettings {
+    pub fn new(base_url: &str, queue: &str) -> Self {
+        RtSettings {
+            base_url: base_url.trim().trim_end_matches('/').to_owned(),
+            queue: queue.trim().to_owned(),
+            reason_field: "Case Reason".into(),
+            sub_reason_field: "Sub Reason".into(),
+            token_field: "Casedesk Token".into(),
+        }
+    }
+
+    /// Checks the settings a user typed.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        let url = url::Url::parse(&self.base_url).map_err(|_| {
+            crate::Error::field(
+                "rt_url",
+                "rt_url_invalid",
+                "Enter RT's address, like https://rt.example.com",
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(crate::Error::field(
+                "rt_url",
+                "rt_url_invalid",
+                "RT's address must start with http:// or https://",
+            ));
+        }
+        if self.queue.is_empty() || self.queue.len() > 200 {
+            return Err(crate::Error::field(
+                "rt_queue",
+                "rt_queue_invalid",
+                "Enter the RT queue to file cases in.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub struct Rt {
+    settings: RtSettings,
+    client: Client,
+    /// The queue's ticket custom field names, fetched once.
+    queue_fields: Mutex<Option<Vec<String>>>,
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: Value,
+}
+
+#[derive(Deserialize)]
+struct SearchPage {
+    #[serde(default)]
+    items: Vec<SearchItem>,
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    pages: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct SearchItem {
+    id: Value,
+    #[serde(rename = "Status")]
+    status: Option<String>,
+    #[serde(rename = "LastUpdated")]
+    last_updated: Option<String>,
+}
+
+fn id_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
+            Some(s.clone())
+        }
+        Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a `Retry-After` header: delta-seconds (RT and proxies send these), capped at one day.
+pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    v.parse::<u64>()
+        .ok()
+        .map(|s| Duration::from_secs(s.min(86_400)))
+}
+
+fn transport_error(e: reqwest::Error) -> ProviderError {
+    if e.is_timeout() {
+        ProviderError::Unreachable("timed out".into())
+    } else if e.is_connect() {
+        ProviderError::Unreachable("connection refused or no route".into())
+    } else if e.is_decode() || e.is_body() {
+        ProviderError::Malformed("the body could not be read".into())
+    } else {
+        ProviderError::Unreachable("network error".into())
+    }
+}
+
+impl Rt {
+    pub fn new(settings: RtSettings, token: &str, timeout: Duration) -> Result<Rt, ProviderError> {
+        settings
+            .validate()
+            .map_err(|e| ProviderError::Config(e.to_string()))?;
+        let mut headers = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("token {}", token.trim())).map_err(|_| {
+            ProviderError::Config("The RT token contains characters a token cannot have.".into())
+        })?;
+        auth.set_sensitive(true);
+        headers.insert(AUTHORIZATION, auth);
+        let client = Client::builder()
+            .default_headers(headers)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout)
+            .user_agent(concat!("Casedesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|_| ProviderError::Config("could not build an HTTP client".into()))?;
+        Ok(Rt {
+            settings,
+            client,
+            queue_fields: Mutex::new(None),
+        })
+    }
+
+    fn api(&self, path: &str) -> String {
+        format!("{}/REST/2.0/{}", self.settings.base_url, path)
+    }
+
+    async fn check(resp: Response) -> Result<Response, ProviderError> {
+        let status = resp.status();
+        if status.is_success() || status == StatusCode::NOT_MODIFIED {
+            return Ok(resp);
+        }
+        Err(match status.as_u16() {
+            401 | 403 => ProviderError::Auth(status.as_u16()),
+            404 => ProviderError::NotFound,
+            429 | 503 => ProviderError::Throttled {
+                status: status.as_u16(),
+                retry_after: parse_retry_after(resp.headers()),
+            },
+            s if s >= 500 => ProviderError::Server(s),
+            s => {
+                let text = resp.text().await.unwrap_or_default();
+                let message: String = text.chars().filter(|c| !c.is_control()).take(300).collect();
+                ProviderError::Rejected { status: s, message }
+            }
+        })
+    }
+
+    async fn json<T: for<'de> Deserialize<'de>>(resp: Response) -> Result<T, ProviderError> {
+        if resp.content_length().is_some_and(|n| n as usize > BODY_MAX) {
+            return Err(ProviderError::Malformed("the answer is too large".into()));
+        }
+        let bytes = resp.bytes().await.map_err(transport_error)?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ProviderError::Malformed(format!("not the JSON RT sends: {e}")))
+    }
+
+    async fn get_json<T: for<'de> Deserialize<'de>>(&self, url: &str) -> Result<T, ProviderError> {
+        let resp = self.client.get(url).send().await.map_err(transport_error)?;
+        Self::json(Self::check(resp).await?).await
+    }
+
+    /// The queue's ticket custom field names (fetched once per provider).
+    pub async fn queue_fields(&self) -> Result<Vec<String>, ProviderError> {
+        if let Some(f) = self.queue_fields.lock().ok().and_then(|g| g.clone()) {
+            return Ok(f);
+        }
+        let queue: Value = self
+            .get_json(&self.api(&format!("queue/{}", urlencode(&self.settings.queue))))
+            .await?;
+        let names: Vec<String> = queue
+            .get("TicketCustomFields")
+            .and_then(Value::as_array)
+            .ok_or_else(|| {
+                ProviderError::Malformed("the queue has no TicketCustomFields list".into())
+            })?
+            .iter()
+            .filter_map(|f| f.get("name").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        if let Ok(mut g) = self.queue_fields.lock() {
+            *g = Some(names.clone());
+        }
+        Ok(names)
+    }
+
+    /// Runs a TicketSQL search, all pages, and returns the items.
+    async fn search(&self, query: &str, max_pages: u32) -> Result<Vec<SearchItem>, ProviderError> {
+        let mut out = Vec::new();
+        let mut page = 1;
+        loop {
+            let url = format!(
+                "{}?query={}&fields=Status,LastUpdated&per_page={SEARCH_CHUNK}&page={page}",
+                self.api("tickets"),
+                urlencode(query)
+            );
+            let p: SearchPage = self.get_json(&url).await?;
+            out.extend(p.items);
+            let pages = p.pages.unwrap_or(1);
+            if page >= pages || page >= max_pages || p.page.is_some_and(|x| x != page) {
+                break;
+            }
+            page += 1;
+        }
+        Ok(out)
+    }
+
+    async fn find_by_token(&self, token: &str) -> Result<Option<String>, ProviderError> {
+        let q = format!(
+            "Queue = '{}' AND 'CF.{{{}}}' = '{}'",
+            sql_quote(&self.settings.queue),
+            self.settings.token_field,
+            sql_quote(token)
+        );
+        Ok(self
+            .search(&q, 1)
+            .await?
+            .first()
+            .and_then(|i| id_string(&i.id)))
+    }
+
+    async fn do_submit(&self, s: &Submission) -> Result<String, ProviderError> {
+        let fields = self.queue_fields().await?;
+        let has_token_field = fields.iter().any(|f| f == &self.settings.token_field);
+        if has_token_field {
+            if let Some(id) = self.find_by_token(&s.client_token).await? {
+                tracing::info!(ticket = %id, "an earlier attempt already created this ticket");
+                return Ok(id);
+            }
+        }
+        let mut cfs = Map::new();
+        for (name, value) in [
+            (&self.settings.reason_field, &s.reason),
+            (&self.settings.sub_reason_field, &s.sub_reason),
+        ] {
+            if let (true, Some(v)) = (fields.contains(name), value) {
+                cfs.insert(name.clone(), json!(v));
+            }
+        }
+        if has_token_field {
+            cfs.insert(self.settings.token_field.clone(), json!(s.client_token));
+        }
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let attachments: Vec<Value> = s
+            .attachments
+            .iter()
+            .map(|a| json!({"FileName": a.name, "FileType": a.mime, "FileContent": b64.encode(&a.bytes)}))
+            .collect();
+        let mut body = json!({
+            "Queue": self.settings.queue,
+            "Subject": s.subject,
+            "Content": s.description,
+            "ContentType": "text/plain",
+        });
+        if !s.cc.is_empty() {
+            body["Cc"] = json!(s.cc.join(", "));
+        }
+        if !cfs.is_empty() {
+            body["CustomFields"] = Value::Object(cfs);
+        }
+        if !attachments.is_empty() {
+            body["Attachments"] = Value::Array(attachments);
+        }
+        let resp = self
+            .client
+            .post(self.api("ticket"))
+            .json(&body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let created: Created = Self::json(Self::check(resp).await?).await?;
+        id_string(&created.id)
+            .ok_or_else(|| ProviderError::Malformed("the new ticket has no id".into()))
+    }
+
+    async fn do_poll(&self, numbers: &[String]) -> Result<Vec<RemoteStatus>, ProviderError> {
+        let ids: Vec<&String> = numbers
+            .iter()
+            .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+            .collect();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(SEARCH_CHUNK) {
+            let q = chunk
+                .iter()
+                .map(|id| format!("id = {id}"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            for item in self.search(&q, 2).await? {
+                let Some(id) = id_string(&item.id) else {
+                    return Err(ProviderError::Malformed("a ticket without an id".into()));
+                };
+                let status = item.status.ok_or_else(|| {
+                    ProviderError::Malformed(format!("ticket {id} has no Status"))
+                })?;
+                out.push(RemoteStatus {
+                    case_number: id,
+                    status: status.to_lowercase(),
+                    updated: item.last_updated,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Quotes a value for TicketSQL's single-quoted strings.
+fn sql_quote(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\'', "\\'")
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+impl CaseProvider for Rt {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Rt
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            submit: true,
+            poll: true,
+        }
+    }
+
+    fn is_terminal(&self, status: &str) -> bool {
+        TERMINAL.contains(&status.to_lowercase().as_str())
+    }
+
+    fn case_url(&self, case_number: &str) -> Option<String> {
+        Some(format!(
+            "{}/Ticket/Display.html?id={}",
+            self.settings.base_url,
+            urlencode(case_number)
+        ))
+    }
+
+    fn submit<'a>(&'a self, s: &'a Submission) -> BoxFuture<'a, Result<String, ProviderError>> {
+        Box::pin(self.do_submit(s))
+    }
+
+    fn poll<'a>(
+        &'a self,
+        numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, ProviderError>> {
+        Box::pin(self.do_poll(numbers))
+    }
+
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
+        Box::pin(async move {
+            if let Ok(mut g) = self.queue_fields.lock() {
+                *g = None;
+            }
+            let fields = self.queue_fields().await?;
+            let mut msg = format!(
+                "Connected: queue “{}” is reachable with this token.",
+                self.settings.queue
+            );
+            for f in [&self.settings.reason_field, &self.settings.sub_reason_field] {
+                if !fields.contains(f) {
+                    msg.push_str(&format!(
+                        " It has no “{f}” field; that value will not be sent."
+                    ));
+                }
+            }
+            if !fields.contains(&self.settings.token_field) {
+                msg.push_str(&format!(
+                    " It has no “{}” field: a retry after a timeout could create a second ticket.",
+                    self.settings.token_field
+                ));
+            }
+            Ok(msg)
+        })
+    }
+}
