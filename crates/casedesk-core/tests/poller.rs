@@ -13,13 +13,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::time::Instant;
 
-type Script = VecDeque<Result<Vec<(&'static str, &'static str)>, ProviderError>>;
+type Answer = Result<Vec<(&'static str, &'static str)>, ProviderError>;
+type Script = VecDeque<Answer>;
 
 /// Answers polls from a script (repeating the last answer) and records when it was asked.
 #[derive(Default)]
 struct Scripted {
     polls: Mutex<Script>,
-    last: Mutex<Option<Result<Vec<(&'static str, &'static str)>, ProviderError>>>,
+    last: Mutex<Option<Answer>>,
     asked: Mutex<Vec<(Instant, Vec<String>)>>,
     submits: Mutex<VecDeque<Result<String, ProviderError>>>,
     submitted: Mutex<Vec<String>>,
@@ -480,7 +481,7 @@ async fn the_outbox_is_sent_once_when_the_server_answers_again() {
         .unwrap()
         .expect("the case was recorded");
     assert_eq!(case.draft_id, Some(draft));
-    assert_eq!(s.drafts().get(draft).unwrap().submitted_at.is_some(), true);
+    assert!(s.drafts().get(draft).unwrap().submitted_at.is_some());
     assert_eq!(
         s.drafts()
             .save(draft, &Default::default(), false)

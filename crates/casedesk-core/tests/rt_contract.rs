@@ -231,7 +231,11 @@ async fn polling_uses_one_search_per_hundred_cases_and_follows_pages() {
         .await;
     let numbers: Vec<String> = (1..=150).map(|i| i.to_string()).collect();
     let got = rt(&server).poll(&numbers).await.unwrap();
-    assert_eq!(got.len(), 150, "every case answered across both chunks and pages");
+    assert_eq!(
+        got.len(),
+        150,
+        "every case answered across both chunks and pages"
+    );
     assert_eq!(
         got.iter().filter(|s| s.status == "resolved").count(),
         40,
