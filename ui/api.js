@@ -41,6 +41,38 @@ export const api = {
   exportReasonsToFile: () => call('export_reasons_to_file'),
   importReasonsFromFile: () => call('import_reasons_from_file'),
   descriptionTemplate: () => call('description_template'),
+  getSettings: () => call('get_settings'),
+  saveSettings: (preferences, rtToken) => call('save_settings', { preferences, rtToken }),
+  testConnection: (preferences, rtToken) => call('test_connection', { preferences, rtToken }),
+  listCases: () => call('list_cases'),
+  openCase: (id) => call('open_case', { id }),
+  submitDraft: (draftId) => call('submit_draft', { draftId }),
+  cjWebFields: (draftId) => call('cj_web_fields', { draftId }),
+  openCjForm: () => call('open_cj_form'),
+  showAttachments: (draftId) => call('show_attachments', { draftId }),
+  recordCase: (draftId, caseNumber, subject, provider) => call('record_case', { draftId, caseNumber, subject, provider }),
+  setCaseStatus: (caseId, status) => call('set_case_status', { caseId, status }),
+  setCaseMuted: (caseId, muted) => call('set_case_muted', { caseId, muted }),
+  watchCase: (caseId) => call('watch_case', { caseId }),
+  checkNow: () => call('check_now'),
+  listOutbox: () => call('list_outbox'),
+  openCaseInBrowser: (caseId) => call('open_case_in_browser', { caseId }),
+  copyText: (text) => call('copy_text', { text }),
+  quitApp: () => call('quit_app'),
+  keepRunningInTray: () => call('keep_running_in_tray'),
+
+  /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
+  async onCaseEvents(cb) {
+    await tauri.event.listen('case-changed', (e) => cb({ kind: 'changed', change: e.payload }));
+    await tauri.event.listen('cases-refreshed', () => cb({ kind: 'refreshed' }));
+  },
+
+  /** The tray's Quit: cb runs, then the app exits. */
+  async onQuitRequested(cb) {
+    await tauri.event.listen('quit-requested', async () => {
+      try { await cb(); } finally { await call('quit_app'); }
+    });
+  },
   systemInfo: () => call('system_info'),
 
   /** Files dropped on the window: cb({paths}) on drop, cb({hover: bool}) while dragging. */
@@ -53,13 +85,23 @@ export const api = {
   /** Closes the window the way the window manager's close button does (so `beforeClose` runs). */
   closeWindow: () => tauri.window.getCurrentWindow().close(),
 
-  /** Runs `flush` before the window closes; the window closes when it settles. */
-  async beforeClose(flush) {
-    await tauri.window.getCurrentWindow().onCloseRequested(async () => {
+  /**
+   * Runs `flush` before the window closes. When `keepRunning()` says so (a provider is being polled),
+   * the window hides to the tray instead of closing, and polling goes on.
+   */
+  async beforeClose(flush, keepRunning) {
+    const win = tauri.window.getCurrentWindow();
+    await win.onCloseRequested(async (event) => {
       try {
         await flush();
       } catch (_) {
         // The text stays in the window's last save attempt; closing must not hang.
+      }
+      let keep = false;
+      try { keep = await keepRunning(); } catch (_) { keep = false; }
+      if (keep) {
+        event.preventDefault();
+        await win.hide();
       }
     });
   },

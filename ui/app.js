@@ -4,6 +4,9 @@ import { api } from './api.js';
 import { h, replace, snippetNodes, formatWhen, debounce } from './dom.js';
 import * as editor from './editor.js';
 import * as settings from './reasons.js';
+import * as cases from './cases.js';
+import * as submit from './submit.js';
+import * as providerSettings from './settings.js';
 
 const listEl = document.getElementById('draft-list');
 const searchEl = document.getElementById('search');
@@ -57,6 +60,7 @@ export async function refreshList() {
 
 async function openDraft(id) {
   try {
+    showView('drafts');
     const view = await api.openDraft(id);
     await editor.open(view);
     markSelected(id);
@@ -79,6 +83,7 @@ async function newDraft() {
     await editor.flush();
     const view = await api.createDraft();
     searchEl.value = '';
+    showView('drafts');
     await editor.open(view);
     await refreshList();
     markSelected(view.draft.id);
@@ -121,6 +126,25 @@ function onSaved(d) {
   if (listEl.firstElementChild !== fresh) listEl.prepend(fresh);
 }
 
+/** Shows one view: 'drafts' (list + editor), 'cases' (cases list) or 'case' (one case). */
+export function showView(name) {
+  const drafts = name === 'drafts';
+  document.getElementById('cases-view').hidden = name !== 'cases';
+  document.getElementById('case-view').hidden = name !== 'case';
+  document.getElementById('editor').hidden = !drafts || editor.currentId() == null;
+  document.getElementById('empty-state').hidden = !drafts || editor.currentId() != null;
+  document.getElementById('nav-drafts').setAttribute('aria-pressed', String(drafts));
+  document.getElementById('nav-cases').setAttribute('aria-pressed', String(!drafts));
+  document.body.dataset.view = name;
+}
+
+async function onCaseFiled(c) {
+  editor.close();
+  await refreshList();
+  await cases.refresh();
+  await cases.openCase(c.id);
+}
+
 function isTextField(t) {
   return t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
@@ -147,7 +171,27 @@ function wire() {
     if (editor.currentId() == null) { toast('Open or create a draft first, then drop files on it.'); return; }
     editor.dropFiles(e.paths);
   });
-  api.beforeClose(() => editor.flush());
+  api.beforeClose(() => editor.flush(), () => api.keepRunningInTray());
+  api.onQuitRequested(() => editor.flush());
+  document.getElementById('nav-drafts').addEventListener('click', () => showView('drafts'));
+  document.getElementById('nav-cases').addEventListener('click', async () => { await editor.flush(); showView('cases'); cases.refresh(); });
+  document.getElementById('submit').addEventListener('click', () => {
+    const id = editor.currentId();
+    if (id != null) submit.submit(id);
+  });
+  document.getElementById('open-settings').addEventListener('click', () => providerSettings.load());
+  cases.setHooks({ toast, showView });
+  submit.setHooks({
+    toast,
+    flush: () => editor.flush(),
+    onCase: onCaseFiled,
+    onQueued: async () => { await cases.refresh(); },
+  });
+  providerSettings.setHooks({ onSaved: () => cases.refresh() });
+  api.onCaseEvents((e) => {
+    if (e.kind === 'changed') cases.applyChange(e.change);
+    else cases.refresh();
+  });
   window.addEventListener('beforeunload', () => { editor.flush(); });
   editor.setHooks({ onSaved, onOpenDraft: openDraft });
   settings.setHooks({
@@ -177,6 +221,8 @@ async function start() {
   await refreshList();
   const first = listEl.querySelector('[data-testid="draft-item"]');
   if (first) await openDraft(Number(first.dataset.id));
+  showView('drafts');
+  await cases.refresh();
   document.body.dataset.started = 'true';
 }
 

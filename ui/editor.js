@@ -249,6 +249,9 @@ function renderCheck(check) {
   el.count.classList.toggle('over', n > DESCRIPTION_MAX);
 
   el.readiness.dataset.ready = String(check.ready);
+  const submitBtn = document.getElementById('submit');
+  submitBtn.disabled = !check.ready;
+  submitBtn.title = check.ready ? 'Send this case (or file it in CJ\'s form)' : 'Fill in what the readiness panel lists first';
   const advice = check.subjectFindings.length + check.checklist.filter((i) => !i.met).length;
   replace(el.readiness,
     h('h2', {}, check.ready ? 'Ready to submit' : 'Not ready yet'),

@@ -1,21 +1,38 @@
 //! The Casedesk shell: it adapts `casedesk-core` to a Tauri window.
 //!
-//! It owns the window, the app's state (the open store), the `#[tauri::command]`s (each a few lines:
-//! state in, one core call, error mapped to `{code, message, field?}`) and the native shims in
-//! [`native`]. It must never hold domain rules or SQL: those live in the core.
+//! It owns the window, the tray, the app's state (the open store, the provider in use, the poller), the
+//! `#[tauri::command]`s (each a few lines: state in, one core call, error mapped to `{code, message,
+//! field?}`) and the native shims in [`native`]. It must never hold domain rules or SQL: those live in
+//! the core.
 
 pub mod commands;
 pub mod native;
 
+use casedesk_core::filing::{self, SharedStore};
+use casedesk_core::poller::{self, PollerConfig, PollerHandle, ProviderSlot, StatusSink};
+use casedesk_core::preferences::Preferences;
+use casedesk_core::provider::cj_web::CjWeb;
+use casedesk_core::provider::rt::Rt;
+use casedesk_core::provider::{CaseProvider, ProviderKind};
+use casedesk_core::store::StatusChange;
 use casedesk_core::{ErrorPayload, Store, SystemClock};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use tauri::Manager;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// How long one provider request may take.
+pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// What every command reaches through `State`.
 pub struct AppState {
-    store: Result<Mutex<Store>, ErrorPayload>,
+    store: Result<SharedStore, ErrorPayload>,
     data_dir: PathBuf,
+    /// Names the secret-store entries (the app identifier: tests use their own).
+    pub secret_service: String,
+    pub provider: ProviderSlot,
+    pub poller: Mutex<Option<PollerHandle>>,
+    pub sink: Mutex<Option<Arc<dyn StatusSink>>>,
 }
 
 impl AppState {
@@ -26,12 +43,23 @@ impl AppState {
                 Ok(h) => tracing::info!(?h, "start-up housekeeping"),
                 Err(e) => tracing::warn!(error = %e, "start-up housekeeping failed"),
             })
-            .map(Mutex::new)
+            .map(|s| Arc::new(Mutex::new(s)))
             .map_err(|e| {
                 tracing::error!(error = %e, dir = %data_dir.display(), "could not open the store");
                 ErrorPayload::from(&e)
             });
-        AppState { store, data_dir }
+        AppState {
+            store,
+            data_dir,
+            secret_service: "com.casedesk.desktop".into(),
+            provider: Arc::new(RwLock::new(None)),
+            poller: Mutex::new(None),
+            sink: Mutex::new(None),
+        }
+    }
+
+    pub fn shared_store(&self) -> Result<SharedStore, ErrorPayload> {
+        self.store.clone()
     }
 
     /// Runs `f` with the store, mapping every failure to the boundary's error shape.
@@ -40,11 +68,7 @@ impl AppState {
         f: impl FnOnce(&Store) -> casedesk_core::Result<T>,
     ) -> Result<T, ErrorPayload> {
         let store = self.store.as_ref().map_err(Clone::clone)?;
-        let guard = store.lock().map_err(|_| ErrorPayload {
-            code: "internal".into(),
-            message: "An earlier error left the store unusable; restart Casedesk.".into(),
-            field: None,
-        })?;
+        let guard = filing::lock(store).map_err(ErrorPayload::from)?;
         f(&guard).map_err(|e| {
             if !matches!(e, casedesk_core::Error::Invalid { .. }) {
                 tracing::warn!(code = e.code(), error = %e, "command failed");
@@ -56,16 +80,143 @@ impl AppState {
     pub fn data_dir(&self) -> &PathBuf {
         &self.data_dir
     }
+
+    /// The provider in use (`cj-web` until another is configured).
+    pub fn current_provider(&self) -> Arc<dyn CaseProvider> {
+        self.provider
+            .read()
+            .ok()
+            .and_then(|p| p.clone())
+            .unwrap_or_else(|| {
+                Arc::new(CjWeb {
+                    form_url: Preferences::default().cj_form_url,
+                })
+            })
+    }
+
+    /// Builds the provider the preferences name and puts it in the slot the poller reads.
+    pub fn install_provider(&self, prefs: &Preferences) -> Result<(), ErrorPayload> {
+        let provider: Arc<dyn CaseProvider> = match prefs.provider_kind {
+            ProviderKind::CjWeb => Arc::new(CjWeb {
+                form_url: prefs.cj_form_url.clone(),
+            }),
+            ProviderKind::Rt => {
+                let token = native::secret_get(&self.secret_service, native::RT_TOKEN)
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e.message, "the secret store could not be read");
+                        None
+                    });
+                match Rt::new(
+                    prefs.rt_settings(),
+                    token.as_deref().unwrap_or(""),
+                    PROVIDER_TIMEOUT,
+                ) {
+                    Ok(rt) => Arc::new(rt),
+                    Err(e) => return Err(casedesk_core::Error::from(e).into()),
+                }
+            }
+        };
+        if let Ok(mut slot) = self.provider.write() {
+            *slot = Some(provider);
+        }
+        if let Some(p) = self.poller.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            p.set_config(poller_config(prefs));
+        }
+        Ok(())
+    }
+
+    /// Hands a committed change to the sink (event, then notification) exactly once.
+    pub fn deliver(&self, change: &StatusChange) {
+        let sink = self.sink.lock().ok().and_then(|s| s.clone());
+        if let (Some(sink), Ok(store)) = (sink, self.store.as_ref()) {
+            poller::deliver(store, sink.as_ref(), change);
+        }
+    }
+
+    pub fn check_now(&self) {
+        if let Some(p) = self.poller.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            p.check_now();
+        }
+    }
+}
+
+/// The poll interval from preferences; `CASEDESK_POLL_INTERVAL_SECS` overrides it (for tests).
+pub fn poller_config(prefs: &Preferences) -> PollerConfig {
+    let secs = std::env::var("CASEDESK_POLL_INTERVAL_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| *s >= 1)
+        .unwrap_or(prefs.poll_interval_secs);
+    PollerConfig {
+        interval: Duration::from_secs(secs),
+        ..PollerConfig::default()
+    }
+}
+
+/// Tells the window first, then the desktop.
+struct ShellSink<R: Runtime> {
+    app: AppHandle<R>,
+    store: SharedStore,
+    icon: Option<PathBuf>,
+}
+
+impl<R: Runtime> StatusSink for ShellSink<R> {
+    fn changed(&self, change: &StatusChange) {
+        if let Err(e) = self.app.emit("case-changed", change) {
+            tracing::warn!(error = %e, "could not tell the window about a change");
+        }
+        let notifications = filing::lock(&self.store)
+            .and_then(|s| Preferences::load(&s))
+            .map(|p| p.notifications)
+            .unwrap_or(true);
+        if notifications && !change.muted {
+            native::notify_status_change(change, self.icon.clone());
+        }
+    }
+
+    fn refreshed(&self) {
+        let _ = self.app.emit("cases-refreshed", ());
+    }
 }
 
 /// The data folder: `CASEDESK_DATA_DIR` when set (tests, benches), else `$XDG_DATA_HOME/<identifier>`.
-pub fn data_dir(app: &tauri::App) -> PathBuf {
+pub fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
     if let Some(dir) = std::env::var_os("CASEDESK_DATA_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
     app.path()
         .app_data_dir()
         .unwrap_or_else(|_| std::env::temp_dir().join(&app.config().identifier))
+}
+
+fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let dir = data_dir(app);
+    tracing::info!(dir = %dir.display(), identifier = %app.config().identifier, "starting");
+    let mut state = AppState::open(dir.clone());
+    state.secret_service = app.config().identifier.clone();
+    if let Ok(store) = state.shared_store() {
+        let prefs = filing::lock(&store)
+            .and_then(|s| Preferences::load(&s))
+            .unwrap_or_default();
+        if let Err(e) = state.install_provider(&prefs) {
+            tracing::warn!(error = %e.message, "the configured provider could not be set up");
+        }
+        let sink: Arc<dyn StatusSink> = Arc::new(ShellSink {
+            app: app.handle().clone(),
+            store: store.clone(),
+            icon: native::icon_file(&dir),
+        });
+        *state.sink.lock().map_err(|_| "sink lock")? = Some(sink.clone());
+        let slot = state.provider.clone();
+        let config = poller_config(&prefs);
+        let handle = tauri::async_runtime::block_on(async move {
+            poller::spawn(store, slot, sink, config, std::process::id() as u64)
+        });
+        *state.poller.lock().map_err(|_| "poller lock")? = Some(handle);
+    }
+    app.manage(state);
+    native::build_tray(app.handle());
+    Ok(())
 }
 
 pub fn run() {
@@ -77,12 +228,16 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     let result = tauri::Builder::default()
-        .setup(|app| {
-            let dir = data_dir(app);
-            tracing::info!(dir = %dir.display(), identifier = %app.config().identifier, "starting");
-            app.manage(AppState::open(dir));
-            Ok(())
-        })
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            native::show_main_window(app)
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(setup)
         .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(e) = result {

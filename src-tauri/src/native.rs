@@ -55,3 +55,174 @@ pub fn open_json_file() -> Result<Option<String>> {
         .map_err(|_| Error::field("import", "import_invalid", "The file is not UTF-8 text."))?;
     Ok(Some(text))
 }
+
+// ---- Notifications (notify-rust) ----
+
+/// The app's icon as a file a notification server can read (written once into the data folder).
+pub fn icon_file(data_dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    const ICON: &[u8] = include_bytes!("../../icons/128x128.png");
+    let path = data_dir.join("casedesk-icon.png");
+    if std::fs::metadata(&path)
+        .map(|m| m.len() as usize != ICON.len())
+        .unwrap_or(true)
+    {
+        std::fs::write(&path, ICON).ok()?;
+    }
+    Some(path)
+}
+
+/// "Case <number>: <new status>" / "<subject> — was <old status>". Shown from a thread of its own: a
+/// missing or slow notification server is logged and never holds up the poller or the window.
+pub fn notify_status_change(
+    change: &casedesk_core::store::StatusChange,
+    icon: Option<std::path::PathBuf>,
+) {
+    let summary = format!("Case {}: {}", change.case_number, change.new_status);
+    let subject = if change.subject.trim().is_empty() {
+        "(no subject)"
+    } else {
+        change.subject.trim()
+    };
+    let body = format!("{subject} — was {}", change.old_status);
+    std::thread::spawn(move || {
+        let mut n = notify_rust::Notification::new();
+        n.appname("Casedesk")
+            .summary(&summary)
+            .body(&body)
+            .timeout(notify_rust::Timeout::Milliseconds(10_000));
+        if let Some(icon) = icon.as_ref().and_then(|p| p.to_str()) {
+            n.icon(icon);
+        }
+        match n.show() {
+            Ok(_) => tracing::info!(%summary, "notified"),
+            Err(e) => {
+                tracing::warn!(error = %e, "no notification server answered; the change is in the app")
+            }
+        }
+    });
+}
+
+// ---- Secrets (keyring: the OS secret store) ----
+
+pub const RT_TOKEN: &str = "rt-token";
+
+fn secret_error(e: keyring::Error) -> casedesk_core::ErrorPayload {
+    casedesk_core::ErrorPayload {
+        code: "secret_store".into(),
+        // keyring's messages never include the secret itself.
+        message: format!("The system's secret store could not be used ({e}). Is a keyring (e.g. GNOME Keyring) running and unlocked?"),
+        field: Some("rt_token".into()),
+    }
+}
+
+pub fn secret_get(
+    service: &str,
+    name: &str,
+) -> Result<Option<String>, casedesk_core::ErrorPayload> {
+    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
+    match entry.get_password() {
+        Ok(s) => Ok(Some(s)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(secret_error(e)),
+    }
+}
+
+pub fn secret_set(
+    service: &str,
+    name: &str,
+    value: &str,
+) -> Result<(), casedesk_core::ErrorPayload> {
+    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
+    entry.set_password(value).map_err(secret_error)
+}
+
+pub fn secret_delete(service: &str, name: &str) -> Result<(), casedesk_core::ErrorPayload> {
+    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
+    match entry.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(secret_error(e)),
+    }
+}
+
+// ---- Window and tray ----
+
+pub fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+}
+
+/// Tray: Open / Check now / Quit. Without a tray host (some desktops, CI) it is logged and skipped.
+pub fn build_tray<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::menu::{Menu, MenuItem};
+    use tauri::tray::TrayIconBuilder;
+    use tauri::{Emitter, Manager};
+    let built = (|| -> tauri::Result<()> {
+        let open = MenuItem::with_id(app, "open", "Open Casedesk", true, None::<&str>)?;
+        let check = MenuItem::with_id(app, "check", "Check now", true, None::<&str>)?;
+        let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+        let menu = Menu::with_items(app, &[&open, &check, &quit])?;
+        let mut tray = TrayIconBuilder::with_id("casedesk")
+            .menu(&menu)
+            .tooltip("Casedesk");
+        if let Some(icon) = app.default_window_icon() {
+            tray = tray.icon(icon.clone());
+        }
+        tray.on_menu_event(|app, event| match event.id().as_ref() {
+            "open" => show_main_window(app),
+            "check" => {
+                if let Some(state) = app.try_state::<crate::AppState>() {
+                    state.check_now();
+                }
+            }
+            "quit" => {
+                // The window saves what is typed, then asks to exit; exit anyway after 3 s.
+                let _ = app.emit("quit-requested", ());
+                let app = app.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(std::time::Duration::from_secs(3));
+                    app.exit(0);
+                });
+            }
+            _ => {}
+        })
+        .build(app)?;
+        Ok(())
+    })();
+    if let Err(e) = built {
+        tracing::warn!(error = %e, "no tray icon");
+    }
+}
+
+/// Copies a draft's attachments, under their original names, into a folder the user can open next to
+/// CJ's form. Content-addressed files have no meaningful names, so the copy is what "Show attachments"
+/// opens.
+pub fn attachments_folder(
+    data_dir: &std::path::Path,
+    draft_id: i64,
+    files: &[(String, std::path::PathBuf)],
+) -> casedesk_core::Result<std::path::PathBuf> {
+    let dir = data_dir.join("outgoing").join(format!("draft-{draft_id}"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let mut used = std::collections::HashSet::new();
+    for (name, blob) in files {
+        let safe: String = name
+            .chars()
+            .map(|c| if c == '/' || c == '\\' { '_' } else { c })
+            .collect();
+        let mut candidate = safe.clone();
+        let mut n = 1;
+        while !used.insert(candidate.clone()) {
+            n += 1;
+            candidate = format!("{n}-{safe}");
+        }
+        std::fs::copy(blob, dir.join(&candidate))?;
+    }
+    Ok(dir)
+}

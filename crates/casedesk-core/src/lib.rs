@@ -16,6 +16,7 @@ pub mod error;
 pub mod filing;
 pub mod lint;
 pub mod poller;
+pub mod preferences;
 pub mod provider;
 pub mod store;
 pub mod sysinfo;

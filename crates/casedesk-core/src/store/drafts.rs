@@ -150,6 +150,18 @@ impl<'c> Drafts<'c> {
             .ok_or(Error::NotFound { what: "draft", id })
     }
 
+    /// A draft whether or not it is in the trash (a sent draft is the record of what was sent).
+    pub fn get_any(&self, id: i64) -> Result<Option<DraftRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {RECORD_COLUMNS} FROM drafts WHERE id = ?1"),
+                [id],
+                record,
+            )
+            .optional()?)
+    }
+
     /// Stores the fields as typed. `reason_id`/`sub_reason_id` must exist (the caller drops unknown ids).
     pub fn save(&self, id: i64, input: &DraftInput, ready: bool) -> Result<SavedDraft> {
         self.conn
@@ -194,7 +206,7 @@ impl<'c> Drafts<'c> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
-             WHERE d.deleted_at IS NULL
+             WHERE d.deleted_at IS NULL AND d.submitted_at IS NULL
              ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit], summary)?;
@@ -220,7 +232,7 @@ impl<'c> Drafts<'c> {
              FROM drafts_fts
              JOIN drafts d ON d.id = drafts_fts.rowid
              LEFT JOIN case_reasons r ON r.id = d.reason_id
-             WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL
+             WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL AND d.submitted_at IS NULL
              ORDER BY bm25(drafts_fts, 5.0, 1.0) LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![query, limit], |r| {

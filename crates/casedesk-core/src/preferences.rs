@@ -1,0 +1,154 @@
+//! Typed preferences over the `settings` table: which provider, its settings, the poll interval,
+//! notifications, start at login, and `cj-web`'s form address and statuses. Never a secret: the RT token
+//! lives in the OS secret store (the shell's job).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::provider::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
+use crate::provider::rt::RtSettings;
+use crate::provider::ProviderKind;
+use crate::store::Store;
+
+pub const MIN_POLL_SECS: u64 = 30;
+pub const DEFAULT_POLL_SECS: u64 = 300;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preferences {
+    pub provider_kind: ProviderKind,
+    pub rt_url: String,
+    pub rt_queue: String,
+    pub rt_reason_field: String,
+    pub rt_sub_reason_field: String,
+    pub rt_token_field: String,
+    pub poll_interval_secs: u64,
+    pub notifications: bool,
+    pub start_at_login: bool,
+    pub cj_form_url: String,
+    pub cj_statuses: Vec<String>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            provider_kind: ProviderKind::CjWeb,
+            rt_url: String::new(),
+            rt_queue: "General".into(),
+            rt_reason_field: "Case Reason".into(),
+            rt_sub_reason_field: "Sub Reason".into(),
+            rt_token_field: "Casedesk Token".into(),
+            poll_interval_secs: DEFAULT_POLL_SECS,
+            notifications: true,
+            start_at_login: false,
+            cj_form_url: DEFAULT_FORM_URL.into(),
+            cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+const KEY: &str = "preferences";
+
+impl Preferences {
+    pub fn load(store: &Store) -> Result<Preferences> {
+        match store.settings().get(KEY)? {
+            Some(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
+            None => Ok(Preferences::default()),
+        }
+    }
+
+    /// Validates, then stores. Fields are named as the UI names them.
+    pub fn save(&self, store: &Store) -> Result<()> {
+        self.validate()?;
+        let json =
+            serde_json::to_string(self).map_err(|e| Error::invalid("internal", e.to_string()))?;
+        store.settings().set(KEY, &json)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        if self.poll_interval_secs < MIN_POLL_SECS || self.poll_interval_secs > 24 * 3600 {
+            return Err(Error::field(
+                "poll_interval",
+                "poll_interval_invalid",
+                "Check every 30 seconds at least, and at most once a day.",
+            ));
+        }
+        if self.provider_kind == ProviderKind::Rt {
+            self.rt_settings().validate()?;
+        }
+        let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
+            Error::field(
+                "cj_form_url",
+                "url_invalid",
+                "Enter the address of CJ's support form.",
+            )
+        })?;
+        if form.scheme() != "https" && form.scheme() != "http" {
+            return Err(Error::field(
+                "cj_form_url",
+                "url_invalid",
+                "CJ's form address must start with https://",
+            ));
+        }
+        let statuses: Vec<&String> = self
+            .cj_statuses
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        if statuses.is_empty()
+            || statuses.len() > 30
+            || statuses.iter().any(|s| s.chars().count() > 60)
+        {
+            return Err(Error::field(
+                "cj_statuses",
+                "statuses_invalid",
+                "Give between 1 and 30 statuses of at most 60 characters.",
+            ));
+        }
+        for f in [
+            &self.rt_reason_field,
+            &self.rt_sub_reason_field,
+            &self.rt_token_field,
+        ] {
+            if f.trim().is_empty() || f.len() > 200 || f.contains(['{', '}', '\'']) {
+                return Err(Error::field(
+                    "rt_fields",
+                    "field_name_invalid",
+                    "Custom field names cannot be empty or contain { } or '.",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rt_settings(&self) -> RtSettings {
+        let mut s = RtSettings::new(&self.rt_url, &self.rt_queue);
+        s.reason_field = self.rt_reason_field.trim().to_owned();
+        s.sub_reason_field = self.rt_sub_reason_field.trim().to_owned();
+        s.token_field = self.rt_token_field.trim().to_owned();
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_bad_values_are_refused_by_field() {
+        assert!(Preferences::default().validate().is_ok());
+        let mut p = Preferences {
+            poll_interval_secs: 29,
+            ..Default::default()
+        };
+        assert_eq!(p.validate().unwrap_err().code(), "poll_interval_invalid");
+        p.poll_interval_secs = 30;
+        p.provider_kind = ProviderKind::Rt;
+        p.rt_url = "nope".into();
+        assert_eq!(p.validate().unwrap_err().code(), "rt_url_invalid");
+        p.rt_url = "http://127.0.0.1:8080".into();
+        assert!(p.validate().is_ok());
+        p.rt_token_field = "x}".into();
+        assert_eq!(p.validate().unwrap_err().code(), "field_name_invalid");
+    }
+}

@@ -1,0 +1,134 @@
+// The Cases view: the list, the case page (timeline, what was sent, Check now, mute, status by hand), the
+// outbox, and adding a case by number. Updates in place when the poller reports a change.
+
+import { api } from './api.js';
+import { h, replace, formatWhen } from './dom.js';
+
+const el = {
+  view: document.getElementById('cases-view'),
+  list: document.getElementById('cases-list'),
+  outbox: document.getElementById('outbox'),
+  outboxSection: document.getElementById('outbox-section'),
+  outboxCount: document.getElementById('outbox-count'),
+  page: document.getElementById('case-view'),
+  title: document.getElementById('case-title'),
+  status: document.getElementById('case-status'),
+  checked: document.getElementById('case-checked'),
+  error: document.getElementById('case-error'),
+  history: document.getElementById('status-history'),
+  draft: document.getElementById('case-draft'),
+  muted: document.getElementById('case-muted'),
+  watch: document.getElementById('case-watch'),
+  picker: document.getElementById('case-status-picker'),
+  pickerSelect: document.getElementById('status-picker'),
+  open: document.getElementById('case-open'),
+  checkNow: document.getElementById('case-check-now'),
+};
+
+let currentCase = null;
+let hooks = { toast() {}, showView() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+function caseItem(c) {
+  return h('li', { 'data-testid': 'case-item', dataset: { caseNumber: c.caseNumber, status: c.status || '', id: String(c.id) } },
+    h('button', { type: 'button', class: 'case-open', onclick: () => openCase(c.id) },
+      h('span', { class: 'number' }, `#${c.caseNumber}`),
+      h('span', { class: 'subject' }, c.subject || '(no subject)'),
+      h('span', { class: `badge status ${c.watch}` }, c.status || 'checking…'),
+      h('span', { class: 'meta' }, c.lastCheckedAt ? `checked ${formatWhen(c.lastCheckedAt)}` : 'not checked yet'),
+      c.lastError ? h('span', { class: 'case-error', 'data-testid': 'case-item-error' }, c.lastError) : null,
+      c.muted ? h('span', { class: 'meta' }, 'muted') : null));
+}
+
+export async function refresh() {
+  try {
+    const [cases, outbox] = await Promise.all([api.listCases(), api.listOutbox()]);
+    replace(el.list, cases.length ? cases.map(caseItem) : h('li', { class: 'none' }, 'No cases yet. Submit a ready draft, or add a case filed elsewhere.'));
+    replace(el.outbox, outbox.map((o) => h('li', { 'data-testid': 'outbox-item', dataset: { draftId: String(o.draftId) } },
+      h('span', { class: 'subject' }, o.subject || '(no subject)'),
+      h('span', { class: 'meta' }, ` — waiting: ${o.lastError || 'not sent yet'} (${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`))));
+    el.outboxSection.hidden = outbox.length === 0;
+    el.outboxCount.hidden = outbox.length === 0;
+    el.outboxCount.textContent = String(outbox.length);
+    if (currentCase && !el.page.hidden) await openCase(currentCase, { quiet: true });
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+export async function openCase(id, { quiet = false } = {}) {
+  try {
+    const d = await api.openCase(id);
+    currentCase = id;
+    renderCase(d);
+    if (!quiet) hooks.showView('case');
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+function renderCase(d) {
+  const c = d.case;
+  el.page.dataset.caseNumber = c.caseNumber;
+  el.title.textContent = `Case #${c.caseNumber} — ${c.subject || '(no subject)'}`;
+  el.status.textContent = c.status || 'not checked yet';
+  el.status.dataset.status = c.status || '';
+  el.checked.textContent = c.lastCheckedAt ? `(checked ${formatWhen(c.lastCheckedAt)}${c.watch === 'stopped' ? '; no longer watched' : ''})` : '';
+  el.error.textContent = c.lastError || '';
+  el.muted.checked = c.muted;
+  el.watch.hidden = c.watch !== 'stopped' || !d.canPoll;
+  el.checkNow.hidden = !d.canPoll;
+  el.open.hidden = !d.url;
+  el.picker.hidden = d.statuses.length === 0;
+  replace(el.pickerSelect, d.statuses.map((s) => h('option', { value: s, selected: s === c.status }, s)));
+  replace(el.history, d.history.map((e) => h('li', { dataset: { source: e.source } },
+    h('time', { datetime: new Date(e.at).toISOString() }, new Date(e.at).toLocaleString()),
+    ' ',
+    e.oldStatus ? `${e.oldStatus} → ${e.newStatus}` : `${e.newStatus} (first seen)`,
+    h('span', { class: 'meta' }, ` · ${e.source === 'manual' ? 'set by hand' : e.source === 'poll' ? 'seen on the server' : 'recorded'}`))));
+  replace(el.draft, d.draft
+    ? [h('p', {}, h('strong', {}, 'Subject: '), d.draft.subject), h('pre', { class: 'sent-text' }, d.draft.description), d.draft.cc ? h('p', {}, h('strong', {}, 'CC: '), d.draft.cc) : null]
+    : h('p', { class: 'help' }, 'Added by number; there is no draft.'));
+}
+
+/** A change from the poller or a status set by hand: update the list item and the page in place. */
+export function applyChange(change) {
+  const li = el.list.querySelector(`[data-testid="case-item"][data-id="${change.caseId}"]`);
+  if (li) li.replaceWith(caseItem({ id: change.caseId, caseNumber: change.caseNumber, subject: change.subject, status: change.newStatus, watch: 'active', lastCheckedAt: Date.now(), muted: change.muted }));
+  if (currentCase === change.caseId && !el.page.hidden) openCase(change.caseId, { quiet: true });
+}
+
+function wire() {
+  document.getElementById('back-to-cases').addEventListener('click', () => { hooks.showView('cases'); refresh(); });
+  document.getElementById('check-all').addEventListener('click', () => api.checkNow());
+  el.checkNow.addEventListener('click', () => api.checkNow());
+  el.open.addEventListener('click', () => currentCase && api.openCaseInBrowser(currentCase).catch((e) => hooks.toast(e.message)));
+  el.muted.addEventListener('change', () => currentCase && api.setCaseMuted(currentCase, el.muted.checked).catch((e) => hooks.toast(e.message)));
+  el.watch.addEventListener('click', () => currentCase && api.watchCase(currentCase).then(() => openCase(currentCase, { quiet: true })));
+  document.getElementById('set-status').addEventListener('click', async () => {
+    if (!currentCase) return;
+    try {
+      renderCase(await api.setCaseStatus(currentCase, el.pickerSelect.value));
+    } catch (err) {
+      el.error.textContent = err.message;
+    }
+  });
+  document.getElementById('add-case').addEventListener('click', async () => {
+    const errorEl = document.getElementById('add-case-error');
+    errorEl.textContent = '';
+    try {
+      const c = await api.recordCase(null, document.getElementById('add-case-number').value,
+        document.getElementById('add-case-subject').value, document.getElementById('add-case-provider').value);
+      document.getElementById('add-case-number').value = '';
+      await refresh();
+      await openCase(c.id);
+    } catch (err) {
+      errorEl.textContent = err.message;
+    }
+  });
+}
+
+wire();

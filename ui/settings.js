@@ -1,0 +1,100 @@
+// Settings → where cases go: the provider and its fields (the RT token goes to the system keyring and
+// never comes back), test connection, poll interval, notifications, start at login.
+
+import { api } from './api.js';
+
+const $ = (id) => document.getElementById(id);
+const errorEl = $('settings-error');
+const result = $('connection-result');
+let loaded = null;
+let hooks = { onSaved() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+function showKind() {
+  const rt = $('provider-kind').value === 'rt';
+  for (const e of document.querySelectorAll('.rt-only')) e.hidden = !rt;
+  for (const e of document.querySelectorAll('.cj-only')) e.hidden = rt;
+}
+
+export async function load() {
+  try {
+    const s = await api.getSettings();
+    loaded = s.preferences;
+    const p = s.preferences;
+    $('provider-kind').value = p.providerKind;
+    $('rt-url').value = p.rtUrl;
+    $('rt-queue').value = p.rtQueue;
+    $('rt-token').value = '';
+    $('rt-token').placeholder = s.hasRtToken ? 'Stored in the system keyring (type to replace)' : 'Paste your RT auth token';
+    $('rt-reason-field').value = p.rtReasonField;
+    $('rt-sub-reason-field').value = p.rtSubReasonField;
+    $('rt-token-field').value = p.rtTokenField;
+    $('cj-form-url').value = p.cjFormUrl;
+    $('cj-statuses').value = p.cjStatuses.join('\n');
+    $('poll-interval').value = String(p.pollIntervalSecs);
+    $('notifications').checked = p.notifications;
+    $('start-at-login').checked = p.startAtLogin;
+    showKind();
+    return s;
+  } catch (err) {
+    errorEl.textContent = err.message;
+    return null;
+  }
+}
+
+function collect() {
+  return {
+    ...(loaded || {}),
+    providerKind: $('provider-kind').value,
+    rtUrl: $('rt-url').value.trim(),
+    rtQueue: $('rt-queue').value.trim(),
+    rtReasonField: $('rt-reason-field').value.trim(),
+    rtSubReasonField: $('rt-sub-reason-field').value.trim(),
+    rtTokenField: $('rt-token-field').value.trim(),
+    pollIntervalSecs: Number($('poll-interval').value) || 0,
+    notifications: $('notifications').checked,
+    startAtLogin: $('start-at-login').checked,
+    cjFormUrl: $('cj-form-url').value.trim(),
+    cjStatuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+function token() {
+  const t = $('rt-token').value.trim();
+  return t === '' ? null : t;
+}
+
+function wire() {
+  $('provider-kind').addEventListener('change', showKind);
+  $('save-settings').addEventListener('click', async () => {
+    errorEl.textContent = '';
+    result.textContent = '';
+    try {
+      await api.saveSettings(collect(), token());
+      await load();
+      result.textContent = 'Saved.';
+      result.dataset.ok = 'true';
+      hooks.onSaved();
+    } catch (err) {
+      errorEl.textContent = err.message;
+      errorEl.dataset.code = err.code;
+    }
+  });
+  $('test-connection').addEventListener('click', async () => {
+    result.textContent = 'Testing…';
+    delete result.dataset.ok;
+    try {
+      result.textContent = await api.testConnection(collect(), token());
+      result.dataset.ok = 'true';
+    } catch (err) {
+      result.textContent = err.message;
+      result.dataset.ok = 'false';
+      result.dataset.code = err.code;
+    }
+  });
+}
+
+wire();

@@ -1,0 +1,89 @@
+// Submitting a ready draft: through a provider that sends cases (RT), or, for CJ's web form, a panel that
+// opens the form, copies each field, shows the attachments, and records the case number CJ gives.
+
+import { api } from './api.js';
+import { h, replace } from './dom.js';
+
+const dialog = document.getElementById('submit-dialog');
+const fieldsEl = document.getElementById('copy-fields');
+const numberEl = document.getElementById('case-number');
+const numberError = document.getElementById('case-number-error');
+let draftId = null;
+let formatted = '';
+let hooks = { toast() {}, flush: async () => {}, onCase() {}, onQueued() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+async function copy(text, what) {
+  try {
+    await api.copyText(text);
+    hooks.toast(`${what} copied.`);
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+/** Starts submitting the draft shown in the editor. */
+export async function submit(id) {
+  await hooks.flush();
+  draftId = id;
+  try {
+    const settings = await api.getSettings();
+    if (settings.capabilities.submit) {
+      const out = await api.submitDraft(id);
+      if (out.outcome === 'sent') {
+        hooks.toast(`Sent: case #${out.case.caseNumber}.`);
+        hooks.onCase(out.case);
+      } else {
+        hooks.toast(`The server could not be reached; the draft waits in the Outbox and is sent when it answers. (${out.item.lastError})`);
+        hooks.onQueued(out.item);
+      }
+      return;
+    }
+    const view = await api.cjWebFields(id);
+    formatted = view.formatted;
+    replace(fieldsEl, view.fields.map((f) => h('li', { class: 'copy-row' },
+      h('span', { class: 'label' }, f.label),
+      h('span', { class: 'value' }, f.value || '—'),
+      h('button', { type: 'button', 'data-testid': 'copy-field', dataset: { field: f.label }, 'aria-label': `Copy ${f.label}`, onclick: () => copy(f.value, f.label) }, 'Copy'))));
+    document.getElementById('attachment-note').textContent = view.attachmentCount
+      ? `${view.attachmentCount} file${view.attachmentCount === 1 ? '' : 's'} to attach in CJ's form.` : 'No files to attach.';
+    numberEl.value = '';
+    numberError.textContent = '';
+    dialog.showModal();
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+function wire() {
+  document.getElementById('close-submit').addEventListener('click', () => dialog.close());
+  document.getElementById('open-cj-form').addEventListener('click', () => api.openCjForm().catch((e) => hooks.toast(e.message)));
+  document.getElementById('copy-all').addEventListener('click', () => copy(formatted, 'The whole case'));
+  document.getElementById('show-attachments').addEventListener('click', async () => {
+    try {
+      const dir = await api.showAttachments(draftId);
+      document.getElementById('attachment-note').textContent = `Files are in ${dir}`;
+    } catch (err) {
+      hooks.toast(err.message);
+    }
+  });
+  const record = async () => {
+    numberError.textContent = '';
+    try {
+      const c = await api.recordCase(draftId, numberEl.value, null, null);
+      dialog.close();
+      hooks.toast(`Recorded case #${c.caseNumber}.`);
+      hooks.onCase(c);
+    } catch (err) {
+      numberError.textContent = err.message;
+      numberError.dataset.code = err.code;
+    }
+  };
+  document.getElementById('record-case').addEventListener('click', record);
+  numberEl.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); record(); } });
+}
+
+wire();
