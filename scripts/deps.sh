@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Casedesk needs on Debian 12.
-# Usage: scripts/deps.sh build|test|rt   (test includes build; rt is Request Tracker 5)
+# Usage: scripts/deps.sh build|test|rt   (test includes build and Request Tracker 5; rt is RT alone)
 # As root it installs with apt; otherwise it prints the exact apt line and exits 1.
 set -euo pipefail
 want="${1:-build}"
@@ -12,7 +12,7 @@ rt_pkgs=(request-tracker5 rt5-db-sqlite rt5-standalone)
 pkgs=("${build_pkgs[@]}")
 case "$want" in
   build) ;;
-  test) pkgs+=("${test_pkgs[@]}") ;;
+  test) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
   rt) pkgs=("${rt_pkgs[@]}") ;;
   all) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
   *) echo "usage: $0 build|test|rt|all" >&2; exit 2 ;;
@@ -31,6 +31,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: missing Debian packages. Run:" >&2
     echo "  sudo apt-get install -y ${missing[*]}" >&2
     exit 1
+  fi
+fi
+here="$(cd "$(dirname "$0")" && pwd)"
+if [ "$want" != build ]; then
+  # The throwaway-RT drop-in is inert unless CASEDESK_RT_DB is set (see scripts/rt/99-casedesk-test.pm).
+  dropin=/etc/request-tracker5/RT_SiteConfig.d/99-casedesk-test.pm
+  if ! cmp -s "$here/rt/99-casedesk-test.pm" "$dropin" 2>/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+      install -m 0644 "$here/rt/99-casedesk-test.pm" "$dropin"
+    else
+      echo "deps: run: sudo install -m 0644 $here/rt/99-casedesk-test.pm $dropin" >&2
+      exit 1
+    fi
   fi
 fi
 if [ "$want" = test ] || [ "$want" = all ]; then

@@ -93,6 +93,10 @@ pub struct Desktop {
     pub dir: tempfile::TempDir,
     xvfb: Child,
     dbus: Child,
+    /// Services started on this desktop (keyring, notification server, bus monitor), stopped on drop.
+    services: Vec<Child>,
+    /// Extra environment for the app (e.g. a short poll interval).
+    pub app_env: Vec<(String, String)>,
 }
 
 impl Desktop {
@@ -126,6 +130,8 @@ impl Desktop {
             dir,
             xvfb,
             dbus,
+            services: Vec::new(),
+            app_env: Vec::new(),
         }
     }
 
@@ -152,6 +158,104 @@ impl Desktop {
             ),
             ("CASEDESK_LOG".into(), "info".into()),
         ]
+    }
+
+    /// An unlocked GNOME Keyring (Secret Service) on this desktop's bus.
+    pub fn start_keyring(&mut self) {
+        let mut child = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .envs(self.env())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon must be installed");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = stdin.write_all(b"casedesk-test-password");
+        }
+        self.services.push(child);
+        self.wait_bus_name("org.freedesktop.secrets", Duration::from_secs(10));
+    }
+
+    /// A notification server (dunst) on this desktop, so Notify calls are answered.
+    pub fn start_notification_server(&mut self) {
+        if let Ok(child) = Command::new("dunst")
+            .envs(self.env())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            self.services.push(child);
+            self.wait_bus_name("org.freedesktop.Notifications", Duration::from_secs(10));
+        }
+    }
+
+    /// Records every Notify call on this desktop's bus; read them with [`Desktop::notify_summaries`].
+    pub fn watch_notifications(&mut self) -> PathBuf {
+        let log = self.dir.path().join("notify-calls.log");
+        let f = std::fs::File::create(&log).unwrap();
+        let child = Command::new("dbus-monitor")
+            .args([
+                "--address",
+                &self.bus,
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(f)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor must be installed");
+        self.services.push(child);
+        std::thread::sleep(Duration::from_millis(300));
+        log
+    }
+
+    /// The summaries of the Notify calls seen so far (the 4th string argument of each call).
+    pub fn notify_summaries(&self) -> Vec<String> {
+        let text =
+            std::fs::read_to_string(self.dir.path().join("notify-calls.log")).unwrap_or_default();
+        let mut out = Vec::new();
+        for call in text.split("method call").skip(1) {
+            let strings: Vec<&str> = call
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("string \""))
+                .map(|l| l.trim_end_matches('"'))
+                .collect();
+            // app_name, app_icon, summary, body
+            if strings.len() >= 4 {
+                out.push(strings[2].to_owned());
+            }
+        }
+        out
+    }
+
+    fn wait_bus_name(&self, name: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let out = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    &format!("string:{name}"),
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+                .output();
+            if out
+                .map(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+                .unwrap_or(false)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name} did not appear on the bus within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Starts the app (through tauri-driver) with its data in `data_dir`.
@@ -223,6 +327,9 @@ impl Desktop {
 
 impl Drop for Desktop {
     fn drop(&mut self) {
+        for s in &mut self.services {
+            stop(s);
+        }
         stop(&mut self.dbus);
         stop(&mut self.xvfb);
     }
@@ -251,6 +358,7 @@ impl App {
         ])
         .envs(desktop.env())
         .env("CASEDESK_DATA_DIR", data_dir)
+        .envs(desktop.app_env.clone())
         .stdout(logf.try_clone().unwrap())
         .stderr(logf);
         let driver = cmd
@@ -404,10 +512,13 @@ impl App {
             if cond(self) {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "timed out after {timeout:?} waiting for {what}"
-            );
+            if Instant::now() >= deadline {
+                let seen = self.exec(
+                    "return [...document.querySelectorAll('#toast:not([hidden]), .field-error, #banner:not([hidden]), #case-error')].map(e => e.id + ': ' + e.textContent.trim()).filter(t => !t.endsWith(': ')).join(' | ')",
+                    json!([]),
+                );
+                panic!("timed out after {timeout:?} waiting for {what}; the page shows: {seen}");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -442,5 +553,187 @@ impl Drop for App {
         if let Ok(None) = self.driver.try_wait() {
             self.shutdown();
         }
+    }
+}
+
+/// A throwaway Request Tracker 5 on loopback: its own SQLite database, port, and auth token. The
+/// server runs in its own process group, stopped by that group's id (never by name).
+pub struct RtServer {
+    pub port: u16,
+    pub token: String,
+    pub dir: PathBuf,
+    child: Option<Child>,
+}
+
+const RT_SERVER: &str = "/usr/share/request-tracker5/libexec/rt-server";
+const RT_DROPIN: &str = "/etc/request-tracker5/RT_SiteConfig.d/99-casedesk-test.pm";
+
+impl RtServer {
+    fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            (
+                "CASEDESK_RT_DB",
+                self.dir.join("rt.db").display().to_string(),
+            ),
+            ("CASEDESK_RT_PORT", self.port.to_string()),
+        ]
+    }
+
+    /// Initialises a database in `dir`, makes a token and the custom fields, and starts the server.
+    pub fn start(dir: &Path) -> RtServer {
+        assert!(
+            Path::new(RT_DROPIN).exists(),
+            "the RT test drop-in is missing: run scripts/deps.sh test"
+        );
+        std::fs::create_dir_all(dir).unwrap();
+        let mut rt = RtServer {
+            port: free_port(),
+            token: String::new(),
+            dir: dir.to_owned(),
+            child: None,
+        };
+        let init = Command::new("/usr/sbin/rt-setup-database-5")
+            .args(["--action", "init", "--skip-create"])
+            .envs(rt.env())
+            .current_dir(dir)
+            .output()
+            .expect("rt-setup-database-5 must be installed");
+        assert!(
+            init.status.success(),
+            "RT database init failed: {}",
+            String::from_utf8_lossy(&init.stderr)
+        );
+        let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/rt/setup.pl");
+        let out = Command::new("perl")
+            .arg(setup)
+            .envs(rt.env())
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "RT setup failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rt.token = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        assert!(!rt.token.is_empty(), "no RT token");
+        rt.resume();
+        rt
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server (again) on the same database and port, and waits until REST answers.
+    pub fn resume(&mut self) {
+        use std::os::unix::process::CommandExt;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join("server.log"))
+            .unwrap();
+        let child = Command::new(RT_SERVER)
+            .args(["--port", &self.port.to_string()])
+            .envs(self.env())
+            .current_dir(&self.dir)
+            .process_group(0)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("rt-server must be installed");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if self.get("queue/General").is_ok() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "RT did not answer within 60 s; see {}",
+                self.dir.join("server.log").display()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Stops the server (its whole process group).
+    pub fn pause(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // `--` so kill reads the negative number as a process group, not an option.
+            let _ = Command::new("kill")
+                .args(["-s", "TERM", "--", &format!("-{}", child.id())])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Result<Value, String> {
+        ureq::get(&format!("{}/REST/2.0/{path}", self.url()))
+            .set("Authorization", &format!("token {}", self.token))
+            .timeout(Duration::from_secs(10))
+            .call()
+            .map_err(|e| e.to_string())?
+            .into_json()
+            .map_err(|e| e.to_string())
+    }
+
+    pub fn put(&self, path: &str, body: Value) -> Value {
+        ureq::put(&format!("{}/REST/2.0/{path}", self.url()))
+            .set("Authorization", &format!("token {}", self.token))
+            .timeout(Duration::from_secs(10))
+            .send_json(body)
+            .expect("RT PUT")
+            .into_json()
+            .unwrap()
+    }
+
+    /// Ticket ids whose subject is `subject`.
+    pub fn tickets_with_subject(&self, subject: &str) -> Vec<String> {
+        let q: String = url_encode(&format!("Subject = '{}'", subject.replace('\'', "\\'")));
+        let v = self.get(&format!("tickets?query={q}")).expect("RT search");
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                i["id"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| i["id"].to_string())
+            })
+            .collect()
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Drop for RtServer {
+    fn drop(&mut self) {
+        self.pause();
     }
 }

@@ -179,7 +179,11 @@ function wire() {
     const id = editor.currentId();
     if (id != null) submit.submit(id);
   });
-  document.getElementById('open-settings').addEventListener('click', () => providerSettings.load());
+  // Everything the dialog shows is loaded before it opens, so nothing resets a field the user already changed.
+  document.getElementById('open-settings').addEventListener('click', async () => {
+    await Promise.all([providerSettings.load(), settings.refresh()]);
+    document.getElementById('settings-dialog').showModal();
+  });
   cases.setHooks({ toast, showView });
   submit.setHooks({
     toast,

@@ -69,12 +69,13 @@ function render() {
   }));
 }
 
+/** Reloads the catalogue shown in Settings. */
+export async function refresh() {
+  try { reasons = await api.listReasons(); } catch (err) { showError(err); }
+  render();
+}
+
 function wire() {
-  document.getElementById('open-settings').addEventListener('click', async () => {
-    try { reasons = await api.listReasons(); } catch (err) { showError(err); }
-    render();
-    dialog.showModal();
-  });
   document.getElementById('close-settings').addEventListener('click', () => dialog.close());
   const newReason = document.getElementById('new-reason');
   const add = () => act(async () => { await api.addReason(newReason.value); newReason.value = ''; });

@@ -37,7 +37,7 @@ export async function submit(id) {
         hooks.toast(`Sent: case #${out.case.caseNumber}.`);
         hooks.onCase(out.case);
       } else {
-        hooks.toast(`The server could not be reached; the draft waits in the Outbox and is sent when it answers. (${out.item.lastError})`);
+        hooks.toast(`Not sent yet: ${out.item.lastError}. The draft waits in the Outbox and is sent when the server answers.`);
         hooks.onQueued(out.item);
       }
       return;

@@ -418,9 +418,12 @@ pub fn open_case(state: State<'_, AppState>, id: i64) -> Answer<CaseDetail> {
 pub async fn submit_draft(state: State<'_, AppState>, draft_id: i64) -> Answer<SubmitOutcome> {
     let store = state.shared_store()?;
     let provider = state.current_provider();
-    filing::submit_draft(&store, provider.as_ref(), draft_id)
+    let outcome = filing::submit_draft(&store, provider.as_ref(), draft_id)
         .await
-        .map_err(ErrorPayload::from)
+        .map_err(ErrorPayload::from)?;
+    // The first status of a new case is worth reading now, not an interval from now.
+    state.check_now();
+    Ok(outcome)
 }
 
 #[derive(Debug, Serialize)]
@@ -538,13 +541,15 @@ pub fn record_case(
     if subject.len() > 1000 {
         return Err(Error::field("subject", "subject_too_long", "The subject is too long.").into());
     }
-    state.with_store(|s| {
-        let first = match kind {
-            ProviderKind::CjWeb => Preferences::load(s)?.cj_statuses.first().cloned(),
-            ProviderKind::Rt => None,
-        };
-        filing::record_case_number(s, draft_id, kind, &case_number, &subject, first.as_deref())
-    })
+    state
+        .with_store(|s| {
+            let first = match kind {
+                ProviderKind::CjWeb => Preferences::load(s)?.cj_statuses.first().cloned(),
+                ProviderKind::Rt => None,
+            };
+            filing::record_case_number(s, draft_id, kind, &case_number, &subject, first.as_deref())
+        })
+        .inspect(|_| state.check_now())
 }
 
 /// Sets a status by hand (providers that do not poll): history row, event, notification.

@@ -88,10 +88,18 @@ struct Created {
 struct SearchPage {
     #[serde(default)]
     items: Vec<SearchItem>,
+    /// RT sends these as integers, or as floats (`"pages": 0.0` for an empty result).
     #[serde(default)]
-    page: Option<u32>,
+    page: Option<Value>,
     #[serde(default)]
-    pages: Option<u32>,
+    pages: Option<Value>,
+}
+
+fn page_number(v: &Option<Value>) -> Option<u32> {
+    v.as_ref()?
+        .as_f64()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| n.min(1e6) as u32)
 }
 
 #[derive(Deserialize)]
@@ -232,8 +240,9 @@ impl Rt {
             );
             let p: SearchPage = self.get_json(&url).await?;
             out.extend(p.items);
-            let pages = p.pages.unwrap_or(1);
-            if page >= pages || page >= max_pages || p.page.is_some_and(|x| x != page) {
+            let pages = page_number(&p.pages).unwrap_or(1);
+            if page >= pages || page >= max_pages || page_number(&p.page).is_some_and(|x| x != page)
+            {
                 break;
             }
             page += 1;

@@ -6,6 +6,8 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod cases;
+
 /// Where screenshots go (`E2E_SHOTS`, else target/e2e-shots), so a person can look at them.
 fn shot(desktop: &Desktop, name: &str) -> PathBuf {
     let dir = std::env::var_os("E2E_SHOTS")
@@ -338,6 +340,12 @@ fn a_reason_added_in_settings_is_offered_in_the_editor() {
     let app = desktop.launch(&desktop.dir.path().join("data"));
     new_draft(&app);
     app.click(&app.tid("settings"));
+    app.wait_until("the settings dialog", Duration::from_secs(10), |a| {
+        a.exec(
+            "return document.getElementById('settings-dialog').open",
+            json!([]),
+        ) == json!(true)
+    });
     app.type_text(&app.find("#new-reason"), "Creative Assets");
     app.click(&app.find("#add-reason"));
     app.wait_until("the reason is in the editor's list", Duration::from_secs(5), |a| {
