@@ -102,6 +102,7 @@ pub struct Desktop {
 impl Desktop {
     pub fn start() -> Desktop {
         let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("home")).expect("temp home");
         let mut xvfb = Command::new("Xvfb")
             .args([
                 "-displayfd",
@@ -144,6 +145,8 @@ impl Desktop {
             ("WEBKIT_DISABLE_COMPOSITING_MODE".into(), "1".into()),
             ("NO_AT_BRIDGE".into(), "1".into()),
             ("GTK_A11Y".into(), "none".into()),
+            // A home of its own: some libraries (autostart) ignore XDG_* and write under $HOME.
+            ("HOME".into(), d.join("home").display().to_string()),
             (
                 "XDG_DATA_HOME".into(),
                 d.join("xdg-data").display().to_string(),

@@ -209,3 +209,69 @@ fn template_and_system_info_are_real_text() {
         .unwrap()
         .contains(&format!("Architecture: {}", std::env::consts::ARCH)));
 }
+
+#[test]
+fn a_case_filed_elsewhere_is_added_by_number_and_its_status_set_by_hand() {
+    let h = harness();
+    let c = h.ok("record_case", json!({"draftId": null, "caseNumber": " #555 ", "subject": "Filed by phone", "provider": "cj-web"}));
+    assert_eq!(c["caseNumber"], "555");
+    assert_eq!(
+        c["status"], "New",
+        "cj-web cases start at the first configured status"
+    );
+    let e = h.err(
+        "record_case",
+        json!({"draftId": null, "caseNumber": "555", "subject": "", "provider": "cj-web"}),
+    );
+    assert_eq!(e["code"], "case_number_taken");
+    assert_eq!(e["field"], "case_number");
+    let e = h.err(
+        "record_case",
+        json!({"draftId": null, "caseNumber": "1", "provider": "zendesk"}),
+    );
+    assert_eq!(e["code"], "provider_unknown");
+    let id = c["id"].clone();
+    let d = h.ok(
+        "set_case_status",
+        json!({"caseId": id, "status": "In Progress"}),
+    );
+    assert_eq!(d["case"]["status"], "In Progress");
+    assert_eq!(d["history"].as_array().unwrap().len(), 2);
+    let e = h.err(
+        "set_case_status",
+        json!({"caseId": id, "status": "<script>x</script>"}),
+    );
+    assert_eq!(e["code"], "status_unknown", "only the configured statuses");
+    let e = h.err("open_case", json!({"id": 999}));
+    assert_eq!(e["code"], "not_found");
+}
+
+#[test]
+fn settings_are_validated_before_anything_is_stored() {
+    let h = harness();
+    let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
+    prefs["pollIntervalSecs"] = json!(5);
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": prefs.clone(), "rtToken": null}),
+    );
+    assert_eq!(e["code"], "poll_interval_invalid");
+    assert_eq!(e["field"], "poll_interval");
+    prefs["pollIntervalSecs"] = json!(60);
+    prefs["providerKind"] = json!("rt");
+    prefs["rtUrl"] = json!("javascript:alert(1)");
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": prefs, "rtToken": null}),
+    );
+    assert_eq!(e["code"], "rt_url_invalid");
+    let still = h.ok("get_settings", json!({}));
+    assert_eq!(
+        still["preferences"]["pollIntervalSecs"], 300,
+        "a refused save changes nothing"
+    );
+    assert!(
+        still.get("rtToken").is_none() && !still.to_string().contains("token\":\""),
+        "no token ever leaves"
+    );
+}

@@ -505,3 +505,86 @@ fn the_file_is_copied_aside_before_a_migration_and_a_failed_one_changes_nothing(
         "a failed migration rolls back whole"
     );
 }
+
+#[test]
+fn case_numbers_are_normalised_validated_and_unique_per_provider() {
+    use casedesk_core::store::normalise_case_number;
+    for (raw, want) in [
+        (" #01234567 ", Ok("01234567")),
+        ("#  42", Ok("42")),
+        ("CASE-7.a_b", Ok("CASE-7.a_b")),
+    ] {
+        assert_eq!(
+            normalise_case_number(raw).map_err(|e| e.code()),
+            want.map(str::to_owned),
+            "{raw:?}"
+        );
+    }
+    for (raw, code) in [
+        ("", "case_number_required"),
+        ("#", "case_number_required"),
+        ("12 34", "case_number_invalid"),
+        ("<b>1</b>", "case_number_invalid"),
+        (&"9".repeat(65), "case_number_invalid"),
+    ] {
+        assert_eq!(
+            normalise_case_number(raw).unwrap_err().code(),
+            code,
+            "{raw:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let c = store
+        .cases()
+        .add("cj-web", "#100", None, "Filed by phone", Some("New"))
+        .unwrap();
+    assert_eq!(c.case_number, "100");
+    assert_eq!(
+        store
+            .cases()
+            .add("cj-web", " 100", None, "", None)
+            .unwrap_err()
+            .code(),
+        "case_number_taken"
+    );
+    assert!(
+        store.cases().add("rt", "100", None, "", None).is_ok(),
+        "unique per provider, not across providers"
+    );
+    assert_eq!(
+        store.cases().history(c.id).unwrap().len(),
+        1,
+        "the first status is history"
+    );
+    assert!(
+        store.cases().pending_notifications().unwrap().is_empty(),
+        "…but never news"
+    );
+    let change = store
+        .cases()
+        .record_status(c.id, "In Progress", None, "manual", false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (change.old_status.as_str(), change.new_status.as_str()),
+        ("New", "In Progress")
+    );
+    assert!(
+        store
+            .cases()
+            .record_status(c.id, "In Progress", None, "manual", false)
+            .unwrap()
+            .is_none(),
+        "the same status again is no change"
+    );
+    store
+        .cases()
+        .record_status(c.id, "Closed", None, "manual", true)
+        .unwrap();
+    assert_eq!(
+        store.cases().get(c.id).unwrap().watch,
+        "stopped",
+        "a terminal status set by hand stops watching"
+    );
+}

@@ -95,6 +95,25 @@ fn cj_web_a_recorded_case_number_and_a_status_set_by_hand_notify_once() {
         0,
         "the first status is not news"
     );
+    // A muted case records the change but does not notify.
+    app.click(&app.find("#case-muted"));
+    std::thread::sleep(Duration::from_millis(500));
+    select_by_text(&app, "status-picker", "Waiting on you");
+    app.click(&app.tid("set-status"));
+    app.wait_until("the muted change is shown", Duration::from_secs(10), |a| {
+        text_of(a, "case-status") == "Waiting on you"
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        notified(&desktop, "Case 01234567: Waiting on you"),
+        0,
+        "muted cases are not notified"
+    );
+    assert_eq!(
+        notified(&desktop, "Case 01234567: In Progress"),
+        1,
+        "and the earlier change only once"
+    );
     shot(&desktop, "11-cj-web-case");
     app.quit();
 }
@@ -129,6 +148,7 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
     app.clear(&queue);
     app.type_text(&queue, "General");
     app.type_text(&app.tid("rt-token"), &rt.token);
+    app.click(&app.find("#start-at-login"));
     eprintln!("rt e2e: saving settings");
     app.click(&app.tid("save-settings"));
     app.wait_until("saved", Duration::from_secs(10), |a| {
@@ -141,6 +161,17 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
     });
     shot(&desktop, "12-rt-settings");
     app.click(&app.find("#close-settings"));
+    // The autostart library writes under $HOME/.config (it ignores XDG_CONFIG_HOME); HOME is the test's.
+    let autostart = desktop.dir.path().join("home/.config/autostart");
+    let entries: Vec<_> = std::fs::read_dir(&autostart)
+        .map(|d| d.flatten().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        entries.len(),
+        1,
+        "start at login writes one autostart entry in {}",
+        autostart.display()
+    );
     for entry in std::fs::read_dir(&data).unwrap().flatten() {
         if entry.path().is_file() {
             let bytes = std::fs::read(entry.path()).unwrap();
@@ -276,5 +307,16 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
     app.wait_until("listed as a case", Duration::from_secs(10), |a| {
         count(a, "[data-testid=case-item]") == 2
     });
+
+    // Closing the window hides it to the tray; polling and notifications go on.
+    let body = app.find("body");
+    app.type_text_closing(&body, "\u{E009}w\u{E000}");
+    desktop.wait_window_gone("Casedesk", Duration::from_secs(10));
+    rt.put(&format!("ticket/{number}"), json!({"Status": "resolved"}));
+    wait_notified(
+        &desktop,
+        &format!("Case {number}: resolved"),
+        Duration::from_secs(30),
+    );
     app.quit();
 }
