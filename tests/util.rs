@@ -538,6 +538,57 @@ impl App {
         });
     }
 
+    /// The app's process: the descendant of our tauri-driver that runs the app binary.
+    pub fn app_pid(&self) -> Option<u32> {
+        let mut parent_of = std::collections::HashMap::new();
+        for e in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            let after = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or("");
+            if let Some(ppid) = after
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok())
+            {
+                parent_of.insert(pid, ppid);
+            }
+        }
+        let app = std::fs::canonicalize(app_binary()).ok()?;
+        parent_of.keys().copied().find(|pid| {
+            let mut p = *pid;
+            let mut descends = false;
+            for _ in 0..10 {
+                match parent_of.get(&p) {
+                    Some(&pp) if pp == self.driver.id() => {
+                        descends = true;
+                        break;
+                    }
+                    Some(&pp) => p = pp,
+                    None => break,
+                }
+            }
+            descends
+                && std::fs::read_link(format!("/proc/{pid}/exe"))
+                    .ok()
+                    .as_deref()
+                    == Some(app.as_path())
+        })
+    }
+
+    /// Kills the app with SIGKILL (no chance to save), then stops the session's driver.
+    pub fn kill_app(mut self) {
+        let pid = self.app_pid().expect("the app's process");
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", &pid.to_string()])
+            .status();
+        std::thread::sleep(Duration::from_millis(300));
+        stop(&mut self.driver);
+    }
+
     /// Ends the session (the app exits) and stops tauri-driver.
     pub fn quit(mut self) {
         self.shutdown();
@@ -739,4 +790,71 @@ impl Drop for RtServer {
     fn drop(&mut self) {
         self.pause();
     }
+}
+
+/// A small tmpfs of the test's own (for a full or read-only data folder). Needs root; unmounted on drop.
+pub struct SmallDisk {
+    pub path: PathBuf,
+}
+
+impl SmallDisk {
+    /// `None` when this process may not mount (not root); the caller says it skipped.
+    pub fn mount(path: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(path).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(path)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok.then(|| SmallDisk {
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn read_only(&self, ro: bool) {
+        let opt = if ro { "remount,ro" } else { "remount,rw" };
+        let ok = Command::new("mount")
+            .args(["-o", opt])
+            .arg(&self.path)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount -o {opt} failed");
+    }
+
+    /// Fills the disk with one file; returns its path (remove it to free the space).
+    pub fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let p = self.path.join("filler.bin");
+        let mut f = std::fs::File::create(&p).unwrap();
+        let chunk = vec![0u8; 16 * 1024];
+        for _ in 0..100_000 {
+            if f.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        let _ = f.sync_all();
+        p
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("mount")
+            .args(["-o", "remount,rw"])
+            .arg(&self.path)
+            .status();
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
+    }
+}
+
+/// Whether this process is root (mounting a small disk needs it).
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
 }

@@ -1,5 +1,7 @@
 //! The commands the UI invokes, one per use case. Each is a few lines: state in, one core call, the error
 //! mapped to `{code, message, field?}`. Arguments arrive over IPC and are hostile: the core validates them.
+//! Every command that touches the store or a file runs off the main thread (`async`), so a slow disk
+//! or a locked database never freezes the window.
 
 use casedesk_core::draft::DraftInput;
 use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
@@ -99,12 +101,12 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_drafts(state: State<'_, AppState>, limit: Option<u32>) -> Answer<Vec<DraftSummary>> {
     state.with_store(|s| s.drafts().list(limit.unwrap_or(LIST_MAX).min(LIST_MAX)))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn search_drafts(state: State<'_, AppState>, query: String) -> Answer<Vec<SearchHit>> {
     if query.len() > QUERY_MAX_BYTES {
         return Err(Error::field("search", "query_too_long", "The search is too long.").into());
@@ -112,17 +114,17 @@ pub fn search_drafts(state: State<'_, AppState>, query: String) -> Answer<Vec<Se
     state.with_store(|s| s.drafts().search(&query, SEARCH_MAX))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn create_draft(state: State<'_, AppState>) -> Answer<DraftView> {
     state.with_store(|s| drafting::open(s, s.drafts().create()?.id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
     state.with_store(|s| drafting::open(s, id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn check_draft(
     state: State<'_, AppState>,
     id: Option<i64>,
@@ -131,17 +133,17 @@ pub fn check_draft(
     state.with_store(|s| drafting::check(s, id, &input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_draft(state: State<'_, AppState>, id: i64, input: DraftInput) -> Answer<SaveOutcome> {
     state.with_store(|s| drafting::save(s, id, &input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn trash_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
     state.with_store(|s| s.drafts().trash(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn restore_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
     state.with_store(|s| drafting::open(s, s.drafts().restore(id)?.id))
 }
@@ -163,7 +165,7 @@ pub fn pick_attachments(state: State<'_, AppState>, draft_id: i64) -> Answer<Att
     state.with_store(|s| drafting::attach(s, draft_id, &paths))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_attachment(
     state: State<'_, AppState>,
     draft_id: i64,
@@ -172,57 +174,57 @@ pub fn remove_attachment(
     state.with_store(|s| s.attachments().remove(draft_id, attachment_id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_reasons(state: State<'_, AppState>) -> Answer<Vec<Reason>> {
     state.with_store(|s| s.reasons().list())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_reason(state: State<'_, AppState>, name: String) -> Answer<i64> {
     state.with_store(|s| s.reasons().add(&name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn rename_reason(state: State<'_, AppState>, id: i64, name: String) -> Answer<()> {
     state.with_store(|s| s.reasons().rename(id, &name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn move_reason(state: State<'_, AppState>, id: i64, by: i32) -> Answer<()> {
     state.with_store(|s| s.reasons().shift(id, by))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_reason(state: State<'_, AppState>, id: i64) -> Answer<()> {
     state.with_store(|s| s.reasons().remove(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn add_sub_reason(state: State<'_, AppState>, reason_id: i64, name: String) -> Answer<i64> {
     state.with_store(|s| s.reasons().add_sub(reason_id, &name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn rename_sub_reason(state: State<'_, AppState>, id: i64, name: String) -> Answer<()> {
     state.with_store(|s| s.reasons().rename_sub(id, &name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn move_sub_reason(state: State<'_, AppState>, id: i64, by: i32) -> Answer<()> {
     state.with_store(|s| s.reasons().shift_sub(id, by))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_sub_reason(state: State<'_, AppState>, id: i64) -> Answer<()> {
     state.with_store(|s| s.reasons().remove_sub(id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn export_reasons(state: State<'_, AppState>) -> Answer<CatalogueExport> {
     state.with_store(|s| s.reasons().export())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_reasons(state: State<'_, AppState>, json: String) -> Answer<usize> {
     state.with_store(|s| s.reasons().import(&json))
 }
@@ -244,12 +246,12 @@ pub fn import_reasons_from_file(state: State<'_, AppState>) -> Answer<Option<usi
     state.with_store(|s| s.reasons().import(&json)).map(Some)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn description_template() -> String {
     lint::description_template()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn system_info() -> String {
     SystemInfo::read(env!("CARGO_PKG_VERSION")).as_text()
 }
@@ -374,7 +376,7 @@ pub struct CaseDetail {
     pub can_poll: bool,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_cases(state: State<'_, AppState>) -> Answer<Vec<Case>> {
     state.with_store(|s| s.cases().list(LIST_MAX))
 }
@@ -408,7 +410,7 @@ fn case_detail(state: &AppState, id: i64) -> Answer<CaseDetail> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_case(state: State<'_, AppState>, id: i64) -> Answer<CaseDetail> {
     case_detail(&state, id)
 }
@@ -443,7 +445,7 @@ pub struct CjWebView {
 }
 
 /// The draft, field by field, for pasting into CJ's form.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cj_web_fields(state: State<'_, AppState>, draft_id: i64) -> Answer<CjWebView> {
     state.with_store(|s| {
         let token = filing::new_client_token(draft_id, s.now());
@@ -487,7 +489,7 @@ pub fn cj_web_fields(state: State<'_, AppState>, draft_id: i64) -> Answer<CjWebV
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_cj_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Answer<()> {
     let url = state.with_store(Preferences::load)?.cj_form_url;
     app.opener().open_url(url, None::<&str>).map_err(|e| {
@@ -496,7 +498,7 @@ pub fn open_cj_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -
 }
 
 /// Opens a folder holding the draft's attachments under their original names.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn show_attachments<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -519,7 +521,7 @@ pub fn show_attachments<R: Runtime>(
 }
 
 /// Records a case number: for a draft filed in CJ's form, or a case filed elsewhere (no draft).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn record_case(
     state: State<'_, AppState>,
     draft_id: Option<i64>,
@@ -553,7 +555,7 @@ pub fn record_case(
 }
 
 /// Sets a status by hand (providers that do not poll): history row, event, notification.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_case_status(
     state: State<'_, AppState>,
     case_id: i64,
@@ -580,12 +582,12 @@ pub fn set_case_status(
     case_detail(&state, case_id)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_case_muted(state: State<'_, AppState>, case_id: i64, muted: bool) -> Answer<()> {
     state.with_store(|s| s.cases().set_muted(case_id, muted))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn watch_case(state: State<'_, AppState>, case_id: i64) -> Answer<()> {
     state.with_store(|s| s.cases().rewatch(case_id))?;
     state.check_now();
@@ -597,12 +599,12 @@ pub fn check_now(state: State<'_, AppState>) {
     state.check_now();
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_outbox(state: State<'_, AppState>) -> Answer<Vec<OutboxItem>> {
     state.with_store(|s| s.outbox().list())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_case_in_browser<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -619,7 +621,7 @@ pub fn open_case_in_browser<R: Runtime>(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()> {
     if text.len() > 1024 * 1024 {
         return Err(Error::invalid("too_large", "Too much text to copy.").into());
@@ -633,7 +635,7 @@ pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>) {
     app.exit(0);
 }

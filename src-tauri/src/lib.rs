@@ -70,11 +70,45 @@ impl AppState {
         let store = self.store.as_ref().map_err(Clone::clone)?;
         let guard = filing::lock(store).map_err(ErrorPayload::from)?;
         f(&guard).map_err(|e| {
-            if !matches!(e, casedesk_core::Error::Invalid { .. }) {
-                tracing::warn!(code = e.code(), error = %e, "command failed");
+            if matches!(
+                e,
+                casedesk_core::Error::Invalid { .. } | casedesk_core::Error::NotFound { .. }
+            ) {
+                return ErrorPayload::from(&e);
             }
-            ErrorPayload::from(&e)
+            tracing::warn!(code = e.code(), error = %e, "command failed");
+            self.explain_storage_error(ErrorPayload::from(&e))
         })
+    }
+
+    /// SQLite reports a full or read-only disk as a bare I/O error once the file is open; a write probe
+    /// in the data folder tells the user which it is.
+    fn explain_storage_error(&self, payload: ErrorPayload) -> ErrorPayload {
+        if payload.code == "disk_full" || payload.code == "read_only" {
+            return payload;
+        }
+        let probe = self.data_dir.join(".write-probe");
+        let result = std::fs::write(&probe, [0u8; 4096]);
+        let _ = std::fs::remove_file(&probe);
+        let code = match result {
+            Err(e) if e.kind() == std::io::ErrorKind::StorageFull => "disk_full",
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                "read_only"
+            }
+            _ => return payload,
+        };
+        ErrorPayload::from(&casedesk_core::Error::Io(std::io::Error::from(
+            if code == "disk_full" {
+                std::io::ErrorKind::StorageFull
+            } else {
+                std::io::ErrorKind::ReadOnlyFilesystem
+            },
+        )))
     }
 
     pub fn data_dir(&self) -> &PathBuf {

@@ -588,3 +588,66 @@ fn case_numbers_are_normalised_validated_and_unique_per_provider() {
         "a terminal status set by hand stops watching"
     );
 }
+
+#[test]
+fn a_save_whose_commit_fails_on_a_full_disk_is_an_error_never_a_silent_success() {
+    // Found by the full-disk end-to-end test: with `UPDATE … RETURNING` in autocommit mode the commit
+    // happens when the statement is reset, and that error was dropped: "Saved" on screen, text lost.
+    let root = std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false);
+    if !root {
+        eprintln!("SKIPPED: mounting a small disk needs root");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mnt = dir.path().join("small");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&mnt)
+        .status()
+        .unwrap()
+        .success();
+    assert!(mounted, "root could not mount a tmpfs");
+    let result = std::panic::catch_unwind(|| {
+        let (store, _) = open(&mnt.join("data"));
+        let d = store.drafts().create().unwrap();
+        store
+            .drafts()
+            .save(d.id, &input("Before the disk filled", "small"), false)
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(mnt.join("filler")).unwrap();
+            while f.write_all(&[0u8; 16384]).is_ok() {}
+        }
+        let big = "x".repeat(900_000);
+        let err = store
+            .drafts()
+            .save(d.id, &input("After", &big), false)
+            .expect_err("the disk is full: the save must fail");
+        assert_eq!(err.code(), "disk_full", "{err}");
+        std::fs::remove_file(mnt.join("filler")).unwrap();
+        let back = store.drafts().get(d.id).unwrap();
+        assert_eq!(
+            (back.subject.as_str(), back.revision),
+            ("Before the disk filled", 1),
+            "nothing half-saved"
+        );
+        store
+            .drafts()
+            .save(d.id, &input("After", &big), false)
+            .expect("saves once there is room");
+    });
+    let _ = std::process::Command::new("umount")
+        .arg("-l")
+        .arg(&mnt)
+        .status();
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+}

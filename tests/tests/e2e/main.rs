@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod cases;
+mod durability;
 
 /// Where screenshots go (`E2E_SHOTS`, else target/e2e-shots), so a person can look at them.
 fn shot(desktop: &Desktop, name: &str) -> PathBuf {

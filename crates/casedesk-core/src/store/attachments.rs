@@ -93,7 +93,8 @@ impl<'c> Attachments<'c> {
             ));
         }
         self.write_blob(&sha, &candidate.bytes)?;
-        let id = self.conn.query_row(
+        let id = super::write_returning(
+            self.conn,
             "INSERT INTO attachments (draft_id, sha256, name, kind, size, added_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
             params![
@@ -105,7 +106,8 @@ impl<'c> Attachments<'c> {
                 self.now
             ],
             |r| r.get(0),
-        )?;
+        )?
+        .ok_or_else(|| Error::invalid("storage", "the new attachment has no id"))?;
         Ok(Attachment {
             id,
             draft_id,
@@ -141,14 +143,12 @@ impl<'c> Attachments<'c> {
 
     /// Removes an attachment from a draft, and its file if no other draft uses the same content.
     pub fn remove(&self, draft_id: i64, id: i64) -> Result<()> {
-        let sha: Option<String> = self
-            .conn
-            .query_row(
-                "DELETE FROM attachments WHERE id = ?1 AND draft_id = ?2 RETURNING sha256",
-                params![id, draft_id],
-                |r| r.get(0),
-            )
-            .ok();
+        let sha: Option<String> = super::write_returning(
+            self.conn,
+            "DELETE FROM attachments WHERE id = ?1 AND draft_id = ?2 RETURNING sha256",
+            params![id, draft_id],
+            |r| r.get(0),
+        )?;
         let Some(sha) = sha else {
             return Err(Error::NotFound {
                 what: "attachment",

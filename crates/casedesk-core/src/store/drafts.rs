@@ -128,11 +128,13 @@ impl<'c> Drafts<'c> {
     }
 
     pub fn create(&self) -> Result<DraftRecord> {
-        let id = self.conn.query_row(
+        let id = super::write_returning(
+            self.conn,
             "INSERT INTO drafts (created_at, updated_at) VALUES (?1, ?1) RETURNING id",
             [self.now],
             |r| r.get(0),
-        )?;
+        )?
+        .ok_or_else(|| Error::invalid("storage", "the new draft has no id"))?;
         self.get(id)
     }
 
@@ -164,31 +166,30 @@ impl<'c> Drafts<'c> {
 
     /// Stores the fields as typed. `reason_id`/`sub_reason_id` must exist (the caller drops unknown ids).
     pub fn save(&self, id: i64, input: &DraftInput, ready: bool) -> Result<SavedDraft> {
-        self.conn
-            .query_row(
-                "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
+        super::write_returning(
+            self.conn,
+            "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
                         cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8
                  WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL
                  RETURNING revision, updated_at",
-                params![
-                    id,
-                    input.subject,
-                    input.description,
-                    input.reason_id,
-                    input.sub_reason_id,
-                    input.cc,
-                    ready,
-                    self.now
-                ],
-                |r| {
-                    Ok(SavedDraft {
-                        revision: r.get(0)?,
-                        updated_at: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?
-            .ok_or_else(|| self.why_not_editable(id))
+            params![
+                id,
+                input.subject,
+                input.description,
+                input.reason_id,
+                input.sub_reason_id,
+                input.cc,
+                ready,
+                self.now
+            ],
+            |r| {
+                Ok(SavedDraft {
+                    revision: r.get(0)?,
+                    updated_at: r.get(1)?,
+                })
+            },
+        )?
+        .ok_or_else(|| self.why_not_editable(id))
     }
 
     fn why_not_editable(&self, id: i64) -> Error {

@@ -19,7 +19,7 @@ pub use outbox::{Outbox, OutboxItem};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, Params, Row};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,6 +39,28 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
+
+/// Runs a write that returns a row (`… RETURNING`) so that a failed commit is an error.
+///
+/// rusqlite's `query_row` resets the statement after the first row; in autocommit mode the commit
+/// happens at that reset, and `query_row` drops its error. A commit that failed (a full disk, a
+/// read-only folder) would then look like a successful save. Here the write runs in an explicit
+/// transaction whose commit reports failure. Inside a caller's transaction it simply runs.
+pub(crate) fn write_returning<T, P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    if conn.is_autocommit() {
+        let tx = conn.unchecked_transaction()?;
+        let out = tx.query_row(sql, params, f).optional()?;
+        tx.commit()?;
+        Ok(out)
+    } else {
+        Ok(conn.query_row(sql, params, f).optional()?)
+    }
+}
 pub const BLOB_DIR: &str = "attachments";
 /// Drafts in the trash longer than this are purged at start.
 pub const TRASH_KEEP_MS: i64 = 30 * 24 * 3600 * 1000;

@@ -158,14 +158,18 @@ impl<'c> Reasons<'c> {
 
     pub fn add(&self, name: &str) -> Result<i64> {
         let name = clean_name("reason", name)?;
-        self.conn
-            .query_row(
-                "INSERT INTO case_reasons (name, position)
-                 VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM case_reasons)) RETURNING id",
-                [&name],
-                |r| r.get(0),
-            )
-            .map_err(|e| map_unique(e, "reason", &name))
+        super::write_returning(
+            self.conn,
+            "INSERT INTO case_reasons (name, position)
+             VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM case_reasons)) RETURNING id",
+            [&name],
+            |r| r.get(0),
+        )
+        .map_err(|e| match e {
+            Error::Storage(e) => map_unique(e, "reason", &name),
+            other => other,
+        })?
+        .ok_or_else(|| Error::invalid("storage", "the new reason has no id"))
     }
 
     pub fn rename(&self, id: i64, name: &str) -> Result<()> {
@@ -222,22 +226,26 @@ impl<'c> Reasons<'c> {
 
     pub fn add_sub(&self, reason_id: i64, name: &str) -> Result<i64> {
         let name = clean_name("sub_reason", name)?;
-        self.conn
-            .query_row(
+        super::write_returning(
+                self.conn,
                 "INSERT INTO sub_reasons (reason_id, name, position)
                  VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1))
                  RETURNING id",
                 params![reason_id, name],
                 |r| r.get(0),
             )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation)
-                    if self.lookup(Some(reason_id), None).ok() == Some(ReasonLookup::Unknown) =>
-                {
-                    Error::NotFound { what: "case reason", id: reason_id }
-                }
-                _ => map_unique(e, "sub_reason", &name),
-            })
+            .map_err(|e| match e {
+                Error::Storage(e) => match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation)
+                        if self.lookup(Some(reason_id), None).ok() == Some(ReasonLookup::Unknown) =>
+                    {
+                        Error::NotFound { what: "case reason", id: reason_id }
+                    }
+                    _ => map_unique(e, "sub_reason", &name),
+                },
+                other => other,
+            })?
+            .ok_or_else(|| Error::invalid("storage", "the new sub reason has no id"))
     }
 
     pub fn rename_sub(&self, id: i64, name: &str) -> Result<()> {
