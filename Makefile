@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # CASEDESK_DATA_DIR and XDG_* to a temp dir).
 TEST_IDENTIFIER := {"identifier":"com.casedesk.desktop.test"}
 
-.PHONY: run build test test-fast test-e2e lint deps-build deps-test clean
+.PHONY: run build test test-fast test-e2e lint bench deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -37,6 +37,11 @@ test: deps-test
 	$(MAKE) lint
 	$(MAKE) test-fast
 	$(MAKE) test-e2e
+
+# Figures next to same-run baselines, written to BENCHMARKS.md. Never part of `make test`.
+bench: deps-build
+	$(CARGO) build --release -p casedesk
+	$(CARGO) run --release -p casedesk-bench
 
 clean:
 	$(CARGO) clean

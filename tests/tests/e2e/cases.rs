@@ -133,13 +133,7 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
     let app = desktop.launch(&data);
 
     // Configure the provider in the UI.
-    app.click(&app.tid("settings"));
-    app.wait_until("the settings dialog", Duration::from_secs(10), |a| {
-        a.exec(
-            "return document.getElementById('settings-dialog').open",
-            json!([]),
-        ) == json!(true)
-    });
+    open_settings(&app);
     select_by_text(&app, "provider-kind", "Request Tracker 5 (REST 2.0)");
     let url = app.tid("rt-url");
     app.clear(&url);

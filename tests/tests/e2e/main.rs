@@ -28,6 +28,17 @@ fn new_draft(app: &App) {
     });
 }
 
+/// Opens Settings and waits until the dialog is open (its fields are loaded before it opens).
+fn open_settings(app: &App) {
+    app.click(&app.tid("settings"));
+    app.wait_until("the settings dialog", Duration::from_secs(10), |a| {
+        a.exec(
+            "return document.getElementById('settings-dialog').open",
+            json!([]),
+        ) == json!(true)
+    });
+}
+
 fn count(app: &App, css: &str) -> usize {
     app.find_all(css).len()
 }
@@ -340,13 +351,7 @@ fn a_reason_added_in_settings_is_offered_in_the_editor() {
     let desktop = Desktop::start();
     let app = desktop.launch(&desktop.dir.path().join("data"));
     new_draft(&app);
-    app.click(&app.tid("settings"));
-    app.wait_until("the settings dialog", Duration::from_secs(10), |a| {
-        a.exec(
-            "return document.getElementById('settings-dialog').open",
-            json!([]),
-        ) == json!(true)
-    });
+    open_settings(&app);
     app.type_text(&app.find("#new-reason"), "Creative Assets");
     app.click(&app.find("#add-reason"));
     app.wait_until("the reason is in the editor's list", Duration::from_secs(5), |a| {
