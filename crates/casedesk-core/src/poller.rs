@@ -170,34 +170,28 @@ pub async fn sweep(
             return Err(e);
         }
     };
-    let mut changes = Vec::new();
-    {
-        let s = filing::lock(store).map_err(|e| ProviderError::Config(e.to_string()))?;
-        for c in &cases {
-            report.checked += 1;
-            match statuses.iter().find(|r| r.case_number == c.case_number) {
-                Some(r) => {
-                    let terminal = provider.is_terminal(&r.status);
-                    match s.cases().record_status(
-                        c.id,
-                        &r.status,
-                        r.updated.as_deref(),
-                        "poll",
-                        terminal,
-                    ) {
-                        Ok(Some(change)) => changes.push(change),
-                        Ok(None) => {}
-                        Err(e) => tracing::warn!(error = %e, "could not store a status"),
-                    }
-                }
-                None => {
-                    let _ = s
-                        .cases()
-                        .record_error(c.id, "The case was not found on the server.");
-                }
-            }
+    let by_number: std::collections::HashMap<&str, &crate::provider::RemoteStatus> = statuses
+        .iter()
+        .map(|r| (r.case_number.as_str(), r))
+        .collect();
+    let mut results = Vec::with_capacity(cases.len());
+    let mut missing = Vec::new();
+    for c in &cases {
+        report.checked += 1;
+        match by_number.get(c.case_number.as_str()) {
+            Some(r) => results.push((
+                c.id,
+                r.status.clone(),
+                r.updated.clone(),
+                provider.is_terminal(&r.status),
+            )),
+            None => missing.push(c.id),
         }
     }
+    // One transaction for the whole sweep; the changes are delivered only after it committed.
+    let changes = filing::lock(store)
+        .and_then(|s| s.cases().record_many(&results, &missing))
+        .map_err(|e| ProviderError::Config(format!("could not store the statuses: {e}")))?;
     report.changed = changes.len();
     for change in &changes {
         deliver(store, sink, change);

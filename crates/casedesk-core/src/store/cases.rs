@@ -203,7 +203,12 @@ impl<'c> Cases<'c> {
         source: &str,
         terminal: bool,
     ) -> Result<Option<StatusChange>> {
-        let tx = self.conn.unchecked_transaction()?;
+        // Its own transaction, unless the caller batches many checks in one (a sweep: one fsync, not one per case).
+        let tx = if self.conn.is_autocommit() {
+            Some(self.conn.unchecked_transaction()?)
+        } else {
+            None
+        };
         let current = self.get(case_id)?;
         let changed = current.status.as_deref() != Some(status);
         let watch = match (terminal, current.watch.as_str(), changed) {
@@ -217,7 +222,7 @@ impl<'c> Cases<'c> {
         } else {
             watch
         };
-        tx.execute(
+        self.conn.execute(
             "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
                     last_error = NULL, watch = ?5 WHERE id = ?1",
             params![case_id, status, remote_updated, self.now, watch],
@@ -225,7 +230,7 @@ impl<'c> Cases<'c> {
         let mut out = None;
         if changed {
             let first = current.status.is_none();
-            let history_id: i64 = tx.query_row(
+            let history_id: i64 = self.conn.query_row(
                 "INSERT INTO status_history (case_id, old_status, new_status, at, source, notified)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
                 params![case_id, current.status, status, self.now, source, first],
@@ -244,8 +249,32 @@ impl<'c> Cases<'c> {
                 });
             }
         }
-        tx.commit()?;
+        if let Some(tx) = tx {
+            tx.commit()?;
+        }
         Ok(out)
+    }
+
+    /// Records a whole sweep's results in one transaction. Returns the changes to notify, after commit.
+    pub fn record_many(
+        &self,
+        results: &[(i64, String, Option<String>, bool)],
+        missing: &[i64],
+    ) -> Result<Vec<StatusChange>> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut changes = Vec::new();
+        for (case_id, status, updated, terminal) in results {
+            if let Some(c) =
+                self.record_status(*case_id, status, updated.as_deref(), "poll", *terminal)?
+            {
+                changes.push(c);
+            }
+        }
+        for case_id in missing {
+            self.record_error(*case_id, "The case was not found on the server.")?;
+        }
+        tx.commit()?;
+        Ok(changes)
     }
 
     /// A check that reached the provider but found nothing new.

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_cases",
         include_str!("../../migrations/0002_cases.sql"),
     ),
+    (
+        "0003_fts_only_on_text_change",
+        include_str!("../../migrations/0003_fts_only_on_text_change.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
