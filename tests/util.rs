@@ -369,10 +369,10 @@ impl App {
             .expect("tauri-driver must be installed (make test installs it)");
         let base = format!("http://127.0.0.1:{port}");
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_binary()}}}});
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(150);
         let session = loop {
             match ureq::post(&format!("{base}/session"))
-                .timeout(Duration::from_secs(45))
+                .timeout(Duration::from_secs(120))
                 .send_json(caps.clone())
             {
                 Ok(resp) => {
@@ -385,7 +385,7 @@ impl App {
                 Err(e) => {
                     assert!(
                         Instant::now() < deadline,
-                        "no WebDriver session within 60 s: {e}"
+                        "no WebDriver session within 150 s: {e}"
                     );
                     std::thread::sleep(Duration::from_millis(250));
                 }

@@ -140,17 +140,28 @@ fn search(rows: &mut Vec<Row>) {
         let c = store.connection();
         let tx = c.unchecked_transaction().unwrap();
         let mut stmt = tx.prepare("INSERT INTO drafts (subject, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").unwrap();
+        // A corpus shaped like support text: a 3,000-word vocabulary with a Zipf-like skew (a few words
+        // common, most rare) and the domain words at about one word in ten.
         let mut x: u64 = 42;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let word = |next: &mut dyn FnMut() -> u64| -> String {
+            let r = next();
+            if r.is_multiple_of(10) {
+                WORDS[((r >> 8) % WORDS.len() as u64) as usize].to_owned()
+            } else {
+                let u = ((r >> 16) % 1_000_000) as f64 / 1_000_000.0;
+                format!("w{}", (3000.0 * u * u * u) as u32)
+            }
+        };
         for i in 0..100_000i64 {
-            let mut pick = || {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                WORDS[(x % WORDS.len() as u64) as usize]
-            };
-            let subject = format!("{} {} {} {}", pick(), pick(), pick(), pick());
-            let body: Vec<&str> = (0..40).map(|_| pick()).collect();
-            stmt.execute(rusqlite::params![subject, body.join(" "), i])
+            let subject: Vec<String> = (0..6).map(|_| word(&mut next)).collect();
+            let body: Vec<String> = (0..60).map(|_| word(&mut next)).collect();
+            stmt.execute(rusqlite::params![subject.join(" "), body.join(" "), i])
                 .unwrap();
         }
         drop(stmt);
