@@ -40,7 +40,7 @@ test: deps-test
 
 # Figures next to same-run baselines, written to BENCHMARKS.md. Never part of `make test`.
 bench: deps-build
-	$(CARGO) build --release -p casedesk
+	$(CARGO) build --release -p casedesk -p casedesk-empty-shell
 	$(CARGO) run --release -p casedesk-bench
 
 clean:

@@ -60,6 +60,7 @@ export const api = {
   copyText: (text) => call('copy_text', { text }),
   quitApp: () => call('quit_app'),
   keepRunningInTray: () => call('keep_running_in_tray'),
+  reportReady: () => call('report_ready'),
 
   /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
   async onCaseEvents(cb) {
