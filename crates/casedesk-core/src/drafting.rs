@@ -61,6 +61,16 @@ pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<Draft
     let lookup = store
         .reasons()
         .lookup(input.reason_id, input.sub_reason_id)?;
+    check_with(store, id, input, lookup)
+}
+
+/// The checks, given what the catalogue says about the chosen reason (looked up once per save).
+fn check_with(
+    store: &Store,
+    id: Option<i64>,
+    input: &DraftInput,
+    lookup: ReasonLookup,
+) -> Result<DraftCheck> {
     let problems = check_fields(input, lookup);
     let duplicate_of = store
         .drafts()
@@ -76,13 +86,14 @@ pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<Draft
 
 /// Saves a draft exactly as typed and returns its new revision with the checks.
 pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
-    let check = check(store, Some(id), input)?;
+    input.check_storable()?;
+    let lookup = store
+        .reasons()
+        .lookup(input.reason_id, input.sub_reason_id)?;
+    let check = check_with(store, Some(id), input, lookup)?;
     let mut stored = input.clone();
     // Ids that are not in the catalogue cannot be stored (foreign keys); the problem list says so.
-    match store
-        .reasons()
-        .lookup(input.reason_id, input.sub_reason_id)?
-    {
+    match lookup {
         ReasonLookup::Unknown => {
             stored.reason_id = None;
             stored.sub_reason_id = None;
