@@ -18,7 +18,7 @@ async function call(cmd, args) {
 
 export const api = {
   appInfo: () => call('app_info'),
-  listDrafts: (limit) => call('list_drafts', { limit }),
+  listDrafts: (limit, after) => call('list_drafts', { limit, after: after ?? null }),
   searchDrafts: (query) => call('search_drafts', { query }),
   createDraft: () => call('create_draft'),
   openDraft: (id) => call('open_draft', { id }),
@@ -44,7 +44,7 @@ export const api = {
   getSettings: () => call('get_settings'),
   saveSettings: (preferences, rtToken) => call('save_settings', { preferences, rtToken }),
   testConnection: (preferences, rtToken) => call('test_connection', { preferences, rtToken }),
-  listCases: () => call('list_cases'),
+  listCases: (limit, after) => call('list_cases', { limit, after: after ?? null }),
   openCase: (id) => call('open_case', { id }),
   submitDraft: (draftId) => call('submit_draft', { draftId }),
   cjWebFields: (draftId) => call('cj_web_fields', { draftId }),
@@ -60,7 +60,8 @@ export const api = {
   copyText: (text) => call('copy_text', { text }),
   quitApp: () => call('quit_app'),
   keepRunningInTray: () => call('keep_running_in_tray'),
-  reportReady: () => call('report_ready'),
+  showWindow: () => call('show_window'),
+  reportReady: (marks) => call('report_ready', { marks }),
 
   /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
   async onCaseEvents(cb) {

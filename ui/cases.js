@@ -2,7 +2,7 @@
 // outbox, and adding a case by number. Updates in place when the poller reports a change.
 
 import { api } from './api.js';
-import { h, replace, formatWhen } from './dom.js';
+import { h, replace, formatWhen, pagedList } from './dom.js';
 
 const el = {
   view: document.getElementById('cases-view'),
@@ -25,6 +25,15 @@ const el = {
   checkNow: document.getElementById('case-check-now'),
 };
 
+const casePages = pagedList({
+  listEl: el.list,
+  testid: 'cases',
+  fetch: (limit, after) => api.listCases(limit, after),
+  render: (c) => caseItem(c),
+  cursorOf: (c) => ({ at: c.createdAt, id: c.id }),
+  empty: () => h('li', { class: 'none' }, 'No cases yet. Submit a ready draft, or add a case filed elsewhere.'),
+});
+
 let currentCase = null;
 let hooks = { toast() {}, showView() {} };
 
@@ -45,8 +54,9 @@ function caseItem(c) {
 
 export async function refresh() {
   try {
-    const [cases, outbox] = await Promise.all([api.listCases(), api.listOutbox()]);
-    replace(el.list, cases.length ? cases.map(caseItem) : h('li', { class: 'none' }, 'No cases yet. Submit a ready draft, or add a case filed elsewhere.'));
+    // The list is drawn when the Cases view is shown (it refreshes then), not behind the drafts.
+    const listing = el.view.hidden ? null : casePages.refresh();
+    const [, outbox] = await Promise.all([listing, api.listOutbox()]);
     replace(el.outbox, outbox.map((o) => h('li', { 'data-testid': 'outbox-item', dataset: { draftId: String(o.draftId) } },
       h('span', { class: 'subject' }, o.subject || '(no subject)'),
       h('span', { class: 'meta' }, ` — waiting: ${o.lastError || 'not sent yet'} (${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`))));

@@ -62,3 +62,52 @@ export function debounce(fn, ms) {
   d.cancel = () => clearTimeout(t);
   return d;
 }
+
+/**
+ * A newest-first list shown a page at a time, so a store of 10,000 drafts costs the window what 50 do.
+ * `fetch(limit, after)` answers rows; `cursorOf(row)` gives the `{ at, id }` the next page starts after.
+ * A "Show more" button ends a full page. (It does not load by itself when scrolled into view: a row
+ * appearing where the button was would take the click meant for it.)
+ * `refresh()` reloads as many rows as are shown (at least a page), so a save does not shrink the list.
+ */
+export function pagedList({ listEl, fetch, render, cursorOf, empty, pageSize = 50, max = 1000, testid }) {
+  let shown = [];
+  let loading = null;
+
+  function moreButton() {
+    const b = h('button', { type: 'button', class: 'show-more', 'data-testid': `${testid}-more`, onclick: () => more() }, `Show ${pageSize} more`);
+    return h('li', { class: 'more' }, b);
+  }
+
+  async function refresh() {
+    const limit = Math.min(max, Math.max(pageSize, shown.length));
+    const rows = await fetch(limit, null);
+    shown = rows;
+    if (rows.length) replace(listEl, rows.map(render), rows.length === limit ? moreButton() : null);
+    else replace(listEl, empty());
+    return rows;
+  }
+
+  async function more() {
+    if (loading || !shown.length) return loading;
+    loading = (async () => {
+      try {
+        const rows = await fetch(pageSize, cursorOf(shown[shown.length - 1]));
+        shown = shown.concat(rows);
+        const tail = listEl.querySelector(':scope > li.more');
+        const added = rows.map(render);
+        tail?.before(...added);
+        if (rows.length < pageSize && tail) {
+          const hadFocus = tail.contains(document.activeElement);
+          tail.remove();
+          if (hadFocus) added[0]?.querySelector('button')?.focus({ preventScroll: true });
+        }
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  }
+
+  return { refresh, more, rows: () => shown };
+}

@@ -625,18 +625,41 @@ fn machine() -> String {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `casedesk-bench seed DIR`: a data folder like the start-up figure's, for profiling by hand.
+    if let [cmd, dir] = args.as_slice() {
+        if cmd == "seed" {
+            seed_app_data(Path::new(dir));
+            eprintln!("bench: seeded {dir} with 10,000 drafts + 10,000 cases");
+            return;
+        }
+    }
+    // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
+    let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let mut rows = Vec::new();
-    eprintln!("bench: autosave…");
-    autosave(&mut rows);
-    eprintln!("bench: search (seeding 100,000 drafts)…");
-    search(&mut rows);
-    eprintln!("bench: attachment ingest…");
-    ingest(&mut rows);
-    eprintln!("bench: poll sweep…");
-    poll(&mut rows);
-    binary_size(&mut rows);
-    eprintln!("bench: start-up and memory (about 6 minutes)…");
-    startup_and_memory(&mut rows);
+    if only("autosave") {
+        eprintln!("bench: autosave…");
+        autosave(&mut rows);
+    }
+    if only("search") {
+        eprintln!("bench: search (seeding 100,000 drafts)…");
+        search(&mut rows);
+    }
+    if only("ingest") {
+        eprintln!("bench: attachment ingest…");
+        ingest(&mut rows);
+    }
+    if only("poll") {
+        eprintln!("bench: poll sweep…");
+        poll(&mut rows);
+    }
+    if only("size") {
+        binary_size(&mut rows);
+    }
+    if only("startup") {
+        eprintln!("bench: start-up and memory (about 6 minutes)…");
+        startup_and_memory(&mut rows);
+    }
     let date = Command::new("date")
         .arg("-u")
         .arg("+%Y-%m-%d %H:%M UTC")
@@ -659,6 +682,10 @@ fn main() {
         ));
     }
     println!("{md}");
+    if !args.is_empty() {
+        eprintln!("bench: a partial run; BENCHMARKS.md left as it was");
+        return;
+    }
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../BENCHMARKS.md");
     let notes = std::fs::read_to_string(&out)
         .ok()

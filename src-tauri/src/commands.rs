@@ -18,7 +18,7 @@ use casedesk_core::preferences::Preferences;
 use casedesk_core::provider::cj_web::{self, CjWeb};
 use casedesk_core::provider::rt::Rt;
 use casedesk_core::provider::{Capabilities, CaseProvider, ProviderKind};
-use casedesk_core::store::{Case, DraftRecord, HistoryEntry, OutboxItem};
+use casedesk_core::store::{Case, DraftRecord, HistoryEntry, OutboxItem, PageCursor};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_clipboard_manager::ClipboardExt as _;
@@ -80,6 +80,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         copy_text,
         quit_app,
         keep_running_in_tray,
+        show_window,
         report_ready,
     ]
 }
@@ -103,8 +104,13 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command(async)]
-pub fn list_drafts(state: State<'_, AppState>, limit: Option<u32>) -> Answer<Vec<DraftSummary>> {
-    state.with_store(|s| s.drafts().list(limit.unwrap_or(LIST_MAX).min(LIST_MAX)))
+pub fn list_drafts(
+    state: State<'_, AppState>,
+    limit: Option<u32>,
+    after: Option<PageCursor>,
+) -> Answer<Vec<DraftSummary>> {
+    let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
+    state.with_store(|s| s.drafts().list_page(limit, after))
 }
 
 #[tauri::command(async)]
@@ -378,8 +384,13 @@ pub struct CaseDetail {
 }
 
 #[tauri::command(async)]
-pub fn list_cases(state: State<'_, AppState>) -> Answer<Vec<Case>> {
-    state.with_store(|s| s.cases().list(LIST_MAX))
+pub fn list_cases(
+    state: State<'_, AppState>,
+    limit: Option<u32>,
+    after: Option<PageCursor>,
+) -> Answer<Vec<Case>> {
+    let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
+    state.with_store(|s| s.cases().list_page(limit, after))
 }
 
 fn case_detail(state: &AppState, id: i64) -> Answer<CaseDetail> {
@@ -641,6 +652,13 @@ pub fn quit_app<R: Runtime>(app: AppHandle<R>) {
     app.exit(0);
 }
 
+/// The page has drawn its first screen: the window, created hidden, is shown now (no blank frame, and
+/// WebKit does not hold the main thread waiting for a page that is still starting).
+#[tauri::command]
+pub fn show_window<R: Runtime>(app: AppHandle<R>) {
+    native::show_main_window(&app);
+}
+
 /// Whether closing the window should keep Casedesk running in the tray (a polling provider is set).
 #[tauri::command]
 pub fn keep_running_in_tray(state: State<'_, AppState>) -> bool {
@@ -649,8 +667,28 @@ pub fn keep_running_in_tray(state: State<'_, AppState>) -> bool {
 
 /// The page reports that the drafts list is rendered. With `CASEDESK_READY_FILE` set (the start-up
 /// benchmark), the moment is written there; otherwise nothing happens.
+/// `marks` are the page's own start-up milestones (ms since the page began loading), logged at info
+/// level next to the shell's, so a slow start can be read as a timeline (`CASEDESK_LOG=info`).
 #[tauri::command]
-pub fn report_ready() {
+pub fn report_ready(marks: Option<std::collections::BTreeMap<String, f64>>) {
+    if let Some(marks) = marks {
+        // The page's clock starts when it began loading; shift it onto the process's (`run` = 0).
+        let origin = marks.get("origin").copied().unwrap_or(0.0)
+            - crate::STARTED_AT_MS.get().copied().unwrap_or(0.0);
+        let marks: Vec<String> = marks
+            .iter()
+            .filter(|(k, _)| k.as_str() != "origin")
+            .take(32)
+            .map(|(k, v)| {
+                format!(
+                    "{}={:.0}ms",
+                    k.chars().take(40).collect::<String>(),
+                    v + origin
+                )
+            })
+            .collect();
+        tracing::info!(marks = %marks.join(" "), "drafts list rendered");
+    }
     if let Some(path) = std::env::var_os("CASEDESK_READY_FILE") {
         let _ = std::fs::write(path, b"ready");
     }

@@ -17,16 +17,45 @@ use casedesk_core::provider::{CaseProvider, ProviderKind};
 use casedesk_core::store::StatusChange;
 use casedesk_core::{ErrorPayload, Store, SystemClock};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// The window starts hidden and the page shows it; this is how long it waits for the page.
+const SHOW_WINDOW_AT_THE_LATEST: Duration = Duration::from_secs(4);
 
 /// How long one provider request may take.
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The store, or why it could not be opened. It is opened on a thread of its own while the window
+/// starts (SQLite's check reads the whole file); a command that needs it waits until it is there.
+#[derive(Default)]
+struct StoreCell {
+    slot: Mutex<Option<Result<SharedStore, ErrorPayload>>>,
+    opened: Condvar,
+}
+
+impl StoreCell {
+    fn set(&self, store: Result<SharedStore, ErrorPayload>) {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(store);
+        self.opened.notify_all();
+    }
+
+    fn get(&self) -> Result<SharedStore, ErrorPayload> {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(store) = slot.as_ref() {
+                return store.clone();
+            }
+            slot = self.opened.wait(slot).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 /// What every command reaches through `State`.
 pub struct AppState {
-    store: Result<SharedStore, ErrorPayload>,
+    store: StoreCell,
     data_dir: PathBuf,
     /// Names the secret-store entries (the app identifier: tests use their own).
     pub secret_service: String,
@@ -38,7 +67,29 @@ pub struct AppState {
 impl AppState {
     /// Opens the store in `data_dir`; a failure is kept and shown by the UI instead of ending the app.
     pub fn open(data_dir: PathBuf) -> AppState {
-        let store = Store::open(&data_dir, Arc::new(SystemClock))
+        let state = AppState::new(data_dir);
+        // A failure is kept in the state and answered to every command.
+        let _ = state.open_store();
+        state
+    }
+
+    /// A state whose store is not open yet: commands wait for [`AppState::open_store`].
+    pub fn new(data_dir: PathBuf) -> AppState {
+        AppState {
+            store: StoreCell::default(),
+            data_dir,
+            secret_service: "com.casedesk.desktop".into(),
+            provider: Arc::new(RwLock::new(None)),
+            poller: Mutex::new(None),
+            sink: Mutex::new(None),
+        }
+    }
+
+    /// Opens, checks and migrates the store, tidies it, installs the provider the preferences name,
+    /// and hands the store to every waiting command.
+    pub fn open_store(&self) -> Result<SharedStore, ErrorPayload> {
+        let data_dir = &self.data_dir;
+        let store = Store::open(data_dir, Arc::new(SystemClock))
             .inspect(|s| match s.housekeeping() {
                 Ok(h) => tracing::info!(?h, "start-up housekeeping"),
                 Err(e) => tracing::warn!(error = %e, "start-up housekeeping failed"),
@@ -48,18 +99,22 @@ impl AppState {
                 tracing::error!(error = %e, dir = %data_dir.display(), "could not open the store");
                 ErrorPayload::from(&e)
             });
-        AppState {
-            store,
-            data_dir,
-            secret_service: "com.casedesk.desktop".into(),
-            provider: Arc::new(RwLock::new(None)),
-            poller: Mutex::new(None),
-            sink: Mutex::new(None),
+        if let Ok(store) = &store {
+            // The provider the preferences name is in place before any command can see the store,
+            // so a provider saved from Settings is never overwritten by the one read at start.
+            let prefs = filing::lock(store)
+                .and_then(|s| Preferences::load(&s))
+                .unwrap_or_default();
+            if let Err(e) = self.install_provider(&prefs) {
+                tracing::warn!(error = %e.message, "the configured provider could not be set up");
+            }
         }
+        self.store.set(store.clone());
+        store
     }
 
     pub fn shared_store(&self) -> Result<SharedStore, ErrorPayload> {
-        self.store.clone()
+        self.store.get()
     }
 
     /// Runs `f` with the store, mapping every failure to the boundary's error shape.
@@ -67,8 +122,8 @@ impl AppState {
         &self,
         f: impl FnOnce(&Store) -> casedesk_core::Result<T>,
     ) -> Result<T, ErrorPayload> {
-        let store = self.store.as_ref().map_err(Clone::clone)?;
-        let guard = filing::lock(store).map_err(ErrorPayload::from)?;
+        let store = self.store.get()?;
+        let guard = filing::lock(&store).map_err(ErrorPayload::from)?;
         f(&guard).map_err(|e| {
             if matches!(
                 e,
@@ -162,8 +217,8 @@ impl AppState {
     /// Hands a committed change to the sink (event, then notification) exactly once.
     pub fn deliver(&self, change: &StatusChange) {
         let sink = self.sink.lock().ok().and_then(|s| s.clone());
-        if let (Some(sink), Ok(store)) = (sink, self.store.as_ref()) {
-            poller::deliver(store, sink.as_ref(), change);
+        if let (Some(sink), Ok(store)) = (sink, self.store.get()) {
+            poller::deliver(&store, sink.as_ref(), change);
         }
     }
 
@@ -224,42 +279,77 @@ pub fn data_dir<R: Runtime>(app: &tauri::App<R>) -> PathBuf {
 }
 
 fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let started = std::time::Instant::now();
     let dir = data_dir(app);
     tracing::info!(dir = %dir.display(), identifier = %app.config().identifier, "starting");
-    let mut state = AppState::open(dir.clone());
+    let mut state = AppState::new(dir.clone());
     state.secret_service = app.config().identifier.clone();
-    if let Ok(store) = state.shared_store() {
-        let prefs = filing::lock(&store)
-            .and_then(|s| Preferences::load(&s))
-            .unwrap_or_default();
-        if let Err(e) = state.install_provider(&prefs) {
-            tracing::warn!(error = %e.message, "the configured provider could not be set up");
-        }
-        let sink: Arc<dyn StatusSink> = Arc::new(ShellSink {
-            app: app.handle().clone(),
-            store: store.clone(),
-            icon: native::icon_file(&dir),
-        });
-        *state.sink.lock().map_err(|_| "sink lock")? = Some(sink.clone());
-        let slot = state.provider.clone();
-        let config = poller_config(&prefs);
-        let handle = tauri::async_runtime::block_on(async move {
-            poller::spawn(store, slot, sink, config, std::process::id() as u64)
-        });
-        *state.poller.lock().map_err(|_| "poller lock")? = Some(handle);
-    }
     app.manage(state);
     native::build_tray(app.handle());
+    // SQLite's start-up check reads the whole file; doing it here would hold the window back (and
+    // WebKit then waits up to 500 ms for its page to catch up). Commands wait for the store instead.
+    let handle = app.handle().clone();
+    std::thread::Builder::new()
+        .name("store-open".into())
+        .spawn(move || start_store(handle, dir, started))?;
+    // The page shows the window once it has drawn; should it never get that far, show it anyway.
+    let handle = app.handle().clone();
+    std::thread::Builder::new()
+        .name("show-window".into())
+        .spawn(move || {
+            std::thread::sleep(SHOW_WINDOW_AT_THE_LATEST);
+            native::show_main_window_if_never_shown(&handle);
+        })?;
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "set up");
     Ok(())
 }
 
+/// Opens the store, then installs the provider and starts the poller.
+fn start_store<R: Runtime>(app: AppHandle<R>, dir: PathBuf, started: std::time::Instant) {
+    let state = app.state::<AppState>();
+    let Ok(store) = state.open_store() else {
+        return;
+    };
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "store opened");
+    let prefs = filing::lock(&store)
+        .and_then(|s| Preferences::load(&s))
+        .unwrap_or_default();
+    let sink: Arc<dyn StatusSink> = Arc::new(ShellSink {
+        app: app.clone(),
+        store: store.clone(),
+        icon: native::icon_file(&dir),
+    });
+    if let Ok(mut s) = state.sink.lock() {
+        *s = Some(sink.clone());
+    }
+    let slot = state.provider.clone();
+    let config = poller_config(&prefs);
+    let handle = tauri::async_runtime::block_on(async move {
+        poller::spawn(store, slot, sink, config, std::process::id() as u64)
+    });
+    let poller = state.poller.lock();
+    if let Ok(mut p) = poller {
+        *p = Some(handle);
+    }
+}
+
+/// When `run` began (ms since the Unix epoch): the start-up timeline's zero.
+pub static STARTED_AT_MS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+
 pub fn run() {
+    STARTED_AT_MS.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    });
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CASEDESK_LOG")
                 .unwrap_or_else(|_| "casedesk=info,casedesk_lib=info,casedesk_core=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_timer(tracing_subscriber::fmt::time::uptime())
         .init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

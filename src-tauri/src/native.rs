@@ -149,9 +149,21 @@ pub fn secret_delete(service: &str, name: &str) -> Result<(), casedesk_core::Err
 pub fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::Manager;
     if let Some(w) = app.get_webview_window("main") {
+        WINDOW_SHOWN.store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
+    }
+}
+
+/// Whether the main window was shown since start (it is created hidden; the page shows it).
+static WINDOW_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Shows the main window unless it was shown already (the fallback for a page that never got far).
+pub fn show_main_window_if_never_shown<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    if !WINDOW_SHOWN.load(std::sync::atomic::Ordering::SeqCst) {
+        tracing::warn!("the page did not show the window in time; showing it anyway");
+        show_main_window(app);
     }
 }
 

@@ -139,6 +139,12 @@ fn malformed_arguments_are_refused_not_panicked_on() {
         ("save_draft", json!({"id": 1, "input": {"reasonId": "x"}})),
         ("attach_paths", json!({"draftId": 1, "paths": "not a list"})),
         ("trash_draft", json!({"id": 1.5})),
+        (
+            "list_drafts",
+            json!({"after": {"at": "yesterday", "id": 1}}),
+        ),
+        ("list_drafts", json!({"limit": -1})),
+        ("list_cases", json!({"after": {"id": 1}})),
     ] {
         let e = h.err(cmd, args.clone());
         assert!(e.is_string() || e.is_object(), "{cmd} {args}: {e}");
@@ -273,5 +279,40 @@ fn settings_are_validated_before_anything_is_stored() {
     assert!(
         still.get("rtToken").is_none() && !still.to_string().contains("token\":\""),
         "no token ever leaves"
+    );
+}
+
+#[test]
+fn lists_page_with_a_cursor_and_cap_the_page_size() {
+    let h = harness();
+    let ids: Vec<i64> = (0..3)
+        .map(|_| {
+            h.ok("create_draft", json!({}))["draft"]["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    let first = h.ok("list_drafts", json!({"limit": 2}));
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    let last = &first[1];
+    let after = json!({"at": last["updatedAt"], "id": last["id"]});
+    let rest = h.ok("list_drafts", json!({"limit": 2, "after": after}));
+    let mut seen: Vec<i64> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(rest.as_array().unwrap())
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    seen.sort();
+    assert_eq!(seen, ids, "two pages hold every draft once");
+    assert_eq!(h.ok("list_cases", json!({"limit": 5})), json!([]));
+    // A huge page is capped, not refused.
+    assert_eq!(
+        h.ok("list_drafts", json!({"limit": 4_000_000_000u32}))
+            .as_array()
+            .unwrap()
+            .len(),
+        3
     );
 }

@@ -651,3 +651,89 @@ fn a_save_whose_commit_fails_on_a_full_disk_is_an_error_never_a_silent_success()
         std::panic::resume_unwind(p);
     }
 }
+
+#[test]
+fn lists_come_a_page_at_a_time_newest_first_with_ties_broken_by_id() {
+    use casedesk_core::store::PageCursor;
+    let dir = tempfile::tempdir().unwrap();
+    let (store, clock) = open(dir.path());
+    // 25 drafts and cases; every fifth shares its time with the one before, so the cursor's id counts.
+    for i in 0..25 {
+        if i % 5 != 0 {
+            clock.advance(1000);
+        }
+        let d = store.drafts().create().unwrap();
+        store
+            .drafts()
+            .save(d.id, &input(&format!("Draft {i:02}"), ""), false)
+            .unwrap();
+        store
+            .cases()
+            .add("cj-web", &format!("{:08}", 1000 + i), None, "", None)
+            .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    for _ in 0..10 {
+        let page = store.drafts().list_page(10, after).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 10);
+        after = page.last().map(|d| PageCursor {
+            at: d.updated_at,
+            id: d.id,
+        });
+        seen.extend(page.into_iter().map(|d| d.subject));
+    }
+    let expected: Vec<String> = (0..25).rev().map(|i| format!("Draft {i:02}")).collect();
+    assert_eq!(seen, expected, "each draft once, newest first");
+    assert_eq!(
+        store.drafts().list(1000).unwrap().len(),
+        25,
+        "the first page without a cursor"
+    );
+
+    let mut numbers = Vec::new();
+    let mut after = None;
+    for _ in 0..10 {
+        let page = store.cases().list_page(7, after).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|c| PageCursor {
+            at: c.created_at,
+            id: c.id,
+        });
+        numbers.extend(page.into_iter().map(|c| c.case_number));
+    }
+    let expected: Vec<String> = (0..25).rev().map(|i| format!("{:08}", 1000 + i)).collect();
+    assert_eq!(numbers, expected, "each case once, newest first");
+}
+
+#[test]
+fn start_up_reads_use_indexes_not_table_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = open(dir.path());
+    let plan = |sql: &str| -> String {
+        let c = store.connection();
+        let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap();
+        rows.join("\n")
+    };
+    // The catalogue's "used by" count (every start, and every Settings open).
+    let p = plan(
+        "SELECT r.id, (SELECT count(*) FROM drafts d WHERE d.reason_id = r.id AND d.deleted_at IS NULL)
+         FROM case_reasons r ORDER BY r.position, r.id",
+    );
+    assert!(p.contains("drafts_by_reason"), "{p}");
+    let p = plan("SELECT id FROM cases ORDER BY created_at DESC, id DESC LIMIT 50");
+    assert!(
+        p.contains("cases_by_created") && !p.contains("TEMP B-TREE"),
+        "{p}"
+    );
+}

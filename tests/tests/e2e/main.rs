@@ -423,3 +423,73 @@ fn dropped_files_go_through_the_same_checks() {
     assert!(text_of(&app, "attachment-error").contains("invoice.pdf"));
     app.quit();
 }
+
+#[test]
+fn a_long_drafts_list_comes_a_page_at_a_time_in_a_window_shown_once_drawn() {
+    let desktop = Desktop::start();
+    let data = desktop.dir.path().join("data");
+    // The first start creates the database; 130 drafts are then written straight into it.
+    desktop.launch(&data).quit();
+    {
+        let db = rusqlite::Connection::open(data.join("casedesk.sqlite3")).unwrap();
+        let tx = db.unchecked_transaction().unwrap();
+        for i in 0..130 {
+            tx.execute(
+                "INSERT INTO drafts (subject, description, created_at, updated_at) VALUES (?1, '', ?2, ?2)",
+                rusqlite::params![format!("Seeded draft {i:03}"), 1_700_000_000_000i64 + i],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let app = desktop.launch(&data);
+    assert_eq!(
+        desktop.windows("Casedesk").len(),
+        1,
+        "the window, created hidden, is shown once the page has drawn"
+    );
+    assert_eq!(
+        count(&app, "[data-testid=draft-item]"),
+        50,
+        "one page of drafts at start"
+    );
+    let first = app.exec(
+        "return document.querySelector('[data-testid=draft-item] .subject').textContent",
+        json!([]),
+    );
+    assert_eq!(first, json!("Seeded draft 129"), "newest first");
+    app.click(&app.tid("drafts-more"));
+    app.wait_until("the second page", Duration::from_secs(10), |a| {
+        count(a, "[data-testid=draft-item]") == 100
+    });
+    app.click(&app.tid("drafts-more"));
+    app.wait_until("the last page", Duration::from_secs(10), |a| {
+        count(a, "[data-testid=draft-item]") == 130
+    });
+    assert_eq!(
+        count(&app, "[data-testid=drafts-more]"),
+        0,
+        "no Show more after the last page"
+    );
+    let subjects = app.exec(
+        "return [...document.querySelectorAll('[data-testid=draft-item] .subject')].map(e => e.textContent)",
+        json!([]),
+    );
+    let subjects: Vec<String> = serde_json::from_value(subjects).unwrap();
+    let expected: Vec<String> = (0..130)
+        .rev()
+        .map(|i| format!("Seeded draft {i:03}"))
+        .collect();
+    assert_eq!(subjects, expected, "every draft once, newest first");
+    assert_eq!(
+        app.value(&app.tid("subject")),
+        "Seeded draft 129",
+        "Show more only shows more: the open draft stays open"
+    );
+    // Typing in the first draft keeps the whole list that is shown.
+    app.type_text(&app.tid("subject"), " edited");
+    app.wait_saved();
+    assert_eq!(count(&app, "[data-testid=draft-item]"), 130);
+    shot(&desktop, "14-paged-list");
+    app.quit();
+}

@@ -8,6 +8,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::PageCursor;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -175,10 +176,21 @@ impl<'c> Cases<'c> {
 
     /// Every case, most recently created first.
     pub fn list(&self, limit: u32) -> Result<Vec<Case>> {
+        self.list_page(limit, None)
+    }
+
+    /// The cases, newest first, `limit` at a time: the page after `after` (the last case of the
+    /// previous page), or the first page.
+    pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<Case>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM cases ORDER BY created_at DESC, id DESC LIMIT ?1"
+            "SELECT {COLUMNS} FROM cases
+             WHERE (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
+             ORDER BY created_at DESC, id DESC LIMIT ?1"
         ))?;
-        let rows = stmt.query_map([limit], case)?;
+        let rows = stmt.query_map(
+            params![limit, after.map(|c| c.at), after.map(|c| c.id)],
+            case,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -6,6 +6,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use super::PageCursor;
 use crate::draft::DraftInput;
 use crate::error::{Error, Result};
 use crate::lint;
@@ -204,13 +205,23 @@ impl<'c> Drafts<'c> {
 
     /// The newest drafts first, at most `limit`.
     pub fn list(&self, limit: u32) -> Result<Vec<DraftSummary>> {
+        self.list_page(limit, None)
+    }
+
+    /// The live drafts, most recently saved first, `limit` at a time: the page after `after` (the
+    /// last draft of the previous page), or the first page.
+    pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<DraftSummary>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE d.deleted_at IS NULL AND d.submitted_at IS NULL
+               AND (?2 IS NULL OR d.updated_at < ?2 OR (d.updated_at = ?2 AND d.id < ?3))
              ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit], summary)?;
+        let rows = stmt.query_map(
+            params![limit, after.map(|c| c.at), after.map(|c| c.id)],
+            summary,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

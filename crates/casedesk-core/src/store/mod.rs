@@ -40,9 +40,20 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_fts_only_on_text_change",
         include_str!("../../migrations/0003_fts_only_on_text_change.sql"),
     ),
+    (
+        "0004_list_indexes",
+        include_str!("../../migrations/0004_list_indexes.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
+
+/// Where the next page of a newest-first list starts: the last row shown (its time and id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct PageCursor {
+    pub at: i64,
+    pub id: i64,
+}
 
 /// Runs a write that returns a row (`… RETURNING`) so that a failed commit is an error.
 ///
