@@ -409,9 +409,10 @@ fn template_sections(description: &str) -> Vec<(&'static str, String)> {
             .trim_start_matches('#')
             .trim()
             .trim_end_matches(':')
-            .trim()
-            .to_lowercase();
-        if let Some(item) = ITEMS.iter().find(|i| i.heading.to_lowercase() == key) {
+            .trim();
+        // Headings are short ASCII: compared without lowercasing (or copying) every line of a
+        // 32,000-character description on every autosave.
+        if let Some(item) = ITEMS.iter().find(|i| i.heading.eq_ignore_ascii_case(key)) {
             out.push((item.code, String::new()));
         } else if let Some((_, body)) = out.last_mut() {
             body.push_str(line);

@@ -737,3 +737,118 @@ fn start_up_reads_use_indexes_not_table_scans() {
         "{p}"
     );
 }
+
+fn fts_matches(store: &Store, q: &str) -> i64 {
+    store
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM drafts_fts WHERE drafts_fts MATCH ?1",
+            [q],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn fts_integrity(store: &Store) {
+    // rank = 1: compare the index with the drafts table itself, not only with its own structure.
+    store
+        .connection()
+        .execute(
+            "INSERT INTO drafts_fts (drafts_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .expect("the search index matches the drafts exactly");
+}
+
+#[test]
+fn autosaves_leave_the_index_to_catch_up_later_and_it_always_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, clock) = open(dir.path());
+    let a = store.drafts().create().unwrap().id;
+    let b = store.drafts().create().unwrap().id;
+    store
+        .drafts()
+        .save(a, &input("Alpha report totals wrong", "first words"), false)
+        .unwrap();
+    store.drafts().reindex_stale(None).unwrap();
+    fts_integrity(&store);
+    // Three autosaves of the same draft: the index is not touched, the text is.
+    for text in ["beta words", "gamma words", "delta words"] {
+        store
+            .drafts()
+            .save(a, &input("Alpha report totals wrong", text), false)
+            .unwrap();
+    }
+    assert_eq!(
+        fts_matches(&store, "delta"),
+        0,
+        "not indexed inside the save"
+    );
+    assert_eq!(
+        fts_matches(&store, "first"),
+        1,
+        "the old entry is still there"
+    );
+    // A search catches up first, so it always sees what was typed.
+    let hits = store.drafts().search("delta", 20).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(store.drafts().search("gamma", 20).unwrap().is_empty());
+    assert!(store.drafts().search("first", 20).unwrap().is_empty());
+    fts_integrity(&store);
+
+    // Editing one draft, then looking up duplicates for another, indexes the first.
+    store
+        .drafts()
+        .save(
+            a,
+            &input("Payment for October missing from account", ""),
+            false,
+        )
+        .unwrap();
+    let similar = store
+        .drafts()
+        .similar_subject(b, "Payment for October missing from bank account")
+        .unwrap();
+    assert_eq!(
+        similar.map(|s| s.id),
+        Some(a),
+        "the edited subject is found"
+    );
+    fts_integrity(&store);
+
+    // A draft purged while its entry is stale leaves no trace in the index.
+    store
+        .drafts()
+        .save(a, &input("Something else entirely here", "epsilon"), false)
+        .unwrap();
+    store.drafts().trash(a).unwrap();
+    clock.advance(casedesk_core::store::TRASH_KEEP_MS + 1);
+    assert_eq!(store.housekeeping().unwrap().purged_drafts, 1);
+    fts_integrity(&store);
+    assert_eq!(fts_matches(&store, "epsilon OR payment OR alpha"), 0);
+}
+
+#[test]
+fn a_stale_index_entry_left_by_a_crash_is_caught_up_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let (store, _) = open(dir.path());
+        let id = store.drafts().create().unwrap().id;
+        store
+            .drafts()
+            .save(id, &input("Zeta subject words", "zeta"), false)
+            .unwrap();
+        id
+        // Dropped with the entry stale, as a kill -9 would leave it.
+    };
+    let (store, _) = open(dir.path());
+    store.housekeeping().unwrap();
+    assert_eq!(fts_matches(&store, "zeta"), 1);
+    let stale: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM drafts_fts_stale", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stale, 0);
+    fts_integrity(&store);
+    assert_eq!(store.drafts().search("zeta", 5).unwrap()[0].summary.id, id);
+}

@@ -240,6 +240,7 @@ impl<'c> Drafts<'c> {
         let Some(query) = fts_prefix_query(text) else {
             return Ok(Vec::new());
         };
+        self.catch_up(None);
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready,
                     snippet(drafts_fts, -1, char(2), char(3), '…', 12)
@@ -258,6 +259,47 @@ impl<'c> Drafts<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Brings the search index up to date for every edited draft except `except` (the one being
+    /// edited, whose entry would only go stale again at the next keystroke). Returns how many drafts
+    /// were re-indexed. Cheap when nothing is stale: one indexed read, no write.
+    pub fn reindex_stale(&self, except: Option<i64>) -> Result<usize> {
+        let except = except.unwrap_or(-1);
+        let stale: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM drafts_fts_stale WHERE draft_id <> ?1)",
+            [except],
+            |r| r.get(0),
+        )?;
+        if !stale {
+            return Ok(0);
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO drafts_fts (drafts_fts, rowid, subject, description)
+             SELECT 'delete', draft_id, subject, description FROM drafts_fts_stale WHERE draft_id <> ?1",
+            [except],
+        )?;
+        tx.execute(
+            "INSERT INTO drafts_fts (rowid, subject, description)
+             SELECT d.id, d.subject, d.description
+             FROM drafts_fts_stale s JOIN drafts d ON d.id = s.draft_id WHERE s.draft_id <> ?1",
+            [except],
+        )?;
+        let n = tx.execute(
+            "DELETE FROM drafts_fts_stale WHERE draft_id <> ?1",
+            [except],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// [`Drafts::reindex_stale`] for a read that needs the index: a failure (a read-only or full disk)
+    /// leaves the index a little behind and the read goes on.
+    fn catch_up(&self, except: Option<i64>) {
+        if let Err(e) = self.reindex_stale(except) {
+            tracing::warn!(error = %e, "the search index could not catch up; results may lag");
+        }
+    }
+
     /// Another live draft whose subject is close to `subject` (FTS5 finds candidates sharing a meaningful
     /// word; the closest with a similarity of at least 0.5 is returned).
     pub fn similar_subject(&self, id: i64, subject: &str) -> Result<Option<SimilarDraft>> {
@@ -265,6 +307,7 @@ impl<'c> Drafts<'c> {
         if terms.len() < 2 {
             return Ok(None);
         }
+        self.catch_up(Some(id));
         let any: Vec<String> = terms
             .iter()
             .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))

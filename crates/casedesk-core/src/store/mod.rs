@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_list_indexes",
         include_str!("../../migrations/0004_list_indexes.sql"),
     ),
+    (
+        "0005_deferred_fts",
+        include_str!("../../migrations/0005_deferred_fts.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
@@ -174,6 +178,7 @@ impl Store {
         let cutoff = self.now() - TRASH_KEEP_MS;
         let purged_drafts = self.drafts().purge_trash_before(cutoff)?;
         let removed_files = self.attachments().remove_unreferenced_files()?;
+        self.drafts().reindex_stale(None)?;
         Ok(Housekeeping {
             purged_drafts,
             removed_files,
