@@ -343,13 +343,24 @@ pub fn run() {
             .map(|d| d.as_secs_f64() * 1000.0)
             .unwrap_or(0.0)
     });
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CASEDESK_LOG")
-                .unwrap_or_else(|_| "casedesk=info,casedesk_lib=info,casedesk_core=info".into()),
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    // CASEDESK_LOG: a level ("info") or per-module levels ("casedesk_core=debug,warn").
+    let filter: tracing_subscriber::filter::Targets = std::env::var("CASEDESK_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            "casedesk=info,casedesk_lib=info,casedesk_core=info"
+                .parse()
+                .expect("the default log filter parses")
+        });
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_timer(tracing_subscriber::fmt::time::uptime()),
         )
-        .with_writer(std::io::stderr)
-        .with_timer(tracing_subscriber::fmt::time::uptime())
+        .with(filter)
         .init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -52,6 +52,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
 
+/// The oldest system SQLite the store runs on (`RETURNING` came in 3.35).
+const MIN_SQLITE: i32 = 3_035_000;
+
 /// Where the next page of a newest-first list starts: the last row shown (its time and id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 pub struct PageCursor {
@@ -110,6 +113,15 @@ impl Store {
         clock: Arc<dyn Clock>,
         migrations: &[(&str, &str)],
     ) -> Result<Store> {
+        if rusqlite::version_number() < MIN_SQLITE {
+            return Err(Error::invalid(
+                "sqlite_too_old",
+                format!(
+                    "This system's SQLite is {}; Casedesk needs 3.35 or newer.",
+                    rusqlite::version()
+                ),
+            ));
+        }
         std::fs::create_dir_all(dir)?;
         std::fs::create_dir_all(dir.join(BLOB_DIR))?;
         let path = dir.join(DB_FILE);
