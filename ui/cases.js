@@ -2,7 +2,7 @@
 // outbox, and adding a case by number. Updates in place when the poller reports a change.
 
 import { api } from './api.js';
-import { h, replace, formatWhen, pagedList } from './dom.js';
+import { h, replace, formatWhen, formatDateTime, pagedList } from './dom.js';
 
 const el = {
   view: document.getElementById('cases-view'),
@@ -95,7 +95,7 @@ function renderCase(d) {
   el.picker.hidden = d.statuses.length === 0;
   replace(el.pickerSelect, d.statuses.map((s) => h('option', { value: s, selected: s === c.status }, s)));
   replace(el.history, d.history.map((e) => h('li', { dataset: { source: e.source } },
-    h('time', { datetime: new Date(e.at).toISOString() }, new Date(e.at).toLocaleString()),
+    h('time', { datetime: new Date(e.at).toISOString() }, formatDateTime(e.at)),
     ' ',
     e.oldStatus ? `${e.oldStatus} → ${e.newStatus}` : `${e.newStatus} (first seen)`,
     h('span', { class: 'meta' }, ` · ${e.source === 'manual' ? 'set by hand' : e.source === 'poll' ? 'seen on the server' : 'recorded'}`))));

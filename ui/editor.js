@@ -3,7 +3,7 @@
 // A failed save never clears a field: the text stays in the window and the save is retried.
 
 import { api } from './api.js';
-import { h, replace, byTestId, formatSize, debounce } from './dom.js';
+import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -135,8 +135,16 @@ export function focusSubject() {
   el.subject.focus();
 }
 
+/** The description's length against CJ's limit, live as the user types. */
+function updateCount() {
+  const n = el.description.value.length;
+  el.count.textContent = `${formatCount(n)} / ${formatCount(DESCRIPTION_MAX)}`;
+  el.count.classList.toggle('over', n > DESCRIPTION_MAX);
+}
+
 function markDirty() {
   if (!current) return;
+  updateCount();
   dirty = true;
   setSaveState('dirty', 'Unsaved changes');
   scheduleSave();
@@ -244,9 +252,7 @@ function renderCheck(check) {
     el.duplicate.hidden = true;
   }
 
-  const n = el.description.value.length;
-  el.count.textContent = `${n.toLocaleString()} / ${DESCRIPTION_MAX.toLocaleString()}`;
-  el.count.classList.toggle('over', n > DESCRIPTION_MAX);
+  updateCount();
 
   el.readiness.dataset.ready = String(check.ready);
   const submitBtn = document.getElementById('submit');

@@ -75,6 +75,21 @@ fn a_draft_autosaves_and_is_there_after_quitting_and_restarting() {
         "Saved",
         "a visible saved state"
     );
+    let typed = app.value(&app.tid("description")).encode_utf16().count();
+    assert!(typed > 100);
+    assert_eq!(
+        app.exec(
+            "return document.getElementById('description-count').textContent",
+            json!([])
+        ),
+        json!(format!("{typed} / 32,000")),
+        "the length against CJ's limit, as typed"
+    );
+    let when = app.exec(
+        "return document.querySelector('[data-testid=draft-item] time').textContent",
+        json!([]),
+    );
+    assert_eq!(when, json!("just now"));
     shot(&desktop, "02-draft-saved");
     app.quit();
 
