@@ -102,13 +102,19 @@ export function pagedList({ listEl, fetch, render, cursorOf, empty, pageSize = 5
     return h('li', { class: 'more' }, b);
   }
 
-  async function refresh() {
-    const limit = Math.min(max, Math.max(pageSize, shown.length));
-    const rows = await fetch(limit, null);
+  const firstLimit = () => Math.min(max, Math.max(pageSize, shown.length));
+
+  /** Draws `rows`, the answer to a first-page fetch of `firstLimit()` rows. */
+  function draw(rows, limit = firstLimit()) {
     shown = rows;
     if (rows.length) replace(listEl, rows.map(render), rows.length === limit ? moreButton() : null);
     else replace(listEl, empty());
     return rows;
+  }
+
+  async function refresh() {
+    const limit = firstLimit();
+    return draw(await fetch(limit, null), limit);
   }
 
   async function more() {
@@ -132,5 +138,5 @@ export function pagedList({ listEl, fetch, render, cursorOf, empty, pageSize = 5
     return loading;
   }
 
-  return { refresh, more, rows: () => shown };
+  return { refresh, more, draw, fetchFirst: () => fetch(firstLimit(), null), rows: () => shown };
 }

@@ -378,7 +378,7 @@ fn binary_size(rows: &mut Vec<Row>) {
         Ok(m) => {
             let mb = m.len() as f64 / 1_000_000.0;
             rows.push(Row {
-                figure: "release binary size (lto, codegen-units=1, strip, opt-level=s)".into(),
+                figure: "release binary size (lto, codegen-units=1, strip, opt-level=z)".into(),
                 value: format!("{mb:.2} MB"),
                 baseline: "—".into(),
                 ratio: "—".into(),

@@ -85,8 +85,8 @@ impl AppState {
         }
     }
 
-    /// Opens, checks and migrates the store, tidies it, installs the provider the preferences name,
-    /// and hands the store to every waiting command.
+    /// Opens and migrates the store, tidies it, installs the provider the preferences name, and hands
+    /// the store to every waiting command. (Its whole-file check is [`AppState::verify_store`].)
     pub fn open_store(&self) -> Result<SharedStore, ErrorPayload> {
         let data_dir = &self.data_dir;
         let store = Store::open(data_dir, Arc::new(SystemClock))
@@ -111,6 +111,30 @@ impl AppState {
         }
         self.store.set(store.clone());
         store
+    }
+
+    /// SQLite's quick check beside the open store. A damaged file is closed to every command from
+    /// then on (what the user typed stays in the window) and the poller stops; the error is returned
+    /// for the window to show. A check that could not run is logged, not taken as damage.
+    pub fn verify_store(&self) -> Result<(), ErrorPayload> {
+        if self.store.get().is_err() {
+            return Ok(());
+        }
+        match Store::quick_check(&self.data_dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == "database_corrupt" => {
+                let payload = ErrorPayload::from(&e);
+                self.store.set(Err(payload.clone()));
+                if let Ok(mut p) = self.poller.lock() {
+                    p.take();
+                }
+                Err(payload)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the database check could not run");
+                Ok(())
+            }
+        }
     }
 
     pub fn shared_store(&self) -> Result<SharedStore, ErrorPayload> {
@@ -331,6 +355,19 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: PathBuf, started: std::time::
     if let Ok(mut p) = poller {
         *p = Some(handle);
     }
+    // The whole-file check waits until the window is up (it would slow its start on two cores).
+    let deadline = std::time::Instant::now() + SHOW_WINDOW_AT_THE_LATEST;
+    while !native::window_shown() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let checked = std::time::Instant::now();
+    if let Err(problem) = state.verify_store() {
+        let _ = app.emit("store-problem", problem);
+    }
+    tracing::info!(
+        ms = checked.elapsed().as_millis() as u64,
+        "database checked"
+    );
 }
 
 /// When `run` began (ms since the Unix epoch): the start-up timeline's zero.

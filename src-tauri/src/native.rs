@@ -159,6 +159,11 @@ pub fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
 /// Whether the main window was shown since start (it is created hidden; the page shows it).
 static WINDOW_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Whether the page has shown the main window yet (or the fallback did).
+pub fn window_shown() -> bool {
+    WINDOW_SHOWN.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Shows the main window unless it was shown already (the fallback for a page that never got far).
 pub fn show_main_window_if_never_shown<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     if !WINDOW_SHOWN.load(std::sync::atomic::Ordering::SeqCst) {

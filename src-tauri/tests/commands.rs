@@ -316,3 +316,65 @@ fn lists_page_with_a_cursor_and_cap_the_page_size() {
         3
     );
 }
+
+#[test]
+fn a_store_found_damaged_after_start_is_closed_to_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let state = AppState::open(data.clone());
+        state
+            .verify_store()
+            .expect("a sound store passes its check");
+        state
+            .with_store(|s| {
+                for i in 0..200 {
+                    let d = s.drafts().create()?;
+                    let input = casedesk_core::draft::DraftInput {
+                        subject: format!("Draft {i}"),
+                        description: "words ".repeat(200),
+                        ..Default::default()
+                    };
+                    s.drafts().save(d.id, &input, false)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(data.join("casedesk.sqlite3"))
+            .unwrap();
+        f.seek(SeekFrom::Start(4096 * 40)).unwrap();
+        f.write_all(&[0xA5; 4096 * 8]).unwrap();
+    }
+    let state = AppState::open(data);
+    let problem = state.verify_store().expect_err("the damage is found");
+    assert_eq!(problem.code, "database_corrupt");
+    let app = mock_builder()
+        .manage(state)
+        .invoke_handler(commands::handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let h = Harness {
+        _app: app,
+        webview,
+        _dir: dir,
+    };
+    for (cmd, args) in [
+        ("list_drafts", json!({})),
+        ("create_draft", json!({})),
+        ("save_draft", json!({"id": 1, "input": {"subject": "x"}})),
+    ] {
+        assert_eq!(h.err(cmd, args)["code"], "database_corrupt", "{cmd}");
+    }
+    assert_eq!(
+        h.ok("app_info", json!({}))["storeError"]["code"],
+        "database_corrupt"
+    );
+}

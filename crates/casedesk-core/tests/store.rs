@@ -852,3 +852,43 @@ fn a_stale_index_entry_left_by_a_crash_is_caught_up_at_start() {
     fts_integrity(&store);
     assert_eq!(store.drafts().search("zeta", 5).unwrap()[0].summary.id, id);
 }
+
+/// A store with enough drafts to span many pages, closed (checkpointed), then with garbage written
+/// over part of its file.
+fn damaged_store(dir: &std::path::Path) {
+    {
+        let (store, _) = open(dir);
+        for i in 0..200 {
+            let d = store.drafts().create().unwrap();
+            store
+                .drafts()
+                .save(
+                    d.id,
+                    &input(&format!("Draft {i}"), &"words ".repeat(200)),
+                    false,
+                )
+                .unwrap();
+        }
+    }
+    use std::io::{Seek, SeekFrom, Write};
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.join("casedesk.sqlite3"))
+        .unwrap();
+    f.seek(SeekFrom::Start(4096 * 40)).unwrap();
+    f.write_all(&[0xA5; 4096 * 8]).unwrap();
+    f.sync_all().unwrap();
+}
+
+#[test]
+fn the_whole_file_check_finds_damage_and_passes_a_sound_file() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (_store, _) = open(dir.path());
+    }
+    Store::quick_check(dir.path()).expect("a sound file passes");
+    let bad = tempfile::tempdir().unwrap();
+    damaged_store(bad.path());
+    let e = Store::quick_check(bad.path()).expect_err("damage is found");
+    assert_eq!(e.code(), "database_corrupt");
+}
