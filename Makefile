@@ -41,6 +41,7 @@ test: deps-test
 # Figures next to same-run baselines, written to BENCHMARKS.md. Never part of `make test`.
 bench: deps-build
 	$(CARGO) build --release -p casedesk -p casedesk-empty-shell
+	$(CARGO) bench -p casedesk-bench --bench inprocess
 	$(CARGO) run --release -p casedesk-bench
 
 clean:

@@ -2,6 +2,7 @@
 //! p99 where asked) of at least 15 runs after at least 3 warm-ups, with min–max. Prints one table and
 //! writes it to BENCHMARKS.md. Benchmarks never fail the build: a missed target is reported, not fatal.
 
+use casedesk_bench::{description, seed_search_corpus, QUERIES};
 use casedesk_core::draft::DraftInput;
 use casedesk_core::poller::{self, StatusSink};
 use casedesk_core::provider::rt::{Rt, RtSettings};
@@ -71,16 +72,39 @@ fn time_parts(runs: usize, mut f: impl FnMut(usize) -> Duration) -> Stats {
     stats((0..runs).map(|i| ms(f(WARMUPS + i))).collect())
 }
 
+/// criterion's median for `name` (ms), from the `cargo bench --bench inprocess` that `make bench`
+/// runs just before; none when that run is missing or older than an hour.
+fn criterion_median(name: &str) -> Option<f64> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../target/criterion")
+        .join(name)
+        .join("new/estimates.json");
+    let age = std::fs::metadata(&path)
+        .ok()?
+        .modified()
+        .ok()?
+        .elapsed()
+        .ok()?;
+    if age > Duration::from_secs(3600) {
+        return None;
+    }
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+    Some(v["median"]["point_estimate"].as_f64()? / 1e6)
+}
+
+/// "; criterion median 0.951 ms" when criterion measured `name` in this `make bench`.
+fn with_criterion(text: String, name: &str) -> String {
+    match criterion_median(name) {
+        Some(m) => format!("{text}; criterion median {m:.3} ms"),
+        None => text,
+    }
+}
+
 fn fmt(s: &Stats) -> String {
     format!(
         "p50 {:.3} ms, p99 {:.3} ms ({:.3}–{:.3}, n={})",
         s.p50, s.p99, s.min, s.max, s.n
     )
-}
-
-fn description(i: usize) -> String {
-    let base = format!("Revision {i}: the commission report shows incorrect order values. ");
-    base.repeat(64 * 1024 / base.len() + 1)[..64 * 1024].to_owned()
 }
 
 fn autosave(rows: &mut Vec<Row>) {
@@ -118,15 +142,18 @@ fn autosave(rows: &mut Vec<Row>) {
     });
     rows.push(Row {
         figure: "autosave: one draft update, 64 KB description, synchronous=FULL (checks + commit; the search index catches up later, next row)".into(),
-        value: fmt(&ours),
-        baseline: format!("bare rusqlite UPDATE, same pragmas: {}", fmt(&bare)),
+        value: with_criterion(fmt(&ours), "autosave_64kb"),
+        baseline: with_criterion(
+            format!("bare rusqlite UPDATE, same pragmas: {}", fmt(&bare)),
+            "bare_update_64kb",
+        ),
         ratio: format!("p50 {:.2}×, p99 {:.2}×", ours.p50 / bare.p50, ours.p99 / bare.p99),
         target: "p99 ≤ 2 ms".into(),
         met: Some(ours.p99 <= 2.0),
     });
     rows.push(Row {
         figure: "search-index catch-up for that draft (once before the next search or draft switch, not per save)".into(),
-        value: fmt(&catch_up),
+        value: with_criterion(fmt(&catch_up), "index_catch_up_64kb"),
         baseline: "—".into(),
         ratio: "—".into(),
         target: "—".into(),
@@ -134,79 +161,13 @@ fn autosave(rows: &mut Vec<Row>) {
     });
 }
 
-const WORDS: [&str; 24] = [
-    "commission",
-    "report",
-    "tag",
-    "conversion",
-    "payment",
-    "october",
-    "invoice",
-    "api",
-    "token",
-    "checkout",
-    "page",
-    "publisher",
-    "advertiser",
-    "link",
-    "feed",
-    "product",
-    "login",
-    "error",
-    "missing",
-    "wrong",
-    "values",
-    "firing",
-    "bank",
-    "campaign",
-];
-
 fn search(rows: &mut Vec<Row>) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
     let t = Instant::now();
-    {
-        let c = store.connection();
-        let tx = c.unchecked_transaction().unwrap();
-        let mut stmt = tx.prepare("INSERT INTO drafts (subject, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)").unwrap();
-        // A corpus shaped like support text: a 3,000-word vocabulary with a Zipf-like skew (a few words
-        // common, most rare) and the domain words at about one word in ten.
-        let mut x: u64 = 42;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        let word = |next: &mut dyn FnMut() -> u64| -> String {
-            let r = next();
-            if r.is_multiple_of(10) {
-                WORDS[((r >> 8) % WORDS.len() as u64) as usize].to_owned()
-            } else {
-                let u = ((r >> 16) % 1_000_000) as f64 / 1_000_000.0;
-                format!("w{}", (3000.0 * u * u * u) as u32)
-            }
-        };
-        for i in 0..100_000i64 {
-            let subject: Vec<String> = (0..6).map(|_| word(&mut next)).collect();
-            let body: Vec<String> = (0..60).map(|_| word(&mut next)).collect();
-            stmt.execute(rusqlite::params![subject.join(" "), body.join(" "), i])
-                .unwrap();
-        }
-        drop(stmt);
-        tx.commit().unwrap();
-    }
+    seed_search_corpus(&store);
     let seeded = t.elapsed();
-    let queries = [
-        "commission report",
-        "tag firing",
-        "payment oct",
-        "invoice wrong",
-        "api token",
-        "check",
-        "publisher link feed",
-        "bank",
-    ];
+    let queries = QUERIES;
     let s = time_runs(400, |i| {
         let hits = store
             .drafts()
@@ -219,7 +180,7 @@ fn search(rows: &mut Vec<Row>) {
             "search: FTS5 over 100,000 drafts, first 20 with snippets (seeded in {:.1} s)",
             seeded.as_secs_f64()
         ),
-        value: fmt(&s),
+        value: with_criterion(fmt(&s), "search_100k_drafts"),
         baseline: "—".into(),
         ratio: "—".into(),
         target: "p99 ≤ 5 ms".into(),
@@ -696,7 +657,7 @@ fn main() {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
     let mut md = format!(
-        "# Benchmarks\n\nLatest run: {date}, on {}.\nCommand: `make bench` (release build; `cargo run --release -p casedesk-bench`).\nMedians (p50) and p99 over the stated number of runs after {WARMUPS} warm-ups; min–max in brackets. Baselines were measured in the same run.\n\n| Figure | Casedesk | Baseline (same run) | Ratio | Target | Met |\n|---|---|---|---|---|---|\n",
+        "# Benchmarks\n\nLatest run: {date}, on {}.\nCommand: `make bench` (release build; `cargo bench -p casedesk-bench --bench inprocess` for the criterion medians; `cargo run --release -p casedesk-bench`).\nMedians (p50) and p99 over the stated number of runs after {WARMUPS} warm-ups; min–max in brackets. Baselines were measured in the same run.\n\n| Figure | Casedesk | Baseline (same run) | Ratio | Target | Met |\n|---|---|---|---|---|---|\n",
         machine()
     );
     for r in &rows {
