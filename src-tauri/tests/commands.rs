@@ -15,8 +15,14 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(dir.path().join("data"));
+    harness_with(state, dir)
+}
+
+/// The mock app around `state`, whose files are in `dir`.
+fn harness_with(state: AppState, dir: tempfile::TempDir) -> Harness {
     let app = mock_builder()
-        .manage(AppState::open(dir.path().join("data")))
+        .manage(state)
         .invoke_handler(commands::handler())
         .build(mock_context(noop_assets()))
         .expect("mock app builds");
@@ -182,19 +188,7 @@ fn a_store_that_cannot_open_is_reported_by_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, b"file in the way").unwrap();
-    let app = mock_builder()
-        .manage(AppState::open(blocker.join("data")))
-        .invoke_handler(commands::handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    let h = Harness {
-        _app: app,
-        webview,
-        _dir: dir,
-    };
+    let h = harness_with(AppState::open(blocker.join("data")), dir);
     let info = h.ok("app_info", json!({}));
     assert!(
         info["storeError"]["code"].is_string(),
@@ -353,19 +347,7 @@ fn a_store_found_damaged_after_start_is_closed_to_every_command() {
     let state = AppState::open(data);
     let problem = state.verify_store().expect_err("the damage is found");
     assert_eq!(problem.code, "database_corrupt");
-    let app = mock_builder()
-        .manage(state)
-        .invoke_handler(commands::handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    let h = Harness {
-        _app: app,
-        webview,
-        _dir: dir,
-    };
+    let h = harness_with(state, dir);
     for (cmd, args) in [
         ("list_drafts", json!({})),
         ("create_draft", json!({})),
