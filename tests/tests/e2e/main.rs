@@ -510,6 +510,6 @@ fn a_long_drafts_list_comes_a_page_at_a_time_in_a_window_shown_once_drawn() {
     app.type_text(&app.tid("subject"), " edited");
     app.wait_saved();
     assert_eq!(count(&app, "[data-testid=draft-item]"), 130);
-    shot(&desktop, "14-paged-list");
+    shot(&desktop, "15-paged-list");
     app.quit();
 }
