@@ -63,12 +63,12 @@ export const api = {
   showWindow: () => call('show_window'),
   reportReady: (marks) => call('report_ready', { marks }),
 
-  /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
   /** The database failed its check after start: cb gets the error to show. */
   async onStoreProblem(cb) {
     await tauri.event.listen('store-problem', (e) => cb(e.payload));
   },
 
+  /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
   async onCaseEvents(cb) {
     await tauri.event.listen('case-changed', (e) => cb({ kind: 'changed', change: e.payload }));
     await tauri.event.listen('cases-refreshed', () => cb({ kind: 'refreshed' }));

@@ -57,7 +57,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const pad2 = (n) => String(n).padStart(2, '0');
 
 // Dates and numbers are formatted here rather than with toLocale*(): those load ICU's locale data
-// into the page (~3 MB of the window's memory, measured) to print a date in a list.
+// into the page (~4 MB of the window's memory, measured) to print a date in a list.
 
 /** "14 Nov 2023", in local time. */
 export function formatDate(ms) {
@@ -138,5 +138,5 @@ export function pagedList({ listEl, fetch, render, cursorOf, empty, pageSize = 5
     return loading;
   }
 
-  return { refresh, more, draw, fetchFirst: () => fetch(firstLimit(), null), rows: () => shown };
+  return { refresh, more, draw, fetchFirst: () => fetch(firstLimit(), null) };
 }

@@ -626,29 +626,25 @@ fn main() {
     }
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
+    type Figure = fn(&mut Vec<Row>);
+    let figures: [(&str, &str, Figure); 6] = [
+        ("autosave", "autosave", autosave),
+        ("search", "search (seeding 100,000 drafts)", search),
+        ("ingest", "attachment ingest", ingest),
+        ("poll", "poll sweep", poll),
+        ("size", "release binary size", binary_size),
+        (
+            "startup",
+            "start-up and memory (about 6 minutes)",
+            startup_and_memory,
+        ),
+    ];
     let mut rows = Vec::new();
-    if only("autosave") {
-        eprintln!("bench: autosave…");
-        autosave(&mut rows);
-    }
-    if only("search") {
-        eprintln!("bench: search (seeding 100,000 drafts)…");
-        search(&mut rows);
-    }
-    if only("ingest") {
-        eprintln!("bench: attachment ingest…");
-        ingest(&mut rows);
-    }
-    if only("poll") {
-        eprintln!("bench: poll sweep…");
-        poll(&mut rows);
-    }
-    if only("size") {
-        binary_size(&mut rows);
-    }
-    if only("startup") {
-        eprintln!("bench: start-up and memory (about 6 minutes)…");
-        startup_and_memory(&mut rows);
+    for (name, what, run) in figures {
+        if only(name) {
+            eprintln!("bench: {what}…");
+            run(&mut rows);
+        }
     }
     let date = Command::new("date")
         .arg("-u")

@@ -28,7 +28,8 @@ const SHOW_WINDOW_AT_THE_LATEST: Duration = Duration::from_secs(4);
 pub const PROVIDER_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The store, or why it could not be opened. It is opened on a thread of its own while the window
-/// starts (SQLite's check reads the whole file); a command that needs it waits until it is there.
+/// starts (migrations and housekeeping can take a while); a command that needs it waits until it is
+/// there.
 #[derive(Default)]
 struct StoreCell {
     slot: Mutex<Option<Result<SharedStore, ErrorPayload>>>,
@@ -86,8 +87,9 @@ impl AppState {
     }
 
     /// Opens and migrates the store, tidies it, installs the provider the preferences name, and hands
-    /// the store to every waiting command. (Its whole-file check is [`AppState::verify_store`].)
-    pub fn open_store(&self) -> Result<SharedStore, ErrorPayload> {
+    /// the store to every waiting command; answers the store and those preferences. (Its whole-file
+    /// check is [`AppState::verify_store`].)
+    pub fn open_store(&self) -> Result<(SharedStore, Preferences), ErrorPayload> {
         let data_dir = &self.data_dir;
         let store = Store::open(data_dir, Arc::new(SystemClock))
             .inspect(|s| match s.housekeeping() {
@@ -99,18 +101,24 @@ impl AppState {
                 tracing::error!(error = %e, dir = %data_dir.display(), "could not open the store");
                 ErrorPayload::from(&e)
             });
-        if let Ok(store) = &store {
+        let opened = store.map(|store| {
             // The provider the preferences name is in place before any command can see the store,
             // so a provider saved from Settings is never overwritten by the one read at start.
-            let prefs = filing::lock(store)
+            let prefs = filing::lock(&store)
                 .and_then(|s| Preferences::load(&s))
                 .unwrap_or_default();
             if let Err(e) = self.install_provider(&prefs) {
                 tracing::warn!(error = %e.message, "the configured provider could not be set up");
             }
-        }
-        self.store.set(store.clone());
-        store
+            (store, prefs)
+        });
+        self.store.set(
+            opened
+                .as_ref()
+                .map(|(store, _)| store.clone())
+                .map_err(Clone::clone),
+        );
+        opened
     }
 
     /// SQLite's quick check beside the open store. A damaged file is closed to every command from
@@ -310,8 +318,8 @@ fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::
     state.secret_service = app.config().identifier.clone();
     app.manage(state);
     native::build_tray(app.handle());
-    // SQLite's start-up check reads the whole file; doing it here would hold the window back (and
-    // WebKit then waits up to 500 ms for its page to catch up). Commands wait for the store instead.
+    // Opening the store here would hold the window back (and WebKit then waits up to 500 ms for its
+    // page to catch up). Commands wait for the store instead.
     let handle = app.handle().clone();
     std::thread::Builder::new()
         .name("store-open".into())
@@ -328,16 +336,14 @@ fn setup<R: Runtime>(app: &mut tauri::App<R>) -> Result<(), Box<dyn std::error::
     Ok(())
 }
 
-/// Opens the store, then installs the provider and starts the poller.
+/// Opens the store (which installs the provider), starts the poller, and checks the file once the
+/// window is up.
 fn start_store<R: Runtime>(app: AppHandle<R>, dir: PathBuf, started: std::time::Instant) {
     let state = app.state::<AppState>();
-    let Ok(store) = state.open_store() else {
+    let Ok((store, prefs)) = state.open_store() else {
         return;
     };
     tracing::info!(ms = started.elapsed().as_millis() as u64, "store opened");
-    let prefs = filing::lock(&store)
-        .and_then(|s| Preferences::load(&s))
-        .unwrap_or_default();
     let sink: Arc<dyn StatusSink> = Arc::new(ShellSink {
         app: app.clone(),
         store: store.clone(),

@@ -166,7 +166,7 @@ pub fn window_shown() -> bool {
 
 /// Shows the main window unless it was shown already (the fallback for a page that never got far).
 pub fn show_main_window_if_never_shown<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
-    if !WINDOW_SHOWN.load(std::sync::atomic::Ordering::SeqCst) {
+    if !window_shown() {
         tracing::warn!("the page did not show the window in time; showing it anyway");
         show_main_window(app);
     }

@@ -112,9 +112,7 @@ pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
 pub fn open(store: &Store, id: i64) -> Result<DraftView> {
     let draft = store.drafts().get(id)?;
     // The draft edited before this one is indexed now, while the user reads (best effort).
-    if let Err(e) = store.drafts().reindex_stale(Some(id)) {
-        tracing::warn!(error = %e, "the search index could not catch up");
-    }
+    store.drafts().catch_up(Some(id));
     let check = check(store, Some(id), &draft.input())?;
     Ok(DraftView {
         attachments: store.attachments().list(id)?,

@@ -294,7 +294,7 @@ impl<'c> Drafts<'c> {
 
     /// [`Drafts::reindex_stale`] for a read that needs the index: a failure (a read-only or full disk)
     /// leaves the index a little behind and the read goes on.
-    fn catch_up(&self, except: Option<i64>) {
+    pub fn catch_up(&self, except: Option<i64>) {
         if let Err(e) = self.reindex_stale(except) {
             tracing::warn!(error = %e, "the search index could not catch up; results may lag");
         }
