@@ -2,6 +2,9 @@
 //! W3C WebDriver client. Every process started here is kept by handle and stopped by that handle on drop;
 //! nothing is killed by name. Every wait is bounded in time.
 
+pub mod dovecot;
+pub mod mails;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;

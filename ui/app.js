@@ -40,7 +40,8 @@ function itemFor(d, snippet) {
         ' · ',
         h('time', { datetime: new Date(d.updatedAt).toISOString() }, formatWhen(d.updatedAt))),
       snippet ? h('span', { class: 'snippet' }, snippetNodes(snippet)) : null,
-      d.ready ? h('span', { class: 'badge ready' }, 'Ready') : null));
+      d.awaitingNumber ? h('span', { class: 'badge awaiting', 'data-testid': 'awaiting-number' }, 'Filed — waiting for its number')
+        : d.ready ? h('span', { class: 'badge ready' }, 'Ready') : null));
 }
 
 const draftPages = pagedList({
@@ -133,7 +134,7 @@ async function undoDelete(id) {
 function onSaved(d) {
   const li = listEl.querySelector(`[data-testid="draft-item"][data-id="${d.id}"]`);
   if (!li || searchEl.value.trim()) return;
-  const fresh = itemFor({ id: d.id, subject: d.subject, reason: reasonNames.get(d.reasonId) || null, updatedAt: d.updatedAt, ready: d.ready });
+  const fresh = itemFor({ id: d.id, subject: d.subject, reason: reasonNames.get(d.reasonId) || null, updatedAt: d.updatedAt, ready: d.ready, awaitingNumber: !!li.querySelector('[data-testid="awaiting-number"]') });
   li.replaceWith(fresh);
   if (listEl.firstElementChild !== fresh) listEl.prepend(fresh);
 }
@@ -180,6 +181,7 @@ function wire() {
   api.onFileDrop((e) => {
     if (e.hover !== undefined) { zone.classList.toggle('dropping', e.hover); return; }
     zone.classList.remove('dropping');
+    if (document.body.dataset.view === 'cases') { cases.importEmails(e.paths); return; }
     if (editor.currentId() == null) { toast('Open or create a draft first, then drop files on it.'); return; }
     editor.dropFiles(e.paths);
   });
@@ -196,12 +198,13 @@ function wire() {
     await Promise.all([providerSettings.load(), settings.refresh()]);
     document.getElementById('settings-dialog').showModal();
   });
-  cases.setHooks({ toast, showView });
+  cases.setHooks({ toast, showView, onLinked: () => refreshList() });
   submit.setHooks({
     toast,
     flush: () => editor.flush(),
     onCase: onCaseFiled,
     onQueued: async () => { await cases.refresh(); },
+    onMarked: () => refreshList(),
   });
   providerSettings.setHooks({ onSaved: () => cases.refresh() });
   api.onStoreProblem(showBanner);

@@ -1,5 +1,7 @@
-// The Cases view: the list, the case page (timeline, what was sent, Check now, mute, status by hand), the
-// outbox, and adding a case by number. Updates in place when the poller reports a change.
+// The Cases view: the list, the case page (timeline with statuses and support's replies, what was sent,
+// Check now, mute, status by hand, link or dismiss a case found in e-mail), the outbox, the e-mail sync
+// state, importing .eml files, and adding a case by number. Updates in place when a source reports a
+// change. Text from servers and mails is always set as text.
 
 import { api } from './api.js';
 import { h, replace, formatWhen, formatDateTime, pagedList } from './dom.js';
@@ -23,6 +25,10 @@ const el = {
   pickerSelect: document.getElementById('status-picker'),
   open: document.getElementById('case-open'),
   checkNow: document.getElementById('case-check-now'),
+  found: document.getElementById('case-found'),
+  linkDraft: document.getElementById('link-draft'),
+  syncState: document.getElementById('mail-sync-state'),
+  importResult: document.getElementById('import-result'),
 };
 
 const casePages = pagedList({
@@ -35,7 +41,7 @@ const casePages = pagedList({
 });
 
 let currentCase = null;
-let hooks = { toast() {}, showView() {} };
+let hooks = { toast() {}, showView() {}, onLinked() {} };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -49,14 +55,29 @@ function caseItem(c) {
       h('span', { class: `badge status ${c.watch}` }, c.status || 'checking…'),
       h('span', { class: 'meta' }, c.lastCheckedAt ? `checked ${formatWhen(c.lastCheckedAt)}` : 'not checked yet'),
       c.lastError ? h('span', { class: 'case-error', 'data-testid': 'case-item-error' }, c.lastError) : null,
+      c.origin === 'mail' && c.draftId == null ? h('span', { class: 'badge found' }, 'found in your e-mail') : null,
       c.muted ? h('span', { class: 'meta' }, 'muted') : null));
+}
+
+function syncLine(st) {
+  const parts = [`E-mail: ${st.lastSyncAt ? `checked ${formatWhen(st.lastSyncAt)}` : 'not checked yet'}`,
+    `${st.counts.counted} from support, ${st.counts.ignored} ignored`];
+  if (st.counts.tooLarge) parts.push(`${st.counts.tooLarge} too large to read`);
+  return parts.join(' · ');
+}
+
+async function refreshSyncState() {
+  const st = await api.mailSyncState();
+  el.syncState.hidden = !st.enabled && !st.counts.counted;
+  replace(el.syncState, syncLine(st), st.lastError ? h('span', { class: 'case-error', 'data-testid': 'mail-sync-error' }, ` — ${st.lastError}`) : null);
+  el.syncState.dataset.error = st.lastError ? 'true' : 'false';
 }
 
 export async function refresh() {
   try {
     // The list is drawn when the Cases view is shown (it refreshes then), not behind the drafts.
     const listing = el.view.hidden ? null : casePages.refresh();
-    const [, outbox] = await Promise.all([listing, api.listOutbox()]);
+    const [, outbox] = await Promise.all([listing, api.listOutbox(), refreshSyncState()]);
     replace(el.outbox, outbox.map((o) => h('li', { 'data-testid': 'outbox-item', dataset: { draftId: String(o.draftId) } },
       h('span', { class: 'subject' }, o.subject || '(no subject)'),
       h('span', { class: 'meta' }, ` — waiting: ${o.lastError || 'not sent yet'} (${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`))));
@@ -89,26 +110,66 @@ function renderCase(d) {
   el.checked.textContent = c.lastCheckedAt ? `(checked ${formatWhen(c.lastCheckedAt)}${c.watch === 'stopped' ? '; no longer watched' : ''})` : '';
   el.error.textContent = c.lastError || '';
   el.muted.checked = c.muted;
-  el.watch.hidden = c.watch !== 'stopped' || !d.canPoll;
-  el.checkNow.hidden = !d.canPoll;
+  el.watch.hidden = c.watch !== 'stopped' || !d.canCheck;
+  el.checkNow.hidden = !d.canCheck;
   el.open.hidden = !d.url;
   el.picker.hidden = d.statuses.length === 0;
   replace(el.pickerSelect, d.statuses.map((s) => h('option', { value: s, selected: s === c.status }, s)));
-  replace(el.history, d.history.map((e) => h('li', { dataset: { source: e.source } },
-    h('time', { datetime: new Date(e.at).toISOString() }, formatDateTime(e.at)),
-    ' ',
-    e.oldStatus ? `${e.oldStatus} → ${e.newStatus}` : `${e.newStatus} (first seen)`,
-    h('span', { class: 'meta' }, ` · ${e.source === 'manual' ? 'set by hand' : e.source === 'poll' ? 'seen on the server' : 'recorded'}`))));
+  replace(el.history, d.history.map(timelineEntry));
+  el.found.hidden = !(c.origin === 'mail' && c.draftId == null);
+  replace(el.linkDraft, d.linkableDrafts.length
+    ? d.linkableDrafts.map((x) => h('option', { value: String(x.id) }, x.subject || '(no subject)'))
+    : h('option', { value: '' }, 'No drafts to link'));
   replace(el.draft, d.draft
     ? [h('p', {}, h('strong', {}, 'Subject: '), d.draft.subject), h('pre', { class: 'sent-text' }, d.draft.description), d.draft.cc ? h('p', {}, h('strong', {}, 'CC: '), d.draft.cc) : null]
     : h('p', { class: 'help' }, 'Added by number; there is no draft.'));
 }
 
-/** A change from the poller or a status set by hand: update the list item and the page in place. */
+const SOURCES = { manual: 'set by hand', poll: 'seen on the server', mail: 'from your e-mail', added: 'recorded' };
+
+function timelineEntry(e) {
+  const when = h('time', { datetime: new Date(e.at).toISOString() }, formatDateTime(e.at));
+  const from = h('span', { class: 'meta' }, ` · ${SOURCES[e.source] || e.source}`);
+  if (e.kind === 'reply') {
+    return h('li', { class: 'reply', dataset: { source: e.source, kind: e.kind } },
+      when, ' ', h('strong', {}, 'Reply from support'), from,
+      h('pre', { class: 'reply-text', 'data-testid': 'case-reply' }, e.body || ''));
+  }
+  if (e.kind === 'found') {
+    return h('li', { dataset: { source: e.source, kind: e.kind } }, when, ' ', 'Case number found in your e-mail', from);
+  }
+  return h('li', { dataset: { source: e.source, kind: e.kind } }, when, ' ',
+    e.oldStatus ? `${e.oldStatus} → ${e.newStatus}` : `${e.newStatus} (first seen)`, from);
+}
+
+/** A change from a status source or a status set by hand: refresh the list, and the page if shown. */
 export function applyChange(change) {
   const li = el.list.querySelector(`[data-testid="case-item"][data-id="${change.caseId}"]`);
-  if (li) li.replaceWith(caseItem({ id: change.caseId, caseNumber: change.caseNumber, subject: change.subject, status: change.newStatus, watch: 'active', lastCheckedAt: Date.now(), muted: change.muted }));
+  if (li && change.kind === 'status') {
+    li.dataset.status = change.newStatus || '';
+    const badge = li.querySelector('.badge.status');
+    if (badge) badge.textContent = change.newStatus || '';
+  }
+  if (!li || change.kind === 'found') refresh();
   if (currentCase === change.caseId && !el.page.hidden) openCase(change.caseId, { quiet: true });
+}
+
+function showImport(results) {
+  el.importResult.hidden = results.length === 0;
+  replace(el.importResult, results.map((r) => h('li', { 'data-testid': 'import-item', dataset: { outcome: r.outcome, caseNumber: r.caseNumber || '' } },
+    h('strong', {}, r.file), ': ', r.detail)));
+}
+
+/** Imports .eml files (picked in the dialog when `paths` is absent, else dropped). */
+export async function importEmails(paths) {
+  try {
+    const results = paths ? await api.importEmlPaths(paths) : await api.importEml();
+    if (!results.length) return;
+    showImport(results);
+    await refresh();
+  } catch (err) {
+    showImport([{ file: 'Import', outcome: 'unreadable', detail: err.message }]);
+  }
 }
 
 function wire() {
@@ -122,6 +183,28 @@ function wire() {
     if (!currentCase) return;
     try {
       renderCase(await api.setCaseStatus(currentCase, el.pickerSelect.value));
+    } catch (err) {
+      el.error.textContent = err.message;
+    }
+  });
+  document.getElementById('import-eml').addEventListener('click', () => importEmails(null));
+  document.getElementById('link-case').addEventListener('click', async () => {
+    const draftId = Number(el.linkDraft.value);
+    if (!currentCase || !draftId) return;
+    try {
+      renderCase(await api.linkCase(currentCase, draftId));
+      hooks.onLinked();
+    } catch (err) {
+      el.error.textContent = err.message;
+    }
+  });
+  document.getElementById('dismiss-case').addEventListener('click', async () => {
+    if (!currentCase) return;
+    try {
+      await api.dismissCase(currentCase);
+      currentCase = null;
+      hooks.showView('cases');
+      await refresh();
     } catch (err) {
       el.error.textContent = err.message;
     }

@@ -1,7 +1,9 @@
-// Settings → where cases go: the provider and its fields (the RT token goes to the system keyring and
-// never comes back), test connection, poll interval, notifications, start at login.
+// Settings → where cases go: the filer and its fields (the RT token goes to the system keyring and
+// never comes back), test connection, poll interval, notifications, start at login; and saving the
+// Case e-mail section (mail-settings.js) with them.
 
 import { api } from './api.js';
+import * as mail from './mail-settings.js';
 
 const $ = (id) => document.getElementById(id);
 const errorEl = $('settings-error');
@@ -37,6 +39,7 @@ export async function load() {
     $('poll-interval').value = String(p.pollIntervalSecs);
     $('notifications').checked = p.notifications;
     $('start-at-login').checked = p.startAtLogin;
+    mail.fill(s);
     showKind();
     return s;
   } catch (err) {
@@ -59,6 +62,7 @@ function collect() {
     startAtLogin: $('start-at-login').checked,
     cjFormUrl: $('cj-form-url').value.trim(),
     cjStatuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
+    mail: mail.collect(),
   };
 }
 
@@ -69,20 +73,26 @@ function token() {
 
 function wire() {
   $('provider-kind').addEventListener('change', showKind);
-  $('save-settings').addEventListener('click', async () => {
+  const save = async (resultEl) => {
     errorEl.textContent = '';
     result.textContent = '';
     try {
-      await api.saveSettings(collect(), token());
+      await api.saveSettings(collect(), { rtToken: token(), mailPassword: mail.password() });
       await load();
-      result.textContent = 'Saved.';
-      result.dataset.ok = 'true';
+      resultEl.textContent = 'Saved.';
+      resultEl.dataset.ok = 'true';
       hooks.onSaved();
     } catch (err) {
-      errorEl.textContent = err.message;
-      errorEl.dataset.code = err.code;
+      if (String(err.field || '').startsWith('mail_')) {
+        mail.showError(err);
+      } else {
+        errorEl.textContent = err.message;
+        errorEl.dataset.code = err.code;
+      }
     }
-  });
+  };
+  $('save-settings').addEventListener('click', () => save(result));
+  $('mail-save').addEventListener('click', () => save($('mail-result')));
   $('test-connection').addEventListener('click', async () => {
     result.textContent = 'Testing…';
     delete result.dataset.ok;

@@ -1,5 +1,6 @@
-// Submitting a ready draft: through a provider that sends cases (RT), or, for CJ's web form, a panel that
-// opens the form, copies each field, shows the attachments, and records the case number CJ gives.
+// Submitting a ready draft: through a filer that sends cases (RT), or, for CJ's web form, a panel that
+// opens the form, copies each field, shows the attachments, and records the case number CJ gives — or,
+// with "I've submitted it", lets the confirmation e-mail bring the number.
 
 import { api } from './api.js';
 import { h, replace } from './dom.js';
@@ -10,7 +11,7 @@ const numberEl = document.getElementById('case-number');
 const numberError = document.getElementById('case-number-error');
 let draftId = null;
 let formatted = '';
-let hooks = { toast() {}, flush: async () => {}, onCase() {}, onQueued() {} };
+let hooks = { toast() {}, flush: async () => {}, onCase() {}, onQueued() {}, onMarked() {} };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -52,6 +53,11 @@ export async function submit(id) {
       ? `${view.attachmentCount} file${view.attachmentCount === 1 ? '' : 's'} to attach in CJ's form.` : 'No files to attach.';
     numberEl.value = '';
     numberError.textContent = '';
+    const note = document.getElementById('mark-submitted-note');
+    note.textContent = view.awaitingNumber ? 'Marked: Casedesk is waiting for CJ\'s confirmation e-mail.' : '';
+    document.getElementById('mark-submitted-help').textContent = view.mailFollows
+      ? 'Or, once you have submitted it, let CJ\'s confirmation e-mail bring the number:'
+      : 'Or mark it submitted now (turn on Settings → Case e-mail so the number is read from CJ\'s confirmation):';
     dialog.showModal();
   } catch (err) {
     hooks.toast(err.message);
@@ -83,6 +89,19 @@ function wire() {
     }
   };
   document.getElementById('record-case').addEventListener('click', record);
+  document.getElementById('mark-submitted').addEventListener('click', async () => {
+    numberError.textContent = '';
+    try {
+      await api.markSubmitted(draftId);
+      document.getElementById('mark-submitted-note').textContent = 'Marked: Casedesk is waiting for CJ\'s confirmation e-mail.';
+      dialog.close();
+      hooks.toast('Waiting for CJ\'s confirmation e-mail with the case number.');
+      hooks.onMarked(draftId);
+    } catch (err) {
+      numberError.textContent = err.message;
+      numberError.dataset.code = err.code;
+    }
+  });
   numberEl.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); record(); } });
 }
 

@@ -4,9 +4,8 @@
 
 use casedesk_bench::{description, seed_search_corpus, QUERIES};
 use casedesk_core::draft::DraftInput;
-use casedesk_core::poller::{self, StatusSink};
-use casedesk_core::provider::rt::{Rt, RtSettings};
-use casedesk_core::store::StatusChange;
+use casedesk_core::rt::{Rt, RtSettings};
+use casedesk_core::source::polling;
 use casedesk_core::{drafting, Store, SystemClock};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -231,12 +230,6 @@ fn ingest(rows: &mut Vec<Row>) {
     });
 }
 
-struct NullSink;
-impl StatusSink for NullSink {
-    fn changed(&self, _: &StatusChange) {}
-    fn refreshed(&self) {}
-}
-
 fn ids_of(req: &Request) -> Vec<String> {
     let q: String = req
         .url
@@ -278,7 +271,7 @@ fn poll(rows: &mut Vec<Row>) {
             let c = s.connection();
             let tx = c.unchecked_transaction().unwrap();
             for i in 1..=10_000 {
-                tx.execute("INSERT INTO cases (provider, case_number, subject, status, created_at) VALUES ('rt', ?1, 'bench', 'open', 0)", [i.to_string()]).unwrap();
+                tx.execute("INSERT INTO cases (filer, case_number, subject, status, created_at) VALUES ('rt', ?1, 'bench', 'open', 0)", [i.to_string()]).unwrap();
             }
             tx.commit().unwrap();
         }
@@ -289,13 +282,13 @@ fn poll(rows: &mut Vec<Row>) {
         for i in 0..(WARMUPS + 15) {
             let before = server.received_requests().await.map(|r| r.len()).unwrap_or(0);
             let t = Instant::now();
-            let report = poller::sweep(&store, &provider, &NullSink).await.unwrap();
+            let report = polling::sweep(&store, &provider, None).await.unwrap();
             let took = ms(t.elapsed());
             let after = server.received_requests().await.map(|r| r.len()).unwrap_or(0);
             if i >= WARMUPS {
                 samples.push(took);
                 requests = after - before;
-                unchanged = (report.checked - report.changed) as f64 / report.checked as f64 * 100.0;
+                unchanged = (report.checked - report.changes.len()) as f64 / report.checked as f64 * 100.0;
             }
         }
         let ours = stats(samples);
@@ -512,7 +505,7 @@ fn seed_app_data(dir: &Path) {
             rusqlite::params![format!("Commission report {i} showing incorrect order values"), description(i as usize)[..2000].to_owned(), i],
         )
         .unwrap();
-        tx.execute("INSERT INTO cases (provider, case_number, subject, status, created_at) VALUES ('cj-web', ?1, 'case', 'New', ?2)", rusqlite::params![i.to_string(), i]).unwrap();
+        tx.execute("INSERT INTO cases (filer, case_number, subject, status, created_at) VALUES ('cj-web', ?1, 'case', 'New', ?2)", rusqlite::params![i.to_string(), i]).unwrap();
     }
     tx.commit().unwrap();
 }

@@ -1,4 +1,5 @@
-//! Native shims: the only module that talks to rfd (and, later, notify-rust). The core never sees them.
+//! Native shims: the only module that talks to rfd, notify-rust and the keyring. The core never sees
+//! them (it reaches the keyring through its `Secrets` trait).
 //!
 //! The dialogs block, so they are only called from `async` commands (off the main thread); with rfd's gtk3
 //! backend the dialog runs on GTK's loop and returns the picked paths.
@@ -39,6 +40,15 @@ pub fn save_json_file<T: Serialize>(default_name: &str, value: &T) -> Result<boo
     Ok(true)
 }
 
+/// "Import e-mail…": `.eml` files, several at once. Empty when cancelled.
+pub fn pick_eml_files() -> Vec<std::path::PathBuf> {
+    rfd::FileDialog::new()
+        .set_title("Import e-mails from support")
+        .add_filter("E-mail (.eml)", &["eml"])
+        .pick_files()
+        .unwrap_or_default()
+}
+
 /// Reads a JSON file the user picks (at most 1 MB). `None` when cancelled.
 pub fn open_json_file() -> Result<Option<String>> {
     let Some(path) = rfd::FileDialog::new()
@@ -71,19 +81,11 @@ pub fn icon_file(data_dir: &std::path::Path) -> Option<std::path::PathBuf> {
     Some(path)
 }
 
-/// "Case <number>: <new status>" / "<subject> — was <old status>". Shown from a thread of its own: a
-/// missing or slow notification server is logged and never holds up the poller or the window.
-pub fn notify_status_change(
-    change: &casedesk_core::store::StatusChange,
-    icon: Option<std::path::PathBuf>,
-) {
-    let summary = format!("Case {}: {}", change.case_number, change.new_status);
-    let subject = if change.subject.trim().is_empty() {
-        "(no subject)"
-    } else {
-        change.subject.trim()
-    };
-    let body = format!("{subject} — was {}", change.old_status);
+/// Shows a timeline entry as a desktop notification (its words come from the core). Shown from a
+/// thread of its own: a missing or slow notification server is logged and never holds up a follow
+/// loop or the window.
+pub fn notify(change: &casedesk_core::store::StatusChange, icon: Option<std::path::PathBuf>) {
+    let (summary, body) = change.notification();
     std::thread::spawn(move || {
         let mut n = notify_rust::Notification::new();
         n.appname("Casedesk")
@@ -104,43 +106,49 @@ pub fn notify_status_change(
 
 // ---- Secrets (keyring: the OS secret store) ----
 
-pub const RT_TOKEN: &str = "rt-token";
+/// The OS secret store (Secret Service on Linux), under the app's identifier (tests use their own).
+pub struct KeyringSecrets {
+    service: String,
+}
 
-fn secret_error(e: keyring::Error) -> casedesk_core::ErrorPayload {
-    casedesk_core::ErrorPayload {
-        code: "secret_store".into(),
-        // keyring's messages never include the secret itself.
-        message: format!("The system's secret store could not be used ({e}). Is a keyring (e.g. GNOME Keyring) running and unlocked?"),
-        field: Some("rt_token".into()),
+impl KeyringSecrets {
+    pub fn new(service: &str) -> Self {
+        KeyringSecrets {
+            service: service.to_owned(),
+        }
+    }
+
+    fn entry(&self, name: &str) -> casedesk_core::Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, name).map_err(secret_error)
     }
 }
 
-pub fn secret_get(
-    service: &str,
-    name: &str,
-) -> Result<Option<String>, casedesk_core::ErrorPayload> {
-    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
-    match entry.get_password() {
-        Ok(s) => Ok(Some(s)),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(secret_error(e)),
+fn secret_error(e: keyring::Error) -> casedesk_core::Error {
+    // keyring's messages never include the secret itself.
+    casedesk_core::Error::invalid(
+        "secret_store",
+        format!("The system's secret store could not be used ({e}). Is a keyring (e.g. GNOME Keyring) running and unlocked?"),
+    )
+}
+
+impl casedesk_core::secrets::Secrets for KeyringSecrets {
+    fn get(&self, name: &str) -> casedesk_core::Result<Option<String>> {
+        match self.entry(name)?.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(secret_error(e)),
+        }
     }
-}
 
-pub fn secret_set(
-    service: &str,
-    name: &str,
-    value: &str,
-) -> Result<(), casedesk_core::ErrorPayload> {
-    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
-    entry.set_password(value).map_err(secret_error)
-}
+    fn set(&self, name: &str, value: &str) -> casedesk_core::Result<()> {
+        self.entry(name)?.set_password(value).map_err(secret_error)
+    }
 
-pub fn secret_delete(service: &str, name: &str) -> Result<(), casedesk_core::ErrorPayload> {
-    let entry = keyring::Entry::new(service, name).map_err(secret_error)?;
-    match entry.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(secret_error(e)),
+    fn delete(&self, name: &str) -> casedesk_core::Result<()> {
+        match self.entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(secret_error(e)),
+        }
     }
 }
 

@@ -7,6 +7,11 @@ use tauri::test::{mock_builder, mock_context, noop_assets, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow};
 
+/// A secret store in memory (the keyring is the end-to-end tests' business).
+fn secrets() -> std::sync::Arc<dyn casedesk_core::secrets::Secrets> {
+    std::sync::Arc::new(casedesk_core::secrets::MemorySecrets::default())
+}
+
 struct Harness {
     _app: App<tauri::test::MockRuntime>,
     webview: WebviewWindow<tauri::test::MockRuntime>,
@@ -15,7 +20,7 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(dir.path().join("data"));
+    let state = AppState::open(dir.path().join("data"), secrets());
     harness_with(state, dir)
 }
 
@@ -188,7 +193,7 @@ fn a_store_that_cannot_open_is_reported_by_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, b"file in the way").unwrap();
-    let h = harness_with(AppState::open(blocker.join("data")), dir);
+    let h = harness_with(AppState::open(blocker.join("data"), secrets()), dir);
     let info = h.ok("app_info", json!({}));
     assert!(
         info["storeError"]["code"].is_string(),
@@ -213,7 +218,7 @@ fn template_and_system_info_are_real_text() {
 #[test]
 fn a_case_filed_elsewhere_is_added_by_number_and_its_status_set_by_hand() {
     let h = harness();
-    let c = h.ok("record_case", json!({"draftId": null, "caseNumber": " #555 ", "subject": "Filed by phone", "provider": "cj-web"}));
+    let c = h.ok("record_case", json!({"draftId": null, "caseNumber": " #555 ", "subject": "Filed by phone", "filer": "cj-web"}));
     assert_eq!(c["caseNumber"], "555");
     assert_eq!(
         c["status"], "New",
@@ -221,15 +226,15 @@ fn a_case_filed_elsewhere_is_added_by_number_and_its_status_set_by_hand() {
     );
     let e = h.err(
         "record_case",
-        json!({"draftId": null, "caseNumber": "555", "subject": "", "provider": "cj-web"}),
+        json!({"draftId": null, "caseNumber": "555", "subject": "", "filer": "cj-web"}),
     );
     assert_eq!(e["code"], "case_number_taken");
     assert_eq!(e["field"], "case_number");
     let e = h.err(
         "record_case",
-        json!({"draftId": null, "caseNumber": "1", "provider": "zendesk"}),
+        json!({"draftId": null, "caseNumber": "1", "filer": "zendesk"}),
     );
-    assert_eq!(e["code"], "provider_unknown");
+    assert_eq!(e["code"], "filer_unknown");
     let id = c["id"].clone();
     let d = h.ok(
         "set_case_status",
@@ -253,7 +258,7 @@ fn settings_are_validated_before_anything_is_stored() {
     prefs["pollIntervalSecs"] = json!(5);
     let e = h.err(
         "save_settings",
-        json!({"preferences": prefs.clone(), "rtToken": null}),
+        json!({"preferences": prefs.clone(), "secrets": null}),
     );
     assert_eq!(e["code"], "poll_interval_invalid");
     assert_eq!(e["field"], "poll_interval");
@@ -262,7 +267,7 @@ fn settings_are_validated_before_anything_is_stored() {
     prefs["rtUrl"] = json!("javascript:alert(1)");
     let e = h.err(
         "save_settings",
-        json!({"preferences": prefs, "rtToken": null}),
+        json!({"preferences": prefs, "secrets": null}),
     );
     assert_eq!(e["code"], "rt_url_invalid");
     let still = h.ok("get_settings", json!({}));
@@ -316,7 +321,7 @@ fn a_store_found_damaged_after_start_is_closed_to_every_command() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     {
-        let state = AppState::open(data.clone());
+        let state = AppState::open(data.clone(), secrets());
         state
             .verify_store()
             .expect("a sound store passes its check");
@@ -344,7 +349,7 @@ fn a_store_found_damaged_after_start_is_closed_to_every_command() {
         f.seek(SeekFrom::Start(4096 * 40)).unwrap();
         f.write_all(&[0xA5; 4096 * 8]).unwrap();
     }
-    let state = AppState::open(data);
+    let state = AppState::open(data, secrets());
     let problem = state.verify_store().expect_err("the damage is found");
     assert_eq!(problem.code, "database_corrupt");
     let h = harness_with(state, dir);
@@ -359,4 +364,179 @@ fn a_store_found_damaged_after_start_is_closed_to_every_command() {
         h.ok("app_info", json!({}))["storeError"]["code"],
         "database_corrupt"
     );
+}
+
+#[test]
+fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
+    let h = harness();
+    let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
+    prefs["mail"]["enabled"] = json!(true);
+    prefs["mail"]["host"] = json!("imap.example.com");
+    prefs["mail"]["user"] = json!("ana@example.com");
+    let view = h.ok(
+        "save_settings",
+        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "rtToken": null}}),
+    );
+    assert_eq!(view["hasMailPassword"], true);
+    assert_eq!(view["hasRtToken"], false);
+    assert!(
+        !view.to_string().contains("app-password-1234"),
+        "the password never comes back"
+    );
+    let again = h.ok("get_settings", json!({}));
+    assert!(!again.to_string().contains("app-password-1234"));
+    assert_eq!(again["preferences"]["mail"]["host"], "imap.example.com");
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": again["preferences"], "secrets": {"mailPassword": "two\nlines"}}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("secret_invalid"), Some("mail_password"))
+    );
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": again["preferences"], "secrets": {"nope": "x"}}),
+    );
+    // Tauri refuses malformed arguments before the command runs, as a string (api.js gives it the
+    // {code, message} shape).
+    assert!(
+        e.to_string().contains("unknown field `nope`"),
+        "unknown secret fields are refused: {e}"
+    );
+}
+
+#[test]
+fn mail_settings_are_refused_by_field_before_anything_is_stored() {
+    let h = harness();
+    let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
+    prefs["mail"]["enabled"] = json!(true);
+    prefs["mail"]["host"] = json!("imap.example.com");
+    prefs["mail"]["user"] = json!("ana@example.com");
+    prefs["mail"]["security"] = json!("plain");
+    let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("mail_plain_not_loopback"), Some("mail_security"))
+    );
+    prefs["mail"]["security"] = json!("tls");
+    prefs["mail"]["patterns"] = json!(["(?P<case>\\d+"]);
+    let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("mail_pattern_invalid"), Some("mail_patterns"))
+    );
+    prefs["mail"]["patterns"] = json!([]);
+    prefs["mail"]["senders"] = json!(["cj.com"]);
+    let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
+    assert_eq!(e["field"], "mail_senders");
+    prefs["mail"]["security"] = json!("carrier-pigeon");
+    assert!(
+        h.call("save_settings", json!({"preferences": prefs}))
+            .is_err(),
+        "an unknown security is refused"
+    );
+    let e = h.err(
+        "test_mail_connection",
+        json!({"mail": {"host": "", "user": "x"}}),
+    );
+    assert_eq!(e["field"], "mail_host");
+    assert_eq!(
+        h.ok("get_settings", json!({}))["preferences"]["mail"]["enabled"],
+        false,
+        "nothing stored"
+    );
+    let presets = h.ok("get_settings", json!({}))["mailPresets"].clone();
+    assert_eq!(
+        presets.as_array().unwrap().len(),
+        4,
+        "CJ, Zendesk, Jira, custom"
+    );
+}
+
+#[test]
+fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() {
+    let h = harness();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("confirmation.eml");
+    std::fs::write(&good, "From: CJ Support <support@cj.com>\r\nSubject: CJ Case # 00007777:  Payout missing\r\nMessage-ID: <x.7777@sf.example>\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\r\nCase #00007777: \"Payout missing\" has been created.\r\n").unwrap();
+    let link = dir.path().join("link.eml");
+    std::os::unix::fs::symlink(&good, &link).unwrap();
+    let spoof = dir.path().join("spoof.eml");
+    std::fs::write(&spoof, "From: support@cj.com.evil.example\r\nSubject: Case 00007777: Closed\r\n\r\nThe status of your case has been changed to Closed.\r\n").unwrap();
+    let out = h.ok(
+        "import_eml_paths",
+        json!({"paths": [good, link, dir.path(), spoof, "/no/such/file.eml"]}),
+    );
+    let outcomes: Vec<(&str, &str)> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap(), r["outcome"].as_str().unwrap()))
+        .collect();
+    assert!(outcomes.contains(&("confirmation.eml", "found")), "{out}");
+    assert!(outcomes.contains(&("spoof.eml", "ignored")), "{out}");
+    let refused: Vec<&Value> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "unreadable")
+        .collect();
+    assert_eq!(
+        refused.len(),
+        3,
+        "a link, a folder and a missing file: {out}"
+    );
+    assert!(refused.iter().any(|r| r["detail"]
+        .as_str()
+        .unwrap()
+        .contains("links are not followed")));
+    let again = h.ok("import_eml_paths", json!({"paths": [good]}));
+    assert_eq!(
+        again[0]["outcome"], "already_read",
+        "a second import changes nothing"
+    );
+    let e = h.err("import_eml_paths", json!({"paths": ["a\u{0}b"]}));
+    assert_eq!(e["code"], "import_refused");
+    // The found case can be tied to a draft, or dismissed.
+    let cases = h.ok("list_cases", json!({}));
+    let case_id = cases[0]["id"].as_i64().unwrap();
+    assert_eq!(cases[0]["origin"], "mail");
+    let draft = h.ok("create_draft", json!({}))["draft"]["id"]
+        .as_i64()
+        .unwrap();
+    let page = h.ok("open_case", json!({"id": case_id}));
+    assert!(page["linkableDrafts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == draft));
+    let linked = h.ok("link_case", json!({"caseId": case_id, "draftId": draft}));
+    assert_eq!(linked["case"]["draftId"], draft);
+    assert_eq!(
+        h.err("dismiss_case", json!({"caseId": 12345}))["code"],
+        "not_found"
+    );
+}
+
+#[test]
+fn a_draft_marked_submitted_waits_for_its_number() {
+    let h = harness();
+    let id = h.ok("create_draft", json!({}))["draft"]["id"]
+        .as_i64()
+        .unwrap();
+    h.ok("mark_submitted", json!({"draftId": id}));
+    let list = h.ok("list_drafts", json!({}));
+    assert_eq!(list[0]["awaitingNumber"], true, "{list}");
+    assert_eq!(
+        h.err("mark_submitted", json!({"draftId": 999}))["code"],
+        "not_found"
+    );
+    assert!(
+        h.call("mark_submitted", json!({"draftId": "1"})).is_err(),
+        "a string id is refused"
+    );
+    let state = h.ok("mail_sync_state", json!({}));
+    assert_eq!(state["enabled"], false);
+    assert_eq!(state["counts"]["counted"], 0);
 }

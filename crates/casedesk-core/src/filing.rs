@@ -1,5 +1,6 @@
-//! Filing cases: submitting a draft through a provider (or queuing it in the outbox), recording a case
-//! number by hand, setting a status by hand, and sending what waits in the outbox.
+//! Filing cases: submitting a draft through a filer (or queuing it in the outbox), recording a case
+//! number by hand, marking a draft filed in CJ's form as waiting for its number, setting a status by
+//! hand, and sending what waits in the outbox.
 //!
 //! The store is shared (`SharedStore`); it is never locked across a network call.
 
@@ -9,7 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::draft::ReadyDraft;
 use crate::error::{Error, Result};
-use crate::provider::{CaseProvider, OutgoingFile, ProviderKind, Submission};
+use crate::filer::{Filer, FilerKind, OutgoingFile, Submission};
+use crate::preferences::Preferences;
+use crate::remote::RemoteError;
+use crate::source::SourceKind;
 use crate::store::{Case, OutboxItem, StatusChange, Store};
 
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -27,9 +31,9 @@ pub fn lock(store: &SharedStore) -> Result<std::sync::MutexGuard<'_, Store>> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase", tag = "outcome")]
 pub enum SubmitOutcome {
-    /// The provider created the case.
+    /// The filer created the case.
     Sent { case: Case },
-    /// The provider could not be reached; the draft waits in the outbox and is sent when it answers.
+    /// The filer's server could not be reached; the draft waits in the outbox and is sent when it answers.
     Queued { item: OutboxItem },
 }
 
@@ -102,17 +106,17 @@ pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Res
     })
 }
 
-/// Sends a ready draft through `provider`. When the provider cannot be reached (or times out), the draft
+/// Sends a ready draft through `filer`. When its server cannot be reached (or times out), the draft
 /// goes to the outbox with its client token; the poller's loop sends it later.
 pub async fn submit_draft(
     store: &SharedStore,
-    provider: &dyn CaseProvider,
+    filer: &dyn Filer,
     draft_id: i64,
 ) -> Result<SubmitOutcome> {
-    if !provider.capabilities().submit {
+    if !filer.submits() {
         return Err(Error::invalid(
             "provider_unsupported",
-            "This provider does not send cases; record the case number instead.",
+            "This filer does not send cases; record the case number instead.",
         ));
     }
     let submission = {
@@ -123,21 +127,15 @@ pub async fn submit_draft(
         };
         build_submission(&s, draft_id, &token)?
     };
-    match provider.submit(&submission).await {
+    match filer.submit(&submission).await {
         Ok(number) => Ok(SubmitOutcome::Sent {
-            case: record_sent(
-                store,
-                provider.kind(),
-                draft_id,
-                &number,
-                &submission.subject,
-            )?,
+            case: record_sent(store, filer.kind(), draft_id, &number, &submission.subject)?,
         }),
         Err(e) if e.is_transient() => {
             let s = lock(store)?;
             let item = s.outbox().enqueue(
                 draft_id,
-                provider.kind().as_str(),
+                filer.kind().as_str(),
                 &submission.client_token,
                 &e.to_string(),
             )?;
@@ -149,7 +147,7 @@ pub async fn submit_draft(
 
 fn record_sent(
     store: &SharedStore,
-    kind: ProviderKind,
+    kind: FilerKind,
     draft_id: i64,
     number: &str,
     subject: &str,
@@ -167,12 +165,12 @@ fn record_sent(
     Ok(case)
 }
 
-/// Sends what waits in the outbox for this provider. Stops at the first transient failure (the server is
+/// Sends what waits in the outbox for this filer. Stops at the first transient failure (the server is
 /// still away) and returns it; other failures are recorded on the item, which stays for the user to see.
 pub async fn flush_outbox(
     store: &SharedStore,
-    provider: &dyn CaseProvider,
-) -> std::result::Result<usize, crate::provider::ProviderError> {
+    filer: &dyn Filer,
+) -> std::result::Result<usize, RemoteError> {
     let items = match lock(store).and_then(|s| s.outbox().list()) {
         Ok(items) => items,
         Err(e) => {
@@ -183,7 +181,7 @@ pub async fn flush_outbox(
     let mut sent = 0;
     for item in items
         .into_iter()
-        .filter(|i| i.provider == provider.kind().as_str())
+        .filter(|i| i.provider == filer.kind().as_str())
     {
         let submission = match lock(store)
             .and_then(|s| build_submission(&s, item.draft_id, &item.client_token))
@@ -195,11 +193,11 @@ pub async fn flush_outbox(
                 continue;
             }
         };
-        match provider.submit(&submission).await {
+        match filer.submit(&submission).await {
             Ok(number) => {
                 if let Err(e) = record_sent(
                     store,
-                    provider.kind(),
+                    filer.kind(),
                     item.draft_id,
                     &number,
                     &submission.subject,
@@ -220,40 +218,69 @@ pub async fn flush_outbox(
     Ok(sent)
 }
 
-/// `cj-web`: the user filed the draft in CJ's form and records the case number CJ gave them.
+/// Records a case number by hand: for a draft filed in CJ's form, or a case filed elsewhere (no draft).
+/// `filer` defaults to the one in use. A `cj-web` case starts at the first of the user's statuses; a
+/// case of a polling filer has none until it is checked.
 pub fn record_case_number(
     store: &Store,
     draft_id: Option<i64>,
-    provider: ProviderKind,
+    filer: FilerKind,
     number: &str,
     subject: &str,
-    first_status: Option<&str>,
 ) -> Result<Case> {
+    if subject.chars().count() > 1000 {
+        return Err(Error::field(
+            "subject",
+            "subject_too_long",
+            "The subject is too long.",
+        ));
+    }
     let subject = match draft_id {
         Some(id) => store.drafts().get(id)?.subject,
         None => subject.trim().to_owned(),
     };
+    let first = match filer {
+        FilerKind::CjWeb => Preferences::load(store)?.cj_statuses.first().cloned(),
+        FilerKind::Rt => None,
+    };
     store
         .cases()
-        .add(provider.as_str(), number, draft_id, &subject, first_status)
+        .add(filer.as_str(), number, draft_id, &subject, first.as_deref())
 }
 
-/// Sets a status by hand. Returns the change to notify.
+/// Sets a status by hand: one of the statuses in Settings. Returns the change to notify.
 pub fn set_status_by_hand(
     store: &Store,
     case_id: i64,
     status: &str,
-    terminal: bool,
 ) -> Result<Option<StatusChange>> {
     let status = status.trim();
-    if status.is_empty() || status.chars().count() > 60 || status.chars().any(char::is_control) {
+    let prefs = Preferences::load(store)?;
+    if !prefs.cj_statuses.iter().any(|x| x == status) {
         return Err(Error::field(
             "status",
-            "status_invalid",
-            "A status is one line of at most 60 characters.",
+            "status_unknown",
+            "Pick one of the statuses in Settings.",
         ));
     }
-    store
-        .cases()
-        .record_status(case_id, status, None, "manual", terminal)
+    store.cases().record_status(
+        case_id,
+        status,
+        None,
+        SourceKind::Manual,
+        crate::filer::cj_web::is_terminal(status),
+    )
+}
+
+/// `cj-web`: the user says they filed the draft in CJ's form. The draft waits for its number, which
+/// the mail source records when CJ's confirmation arrives (or the user types it).
+pub fn mark_submitted(store: &Store, draft_id: i64) -> Result<()> {
+    let draft = store.drafts().get(draft_id)?;
+    if draft.submitted_at.is_some() {
+        return Err(Error::invalid(
+            "already_filed",
+            "This draft already has its case number.",
+        ));
+    }
+    store.drafts().mark_awaiting_number(draft_id)
 }

@@ -6,18 +6,25 @@
 //! (`tests/invariants.rs`) fails if that boundary is crossed.
 //!
 //! The public surface is small on purpose: [`Store`] and the table handles it gives out, the validated
-//! types in [`draft`], the checks in [`lint`], [`attachment`] sniffing, and the boundary [`Error`].
+//! types in [`draft`], the checks in [`lint`], [`attachment`] sniffing, filers ([`filer`]) and status
+//! sources ([`source`]) each behind one trait with one registry, the follow loop ([`follow`]), and the
+//! boundary [`Error`].
 
 pub mod attachment;
+pub mod case_view;
 pub mod clock;
 pub mod draft;
 pub mod drafting;
 pub mod error;
+pub mod filer;
 pub mod filing;
+pub mod follow;
 pub mod lint;
-pub mod poller;
 pub mod preferences;
-pub mod provider;
+pub mod remote;
+pub mod rt;
+pub mod secrets;
+pub mod source;
 pub mod store;
 pub mod sysinfo;
 

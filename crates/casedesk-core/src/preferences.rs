@@ -1,22 +1,28 @@
-//! Typed preferences over the `settings` table: which provider, its settings, the poll interval,
-//! notifications, start at login, and `cj-web`'s form address and statuses. Never a secret: the RT token
-//! lives in the OS secret store (the shell's job).
+//! Typed preferences over the `settings` table: which filer, its settings, each status source's
+//! settings, the poll interval, notifications, start at login, and `cj-web`'s form address and
+//! statuses. Never a secret: tokens and passwords live in the OS secret store ([`crate::secrets`]).
+//!
+//! Stored as one JSON object. Every field has a default (`#[serde(default)]`), so a release that adds a
+//! field reads an older release's preferences without resetting them.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::provider::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
-use crate::provider::rt::RtSettings;
-use crate::provider::ProviderKind;
+use crate::filer::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
+use crate::filer::FilerKind;
+use crate::rt::RtSettings;
+use crate::source::mail::MailSettings;
 use crate::store::Store;
 
 pub const MIN_POLL_SECS: u64 = 30;
 pub const DEFAULT_POLL_SECS: u64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default)]
 pub struct Preferences {
-    pub provider_kind: ProviderKind,
+    /// Who cases are filed with. (Stored as `providerKind`, its name before filers and sources split.)
+    #[serde(rename = "providerKind")]
+    pub filer: FilerKind,
     pub rt_url: String,
     pub rt_queue: String,
     pub rt_reason_field: String,
@@ -27,12 +33,14 @@ pub struct Preferences {
     pub start_at_login: bool,
     pub cj_form_url: String,
     pub cj_statuses: Vec<String>,
+    /// The mail status source: the user's mailbox, where support sends numbers and updates.
+    pub mail: MailSettings,
 }
 
 impl Default for Preferences {
     fn default() -> Self {
         Preferences {
-            provider_kind: ProviderKind::CjWeb,
+            filer: FilerKind::CjWeb,
             rt_url: String::new(),
             rt_queue: "General".into(),
             rt_reason_field: "Case Reason".into(),
@@ -43,6 +51,7 @@ impl Default for Preferences {
             start_at_login: false,
             cj_form_url: DEFAULT_FORM_URL.into(),
             cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
+            mail: MailSettings::default(),
         }
     }
 }
@@ -57,12 +66,22 @@ impl Preferences {
         }
     }
 
-    /// Validates, then stores. Fields are named as the UI names them.
+    /// Validates, then stores. Fields are named as the UI names them. When the mail account, folders,
+    /// senders or rules change, the mail source forgets where it was and what it ignored, so its next
+    /// pass reads the look-back window again (mails already counted are not counted twice).
     pub fn save(&self, store: &Store) -> Result<()> {
         self.validate()?;
         let json =
             serde_json::to_string(self).map_err(|e| Error::invalid("internal", e.to_string()))?;
-        store.settings().set(KEY, &json)
+        let old = Preferences::load(store)?;
+        store.in_transaction(|s| {
+            s.settings().set(KEY, &json)?;
+            if self.mail.rereads(&old.mail) {
+                s.mail_folders().forget_all()?;
+                s.mail_messages().forget_uncounted()?;
+            }
+            Ok(())
+        })
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -73,9 +92,10 @@ impl Preferences {
                 "Check every 30 seconds at least, and at most once a day.",
             ));
         }
-        if self.provider_kind == ProviderKind::Rt {
+        if self.filer == FilerKind::Rt {
             self.rt_settings().validate()?;
         }
+        self.mail.validate()?;
         let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
             Error::field(
                 "cj_form_url",
@@ -143,7 +163,7 @@ mod tests {
         };
         assert_eq!(p.validate().unwrap_err().code(), "poll_interval_invalid");
         p.poll_interval_secs = 30;
-        p.provider_kind = ProviderKind::Rt;
+        p.filer = FilerKind::Rt;
         p.rt_url = "nope".into();
         assert_eq!(p.validate().unwrap_err().code(), "rt_url_invalid");
         p.rt_url = "http://127.0.0.1:8080".into();

@@ -5,7 +5,7 @@
 //! The child is this same test binary, re-run with `CASEDESK_DURABILITY_CHILD` set.
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::poller::Jitter;
+use casedesk_core::follow::Jitter;
 use casedesk_core::{drafting, Store, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -164,7 +164,10 @@ fn architecture_md_names_every_module_it_maps() {
 
 #[test]
 fn every_command_is_registered_and_every_ui_call_exists() {
-    let commands = std::fs::read_to_string(root().join("src-tauri/src/commands.rs")).unwrap();
+    let commands: String = files_under(&root().join("src-tauri/src/commands"), "rs")
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
     let api = std::fs::read_to_string(root().join("ui/api.js")).unwrap();
     let handler = commands
         .split("generate_handler![")
@@ -195,4 +198,51 @@ fn every_command_is_registered_and_every_ui_call_exists() {
             "api.js calls {name}, which no command answers"
         );
     }
+}
+
+#[test]
+fn the_mail_source_only_reads_the_mailbox() {
+    // EXAMINE and BODY.PEEK only: nothing that selects read-write, sets a flag, copies, moves, deletes
+    // or appends. (The mailbox is also compared before and after syncs against a real Dovecot.)
+    let forbidden = [
+        "session.select(",
+        "session.select_condstore(",
+        "session.store(",
+        "session.uid_store(",
+        "session.copy(",
+        "session.uid_copy(",
+        "session.mv(",
+        "session.uid_mv(",
+        "expunge",
+        "session.append(",
+        "session.delete(",
+        "session.rename(",
+        "session.create(",
+        "BODY[",
+        "RFC822)",
+        "\"STORE",
+        "\"SELECT",
+    ];
+    let mut offenders = Vec::new();
+    for f in files_under(&root().join("crates/casedesk-core/src/source/mail"), "rs") {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for bad in forbidden {
+            if text.contains(bad) {
+                offenders.push(format!("{} uses {bad}", f.display()));
+            }
+        }
+        if text.contains("uid_fetch(") || text.contains("fetch_all(") {
+            for line in text.lines().filter(|l| l.contains("BODY")) {
+                assert!(
+                    line.contains("BODY.PEEK"),
+                    "{}: a fetch without PEEK would mark mail read: {line}",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "the mail source must never change the mailbox: {offenders:?}"
+    );
 }

@@ -1,15 +1,16 @@
-//! The poller with paused tokio time and a scripted provider: backoff bounds, Retry-After, exactly-once
-//! notification, terminal statuses, restarts, the outbox.
+//! The follow loop running the polling source, with paused tokio time and a scripted helpdesk: backoff
+//! bounds, Retry-After, exactly-once notification, terminal statuses, restarts, the outbox.
 
+use casedesk_core::filer::{Filer, FilerKind, Submission};
 use casedesk_core::filing::{self, SharedStore, SubmitOutcome};
-use casedesk_core::poller::{self, PollerConfig, ProviderSlot, StatusSink};
-use casedesk_core::provider::{
-    BoxFuture, Capabilities, CaseProvider, ProviderError, ProviderKind, RemoteStatus, Submission,
-};
+use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
+use casedesk_core::remote::{BoxFuture, RemoteError as ProviderError};
+use casedesk_core::source::polling::{PollingSource, RemoteStatus, TicketStatuses};
+use casedesk_core::source::SourceKind;
 use casedesk_core::store::StatusChange;
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -38,18 +39,12 @@ impl Scripted {
     }
 }
 
-impl CaseProvider for Scripted {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Rt
+impl Filer for Scripted {
+    fn kind(&self) -> FilerKind {
+        FilerKind::Rt
     }
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            submit: true,
-            poll: true,
-        }
-    }
-    fn is_terminal(&self, status: &str) -> bool {
-        status == "resolved"
+    fn submits(&self) -> bool {
+        true
     }
     fn case_url(&self, _: &str) -> Option<String> {
         None
@@ -64,7 +59,19 @@ impl CaseProvider for Scripted {
             .unwrap_or(Ok("900".into()));
         Box::pin(async move { r })
     }
-    fn poll<'a>(
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
+        Box::pin(async { Ok("ok".into()) })
+    }
+}
+
+impl TicketStatuses for Scripted {
+    fn filer(&self) -> FilerKind {
+        FilerKind::Rt
+    }
+    fn is_terminal(&self, status: &str) -> bool {
+        status == "resolved"
+    }
+    fn statuses<'a>(
         &'a self,
         numbers: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, ProviderError>> {
@@ -92,9 +99,6 @@ impl CaseProvider for Scripted {
             })
         })
     }
-    fn test_connection(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
-        Box::pin(async { Ok("ok".into()) })
-    }
 }
 
 #[derive(Default)]
@@ -118,8 +122,8 @@ impl Recorder {
             .map(|c| {
                 (
                     c.case_number.clone(),
-                    c.old_status.clone(),
-                    c.new_status.clone(),
+                    c.old_status.clone().unwrap_or_default(),
+                    c.new_status.clone().unwrap_or_default(),
                 )
             })
             .collect()
@@ -142,11 +146,26 @@ fn add_case(store: &SharedStore, number: &str, status: Option<&str>) -> i64 {
         .id
 }
 
-fn slot(p: Arc<Scripted>) -> ProviderSlot {
-    Arc::new(RwLock::new(Some(p as Arc<dyn CaseProvider>)))
+/// Starts the follow loop with one polling source over the scripted helpdesk (and its outbox).
+fn spawn(
+    store: SharedStore,
+    p: Arc<Scripted>,
+    sink: Arc<dyn StatusSink>,
+    config: FollowConfig,
+    seed: u64,
+) -> Followers {
+    let f = Followers::start(store, sink, seed);
+    f.replace(
+        vec![Arc::new(PollingSource {
+            tickets: p.clone(),
+            outbox: Some(p),
+        })],
+        config,
+    );
+    f
 }
 
-const CONFIG: PollerConfig = PollerConfig {
+const CONFIG: FollowConfig = FollowConfig {
     interval: Duration::from_secs(60),
     backoff_base: Duration::from_secs(5),
     backoff_cap: Duration::from_secs(300),
@@ -167,13 +186,7 @@ async fn a_change_is_notified_exactly_once_and_the_first_status_never() {
     add_case(&store, "7", None);
     let provider = Scripted::with(vec![Ok(vec![("7", "new")]), Ok(vec![("7", "open")])]);
     let sink = Arc::new(Recorder::default());
-    let handle = poller::spawn(
-        store.clone(),
-        slot(provider.clone()),
-        sink.clone(),
-        CONFIG,
-        1,
-    );
+    let handle = spawn(store.clone(), provider.clone(), sink.clone(), CONFIG, 1);
     run_for(Duration::from_secs(60 * 5)).await;
     assert!(provider.times().len() >= 4, "several sweeps ran");
     assert_eq!(
@@ -194,13 +207,7 @@ async fn a_change_is_notified_exactly_once_and_the_first_status_never() {
 
     // A restart (a new poller on the same store) does not notify again.
     let sink2 = Arc::new(Recorder::default());
-    let _h = poller::spawn(
-        store.clone(),
-        slot(provider.clone()),
-        sink2.clone(),
-        CONFIG,
-        2,
-    );
+    let _h = spawn(store.clone(), provider.clone(), sink2.clone(), CONFIG, 2);
     run_for(Duration::from_secs(180)).await;
     assert!(sink2.summary().is_empty(), "a restart must not re-notify");
 }
@@ -215,18 +222,12 @@ async fn a_change_stored_but_not_notified_before_a_crash_is_notified_once_at_sta
         .lock()
         .unwrap()
         .cases()
-        .record_status(id, "open", None, "poll", false)
+        .record_status(id, "open", None, SourceKind::Poll, false)
         .unwrap()
         .unwrap();
     let provider = Scripted::with(vec![Ok(vec![("8", "open")])]);
     let sink = Arc::new(Recorder::default());
-    let h = poller::spawn(
-        store.clone(),
-        slot(provider.clone()),
-        sink.clone(),
-        CONFIG,
-        3,
-    );
+    let h = spawn(store.clone(), provider.clone(), sink.clone(), CONFIG, 3);
     run_for(Duration::from_secs(130)).await;
     drop(h);
     assert_eq!(
@@ -234,7 +235,7 @@ async fn a_change_stored_but_not_notified_before_a_crash_is_notified_once_at_sta
         vec![("8".into(), "new".into(), "open".into())]
     );
     let sink2 = Arc::new(Recorder::default());
-    let _h = poller::spawn(store.clone(), slot(provider), sink2.clone(), CONFIG, 4);
+    let _h = spawn(store.clone(), provider, sink2.clone(), CONFIG, 4);
     run_for(Duration::from_secs(10)).await;
     assert!(sink2.summary().is_empty());
 }
@@ -249,9 +250,9 @@ async fn backoff_grows_with_full_jitter_within_bounds_and_resets_on_success() {
         .collect();
     script.push(Ok(vec![("9", "new")]));
     let provider = Scripted::with(script);
-    let _h = poller::spawn(
+    let _h = spawn(
         store.clone(),
-        slot(provider.clone()),
+        provider.clone(),
         Arc::new(Recorder::default()),
         CONFIG,
         5,
@@ -292,9 +293,9 @@ async fn retry_after_is_obeyed_even_when_the_user_asks_to_check_now() {
         }),
         Ok(vec![("10", "new")]),
     ]);
-    let h = poller::spawn(
+    let h = spawn(
         store.clone(),
-        slot(provider.clone()),
+        provider.clone(),
         Arc::new(Recorder::default()),
         CONFIG,
         6,
@@ -328,9 +329,9 @@ async fn check_now_sweeps_at_once_when_healthy() {
     let store = store(dir.path());
     add_case(&store, "11", Some("new"));
     let provider = Scripted::with(vec![Ok(vec![("11", "new")])]);
-    let h = poller::spawn(
+    let h = spawn(
         store.clone(),
-        slot(provider.clone()),
+        provider.clone(),
         Arc::new(Recorder::default()),
         CONFIG,
         7,
@@ -352,13 +353,7 @@ async fn a_terminal_status_gets_one_final_check_then_polling_stops() {
     let id = add_case(&store, "12", Some("open"));
     let provider = Scripted::with(vec![Ok(vec![("12", "resolved")])]);
     let sink = Arc::new(Recorder::default());
-    let _h = poller::spawn(
-        store.clone(),
-        slot(provider.clone()),
-        sink.clone(),
-        CONFIG,
-        8,
-    );
+    let _h = spawn(store.clone(), provider.clone(), sink.clone(), CONFIG, 8);
     run_for(Duration::from_secs(60 * 6)).await;
     let asked_for_12 = provider
         .asked
@@ -370,7 +365,7 @@ async fn a_terminal_status_gets_one_final_check_then_polling_stops() {
     assert_eq!(asked_for_12, 2, "the change, then one final check");
     assert_eq!(
         store.lock().unwrap().cases().get(id).unwrap().watch,
-        "stopped"
+        casedesk_core::store::Watch::Stopped
     );
     assert_eq!(sink.summary().len(), 1);
     store.lock().unwrap().cases().rewatch(id).unwrap();
@@ -391,13 +386,7 @@ async fn a_malformed_answer_is_recorded_on_the_case_and_the_loop_goes_on() {
         Ok(vec![("13", "open")]),
     ]);
     let sink = Arc::new(Recorder::default());
-    let _h = poller::spawn(
-        store.clone(),
-        slot(provider.clone()),
-        sink.clone(),
-        CONFIG,
-        9,
-    );
+    let _h = spawn(store.clone(), provider.clone(), sink.clone(), CONFIG, 9);
     run_for(Duration::from_secs(2)).await;
     let err = store
         .lock()
@@ -452,9 +441,9 @@ async fn the_outbox_is_sent_once_when_the_server_answers_again() {
         panic!("queued when the server is away: {out:?}")
     };
     assert!(item.last_error.unwrap().contains("could not be reached"));
-    let _h = poller::spawn(
+    let _h = spawn(
         store.clone(),
-        slot(provider.clone()),
+        provider.clone(),
         Arc::new(Recorder::default()),
         CONFIG,
         10,
@@ -494,9 +483,9 @@ async fn the_outbox_is_sent_once_when_the_server_answers_again() {
 
 #[test]
 fn backoff_ceiling_is_capped() {
-    let mut j = poller::Jitter::new(42);
+    let mut j = follow::Jitter::new(42);
     for failures in 1..40 {
-        let d = poller::backoff(&CONFIG, failures, &mut j);
+        let d = follow::backoff(&CONFIG, failures, &mut j);
         assert!(
             d >= Duration::from_secs(1) && d <= CONFIG.backoff_cap,
             "{failures}: {d:?}"

@@ -1,7 +1,9 @@
 //! Contract tests of the RT REST 2.0 client against wiremock: what is sent, and every failure mode.
 
-use casedesk_core::provider::rt::{Rt, RtSettings};
-use casedesk_core::provider::{CaseProvider, OutgoingFile, ProviderError, Submission};
+use casedesk_core::filer::{Filer, OutgoingFile, Submission};
+use casedesk_core::remote::RemoteError;
+use casedesk_core::rt::{Rt, RtSettings};
+use casedesk_core::source::polling::TicketStatuses;
 use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
@@ -232,7 +234,7 @@ async fn polling_uses_one_search_per_hundred_cases_and_follows_pages() {
         .mount(&server)
         .await;
     let numbers: Vec<String> = (1..=150).map(|i| i.to_string()).collect();
-    let got = rt(&server).poll(&numbers).await.unwrap();
+    let got = rt(&server).statuses(&numbers).await.unwrap();
     assert_eq!(
         got.len(),
         150,
@@ -246,40 +248,40 @@ async fn polling_uses_one_search_per_hundred_cases_and_follows_pages() {
     assert_eq!(got[0].updated.as_deref(), Some("2026-11-27T10:00:00Z"));
 }
 
-async fn poll_error(template: ResponseTemplate) -> ProviderError {
+async fn poll_error(template: ResponseTemplate) -> RemoteError {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/REST/2.0/tickets"))
         .respond_with(template)
         .mount(&server)
         .await;
-    rt(&server).poll(&["1".to_string()]).await.unwrap_err()
+    rt(&server).statuses(&["1".to_string()]).await.unwrap_err()
 }
 
 #[tokio::test]
 async fn every_failure_mode_maps_to_a_typed_error_without_the_token() {
-    let cases: Vec<(ResponseTemplate, ProviderError)> = vec![
-        (ResponseTemplate::new(401), ProviderError::Auth(401)),
-        (ResponseTemplate::new(403), ProviderError::Auth(403)),
-        (ResponseTemplate::new(404), ProviderError::NotFound),
+    let cases: Vec<(ResponseTemplate, RemoteError)> = vec![
+        (ResponseTemplate::new(401), RemoteError::Auth(401)),
+        (ResponseTemplate::new(403), RemoteError::Auth(403)),
+        (ResponseTemplate::new(404), RemoteError::NotFound),
         (
             ResponseTemplate::new(429).insert_header("Retry-After", "7"),
-            ProviderError::Throttled {
+            RemoteError::Throttled {
                 status: 429,
                 retry_after: Some(Duration::from_secs(7)),
             },
         ),
         (
             ResponseTemplate::new(503).insert_header("Retry-After", "120"),
-            ProviderError::Throttled {
+            RemoteError::Throttled {
                 status: 503,
                 retry_after: Some(Duration::from_secs(120)),
             },
         ),
-        (ResponseTemplate::new(500), ProviderError::Server(500)),
+        (ResponseTemplate::new(500), RemoteError::Server(500)),
         (
             ResponseTemplate::new(400).set_body_string("<b>bad</b> query"),
-            ProviderError::Rejected {
+            RemoteError::Rejected {
                 status: 400,
                 message: "<b>bad</b> query".into(),
             },
@@ -295,20 +297,17 @@ async fn every_failure_mode_maps_to_a_typed_error_without_the_token() {
     }
     let garbage =
         poll_error(ResponseTemplate::new(200).set_body_string("<html>proxy error</html>")).await;
-    assert!(
-        matches!(garbage, ProviderError::Malformed(_)),
-        "{garbage:?}"
-    );
+    assert!(matches!(garbage, RemoteError::Malformed(_)), "{garbage:?}");
     let no_status = poll_error(
         ResponseTemplate::new(200).set_body_json(json!({"items": [{"id": "1"}], "pages": 1})),
     )
     .await;
     assert!(
-        matches!(no_status, ProviderError::Malformed(_)),
+        matches!(no_status, RemoteError::Malformed(_)),
         "{no_status:?}"
     );
     let slow = poll_error(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).await;
-    assert_eq!(slow, ProviderError::Unreachable("timed out".into()));
+    assert_eq!(slow, RemoteError::Unreachable("timed out".into()));
     assert!(slow.is_transient());
 }
 
@@ -325,8 +324,8 @@ async fn a_server_that_is_not_there_is_unreachable() {
         Duration::from_secs(2),
     )
     .unwrap();
-    let e = rt.poll(&["1".to_string()]).await.unwrap_err();
-    assert!(matches!(e, ProviderError::Unreachable(_)), "{e:?}");
+    let e = rt.statuses(&["1".to_string()]).await.unwrap_err();
+    assert!(matches!(e, RemoteError::Unreachable(_)), "{e:?}");
     let e = rt.submit(&submission()).await.unwrap_err();
     assert!(
         e.is_transient(),

@@ -507,7 +507,8 @@ fn the_file_is_copied_aside_before_a_migration_and_a_failed_one_changes_nothing(
 }
 
 #[test]
-fn case_numbers_are_normalised_validated_and_unique_per_provider() {
+fn case_numbers_are_normalised_validated_and_unique_per_filer() {
+    use casedesk_core::source::SourceKind;
     use casedesk_core::store::normalise_case_number;
     for (raw, want) in [
         (" #01234567 ", Ok("01234567")),
@@ -550,7 +551,7 @@ fn case_numbers_are_normalised_validated_and_unique_per_provider() {
     );
     assert!(
         store.cases().add("rt", "100", None, "", None).is_ok(),
-        "unique per provider, not across providers"
+        "unique per filer, not across filers"
     );
     assert_eq!(
         store.cases().history(c.id).unwrap().len(),
@@ -563,28 +564,28 @@ fn case_numbers_are_normalised_validated_and_unique_per_provider() {
     );
     let change = store
         .cases()
-        .record_status(c.id, "In Progress", None, "manual", false)
+        .record_status(c.id, "In Progress", None, SourceKind::Manual, false)
         .unwrap()
         .unwrap();
     assert_eq!(
-        (change.old_status.as_str(), change.new_status.as_str()),
-        ("New", "In Progress")
+        (change.old_status.as_deref(), change.new_status.as_deref()),
+        (Some("New"), Some("In Progress"))
     );
     assert!(
         store
             .cases()
-            .record_status(c.id, "In Progress", None, "manual", false)
+            .record_status(c.id, "In Progress", None, SourceKind::Manual, false)
             .unwrap()
             .is_none(),
         "the same status again is no change"
     );
     store
         .cases()
-        .record_status(c.id, "Closed", None, "manual", true)
+        .record_status(c.id, "Closed", None, SourceKind::Manual, true)
         .unwrap();
     assert_eq!(
         store.cases().get(c.id).unwrap().watch,
-        "stopped",
+        casedesk_core::store::Watch::Stopped,
         "a terminal status set by hand stops watching"
     );
 }

@@ -1,21 +1,60 @@
-//! The `cases` and `status_history` tables: case numbers, their current status, and every change seen.
+//! The `cases` table: case numbers, who filed them, their current status, and how they are watched.
 //!
-//! A status change is one transaction: the case row and its history row commit together, and the change
-//! is returned to the caller only after the commit, so a notification is never shown for a change that
-//! was not stored. A history row's `notified` flag makes sure a change is notified at most once, across
-//! restarts. The first status seen for a case is history, never news: it is stored already notified.
+//! A change is one transaction: the case row and its timeline entry ([`super::history`]) commit together,
+//! and the change is returned only after the commit, so a notification is never shown for a change that
+//! was not stored. The first status seen for a case is history, never news.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::PageCursor;
+use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
+use super::{commit, own_tx, PageCursor};
 use crate::error::{Error, Result};
+use crate::filer::FilerKind;
+use crate::source::SourceKind;
+
+/// Whether a polling source still asks about the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Watch {
+    /// Followed.
+    Active,
+    /// A terminal status was polled; one more check is due.
+    Final,
+    /// Closed: not polled any more ("Watch again" reopens it).
+    Stopped,
+}
+
+impl Watch {
+    fn as_str(self) -> &'static str {
+        match self {
+            Watch::Active => "active",
+            Watch::Final => "final",
+            Watch::Stopped => "stopped",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        [Watch::Active, Watch::Final, Watch::Stopped]
+            .into_iter()
+            .find(|w| w.as_str() == s)
+    }
+}
+
+/// How the case came to the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Typed by the user, or sent through a filer.
+    User,
+    /// Found in the user's mail.
+    Mail,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Case {
     pub id: i64,
-    pub provider: String,
+    pub filer: FilerKind,
     pub case_number: String,
     pub draft_id: Option<i64>,
     pub subject: String,
@@ -24,32 +63,10 @@ pub struct Case {
     pub last_checked_at: Option<i64>,
     pub last_error: Option<String>,
     pub muted: bool,
-    pub watch: String,
+    pub watch: Watch,
+    pub origin: Origin,
+    pub dismissed: bool,
     pub created_at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HistoryEntry {
-    pub id: i64,
-    pub old_status: Option<String>,
-    pub new_status: String,
-    pub at: i64,
-    pub source: String,
-}
-
-/// A stored change that should be notified (unless the case is muted or notifications are off).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusChange {
-    pub history_id: i64,
-    pub case_id: i64,
-    pub case_number: String,
-    pub provider: String,
-    pub subject: String,
-    pub old_status: String,
-    pub new_status: String,
-    pub muted: bool,
 }
 
 /// Trims, strips a leading `#`, and checks a case number: 1–64 letters, digits, `-`, `_` or `.`.
@@ -83,13 +100,16 @@ pub struct Cases<'c> {
 }
 
 const COLUMNS: &str =
-    "id, provider, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
-                       last_error, muted, watch, created_at";
+    "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
+                       last_error, muted, watch, origin, dismissed_at, created_at";
 
 fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
+    let filer: String = r.get(1)?;
+    let watch: String = r.get(10)?;
+    let origin: String = r.get(11)?;
     Ok(Case {
         id: r.get(0)?,
-        provider: r.get(1)?,
+        filer: FilerKind::parse(&filer).ok_or_else(|| bad_text(1, &filer))?,
         case_number: r.get(2)?,
         draft_id: r.get(3)?,
         subject: r.get(4)?,
@@ -98,9 +118,40 @@ fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
         last_checked_at: r.get(7)?,
         last_error: r.get(8)?,
         muted: r.get(9)?,
-        watch: r.get(10)?,
-        created_at: r.get(11)?,
+        watch: Watch::parse(&watch).ok_or_else(|| bad_text(10, &watch))?,
+        origin: match origin.as_str() {
+            "mail" => Origin::Mail,
+            "user" => Origin::User,
+            other => return Err(bad_text(11, other)),
+        },
+        dismissed: r.get::<_, Option<i64>>(12)?.is_some(),
+        created_at: r.get(13)?,
     })
+}
+
+/// A case number first seen in a mail.
+#[derive(Debug, Clone, Copy)]
+pub struct FoundInMail<'a> {
+    pub filer: FilerKind,
+    pub number: &'a str,
+    /// The draft it answers, when one waits for its number.
+    pub draft_id: Option<i64>,
+    pub subject: &'a str,
+    pub status: Option<&'a str>,
+    /// The mail's date.
+    pub at: i64,
+    pub message_id: &'a str,
+}
+
+/// A status observation to record.
+pub struct Observation<'a> {
+    pub status: &'a str,
+    pub remote_updated: Option<&'a str>,
+    pub source: SourceKind,
+    pub terminal: bool,
+    /// When it was true (a mail's date); the store's clock when `None`.
+    pub at: Option<i64>,
+    pub message_id: Option<&'a str>,
 }
 
 impl<'c> Cases<'c> {
@@ -109,22 +160,60 @@ impl<'c> Cases<'c> {
     }
 
     /// Adds a case. `status` is the first status known (none for a case added by number to a polling
-    /// provider: the first poll fills it in, without a notification).
+    /// filer: the first poll fills it in, without a notification).
     pub fn add(
         &self,
-        provider: &str,
+        filer: &str,
         number: &str,
         draft_id: Option<i64>,
         subject: &str,
         status: Option<&str>,
     ) -> Result<Case> {
+        let tx = own_tx(self.conn)?;
+        let id = self.insert(filer, number, draft_id, subject, "user", status)?;
+        if let Some(status) = status {
+            history::insert(
+                self.conn,
+                &NewEntry {
+                    case_id: id,
+                    kind: EventKind::Status,
+                    old_status: None,
+                    new_status: Some(status),
+                    body: None,
+                    at: self.now,
+                    source: SourceKind::Added,
+                    message_id: None,
+                    notified: true,
+                },
+            )?;
+        }
+        commit(tx)?;
+        self.get(id)
+    }
+
+    fn insert(
+        &self,
+        filer: &str,
+        number: &str,
+        draft_id: Option<i64>,
+        subject: &str,
+        origin: &str,
+        status: Option<&str>,
+    ) -> Result<i64> {
         let number = normalise_case_number(number)?;
-        let tx = self.conn.unchecked_transaction()?;
-        let id: i64 = tx
+        let filer = FilerKind::parse(filer).ok_or_else(|| {
+            Error::field(
+                "filer",
+                "filer_unknown",
+                format!("Unknown filer {filer:?}."),
+            )
+        })?;
+        let id: i64 = self
+            .conn
             .query_row(
-                "INSERT INTO cases (provider, case_number, draft_id, subject, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![provider, number, draft_id, subject, status, self.now],
+                "INSERT INTO cases (filer, case_number, draft_id, subject, status, created_at, origin)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                params![filer.as_str(), number, draft_id, subject, status, self.now, origin],
                 |r| r.get(0),
             )
             .map_err(|e| match e.sqlite_error_code() {
@@ -135,21 +224,96 @@ impl<'c> Cases<'c> {
                 ),
                 _ => e.into(),
             })?;
-        if let Some(status) = status {
-            tx.execute(
-                "INSERT INTO status_history (case_id, old_status, new_status, at, source, notified)
-                 VALUES (?1, NULL, ?2, ?3, 'added', 1)",
-                params![id, status, self.now],
-            )?;
-        }
         if let Some(d) = draft_id {
-            tx.execute(
-                "UPDATE drafts SET submitted_at = ?2 WHERE id = ?1 AND submitted_at IS NULL",
+            self.conn.execute(
+                "UPDATE drafts SET submitted_at = ?2, awaiting_number_since = NULL
+                 WHERE id = ?1 AND submitted_at IS NULL",
                 params![d, self.now],
             )?;
         }
-        tx.commit()?;
-        self.get(id)
+        Ok(id)
+    }
+
+    /// A case number first seen in the user's mail: recorded on `draft_id` (the draft filed in CJ's
+    /// form that it answers) or listed as found. Its first status (if the mail states one) is history;
+    /// the "found" entry is the news. One transaction. Returns the case and the change to notify.
+    pub fn add_from_mail(&self, f: &FoundInMail<'_>) -> Result<(Case, Option<StatusChange>)> {
+        let FoundInMail {
+            filer,
+            number,
+            draft_id,
+            subject,
+            status,
+            at,
+            message_id,
+        } = *f;
+        let tx = own_tx(self.conn)?;
+        let subject = match draft_id {
+            Some(d) => self
+                .conn
+                .query_row("SELECT subject FROM drafts WHERE id = ?1", [d], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .unwrap_or_else(|| subject.to_owned()),
+            None => subject.to_owned(),
+        };
+        let id = self.insert(filer.as_str(), number, draft_id, &subject, "mail", None)?;
+        if let Some(status) = status {
+            self.record(
+                id,
+                &Observation {
+                    status,
+                    remote_updated: None,
+                    source: SourceKind::Mail,
+                    terminal: false,
+                    at: Some(at),
+                    message_id: Some(message_id),
+                },
+            )?;
+        }
+        let found = history::insert(
+            self.conn,
+            &NewEntry {
+                case_id: id,
+                kind: EventKind::Found,
+                old_status: None,
+                new_status: None,
+                body: None,
+                at,
+                source: SourceKind::Mail,
+                message_id: Some(message_id),
+                notified: false,
+            },
+        )?;
+        commit(tx)?;
+        let case = self.get(id)?;
+        let change = found
+            .map(|history_id| self.change(&case, history_id, EventKind::Found, None, None, None));
+        Ok((case, change))
+    }
+
+    fn change(
+        &self,
+        case: &Case,
+        history_id: i64,
+        kind: EventKind,
+        old: Option<String>,
+        new: Option<String>,
+        excerpt: Option<String>,
+    ) -> StatusChange {
+        StatusChange {
+            history_id,
+            case_id: case.id,
+            case_number: case.case_number.clone(),
+            filer: case.filer,
+            subject: case.subject.clone(),
+            kind,
+            old_status: old,
+            new_status: new,
+            excerpt,
+            muted: case.muted || case.dismissed,
+        }
     }
 
     pub fn get(&self, id: i64) -> Result<Case> {
@@ -163,28 +327,45 @@ impl<'c> Cases<'c> {
             .ok_or(Error::NotFound { what: "case", id })
     }
 
-    pub fn find(&self, provider: &str, number: &str) -> Result<Option<Case>> {
+    pub fn find(&self, filer: &str, number: &str) -> Result<Option<Case>> {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT {COLUMNS} FROM cases WHERE provider = ?1 AND case_number = ?2"),
-                params![provider, number],
+                &format!("SELECT {COLUMNS} FROM cases WHERE filer = ?1 AND case_number = ?2"),
+                params![filer, number],
                 case,
             )
             .optional()?)
     }
 
-    /// Every case, most recently created first.
+    /// The case with this number, whoever filed it (mail names numbers, not filers); a `cj-web` case
+    /// first when two filers share a number.
+    pub fn find_number(&self, number: &str) -> Result<Option<Case>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM cases WHERE case_number = ?1
+                     ORDER BY filer <> 'cj-web', id LIMIT 1"
+                ),
+                [number],
+                case,
+            )
+            .optional()?)
+    }
+
+    /// Every listed case, most recently created first.
     pub fn list(&self, limit: u32) -> Result<Vec<Case>> {
         self.list_page(limit, None)
     }
 
-    /// The cases, newest first, `limit` at a time: the page after `after` (the last case of the
-    /// previous page), or the first page.
+    /// The listed (not dismissed) cases, newest first, `limit` at a time: the page after `after` (the
+    /// last case of the previous page), or the first page.
     pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<Case>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM cases
              WHERE (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
+               AND dismissed_at IS NULL
              ORDER BY created_at DESC, id DESC LIMIT ?1"
         ))?;
         let rows = stmt.query_map(
@@ -194,77 +375,148 @@ impl<'c> Cases<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The cases of `provider` still being polled (`active`, or `final` with its last check due).
-    pub fn watched(&self, provider: &str) -> Result<Vec<Case>> {
+    /// The cases of `filer` still being polled (`active`, or `final` with its last check due).
+    pub fn watched(&self, filer: &str) -> Result<Vec<Case>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM cases WHERE provider = ?1 AND watch IN ('active', 'final') ORDER BY id"
+            "SELECT {COLUMNS} FROM cases WHERE filer = ?1 AND watch IN ('active', 'final')
+               AND dismissed_at IS NULL ORDER BY id"
         ))?;
-        let rows = stmt.query_map([provider], case)?;
+        let rows = stmt.query_map([filer], case)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records what a check (a poll, or the user by hand) saw. Returns the change to notify, if any.
+    /// Records what a check (a poll, or the user by hand) saw now. Returns the change to notify, if any.
     ///
-    /// `terminal` says whether `status` ends the case for its provider: the first time one is seen the
-    /// case gets one final check; when the final check sees it still terminal, polling stops.
+    /// `terminal` says whether `status` ends the case: a poll then gives it one final check, and when
+    /// the final check sees it still terminal, polling stops. By hand or by mail it stops at once.
     pub fn record_status(
         &self,
         case_id: i64,
         status: &str,
         remote_updated: Option<&str>,
-        source: &str,
+        source: SourceKind,
         terminal: bool,
     ) -> Result<Option<StatusChange>> {
+        self.record(
+            case_id,
+            &Observation {
+                status,
+                remote_updated,
+                source,
+                terminal,
+                at: None,
+                message_id: None,
+            },
+        )
+    }
+
+    /// Records an observation (see [`Cases::record_status`]). A mail older than the case's newest status
+    /// is kept in the timeline as old news: it neither changes the status nor notifies.
+    pub fn record(&self, case_id: i64, o: &Observation<'_>) -> Result<Option<StatusChange>> {
         // Its own transaction, unless the caller batches many checks in one (a sweep: one fsync, not one per case).
-        let tx = if self.conn.is_autocommit() {
-            Some(self.conn.unchecked_transaction()?)
-        } else {
-            None
-        };
+        let tx = own_tx(self.conn)?;
         let current = self.get(case_id)?;
-        let changed = current.status.as_deref() != Some(status);
-        let watch = match (terminal, current.watch.as_str(), changed) {
-            (false, _, _) => "active",
-            (true, "final", false) => "stopped",
-            (true, "stopped", false) => "stopped",
-            (true, _, _) => "final",
+        let at = o.at.unwrap_or(self.now);
+        let stale = match o.at {
+            Some(at) => history::last_status_at(self.conn, case_id)?.is_some_and(|last| at < last),
+            None => false,
         };
-        let watch = if source == "manual" && terminal {
-            "stopped"
-        } else {
-            watch
-        };
-        self.conn.execute(
-            "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
-                    last_error = NULL, watch = ?5 WHERE id = ?1",
-            params![case_id, status, remote_updated, self.now, watch],
-        )?;
+        let changed = !stale && current.status.as_deref() != Some(o.status);
         let mut out = None;
-        if changed {
-            let first = current.status.is_none();
-            let history_id: i64 = self.conn.query_row(
-                "INSERT INTO status_history (case_id, old_status, new_status, at, source, notified)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-                params![case_id, current.status, status, self.now, source, first],
-                |r| r.get(0),
-            )?;
-            if let (false, Some(old)) = (first, current.status.clone()) {
-                out = Some(StatusChange {
-                    history_id,
+        if stale {
+            history::insert(
+                self.conn,
+                &NewEntry {
                     case_id,
-                    case_number: current.case_number.clone(),
-                    provider: current.provider.clone(),
-                    subject: current.subject.clone(),
-                    old_status: old,
-                    new_status: status.to_owned(),
-                    muted: current.muted,
-                });
+                    kind: EventKind::Status,
+                    old_status: None,
+                    new_status: Some(o.status),
+                    body: None,
+                    at,
+                    source: o.source,
+                    message_id: o.message_id,
+                    notified: true,
+                },
+            )?;
+        } else {
+            let watch = match (o.terminal, o.source, current.watch, changed) {
+                (false, _, _, _) => Watch::Active,
+                (true, SourceKind::Poll, Watch::Final | Watch::Stopped, false) => Watch::Stopped,
+                (true, SourceKind::Poll, _, _) => Watch::Final,
+                (true, _, _, _) => Watch::Stopped,
+            };
+            self.conn.execute(
+                "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
+                        last_error = NULL, watch = ?5 WHERE id = ?1",
+                params![case_id, o.status, o.remote_updated, self.now, watch.as_str()],
+            )?;
+            if changed {
+                let first = current.status.is_none();
+                let id = history::insert(
+                    self.conn,
+                    &NewEntry {
+                        case_id,
+                        kind: EventKind::Status,
+                        old_status: current.status.as_deref(),
+                        new_status: Some(o.status),
+                        body: None,
+                        at,
+                        source: o.source,
+                        message_id: o.message_id,
+                        notified: first,
+                    },
+                )?;
+                if let (Some(id), false) = (id, first) {
+                    out = Some(self.change(
+                        &current,
+                        id,
+                        EventKind::Status,
+                        current.status.clone(),
+                        Some(o.status.to_owned()),
+                        None,
+                    ));
+                }
             }
         }
-        if let Some(tx) = tx {
-            tx.commit()?;
-        }
+        commit(tx)?;
         Ok(out)
+    }
+
+    /// A reply from support, kept in the timeline. `None` when this mail's reply is already there.
+    pub fn add_reply(
+        &self,
+        case_id: i64,
+        body: &str,
+        at: i64,
+        message_id: &str,
+    ) -> Result<Option<StatusChange>> {
+        let tx = own_tx(self.conn)?;
+        let current = self.get(case_id)?;
+        let id = history::insert(
+            self.conn,
+            &NewEntry {
+                case_id,
+                kind: EventKind::Reply,
+                old_status: None,
+                new_status: None,
+                body: Some(body),
+                at,
+                source: SourceKind::Mail,
+                message_id: Some(message_id),
+                notified: false,
+            },
+        )?;
+        commit(tx)?;
+        Ok(id.map(|id| {
+            self.change(
+                &current,
+                id,
+                EventKind::Reply,
+                None,
+                None,
+                Some(history::excerpt(body)),
+            )
+        }))
     }
 
     /// Records a whole sweep's results in one transaction. Returns the changes to notify, after commit.
@@ -273,23 +525,25 @@ impl<'c> Cases<'c> {
         results: &[(i64, String, Option<String>, bool)],
         missing: &[i64],
     ) -> Result<Vec<StatusChange>> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = own_tx(self.conn)?;
         let mut changes = Vec::new();
         for (case_id, status, updated, terminal) in results {
-            if let Some(c) =
-                self.record_status(*case_id, status, updated.as_deref(), "poll", *terminal)?
-            {
+            if let Some(c) = self.record_status(
+                *case_id,
+                status,
+                updated.as_deref(),
+                SourceKind::Poll,
+                *terminal,
+            )? {
                 changes.push(c);
             }
         }
-        for case_id in missing {
-            self.record_error(*case_id, "The case was not found on the server.")?;
-        }
-        tx.commit()?;
+        self.record_errors(missing, "The case was not found on the server.")?;
+        commit(tx)?;
         Ok(changes)
     }
 
-    /// A check that reached the provider but found nothing new.
+    /// A check that reached the filer but found nothing new.
     pub fn record_unchanged(&self, case_id: i64) -> Result<()> {
         self.conn.execute(
             "UPDATE cases SET last_checked_at = ?2, last_error = NULL WHERE id = ?1",
@@ -300,85 +554,108 @@ impl<'c> Cases<'c> {
 
     /// A check that failed; the message is shown on the case (it never contains a secret).
     pub fn record_error(&self, case_id: i64, message: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE cases SET last_checked_at = ?2, last_error = ?3 WHERE id = ?1",
-            params![case_id, self.now, message],
-        )?;
+        self.record_errors(&[case_id], message)
+    }
+
+    /// A failed check of many cases: one transaction, and only the cases whose shown error changes are
+    /// written (a server that stays down does not rewrite 10,000 rows on every retry).
+    pub fn record_errors(&self, case_ids: &[i64], message: &str) -> Result<()> {
+        if case_ids.is_empty() {
+            return Ok(());
+        }
+        let tx = own_tx(self.conn)?;
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "UPDATE cases SET last_checked_at = ?2, last_error = ?3
+                 WHERE id = ?1 AND last_error IS NOT ?3",
+            )?;
+            for id in case_ids {
+                stmt.execute(params![id, self.now, message])?;
+            }
+        }
+        commit(tx)?;
         Ok(())
     }
 
     pub fn mark_notified(&self, history_id: i64) -> Result<()> {
-        self.conn.execute(
-            "UPDATE status_history SET notified = 1 WHERE id = ?1",
-            [history_id],
-        )?;
-        Ok(())
+        history::mark_notified(self.conn, history_id)
     }
 
-    /// Changes stored but not yet notified (the app stopped between the commit and the notification).
+    /// Entries stored but not yet notified (the app stopped between the commit and the notification).
     pub fn pending_notifications(&self) -> Result<Vec<StatusChange>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT h.id, c.id, c.case_number, c.provider, c.subject, h.old_status, h.new_status, c.muted
-             FROM status_history h JOIN cases c ON c.id = h.case_id
-             WHERE h.notified = 0 AND h.old_status IS NOT NULL ORDER BY h.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(StatusChange {
-                history_id: r.get(0)?,
-                case_id: r.get(1)?,
-                case_number: r.get(2)?,
-                provider: r.get(3)?,
-                subject: r.get(4)?,
-                old_status: r.get(5)?,
-                new_status: r.get(6)?,
-                muted: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        history::pending(self.conn)
     }
 
     pub fn history(&self, case_id: i64) -> Result<Vec<HistoryEntry>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, old_status, new_status, at, source FROM status_history WHERE case_id = ?1 ORDER BY at, id",
-        )?;
-        let rows = stmt.query_map([case_id], |r| {
-            Ok(HistoryEntry {
-                id: r.get(0)?,
-                old_status: r.get(1)?,
-                new_status: r.get(2)?,
-                at: r.get(3)?,
-                source: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        history::timeline(self.conn, case_id)
     }
 
-    pub fn set_muted(&self, case_id: i64, muted: bool) -> Result<()> {
-        if self.conn.execute(
-            "UPDATE cases SET muted = ?2 WHERE id = ?1",
-            params![case_id, muted],
-        )? == 0
-        {
+    fn update_one(&self, sql: &str, case_id: i64, p: &dyn rusqlite::ToSql) -> Result<()> {
+        if self.conn.execute(sql, params![case_id, p])? == 0 {
             return Err(Error::NotFound {
                 what: "case",
                 id: case_id,
             });
         }
         Ok(())
+    }
+
+    pub fn set_muted(&self, case_id: i64, muted: bool) -> Result<()> {
+        self.update_one("UPDATE cases SET muted = ?2 WHERE id = ?1", case_id, &muted)
     }
 
     /// Starts watching a case again (after a terminal status stopped it).
     pub fn rewatch(&self, case_id: i64) -> Result<()> {
-        if self
+        self.update_one(
+            "UPDATE cases SET watch = ?2 WHERE id = ?1",
+            case_id,
+            &"active",
+        )
+    }
+
+    /// A case found in mail is not the user's: hide it. Its mails stay read (it is not found again).
+    pub fn dismiss(&self, case_id: i64) -> Result<()> {
+        self.update_one(
+            "UPDATE cases SET dismissed_at = ?2 WHERE id = ?1 AND origin = 'mail'",
+            case_id,
+            &self.now,
+        )
+    }
+
+    /// Ties a case found in mail to the draft it answers: the draft becomes the record of what was sent.
+    pub fn link_draft(&self, case_id: i64, draft_id: i64) -> Result<Case> {
+        let tx = own_tx(self.conn)?;
+        let subject: Option<String> = self
             .conn
-            .execute("UPDATE cases SET watch = 'active' WHERE id = ?1", [case_id])?
-            == 0
-        {
-            return Err(Error::NotFound {
-                what: "case",
-                id: case_id,
-            });
+            .query_row(
+                "SELECT subject FROM drafts WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
+                [draft_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(subject) = subject else {
+            return Err(Error::field(
+                "draft",
+                "draft_unavailable",
+                "That draft is gone or already has a case.",
+            ));
+        };
+        let n = self.conn.execute(
+            "UPDATE cases SET draft_id = ?2, subject = ?3 WHERE id = ?1 AND draft_id IS NULL",
+            params![case_id, draft_id, subject],
+        )?;
+        if n == 0 {
+            return Err(Error::field(
+                "draft",
+                "case_has_draft",
+                "This case already belongs to a draft.",
+            ));
         }
-        Ok(())
+        self.conn.execute(
+            "UPDATE drafts SET submitted_at = ?2, awaiting_number_since = NULL WHERE id = ?1",
+            params![draft_id, self.now],
+        )?;
+        commit(tx)?;
+        self.get(case_id)
     }
 }

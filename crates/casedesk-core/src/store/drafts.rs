@@ -27,6 +27,8 @@ pub struct DraftRecord {
     pub updated_at: i64,
     /// Set once the draft was sent: it is then read-only, the record of what was sent.
     pub submitted_at: Option<i64>,
+    /// Set when the user filed it in CJ's form and it waits for its case number.
+    pub awaiting_number_since: Option<i64>,
 }
 
 impl DraftRecord {
@@ -50,6 +52,8 @@ pub struct DraftSummary {
     pub reason: Option<String>,
     pub updated_at: i64,
     pub ready: bool,
+    /// Filed in CJ's form; its case number is awaited (from the confirmation mail, or typed).
+    pub awaiting_number: bool,
 }
 
 /// A search result: the summary plus a snippet whose matches are wrapped in U+0002 … U+0003, for the UI
@@ -83,7 +87,8 @@ pub struct Drafts<'c> {
 }
 
 const RECORD_COLUMNS: &str =
-    "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at, submitted_at";
+    "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at, submitted_at, \
+     awaiting_number_since";
 
 fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
     Ok(DraftRecord {
@@ -98,6 +103,7 @@ fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
         submitted_at: r.get(10)?,
+        awaiting_number_since: r.get(11)?,
     })
 }
 
@@ -108,6 +114,7 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<DraftSummary> {
         reason: r.get(2)?,
         updated_at: r.get(3)?,
         ready: r.get(4)?,
+        awaiting_number: r.get::<_, Option<i64>>(5)?.is_some(),
     })
 }
 
@@ -212,7 +219,7 @@ impl<'c> Drafts<'c> {
     /// last draft of the previous page), or the first page.
     pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<DraftSummary>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE d.deleted_at IS NULL AND d.submitted_at IS NULL
                AND (?2 IS NULL OR d.updated_at < ?2 OR (d.updated_at = ?2 AND d.id < ?3))
@@ -242,7 +249,7 @@ impl<'c> Drafts<'c> {
         };
         self.catch_up(None);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready,
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since,
                     snippet(drafts_fts, -1, char(2), char(3), '…', 12)
              FROM drafts_fts
              JOIN drafts d ON d.id = drafts_fts.rowid
@@ -253,7 +260,7 @@ impl<'c> Drafts<'c> {
         let rows = stmt.query_map(params![query, limit], |r| {
             Ok(SearchHit {
                 summary: summary(r)?,
-                snippet: r.get(5)?,
+                snippet: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -363,10 +370,35 @@ impl<'c> Drafts<'c> {
         self.get(id)
     }
 
+    /// Marks a live, unsent draft as filed in CJ's form: it waits for its case number.
+    pub fn mark_awaiting_number(&self, id: i64) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE drafts SET awaiting_number_since = coalesce(awaiting_number_since, ?2)
+             WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
+            params![id, self.now],
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound { what: "draft", id });
+        }
+        Ok(())
+    }
+
+    /// Drafts waiting for their case number since `since` or later (id, subject), newest first.
+    pub fn awaiting_number(&self, since: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, subject FROM drafts
+             WHERE awaiting_number_since IS NOT NULL AND submitted_at IS NULL AND deleted_at IS NULL
+               AND awaiting_number_since >= ?1
+             ORDER BY awaiting_number_since DESC, id DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Drafts in the trash, most recently deleted first.
     pub fn trashed(&self, limit: u32) -> Result<Vec<DraftSummary>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready
+            "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE d.deleted_at IS NOT NULL ORDER BY d.deleted_at DESC LIMIT ?1",
         )?;

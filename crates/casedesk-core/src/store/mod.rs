@@ -8,16 +8,26 @@
 mod attachments;
 mod cases;
 mod drafts;
+mod history;
+mod mail_folders;
+mod mail_messages;
 mod outbox;
 mod reasons;
 mod settings;
+mod source_state;
+mod threads;
 
 pub use attachments::{Attachment, Attachments};
-pub use cases::{normalise_case_number, Case, Cases, HistoryEntry, StatusChange};
+pub use cases::{normalise_case_number, Case, Cases, FoundInMail, Observation, Origin, Watch};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
+pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
+pub use mail_folders::{FolderCursor, MailFolders};
+pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
 pub use outbox::{Outbox, OutboxItem};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;
+pub use source_state::{SourceState, SourceStates};
+pub use threads::Threads;
 
 use rusqlite::{Connection, OptionalExtension, Params, Row};
 use std::path::{Path, PathBuf};
@@ -47,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_deferred_fts",
         include_str!("../../migrations/0005_deferred_fts.sql"),
+    ),
+    (
+        "0006_filers_and_sources",
+        include_str!("../../migrations/0006_filers_and_sources.sql"),
     ),
 ];
 
@@ -83,6 +97,23 @@ pub(crate) fn write_returning<T, P: Params>(
         Ok(conn.query_row(sql, params, f).optional()?)
     }
 }
+/// A transaction of its own, unless the caller's is already open (then the caller's commit counts).
+pub(crate) fn own_tx(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>> {
+    Ok(if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    })
+}
+
+/// Commits what [`own_tx`] began.
+pub(crate) fn commit(tx: Option<rusqlite::Transaction<'_>>) -> Result<()> {
+    if let Some(tx) = tx {
+        tx.commit()?;
+    }
+    Ok(())
+}
+
 pub const BLOB_DIR: &str = "attachments";
 /// Drafts in the trash longer than this are purged at start.
 pub const TRASH_KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -240,6 +271,31 @@ impl Store {
 
     pub fn settings(&self) -> Settings<'_> {
         Settings::new(&self.conn)
+    }
+
+    pub fn mail_folders(&self) -> MailFolders<'_> {
+        MailFolders::new(&self.conn, self.now())
+    }
+
+    pub fn mail_messages(&self) -> MailMessages<'_> {
+        MailMessages::new(&self.conn, self.now())
+    }
+
+    pub fn threads(&self) -> Threads<'_> {
+        Threads::new(&self.conn)
+    }
+
+    pub fn source_states(&self) -> SourceStates<'_> {
+        SourceStates::new(&self.conn, self.now())
+    }
+
+    /// Runs `f` in one transaction: everything it writes commits together, or nothing does. Inside
+    /// a caller's transaction it joins that one.
+    pub fn in_transaction<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let tx = own_tx(&self.conn)?;
+        let out = f(self)?;
+        commit(tx)?;
+        Ok(out)
     }
 
     /// `PRAGMA integrity_check`, for tests and diagnostics.

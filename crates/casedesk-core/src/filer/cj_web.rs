@@ -1,9 +1,8 @@
-//! `cj-web`: CJ has no case API, so Casedesk assists the web form instead of submitting, and the user
-//! records the case number CJ gives them. Statuses are set by hand; nothing is polled.
+//! `cj-web`: CJ has no case API, so Casedesk assists the web form instead of submitting, and the case
+//! number CJ gives is recorded by the user (or found in their mail). Statuses come from the user's mail
+//! or are set by hand.
 
-use super::{
-    BoxFuture, Capabilities, CaseProvider, ProviderError, ProviderKind, RemoteStatus, Submission,
-};
+use super::{BoxFuture, Filer, FilerKind, RemoteError, Submission};
 
 /// CJ Account Manager, where the help icon (?) leads to Contact Support.
 pub const DEFAULT_FORM_URL: &str = "https://members.cj.com/";
@@ -14,42 +13,33 @@ pub struct CjWeb {
     pub form_url: String,
 }
 
-impl CaseProvider for CjWeb {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::CjWeb
+/// Whether a status set by hand ends a CJ case.
+pub fn is_terminal(status: &str) -> bool {
+    matches!(status.to_lowercase().as_str(), "resolved" | "closed")
+}
+
+impl Filer for CjWeb {
+    fn kind(&self) -> FilerKind {
+        FilerKind::CjWeb
     }
 
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            submit: false,
-            poll: false,
-        }
-    }
-
-    fn is_terminal(&self, status: &str) -> bool {
-        matches!(status.to_lowercase().as_str(), "resolved" | "closed")
+    fn submits(&self) -> bool {
+        false
     }
 
     fn case_url(&self, _case_number: &str) -> Option<String> {
         Some(self.form_url.clone())
     }
 
-    fn submit<'a>(&'a self, _s: &'a Submission) -> BoxFuture<'a, Result<String, ProviderError>> {
+    fn submit<'a>(&'a self, _s: &'a Submission) -> BoxFuture<'a, Result<String, RemoteError>> {
         Box::pin(async {
-            Err(ProviderError::Unsupported(
+            Err(RemoteError::Unsupported(
                 "CJ has no case API: file the case in the web form and record its number.",
             ))
         })
     }
 
-    fn poll<'a>(
-        &'a self,
-        _n: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, ProviderError>> {
-        Box::pin(async { Err(ProviderError::Unsupported("CJ cases are updated by hand.")) })
-    }
-
-    fn test_connection(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, RemoteError>> {
         Box::pin(async {
             Ok(
                 "The CJ web form needs no connection test: Submit opens it in your browser."

@@ -1,4 +1,4 @@
-//! `rt`: Request Tracker 5 through REST 2.0.
+//! `rt`: Request Tracker 5 through REST 2.0, both a filer and the polling status source's ticket reader.
 //!
 //! Submit creates a ticket with Subject, Content, Cc, the attachments, and the Case Reason / Sub Reason
 //! custom fields when the queue has them (absent ones are skipped). The client token goes into the
@@ -15,9 +15,9 @@ use serde_json::{json, Map, Value};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use super::{
-    BoxFuture, Capabilities, CaseProvider, ProviderError, ProviderKind, RemoteStatus, Submission,
-};
+use crate::filer::{Filer, FilerKind, Submission};
+use crate::remote::{BoxFuture, RemoteError};
+use crate::source::polling::{RemoteStatus, TicketStatuses};
 
 /// RT's default lifecycle: these end a ticket.
 const TERMINAL: [&str; 3] = ["resolved", "rejected", "deleted"];
@@ -129,26 +129,26 @@ pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(|s| Duration::from_secs(s.min(86_400)))
 }
 
-fn transport_error(e: reqwest::Error) -> ProviderError {
+fn transport_error(e: reqwest::Error) -> RemoteError {
     if e.is_timeout() {
-        ProviderError::Unreachable("timed out".into())
+        RemoteError::Unreachable("timed out".into())
     } else if e.is_connect() {
-        ProviderError::Unreachable("connection refused or no route".into())
+        RemoteError::Unreachable("connection refused or no route".into())
     } else if e.is_decode() || e.is_body() {
-        ProviderError::Malformed("the body could not be read".into())
+        RemoteError::Malformed("the body could not be read".into())
     } else {
-        ProviderError::Unreachable("network error".into())
+        RemoteError::Unreachable("network error".into())
     }
 }
 
 impl Rt {
-    pub fn new(settings: RtSettings, token: &str, timeout: Duration) -> Result<Rt, ProviderError> {
+    pub fn new(settings: RtSettings, token: &str, timeout: Duration) -> Result<Rt, RemoteError> {
         settings
             .validate()
-            .map_err(|e| ProviderError::Config(e.to_string()))?;
+            .map_err(|e| RemoteError::Config(e.to_string()))?;
         let mut headers = HeaderMap::new();
         let mut auth = HeaderValue::from_str(&format!("token {}", token.trim())).map_err(|_| {
-            ProviderError::Config("The RT token contains characters a token cannot have.".into())
+            RemoteError::Config("The RT token contains characters a token cannot have.".into())
         })?;
         auth.set_sensitive(true);
         headers.insert(AUTHORIZATION, auth);
@@ -158,7 +158,7 @@ impl Rt {
             .timeout(timeout)
             .user_agent(concat!("Casedesk/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|_| ProviderError::Config("could not build an HTTP client".into()))?;
+            .map_err(|_| RemoteError::Config("could not build an HTTP client".into()))?;
         Ok(Rt {
             settings,
             client,
@@ -170,43 +170,43 @@ impl Rt {
         format!("{}/REST/2.0/{}", self.settings.base_url, path)
     }
 
-    async fn check(resp: Response) -> Result<Response, ProviderError> {
+    async fn check(resp: Response) -> Result<Response, RemoteError> {
         let status = resp.status();
         if status.is_success() || status == StatusCode::NOT_MODIFIED {
             return Ok(resp);
         }
         Err(match status.as_u16() {
-            401 | 403 => ProviderError::Auth(status.as_u16()),
-            404 => ProviderError::NotFound,
-            429 | 503 => ProviderError::Throttled {
+            401 | 403 => RemoteError::Auth(status.as_u16()),
+            404 => RemoteError::NotFound,
+            429 | 503 => RemoteError::Throttled {
                 status: status.as_u16(),
                 retry_after: parse_retry_after(resp.headers()),
             },
-            s if s >= 500 => ProviderError::Server(s),
+            s if s >= 500 => RemoteError::Server(s),
             s => {
                 let text = resp.text().await.unwrap_or_default();
                 let message: String = text.chars().filter(|c| !c.is_control()).take(300).collect();
-                ProviderError::Rejected { status: s, message }
+                RemoteError::Rejected { status: s, message }
             }
         })
     }
 
-    async fn json<T: for<'de> Deserialize<'de>>(resp: Response) -> Result<T, ProviderError> {
+    async fn json<T: for<'de> Deserialize<'de>>(resp: Response) -> Result<T, RemoteError> {
         if resp.content_length().is_some_and(|n| n as usize > BODY_MAX) {
-            return Err(ProviderError::Malformed("the answer is too large".into()));
+            return Err(RemoteError::Malformed("the answer is too large".into()));
         }
         let bytes = resp.bytes().await.map_err(transport_error)?;
         serde_json::from_slice(&bytes)
-            .map_err(|e| ProviderError::Malformed(format!("not the JSON RT sends: {e}")))
+            .map_err(|e| RemoteError::Malformed(format!("not the JSON RT sends: {e}")))
     }
 
-    async fn get_json<T: for<'de> Deserialize<'de>>(&self, url: &str) -> Result<T, ProviderError> {
+    async fn get_json<T: for<'de> Deserialize<'de>>(&self, url: &str) -> Result<T, RemoteError> {
         let resp = self.client.get(url).send().await.map_err(transport_error)?;
         Self::json(Self::check(resp).await?).await
     }
 
     /// The queue's ticket custom field names (fetched once per provider).
-    pub async fn queue_fields(&self) -> Result<Vec<String>, ProviderError> {
+    pub async fn queue_fields(&self) -> Result<Vec<String>, RemoteError> {
         if let Some(f) = self.queue_fields.lock().ok().and_then(|g| g.clone()) {
             return Ok(f);
         }
@@ -217,7 +217,7 @@ impl Rt {
             .get("TicketCustomFields")
             .and_then(Value::as_array)
             .ok_or_else(|| {
-                ProviderError::Malformed("the queue has no TicketCustomFields list".into())
+                RemoteError::Malformed("the queue has no TicketCustomFields list".into())
             })?
             .iter()
             .filter_map(|f| f.get("name").and_then(Value::as_str).map(str::to_owned))
@@ -229,7 +229,7 @@ impl Rt {
     }
 
     /// Runs a TicketSQL search, all pages, and returns the items.
-    async fn search(&self, query: &str, max_pages: u32) -> Result<Vec<SearchItem>, ProviderError> {
+    async fn search(&self, query: &str, max_pages: u32) -> Result<Vec<SearchItem>, RemoteError> {
         let mut out = Vec::new();
         let mut page = 1;
         loop {
@@ -250,7 +250,7 @@ impl Rt {
         Ok(out)
     }
 
-    async fn find_by_token(&self, token: &str) -> Result<Option<String>, ProviderError> {
+    async fn find_by_token(&self, token: &str) -> Result<Option<String>, RemoteError> {
         let q = format!(
             "Queue = '{}' AND 'CF.{{{}}}' = '{}'",
             sql_quote(&self.settings.queue),
@@ -264,7 +264,7 @@ impl Rt {
             .and_then(|i| id_string(&i.id)))
     }
 
-    async fn do_submit(&self, s: &Submission) -> Result<String, ProviderError> {
+    async fn do_submit(&self, s: &Submission) -> Result<String, RemoteError> {
         let fields = self.queue_fields().await?;
         let has_token_field = fields.iter().any(|f| f == &self.settings.token_field);
         if has_token_field {
@@ -315,10 +315,10 @@ impl Rt {
             .map_err(transport_error)?;
         let created: Created = Self::json(Self::check(resp).await?).await?;
         id_string(&created.id)
-            .ok_or_else(|| ProviderError::Malformed("the new ticket has no id".into()))
+            .ok_or_else(|| RemoteError::Malformed("the new ticket has no id".into()))
     }
 
-    async fn do_poll(&self, numbers: &[String]) -> Result<Vec<RemoteStatus>, ProviderError> {
+    async fn do_poll(&self, numbers: &[String]) -> Result<Vec<RemoteStatus>, RemoteError> {
         let ids: Vec<&String> = numbers
             .iter()
             .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
@@ -332,11 +332,11 @@ impl Rt {
                 .join(" OR ");
             for item in self.search(&q, 2).await? {
                 let Some(id) = id_string(&item.id) else {
-                    return Err(ProviderError::Malformed("a ticket without an id".into()));
+                    return Err(RemoteError::Malformed("a ticket without an id".into()));
                 };
-                let status = item.status.ok_or_else(|| {
-                    ProviderError::Malformed(format!("ticket {id} has no Status"))
-                })?;
+                let status = item
+                    .status
+                    .ok_or_else(|| RemoteError::Malformed(format!("ticket {id} has no Status")))?;
                 out.push(RemoteStatus {
                     case_number: id,
                     status: status.to_lowercase(),
@@ -359,20 +359,13 @@ fn urlencode(s: &str) -> String {
         .replace('+', "%20")
 }
 
-impl CaseProvider for Rt {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Rt
+impl Filer for Rt {
+    fn kind(&self) -> FilerKind {
+        FilerKind::Rt
     }
 
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            submit: true,
-            poll: true,
-        }
-    }
-
-    fn is_terminal(&self, status: &str) -> bool {
-        TERMINAL.contains(&status.to_lowercase().as_str())
+    fn submits(&self) -> bool {
+        true
     }
 
     fn case_url(&self, case_number: &str) -> Option<String> {
@@ -383,18 +376,11 @@ impl CaseProvider for Rt {
         ))
     }
 
-    fn submit<'a>(&'a self, s: &'a Submission) -> BoxFuture<'a, Result<String, ProviderError>> {
+    fn submit<'a>(&'a self, s: &'a Submission) -> BoxFuture<'a, Result<String, RemoteError>> {
         Box::pin(self.do_submit(s))
     }
 
-    fn poll<'a>(
-        &'a self,
-        numbers: &'a [String],
-    ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, ProviderError>> {
-        Box::pin(self.do_poll(numbers))
-    }
-
-    fn test_connection(&self) -> BoxFuture<'_, Result<String, ProviderError>> {
+    fn test_connection(&self) -> BoxFuture<'_, Result<String, RemoteError>> {
         Box::pin(async move {
             if let Ok(mut g) = self.queue_fields.lock() {
                 *g = None;
@@ -419,5 +405,22 @@ impl CaseProvider for Rt {
             }
             Ok(msg)
         })
+    }
+}
+
+impl TicketStatuses for Rt {
+    fn filer(&self) -> FilerKind {
+        FilerKind::Rt
+    }
+
+    fn is_terminal(&self, status: &str) -> bool {
+        TERMINAL.contains(&status.to_lowercase().as_str())
+    }
+
+    fn statuses<'a>(
+        &'a self,
+        numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, RemoteError>> {
+        Box::pin(self.do_poll(numbers))
     }
 }

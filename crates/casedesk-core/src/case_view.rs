@@ -1,0 +1,82 @@
+//! What the case page shows and offers: the case, its timeline, the draft that was sent, where to see
+//! it in a browser, the statuses the user may set by hand, whether a source follows it, and (for a case
+//! found in mail) the drafts it could belong to.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::filer::{Filer, FilerKind};
+use crate::preferences::Preferences;
+use crate::store::{Case, DraftRecord, HistoryEntry, Origin, Store};
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseDetail {
+    pub case: Case,
+    pub history: Vec<HistoryEntry>,
+    pub draft: Option<DraftRecord>,
+    pub url: Option<String>,
+    /// The statuses the user may set by hand (a `cj-web` case); empty when a helpdesk sets them.
+    pub statuses: Vec<String>,
+    /// A status source follows this case, so "Check now" means something.
+    pub can_check: bool,
+    /// Found in mail and not yet tied to a draft: these drafts are offered.
+    pub linkable_drafts: Vec<LinkableDraft>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkableDraft {
+    pub id: i64,
+    pub subject: String,
+}
+
+/// The case page for `case_id`. `filer` is the filer in use; `polling` says whether its polling source
+/// runs.
+pub fn case_detail(
+    store: &Store,
+    case_id: i64,
+    filer: &dyn Filer,
+    polling: bool,
+) -> Result<CaseDetail> {
+    let case = store.cases().get(case_id)?;
+    let prefs = Preferences::load(store)?;
+    let draft = match case.draft_id {
+        Some(d) => store.drafts().get_any(d)?,
+        None => None,
+    };
+    let same_filer = case.filer == filer.kind();
+    let url = if same_filer {
+        filer.case_url(&case.case_number)
+    } else if case.filer == FilerKind::CjWeb {
+        Some(prefs.cj_form_url.clone())
+    } else {
+        None
+    };
+    let linkable_drafts = if case.origin == Origin::Mail && case.draft_id.is_none() {
+        store
+            .drafts()
+            .list(20)?
+            .into_iter()
+            .map(|d| LinkableDraft {
+                id: d.id,
+                subject: d.subject,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(CaseDetail {
+        history: store.cases().history(case_id)?,
+        url,
+        statuses: if case.filer == FilerKind::CjWeb {
+            prefs.cj_statuses.clone()
+        } else {
+            Vec::new()
+        },
+        can_check: prefs.mail.enabled || (same_filer && polling),
+        linkable_drafts,
+        draft,
+        case,
+    })
+}

@@ -1,0 +1,68 @@
+//! Where credentials live: behind [`Secrets`], which the shell backs with the OS secret store (the
+//! keyring) and tests back with memory. The core reads a secret only to hand it to the one client that
+//! sends it; it never stores, logs or returns one.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::error::{Error, Result};
+
+/// The RT auth token.
+pub const RT_TOKEN: &str = "rt-token";
+/// The mail account's (app) password.
+pub const MAIL_PASSWORD: &str = "mail-password";
+
+/// The most bytes a secret may have (a token or an app password, never a file).
+pub const SECRET_MAX: usize = 4096;
+
+pub trait Secrets: Send + Sync {
+    fn get(&self, name: &str) -> Result<Option<String>>;
+    fn set(&self, name: &str, value: &str) -> Result<()>;
+    fn delete(&self, name: &str) -> Result<()>;
+}
+
+/// Checks a secret the user typed: one line, no control characters, not huge. `None` when empty (keep
+/// what is stored). `field` is the form field to blame.
+pub fn checked(value: Option<&str>, field: &'static str) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if v.len() > SECRET_MAX || v.chars().any(char::is_control) => Err(Error::field(
+            field,
+            "secret_invalid",
+            "That does not look like a token or password (one line, no control characters).",
+        )),
+        Some(v) => Ok(Some(v.to_owned())),
+    }
+}
+
+/// Secrets in memory: for tests and for tools that run without a keyring.
+#[derive(Default)]
+pub struct MemorySecrets(Mutex<HashMap<String, String>>);
+
+impl MemorySecrets {
+    pub fn with(pairs: &[(&str, &str)]) -> Self {
+        let s = MemorySecrets::default();
+        for (k, v) in pairs {
+            let _ = s.set(k, v);
+        }
+        s
+    }
+}
+
+impl Secrets for MemorySecrets {
+    fn get(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.0.lock().ok().and_then(|m| m.get(name).cloned()))
+    }
+    fn set(&self, name: &str, value: &str) -> Result<()> {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(name.to_owned(), value.to_owned());
+        }
+        Ok(())
+    }
+    fn delete(&self, name: &str) -> Result<()> {
+        if let Ok(mut m) = self.0.lock() {
+            m.remove(name);
+        }
+        Ok(())
+    }
+}

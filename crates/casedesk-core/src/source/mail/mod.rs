@@ -1,0 +1,661 @@
+//! The mail source: the user's own mailbox, where support sends the case number and every update.
+//!
+//! A pass reads each chosen folder read-only: per folder it remembers `UIDVALIDITY` and the last UID
+//! read; the first pass (or one after `UIDVALIDITY` changed) searches the look-back window for the
+//! allowed senders (`UID SEARCH SINCE … FROM …`), later passes only new UIDs. Headers come first, so a
+//! mail read before (by Message-ID, or a hash when it has none) or one over the size cap is never
+//! fetched whole. Each mail is then parsed ([`parse`]), read against the rules ([`rules`]) and applied
+//! to the store ([`apply`]) — a chunk's mails in one transaction, with the folder's cursor. Between
+//! passes it waits in IMAP IDLE when the server has it (re-issued at most every 10 minutes), so a new
+//! mail is read within a second; otherwise the follow loop polls at the interval.
+//!
+//! It never changes the mailbox: `EXAMINE`, `BODY.PEEK`, no flag, move or delete.
+
+pub mod apply;
+pub mod imap;
+pub mod parse;
+pub mod rules;
+pub mod settings;
+
+pub use settings::{MailSettings, Security};
+
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+use self::apply::{Announce, Applied, MailResult, ResultKind};
+use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
+use self::rules::Rules;
+use super::{StatusSource, SyncReport};
+use crate::error::Result;
+use crate::filing::{self, SharedStore};
+use crate::preferences::Preferences;
+use crate::remote::{BoxFuture, RemoteError};
+use crate::secrets::{self, Secrets};
+use crate::store::{MailCounts, MailOutcome, SourceState, Store};
+
+/// The name of this source in logs and in `source_state`.
+pub const NAME: &str = "mail";
+/// Mails larger than this are skipped (and recorded as such), never fetched whole.
+pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
+/// IDLE is re-issued at least this often: some providers drop idle connections after about 10 minutes.
+pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
+/// UIDs fetched per command.
+const CHUNK: usize = 100;
+
+pub struct MailSource {
+    settings: MailSettings,
+    password: String,
+    rules: Arc<Rules>,
+    session: tokio::sync::Mutex<Option<ImapSession>>,
+    /// The server announced IDLE.
+    idle: AtomicBool,
+}
+
+/// Turned on in Settings, with a password in the secret store.
+pub fn from_preferences(
+    prefs: &Preferences,
+    secrets: &dyn Secrets,
+) -> Option<Arc<dyn StatusSource>> {
+    if !prefs.mail.enabled {
+        return None;
+    }
+    let password = match secrets.get(secrets::MAIL_PASSWORD) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            tracing::warn!("the mail account has no password in the secret store");
+            String::new()
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the secret store could not be read");
+            String::new()
+        }
+    };
+    match MailSource::new(prefs.mail.clone(), password) {
+        Ok(s) => Some(Arc::new(s)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the mail settings cannot be used");
+            None
+        }
+    }
+}
+
+impl MailSource {
+    pub fn new(settings: MailSettings, password: String) -> Result<MailSource> {
+        settings.validate()?;
+        Ok(MailSource {
+            rules: Arc::new(Rules::compile(&settings)?),
+            settings,
+            password,
+            session: tokio::sync::Mutex::new(None),
+            idle: AtomicBool::new(false),
+        })
+    }
+
+    /// Whether the server offered IDLE when last connected.
+    pub fn uses_idle(&self) -> bool {
+        self.idle.load(Ordering::Relaxed)
+    }
+
+    async fn connected(&self) -> std::result::Result<ImapSession, RemoteError> {
+        let mut session = imap::connect(&self.settings, &self.password).await?;
+        let caps = timed(COMMAND_TIMEOUT, "CAPABILITY", async {
+            session.capabilities().await.map_err(imap_error)
+        })
+        .await?;
+        self.idle.store(caps.has_str("IDLE"), Ordering::Relaxed);
+        Ok(session)
+    }
+
+    /// One pass over every folder. The connection is kept for the next pass; any error drops it.
+    pub async fn pass(&self, store: &SharedStore) -> std::result::Result<SyncReport, RemoteError> {
+        let mut guard = self.session.lock().await;
+        let mut session = match guard.take() {
+            Some(s) => s,
+            None => self.connected().await?,
+        };
+        let mut report = SyncReport {
+            refreshed: true,
+            ..Default::default()
+        };
+        for folder in self.settings.folder_list() {
+            let (changes, read) = self.sync_folder(&mut session, store, &folder).await?;
+            report.changes.extend(changes);
+            report.checked += read;
+        }
+        while session.unsolicited_responses.try_recv().is_ok() {}
+        *guard = Some(session);
+        Ok(report)
+    }
+
+    async fn sync_folder(
+        &self,
+        session: &mut ImapSession,
+        store: &SharedStore,
+        folder: &str,
+    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
+        let mailbox = timed(COMMAND_TIMEOUT, "EXAMINE", async {
+            session
+                .examine(folder)
+                .await
+                .map_err(|e| match imap_error(e) {
+                    RemoteError::MailServer(m) => {
+                        RemoteError::Config(format!("The folder “{folder}” cannot be opened: {m}"))
+                    }
+                    other => other,
+                })
+        })
+        .await?;
+        let uid_validity = mailbox.uid_validity.unwrap_or(0);
+        let (cursor, now) = blocking(store, {
+            let folder = folder.to_owned();
+            move |s| Ok((s.mail_folders().cursor(&folder)?, s.now()))
+        })
+        .await?;
+        let last = cursor
+            .filter(|c| c.uid_validity == uid_validity)
+            .map(|c| c.last_uid);
+        if mailbox.exists == 0 {
+            let folder = folder.to_owned();
+            blocking(store, move |s| {
+                s.mail_folders()
+                    .advance(&folder, uid_validity, last.unwrap_or(0))
+            })
+            .await?;
+            return Ok((Vec::new(), 0));
+        }
+        let senders = imap::from_criteria(&self.settings.sender_list());
+        let query = match last {
+            Some(l) => format!("UID {}:* {senders}", l.saturating_add(1)),
+            None => {
+                let window = i64::from(self.settings.look_back_days) * 86_400_000;
+                format!("{} {senders}", imap::since(now - window))
+            }
+        };
+        let mut uids: Vec<u32> = timed(COMMAND_TIMEOUT, "SEARCH", async {
+            session.uid_search(&query).await.map_err(imap_error)
+        })
+        .await?
+        .into_iter()
+        .filter(|u| last.is_none_or(|l| *u > l))
+        .collect();
+        uids.sort_unstable();
+        let mut changes = Vec::new();
+        let mut read = 0;
+        let announce = if last.is_some() {
+            Announce::All
+        } else {
+            Announce::CatchingUp
+        };
+        for chunk in uids.chunks(CHUNK) {
+            let (c, n) = self
+                .sync_chunk(session, store, (folder, uid_validity), chunk, announce)
+                .await?;
+            changes.extend(c);
+            read += n;
+        }
+        if uids.is_empty() {
+            let folder = folder.to_owned();
+            blocking(store, move |s| {
+                s.mail_folders()
+                    .advance(&folder, uid_validity, last.unwrap_or(0))
+            })
+            .await?;
+        }
+        Ok((changes, read))
+    }
+
+    /// Headers of a chunk, then the bodies still needed; the chunk's mails and the folder's cursor
+    /// commit together.
+    async fn sync_chunk(
+        &self,
+        session: &mut ImapSession,
+        store: &SharedStore,
+        (folder, uid_validity): (&str, u32),
+        uids: &[u32],
+        announce: Announce,
+    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
+        let set = uid_set(uids);
+        let heads = fetch_all(session, &set, "(UID RFC822.SIZE BODY.PEEK[HEADER])").await?;
+        let mut want = Vec::new();
+        let mut unread: Vec<(String, MailOutcome, u32)> = Vec::new();
+        let keys: Vec<(u32, String, Option<u32>)> = heads
+            .iter()
+            .filter_map(|(uid, size, bytes)| {
+                let key = parse::parse(bytes).map(|p| p.key())?;
+                Some((*uid, key, *size))
+            })
+            .collect();
+        let seen = {
+            let keys: Vec<String> = keys.iter().map(|k| k.1.clone()).collect();
+            blocking(store, move |s| {
+                keys.iter()
+                    .map(|k| s.mail_messages().seen(k))
+                    .collect::<Result<Vec<bool>>>()
+            })
+            .await?
+        };
+        for ((uid, key, size), seen) in keys.into_iter().zip(seen) {
+            if seen {
+                continue;
+            }
+            if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
+                unread.push((key, MailOutcome::TooLarge, uid));
+            } else {
+                want.push(uid);
+            }
+        }
+        let bodies = if want.is_empty() {
+            Vec::new()
+        } else {
+            fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])").await?
+        };
+        let readings: Vec<(u32, Option<rules::Reading>)> = bodies
+            .iter()
+            .map(|(uid, _, bytes)| {
+                (
+                    *uid,
+                    parse::parse(bytes).map(|p| self.rules.read(&p, &self.settings)),
+                )
+            })
+            .collect();
+        let n = readings.len();
+        let rules = self.rules.clone();
+        let folder = folder.to_owned();
+        let max_uid = uids.iter().copied().max().unwrap_or(0);
+        let changes = blocking(store, move |s| {
+            s.in_transaction(|s| {
+                let mut changes = Vec::new();
+                for (key, outcome, uid) in &unread {
+                    apply::record_unread(s, key, *outcome, "over 2 MB", Some((&folder, *uid)))?;
+                }
+                for (uid, reading) in &readings {
+                    match reading {
+                        Some(r) => {
+                            let Applied { changes: c, .. } =
+                                apply::apply(s, r, &rules, Some((&folder, *uid)), announce)?;
+                            changes.extend(c);
+                        }
+                        None => apply::record_unread(
+                            s,
+                            &format!("uid:{folder}:{uid_validity}:{uid}"),
+                            MailOutcome::Unreadable,
+                            "not a mail",
+                            Some((&folder, *uid)),
+                        )?,
+                    }
+                }
+                s.mail_folders().advance(&folder, uid_validity, max_uid)?;
+                Ok(changes)
+            })
+        })
+        .await?;
+        Ok((changes, n))
+    }
+
+    /// IDLE on the first folder until news, `max`, or `wake`; `false` when IDLE is not available.
+    async fn idle(&self, max: Duration, wake: &Notify) -> bool {
+        if !self.uses_idle() {
+            return false;
+        }
+        let mut guard = self.session.lock().await;
+        let Some(mut session) = guard.take() else {
+            return false;
+        };
+        let Some(folder) = self.settings.folder_list().into_iter().next() else {
+            return false;
+        };
+        if timed(COMMAND_TIMEOUT, "EXAMINE", async {
+            session.examine(&folder).await.map_err(imap_error)
+        })
+        .await
+        .is_err()
+        {
+            return false;
+        }
+        let mut handle = session.idle();
+        if timed(COMMAND_TIMEOUT, "IDLE", async {
+            handle.init().await.map_err(imap_error)
+        })
+        .await
+        .is_err()
+        {
+            return false;
+        }
+        {
+            let (news, _stop) = handle.wait_with_timeout(max.min(IDLE_REISSUE));
+            tokio::select! {
+                r = news => tracing::debug!(?r, "IDLE ended"),
+                _ = wake.notified() => {}
+            }
+        }
+        match timed(COMMAND_TIMEOUT, "DONE", async {
+            handle.done().await.map_err(imap_error)
+        })
+        .await
+        {
+            Ok(s) => *guard = Some(s),
+            Err(e) => tracing::info!(error = %e, "the connection ended after IDLE; reconnecting"),
+        }
+        true
+    }
+}
+
+/// Runs store work on a blocking thread (it may fsync), never on the runtime's few workers.
+async fn blocking<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+) -> std::result::Result<T, RemoteError> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || filing::lock(&store).and_then(|s| f(&s)))
+        .await
+        .map_err(|e| RemoteError::Config(format!("the store task failed: {e}")))?
+        .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
+}
+
+/// `1:3,7,9:10` for sorted UIDs.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail.
+async fn fetch_all(
+    session: &mut ImapSession,
+    set: &str,
+    query: &str,
+) -> std::result::Result<Vec<(u32, Option<u32>, Vec<u8>)>, RemoteError> {
+    use futures_util::StreamExt;
+    timed(COMMAND_TIMEOUT, "FETCH", async {
+        let mut out = Vec::new();
+        let mut stream = session.uid_fetch(set, query).await.map_err(imap_error)?;
+        while let Some(f) = stream.next().await {
+            let f = f.map_err(imap_error)?;
+            let Some(uid) = f.uid else { continue };
+            let bytes = f.body().or_else(|| f.header()).unwrap_or_default().to_vec();
+            out.push((uid, f.size, bytes));
+        }
+        Ok(out)
+    })
+    .await
+}
+
+impl StatusSource for MailSource {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn sync<'a>(
+        &'a self,
+        store: &'a SharedStore,
+    ) -> BoxFuture<'a, std::result::Result<SyncReport, RemoteError>> {
+        Box::pin(async move {
+            let result = self.pass(store).await;
+            let note = match &result {
+                Ok(_) => None,
+                Err(e) => Some(e.to_string()),
+            };
+            let _ = blocking(store, move |s| match &note {
+                None => s.source_states().synced(NAME, None),
+                Some(e) => s.source_states().failed(NAME, e),
+            })
+            .await;
+            result
+        })
+    }
+
+    fn wait_for_news<'a>(&'a self, max: Duration, wake: &'a Notify) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            if !self.idle(max, wake).await {
+                tokio::select! {
+                    _ = tokio::time::sleep(max) => {}
+                    _ = wake.notified() => {}
+                }
+            }
+        })
+    }
+}
+
+/// The mail source's state for the Cases view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    pub enabled: bool,
+    #[serde(flatten)]
+    pub state: SourceState,
+    pub counts: MailCounts,
+}
+
+pub fn sync_state(store: &Store, prefs: &Preferences) -> Result<SyncState> {
+    Ok(SyncState {
+        enabled: prefs.mail.enabled,
+        state: store.source_states().get(NAME)?,
+        counts: store.mail_messages().counts()?,
+    })
+}
+
+/// What "Test connection" found: the folders, how many mails in the look-back window count, and what
+/// was read from the last three (nothing is stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestReport {
+    pub folders: Vec<String>,
+    pub missing_folders: Vec<String>,
+    pub idle: bool,
+    pub candidates: usize,
+    pub counted: usize,
+    pub last: Vec<MailResult>,
+    pub summary: String,
+}
+
+/// Logs in, checks the folders, and reads the look-back window without storing anything.
+pub async fn test_connection(
+    settings: &MailSettings,
+    password: &str,
+    now_ms: i64,
+) -> std::result::Result<TestReport, RemoteError> {
+    let source = MailSource::new(settings.clone(), password.to_owned())
+        .map_err(|e| RemoteError::Config(e.to_string()))?;
+    let mut session = source.connected().await?;
+    let folders = imap::list_folders(&mut session).await?;
+    let missing: Vec<String> = settings
+        .folder_list()
+        .into_iter()
+        .filter(|f| {
+            !folders.iter().any(|g| {
+                g == f || (f.eq_ignore_ascii_case("INBOX") && g.eq_ignore_ascii_case("INBOX"))
+            })
+        })
+        .collect();
+    let mut readings = Vec::new();
+    let mut candidates = 0;
+    let window = i64::from(settings.look_back_days) * 86_400_000;
+    let query = format!(
+        "{} {}",
+        imap::since(now_ms - window),
+        imap::from_criteria(&settings.sender_list())
+    );
+    for folder in settings
+        .folder_list()
+        .iter()
+        .filter(|f| !missing.contains(f))
+    {
+        timed(COMMAND_TIMEOUT, "EXAMINE", async {
+            session.examine(folder).await.map_err(imap_error)
+        })
+        .await?;
+        let mut uids: Vec<u32> = timed(COMMAND_TIMEOUT, "SEARCH", async {
+            session.uid_search(&query).await.map_err(imap_error)
+        })
+        .await?
+        .into_iter()
+        .collect();
+        uids.sort_unstable();
+        candidates += uids.len();
+        for chunk in uids.chunks(CHUNK) {
+            for (_, size, bytes) in fetch_all(
+                &mut session,
+                &uid_set(chunk),
+                "(UID RFC822.SIZE BODY.PEEK[])",
+            )
+            .await?
+            {
+                if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
+                    continue;
+                }
+                if let Some(p) = parse::parse(&bytes) {
+                    readings.push(source.rules.read(&p, settings));
+                }
+            }
+        }
+    }
+    let _ = timed(COMMAND_TIMEOUT, "LOGOUT", async {
+        session.logout().await.map_err(imap_error)
+    })
+    .await;
+    let counted: Vec<&rules::Reading> = readings.iter().filter(|r| r.ignored.is_none()).collect();
+    let last: Vec<MailResult> = counted
+        .iter()
+        .rev()
+        .take(3)
+        .map(|r| MailResult {
+            outcome: match r.kind {
+                rules::MailKind::Reply => ResultKind::Reply,
+                _ => ResultKind::Status,
+            },
+            case_number: r.case_number.clone(),
+            status: r.status.clone(),
+            kind: Some(r.kind),
+            subject: r.subject.chars().take(255).collect(),
+            detail: match (&r.case_number, &r.status) {
+                (Some(n), Some(s)) => format!("Case {n}: {s}"),
+                (Some(n), None) => format!("Case {n}: a reply"),
+                (None, _) => "A reply on an earlier mail's case".into(),
+            },
+        })
+        .collect();
+    let summary = format!(
+        "Connected. {} of {} mail{} from your senders in the last {} days count{}.{}",
+        counted.len(),
+        candidates,
+        if candidates == 1 { "" } else { "s" },
+        settings.look_back_days,
+        if counted.len() == 1 { "s" } else { "" },
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!(" Not found on the server: {}.", missing.join(", "))
+        }
+    );
+    Ok(TestReport {
+        folders,
+        missing_folders: missing,
+        idle: source.uses_idle(),
+        candidates,
+        counted: counted.len(),
+        last,
+        summary,
+    })
+}
+
+/// The most `.eml` files one import takes.
+pub const IMPORT_MAX_FILES: usize = 100;
+
+/// Reads an `.eml` file a user picked or dropped: a regular file (not a link, folder or device), at
+/// most [`MAX_MESSAGE_BYTES`]. The error says why in words and names the field `import`.
+pub fn read_eml_file(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let refuse = |why: &str| {
+        crate::Error::field(
+            "import",
+            "import_refused",
+            format!(
+                "{}: {why}",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        )
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|_| refuse("the file cannot be found"))?;
+    if meta.file_type().is_symlink() {
+        return Err(refuse("links are not followed; pick the file itself"));
+    }
+    if !meta.is_file() {
+        return Err(refuse("not a file"));
+    }
+    if meta.len() > u64::from(MAX_MESSAGE_BYTES) {
+        return Err(refuse("larger than 2 MB; support mails are smaller"));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(|_| refuse("the file cannot be read"))?
+        .take(u64::from(MAX_MESSAGE_BYTES) + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| refuse("the file cannot be read"))?;
+    Ok(bytes)
+}
+
+/// Reads `.eml` files the user picked or dropped: each goes through the same allowlist, parser and
+/// rules as synced mail. The caller delivers the returned changes.
+pub fn import(
+    store: &Store,
+    settings: &MailSettings,
+    files: &[(String, Vec<u8>)],
+) -> Result<(Vec<ImportResult>, Vec<crate::store::StatusChange>)> {
+    let rules = Rules::compile(settings)?;
+    let mut results = Vec::new();
+    let mut changes = Vec::new();
+    for (name, bytes) in files {
+        let result = match parse::parse(bytes).filter(|p| p.from.is_some() || !p.subject.is_empty())
+        {
+            None => MailResult {
+                outcome: ResultKind::Unreadable,
+                case_number: None,
+                status: None,
+                kind: None,
+                subject: String::new(),
+                detail: "This file is not an e-mail Casedesk can read.".into(),
+            },
+            Some(p) => {
+                let reading = rules.read(&p, settings);
+                let applied = apply::apply(store, &reading, &rules, None, Announce::All)?;
+                changes.extend(applied.changes);
+                applied.result
+            }
+        };
+        results.push(ImportResult {
+            file: name.clone(),
+            result,
+        });
+    }
+    Ok((results, changes))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResult {
+    pub file: String,
+    #[serde(flatten)]
+    pub result: MailResult,
+}

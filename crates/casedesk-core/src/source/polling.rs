@@ -1,0 +1,134 @@
+//! The polling source: asks a helpdesk API for the statuses of the tickets it filed (RT today), in as
+//! few requests as it allows. Because the same server also takes new cases, a pass first sends what
+//! waits in that filer's outbox: both share the server's health, and so its backoff.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{StatusSource, SyncReport};
+use crate::filer::{Filer, FilerKind};
+use crate::filing::{self, SharedStore};
+use crate::preferences::Preferences;
+use crate::remote::{BoxFuture, RemoteError};
+use crate::secrets::Secrets;
+
+/// What a poll learned about one ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteStatus {
+    pub case_number: String,
+    pub status: String,
+    pub updated: Option<String>,
+}
+
+/// A helpdesk that answers the statuses of many tickets at once.
+pub trait TicketStatuses: Send + Sync {
+    /// The filer whose cases these are.
+    fn filer(&self) -> FilerKind;
+    /// Statuses after which a case needs no more polling.
+    fn is_terminal(&self, status: &str) -> bool;
+    /// Current statuses of these cases. A case missing from the answer was not found.
+    fn statuses<'a>(
+        &'a self,
+        case_numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, RemoteError>>;
+}
+
+pub struct PollingSource {
+    pub tickets: Arc<dyn TicketStatuses>,
+    /// The filer whose outbox is sent before each pass (the same server).
+    pub outbox: Option<Arc<dyn Filer>>,
+}
+
+/// RT is polled when it is the filer in use.
+pub fn from_preferences(
+    prefs: &Preferences,
+    secrets: &dyn Secrets,
+) -> Option<Arc<dyn StatusSource>> {
+    if prefs.filer != FilerKind::Rt {
+        return None;
+    }
+    match crate::filer::rt_client(prefs, secrets) {
+        Ok(rt) => {
+            let rt = Arc::new(rt);
+            Some(Arc::new(PollingSource {
+                tickets: rt.clone(),
+                outbox: Some(rt),
+            }))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "RT is not set up well enough to poll");
+            None
+        }
+    }
+}
+
+impl StatusSource for PollingSource {
+    fn name(&self) -> &'static str {
+        "rt"
+    }
+
+    fn sync<'a>(
+        &'a self,
+        store: &'a SharedStore,
+    ) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
+        Box::pin(sweep(store, self.tickets.as_ref(), self.outbox.as_deref()))
+    }
+}
+
+/// One pass: send the outbox, then read every watched case's status and store what changed, in one
+/// transaction. A failed request is written once to the cases it concerned, then returned.
+pub async fn sweep(
+    store: &SharedStore,
+    tickets: &dyn TicketStatuses,
+    outbox: Option<&dyn Filer>,
+) -> Result<SyncReport, RemoteError> {
+    let mut report = SyncReport::default();
+    if let Some(filer) = outbox {
+        if filing::flush_outbox(store, filer).await? > 0 {
+            report.refreshed = true;
+        }
+    }
+    let filer = tickets.filer().as_str();
+    let cases = filing::lock(store)
+        .and_then(|s| s.cases().watched(filer))
+        .map_err(|e| RemoteError::Config(e.to_string()))?;
+    if cases.is_empty() {
+        return Ok(report);
+    }
+    let numbers: Vec<String> = cases.iter().map(|c| c.case_number.clone()).collect();
+    let statuses = match tickets.statuses(&numbers).await {
+        Ok(s) => s,
+        Err(e) => {
+            let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+            if let Err(err) =
+                filing::lock(store).and_then(|s| s.cases().record_errors(&ids, &e.to_string()))
+            {
+                tracing::warn!(error = %err, "could not record the failed check");
+            }
+            return Err(e);
+        }
+    };
+    let by_number: HashMap<&str, &RemoteStatus> = statuses
+        .iter()
+        .map(|r| (r.case_number.as_str(), r))
+        .collect();
+    let mut results = Vec::with_capacity(cases.len());
+    let mut missing = Vec::new();
+    for c in &cases {
+        report.checked += 1;
+        match by_number.get(c.case_number.as_str()) {
+            Some(r) => results.push((
+                c.id,
+                r.status.clone(),
+                r.updated.clone(),
+                tickets.is_terminal(&r.status),
+            )),
+            None => missing.push(c.id),
+        }
+    }
+    report.changes = filing::lock(store)
+        .and_then(|s| s.cases().record_many(&results, &missing))
+        .map_err(|e| RemoteError::Config(format!("could not store the statuses: {e}")))?;
+    report.refreshed = true;
+    Ok(report)
+}

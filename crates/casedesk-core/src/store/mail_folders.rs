@@ -1,0 +1,59 @@
+//! The `mail_folders` table: per folder, the `UIDVALIDITY` and the last UID the mail source read.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::Result;
+
+/// Where the next sync of a folder starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderCursor {
+    pub uid_validity: u32,
+    pub last_uid: u32,
+}
+
+pub struct MailFolders<'c> {
+    conn: &'c Connection,
+    now: i64,
+}
+
+impl<'c> MailFolders<'c> {
+    pub(crate) fn new(conn: &'c Connection, now: i64) -> Self {
+        Self { conn, now }
+    }
+
+    pub fn cursor(&self, folder: &str) -> Result<Option<FolderCursor>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uid_validity, last_uid FROM mail_folders WHERE folder = ?1",
+                [folder],
+                |r| {
+                    Ok(FolderCursor {
+                        uid_validity: r.get(0)?,
+                        last_uid: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Moves a folder's cursor on (never back within one `UIDVALIDITY`); a new `UIDVALIDITY` starts over.
+    pub fn advance(&self, folder: &str, uid_validity: u32, last_uid: u32) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO mail_folders (folder, uid_validity, last_uid, synced_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (folder) DO UPDATE SET
+               last_uid = CASE WHEN uid_validity = excluded.uid_validity
+                               THEN max(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
+               uid_validity = excluded.uid_validity,
+               synced_at = excluded.synced_at",
+            params![folder, uid_validity, last_uid, self.now],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every folder's cursor (the account changed): the next sync reads the look-back window.
+    pub fn forget_all(&self) -> Result<()> {
+        self.conn.execute("DELETE FROM mail_folders", [])?;
+        Ok(())
+    }
+}

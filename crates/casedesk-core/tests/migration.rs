@@ -1,0 +1,160 @@
+//! A database written by release 0.1.0 (schema 5: one `provider` per case) opened by this build:
+//! migration 0006 splits filers from status sources without losing a case, a history row, an outbox
+//! item, a pending notification or a preference. The fixture was made by that release's own code
+//! (`tests/fixtures/release-0.1.0.sqlite3`, with the preferences JSON it wrote beside it).
+
+use casedesk_core::filer::FilerKind;
+use casedesk_core::preferences::Preferences;
+use casedesk_core::source::SourceKind;
+use casedesk_core::store::{EventKind, Watch};
+use casedesk_core::{FixedClock, Store};
+use std::path::Path;
+use std::sync::Arc;
+
+fn fixtures() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+fn opened() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("release-0.1.0.sqlite3"),
+        dir.path().join("casedesk.sqlite3"),
+    )
+    .unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_765_000_000_000))).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn every_case_history_row_and_outbox_item_of_release_0_1_0_survives_the_split() {
+    let (dir, store) = opened();
+    assert!(
+        dir.path().join("casedesk.sqlite3.before-v6").exists(),
+        "the file is copied aside before migrating"
+    );
+    let cases = store.cases().list(100).unwrap();
+    assert_eq!(cases.len(), 3, "no case lost");
+    let by_number = |n: &str| cases.iter().find(|c| c.case_number == n).unwrap().clone();
+    let cj = by_number("00001234");
+    assert_eq!(cj.filer, FilerKind::CjWeb);
+    assert_eq!(cj.status.as_deref(), Some("In Progress"));
+    let rt = by_number("17");
+    assert_eq!(
+        (rt.filer, rt.watch),
+        (FilerKind::Rt, Watch::Final),
+        "a final check stays due"
+    );
+    let elsewhere = by_number("00005678");
+    assert!(elsewhere.muted, "muted stays muted");
+    assert_eq!(
+        elsewhere.last_error.as_deref(),
+        Some("The case was not found on the server.")
+    );
+
+    let history: Vec<_> = [cj.id, rt.id, elsewhere.id]
+        .iter()
+        .flat_map(|id| store.cases().history(*id).unwrap())
+        .collect();
+    assert_eq!(history.len(), 6, "no history row lost");
+    assert!(history.iter().all(|h| h.kind == EventKind::Status));
+    let sources: Vec<SourceKind> = history.iter().map(|h| h.source).collect();
+    assert_eq!(
+        sources,
+        vec![
+            SourceKind::Added,
+            SourceKind::Manual,
+            SourceKind::Poll,
+            SourceKind::Poll,
+            SourceKind::Poll,
+            SourceKind::Added
+        ]
+    );
+    let pending = store.cases().pending_notifications().unwrap();
+    assert_eq!(
+        pending.len(),
+        2,
+        "changes stored but not notified are still due: {pending:?}"
+    );
+    assert!(pending
+        .iter()
+        .any(|p| p.new_status.as_deref() == Some("resolved")
+            && p.old_status.as_deref() == Some("open")));
+    assert!(pending
+        .iter()
+        .any(|p| p.new_status.as_deref() == Some("In Progress")));
+
+    let outbox = store.outbox().list().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(
+        outbox[0].client_token, "cd-0123456789abcdef0123456789abcdef",
+        "the retry token is kept"
+    );
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let fk: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0, "no dangling references after the rebuild");
+}
+
+#[test]
+fn preferences_written_by_release_0_1_0_keep_every_value_and_gain_the_mail_defaults() {
+    let (_dir, store) = opened();
+    let p = Preferences::load(&store).unwrap();
+    assert_eq!(p.filer, FilerKind::Rt);
+    assert_eq!(
+        (p.rt_url.as_str(), p.rt_queue.as_str()),
+        ("https://rt.example.com", "Support")
+    );
+    assert_eq!(p.poll_interval_secs, 600);
+    assert!(!p.notifications);
+    assert_eq!(p.cj_statuses, vec!["New", "Working", "Closed"]);
+    assert!(!p.mail.enabled, "the new mail source starts off");
+    // The JSON written by that release, read directly: the same.
+    let json = std::fs::read_to_string(fixtures().join("release-0.1.0-preferences.json")).unwrap();
+    let direct: Preferences = serde_json::from_str(&json).unwrap();
+    assert_eq!(direct, p);
+}
+
+#[test]
+fn a_case_from_release_0_1_0_takes_a_mail_status_and_a_reply() {
+    let (_dir, store) = opened();
+    let c = store.cases().find("cj-web", "00001234").unwrap().unwrap();
+    let change = store
+        .cases()
+        .record(
+            c.id,
+            &casedesk_core::store::Observation {
+                status: "Closed",
+                remote_updated: None,
+                source: SourceKind::Mail,
+                terminal: true,
+                at: Some(1_764_900_000_000),
+                message_id: Some("m1@example"),
+            },
+        )
+        .unwrap()
+        .expect("a change");
+    assert_eq!(change.old_status.as_deref(), Some("In Progress"));
+    assert!(store
+        .cases()
+        .add_reply(c.id, "Fixed.", 1_764_900_000_001, "m2@example")
+        .unwrap()
+        .is_some());
+    assert!(
+        store
+            .cases()
+            .add_reply(c.id, "Fixed.", 1_764_900_000_001, "m2@example")
+            .unwrap()
+            .is_none(),
+        "the same mail's reply is stored once"
+    );
+    assert_eq!(
+        store.cases().get(c.id).unwrap().watch,
+        Watch::Stopped,
+        "a closing status by mail stops the case"
+    );
+}

@@ -1,0 +1,81 @@
+//! Case e-mail: the mail source's sync state, and importing `.eml` files (picked in the native file
+//! chooser, or dropped on the Cases view), each read like a synced mail.
+
+use casedesk_core::preferences::Preferences;
+use casedesk_core::source::mail::{self, ImportResult, SyncState};
+use casedesk_core::{Error, ErrorPayload};
+use std::path::PathBuf;
+use tauri::State;
+
+use super::Answer;
+use crate::{native, AppState};
+
+#[tauri::command(async)]
+pub fn mail_sync_state(state: State<'_, AppState>) -> Answer<SyncState> {
+    state.with_store(|s| mail::sync_state(s, &Preferences::load(s)?))
+}
+
+fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
+    if paths.len() > mail::IMPORT_MAX_FILES {
+        return Err(Error::field(
+            "import",
+            "import_too_many",
+            format!("Import at most {} files at once.", mail::IMPORT_MAX_FILES),
+        )
+        .into());
+    }
+    let mut files = Vec::new();
+    let mut refused = Vec::new();
+    for p in paths {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match mail::read_eml_file(&p) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(e) => refused.push(ImportResult {
+                file: name,
+                result: mail::apply::MailResult {
+                    outcome: mail::apply::ResultKind::Unreadable,
+                    case_number: None,
+                    status: None,
+                    kind: None,
+                    subject: String::new(),
+                    detail: e.to_string(),
+                },
+            }),
+        }
+    }
+    let (mut results, changes) = state.with_store(|s| {
+        let prefs = Preferences::load(s)?;
+        mail::import(s, &prefs.mail, &files)
+    })?;
+    for change in &changes {
+        state.deliver(change);
+    }
+    results.extend(refused);
+    Ok(results)
+}
+
+/// "Import e-mail…": the native file chooser for `.eml` files. Empty when cancelled.
+#[tauri::command(async)]
+pub fn import_eml(state: State<'_, AppState>) -> Answer<Vec<ImportResult>> {
+    let paths = native::pick_eml_files();
+    import(&state, paths)
+}
+
+/// `.eml` files dropped on the Cases view.
+#[tauri::command(async)]
+pub fn import_eml_paths(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> Answer<Vec<ImportResult>> {
+    if paths.iter().any(|p| p.len() > 4096 || p.contains('\0')) {
+        return Err(ErrorPayload::from(Error::field(
+            "import",
+            "import_refused",
+            "That is not a file path.",
+        )));
+    }
+    import(&state, paths.into_iter().map(PathBuf::from).collect())
+}

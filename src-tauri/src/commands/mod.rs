@@ -1,0 +1,170 @@
+//! The commands the UI invokes, one per use case, grouped by area. Each is a few lines: state in, one
+//! core call, the error mapped to `{code, message, field?}`. Arguments arrive over IPC and are hostile:
+//! the core validates them. Every command that touches the store, a file, the keyring or the network
+//! runs off the main thread (`async`), so a slow disk or a locked database never freezes the window.
+
+pub mod cases;
+pub mod drafts;
+pub mod mail;
+pub mod reasons;
+pub mod settings;
+
+use casedesk_core::{Error, ErrorPayload};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt as _;
+
+use crate::{native, AppState};
+
+pub(crate) type Answer<T> = Result<T, ErrorPayload>;
+
+/// The most rows one list call returns.
+pub(crate) const LIST_MAX: u32 = 1000;
+
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
+{
+    use cases::*;
+    use drafts::*;
+    use mail::*;
+    use reasons::*;
+    use settings::*;
+    tauri::generate_handler![
+        app_info,
+        list_drafts,
+        search_drafts,
+        create_draft,
+        open_draft,
+        check_draft,
+        save_draft,
+        trash_draft,
+        restore_draft,
+        attach_paths,
+        pick_attachments,
+        remove_attachment,
+        list_reasons,
+        add_reason,
+        rename_reason,
+        move_reason,
+        remove_reason,
+        add_sub_reason,
+        rename_sub_reason,
+        move_sub_reason,
+        remove_sub_reason,
+        export_reasons,
+        import_reasons,
+        export_reasons_to_file,
+        import_reasons_from_file,
+        description_template,
+        system_info,
+        get_settings,
+        save_settings,
+        test_connection,
+        test_mail_connection,
+        list_cases,
+        open_case,
+        submit_draft,
+        cj_web_fields,
+        open_cj_form,
+        show_attachments,
+        record_case,
+        mark_submitted,
+        link_case,
+        dismiss_case,
+        set_case_status,
+        set_case_muted,
+        watch_case,
+        check_now,
+        list_outbox,
+        open_case_in_browser,
+        mail_sync_state,
+        import_eml,
+        import_eml_paths,
+        copy_text,
+        quit_app,
+        keep_running_in_tray,
+        show_window,
+        report_ready,
+    ]
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    /// Set when the store could not be opened: the UI shows it and keeps typed text in the window.
+    pub store_error: Option<ErrorPayload>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        data_dir: state
+            .data_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
+        store_error: state.with_store(|_| Ok(())).err(),
+    }
+}
+
+#[tauri::command(async)]
+pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()> {
+    if text.len() > 1024 * 1024 {
+        return Err(Error::invalid("too_large", "Too much text to copy.").into());
+    }
+    app.clipboard().write_text(text).map_err(|e| {
+        Error::invalid(
+            "clipboard",
+            format!("The clipboard could not be written: {e}"),
+        )
+        .into()
+    })
+}
+
+#[tauri::command(async)]
+pub fn quit_app<R: Runtime>(app: AppHandle<R>) {
+    app.exit(0);
+}
+
+/// The page has drawn its first screen: the window, created hidden, is shown now (no blank frame, and
+/// WebKit does not hold the main thread waiting for a page that is still starting).
+#[tauri::command]
+pub fn show_window<R: Runtime>(app: AppHandle<R>) {
+    native::show_main_window(&app);
+}
+
+/// Whether closing the window should keep Casedesk running in the tray (a status source is followed).
+#[tauri::command]
+pub fn keep_running_in_tray(state: State<'_, AppState>) -> bool {
+    state.following()
+}
+
+/// The page reports that the drafts list is rendered. With `CASEDESK_READY_FILE` set (the start-up
+/// benchmark), the moment is written there; otherwise nothing happens.
+/// `marks` are the page's own start-up milestones (ms since the page began loading), logged at info
+/// level next to the shell's, so a slow start can be read as a timeline (`CASEDESK_LOG=info`).
+#[tauri::command]
+pub fn report_ready(marks: Option<std::collections::BTreeMap<String, f64>>) {
+    if let Some(marks) = marks {
+        // The page's clock starts when it began loading; shift it onto the process's (`run` = 0).
+        let origin = marks.get("origin").copied().unwrap_or(0.0)
+            - crate::STARTED_AT_MS.get().copied().unwrap_or(0.0);
+        let marks: Vec<String> = marks
+            .iter()
+            .filter(|(k, _)| k.as_str() != "origin")
+            .take(32)
+            .map(|(k, v)| {
+                format!(
+                    "{}={:.0}ms",
+                    k.chars().take(40).collect::<String>(),
+                    v + origin
+                )
+            })
+            .collect();
+        tracing::info!(marks = %marks.join(" "), "drafts list rendered");
+    }
+    if let Some(path) = std::env::var_os("CASEDESK_READY_FILE") {
+        let _ = std::fs::write(path, b"ready");
+    }
+}

@@ -1,0 +1,175 @@
+//! Settings: where cases go (the filer and its settings), the case e-mail account, the poll interval,
+//! notifications and start at login. Secrets go to the OS secret store and never come back over IPC:
+//! the UI only learns whether one is stored.
+
+use casedesk_core::filer::{self, Filer};
+use casedesk_core::preferences::Preferences;
+use casedesk_core::secrets;
+use casedesk_core::source::mail::{self, rules::PresetInfo, MailSettings, TestReport};
+use casedesk_core::{Error, ErrorPayload};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, Runtime, State};
+
+use super::Answer;
+use crate::AppState;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Capabilities {
+    /// The filer sends cases itself (otherwise Submit opens the cj-web panel).
+    pub submit: bool,
+    /// A status source follows cases.
+    pub follow: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub preferences: Preferences,
+    /// Whether a token / password is in the secret store. The secret itself never crosses IPC outward.
+    pub has_rt_token: bool,
+    pub has_mail_password: bool,
+    pub capabilities: Capabilities,
+    pub mail_presets: Vec<PresetInfo>,
+}
+
+/// Secrets typed in Settings; absent or empty means "keep the stored one".
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretsInput {
+    pub rt_token: Option<String>,
+    pub mail_password: Option<String>,
+}
+
+fn has(state: &AppState, name: &str) -> bool {
+    state.secrets().get(name).ok().flatten().is_some()
+}
+
+fn settings_view(state: &AppState) -> Answer<SettingsView> {
+    let preferences = state.with_store(Preferences::load)?;
+    Ok(SettingsView {
+        has_rt_token: has(state, secrets::RT_TOKEN),
+        has_mail_password: has(state, secrets::MAIL_PASSWORD),
+        capabilities: Capabilities {
+            submit: state.current_filer().submits(),
+            follow: state.following(),
+        },
+        mail_presets: mail::rules::presets(),
+        preferences,
+    })
+}
+
+/// Stores a secret the user typed, blaming `field` when it is malformed or the secret store fails.
+fn store_secret(
+    state: &AppState,
+    name: &str,
+    value: Option<&str>,
+    field: &'static str,
+) -> Answer<()> {
+    let Some(value) = secrets::checked(value, field)? else {
+        return Ok(());
+    };
+    state.secrets().set(name, &value).map_err(|e| {
+        let mut p = ErrorPayload::from(&e);
+        p.field = Some(field.into());
+        p
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_settings(state: State<'_, AppState>) -> Answer<SettingsView> {
+    settings_view(&state)
+}
+
+/// Saves preferences and the secrets given; the filer and the follow loops start anew from them.
+#[tauri::command(async)]
+pub fn save_settings<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    preferences: Preferences,
+    secrets: Option<SecretsInput>,
+) -> Answer<SettingsView> {
+    preferences.validate().map_err(ErrorPayload::from)?;
+    let given = secrets.unwrap_or_default();
+    store_secret(
+        &state,
+        secrets::RT_TOKEN,
+        given.rt_token.as_deref(),
+        "rt_token",
+    )?;
+    store_secret(
+        &state,
+        secrets::MAIL_PASSWORD,
+        given.mail_password.as_deref(),
+        "mail_password",
+    )?;
+    state.with_store(|s| preferences.save(s))?;
+    state.apply_preferences(&preferences);
+    // Without the autostart plugin (the mock runtime) there is nothing to change.
+    if let Some(autostart) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
+        let result = if preferences.start_at_login {
+            autostart.enable()
+        } else {
+            autostart.disable()
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not change start at login");
+        }
+    }
+    state.check_now();
+    settings_view(&state)
+}
+
+/// Tries the filer's settings (and token, or the stored one) with one request.
+#[tauri::command]
+pub async fn test_connection(
+    state: State<'_, AppState>,
+    preferences: Preferences,
+    rt_token: Option<String>,
+) -> Answer<String> {
+    preferences.validate().map_err(ErrorPayload::from)?;
+    let typed = secrets::checked(rt_token.as_deref(), "rt_token")?;
+    let filer: std::sync::Arc<dyn Filer> = match typed {
+        Some(token) => filer::build(
+            &preferences,
+            &secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]),
+        ),
+        None => filer::build(&preferences, state.secrets()),
+    }
+    .map_err(ErrorPayload::from)?;
+    filer
+        .test_connection()
+        .await
+        .map_err(|e| ErrorPayload::from(Error::from(e)))
+}
+
+/// Logs in to the mail account as given (with the typed password, or the stored one), checks the
+/// folders, and reads the look-back window without storing anything.
+#[tauri::command]
+pub async fn test_mail_connection(
+    state: State<'_, AppState>,
+    mail: MailSettings,
+    mail_password: Option<String>,
+) -> Answer<TestReport> {
+    let mut to_test = mail.clone();
+    to_test.enabled = true;
+    to_test.validate().map_err(ErrorPayload::from)?;
+    let password = match secrets::checked(mail_password.as_deref(), "mail_password")? {
+        Some(p) => p,
+        None => state
+            .secrets()
+            .get(secrets::MAIL_PASSWORD)
+            .map_err(ErrorPayload::from)?
+            .ok_or_else(|| {
+                ErrorPayload::from(Error::field(
+                    "mail_password",
+                    "mail_password_missing",
+                    "Enter the account's password (an app password where your provider offers them).",
+                ))
+            })?,
+    };
+    let now = state.with_store(|s| Ok(s.now()))?;
+    mail::test_connection(&to_test, &password, now)
+        .await
+        .map_err(|e| ErrorPayload::from(Error::from(e)))
+}

@@ -1,0 +1,282 @@
+//! What every command reaches through `State`: the store (opened on a thread of its own, or why it
+//! could not be), the secret store, the filer in use, and the follow loops of the status sources the
+//! preferences turn on. It knows no filer or source by name: the core's registries build them.
+
+use casedesk_core::filer::{self, cj_web::CjWeb, Filer};
+use casedesk_core::filing::{self, SharedStore};
+use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
+use casedesk_core::preferences::Preferences;
+use casedesk_core::secrets::Secrets;
+use casedesk_core::source;
+use casedesk_core::store::StatusChange;
+use casedesk_core::{ErrorPayload, Store, SystemClock};
+use std::path::PathBuf;
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::Duration;
+
+/// The store, or why it could not be opened. Commands that need it wait until it is there.
+#[derive(Default)]
+struct StoreCell {
+    slot: Mutex<Option<Result<SharedStore, ErrorPayload>>>,
+    opened: Condvar,
+}
+
+impl StoreCell {
+    fn set(&self, store: Result<SharedStore, ErrorPayload>) {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = Some(store);
+        self.opened.notify_all();
+    }
+
+    fn get(&self) -> Result<SharedStore, ErrorPayload> {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(store) = slot.as_ref() {
+                return store.clone();
+            }
+            slot = self.opened.wait(slot).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+pub struct AppState {
+    store: StoreCell,
+    /// `None` when no data folder could be found: nothing is written anywhere then.
+    data_dir: Option<PathBuf>,
+    secrets: Arc<dyn Secrets>,
+    filer: RwLock<Option<Arc<dyn Filer>>>,
+    followers: Mutex<Option<Followers>>,
+    sink: Mutex<Option<Arc<dyn StatusSink>>>,
+}
+
+impl AppState {
+    /// A state whose store is opened now (tests); a failure is kept and answered to every command.
+    pub fn open(data_dir: PathBuf, secrets: Arc<dyn Secrets>) -> AppState {
+        let state = AppState::new(Some(data_dir), secrets);
+        let _ = state.open_store();
+        state
+    }
+
+    /// A state whose store is not open yet: commands wait for [`AppState::open_store`].
+    pub fn new(data_dir: Option<PathBuf>, secrets: Arc<dyn Secrets>) -> AppState {
+        AppState {
+            store: StoreCell::default(),
+            data_dir,
+            secrets,
+            filer: RwLock::new(None),
+            followers: Mutex::new(None),
+            sink: Mutex::new(None),
+        }
+    }
+
+    /// Opens and migrates the store, tidies it, installs the filer the preferences name, and hands
+    /// the store to every waiting command; answers the store and those preferences.
+    pub fn open_store(&self) -> Result<(SharedStore, Preferences), ErrorPayload> {
+        let Some(data_dir) = &self.data_dir else {
+            let e = ErrorPayload {
+                code: "data_folder_unknown".into(),
+                message: "Casedesk could not find a folder for its data (no home or XDG data folder is set), so it will not save anything rather than save where the system deletes files. Set HOME or XDG_DATA_HOME, or CASEDESK_DATA_DIR, and start it again.".into(),
+                field: None,
+            };
+            self.store.set(Err(e.clone()));
+            return Err(e);
+        };
+        let store = Store::open(data_dir, Arc::new(SystemClock))
+            .inspect(|s| match s.housekeeping() {
+                Ok(h) => tracing::info!(?h, "start-up housekeeping"),
+                Err(e) => tracing::warn!(error = %e, "start-up housekeeping failed"),
+            })
+            .map(|s| Arc::new(Mutex::new(s)))
+            .map_err(|e| {
+                tracing::error!(error = %e, dir = %data_dir.display(), "could not open the store");
+                ErrorPayload::from(&e)
+            });
+        let opened = store.map(|store| {
+            let prefs = filing::lock(&store)
+                .and_then(|s| Preferences::load(&s))
+                .unwrap_or_default();
+            // The filer the preferences name is in place before any command can see the store, so one
+            // saved from Settings is never overwritten by the one read at start.
+            self.install_filer(&prefs);
+            (store, prefs)
+        });
+        self.store.set(
+            opened
+                .as_ref()
+                .map(|(store, _)| store.clone())
+                .map_err(Clone::clone),
+        );
+        opened
+    }
+
+    /// SQLite's quick check beside the open store. A damaged file is closed to every command from
+    /// then on (what the user typed stays in the window) and the follow loops stop.
+    pub fn verify_store(&self) -> Result<(), ErrorPayload> {
+        let (Ok(_), Some(dir)) = (self.store.get(), &self.data_dir) else {
+            return Ok(());
+        };
+        match Store::quick_check(dir) {
+            Ok(()) => Ok(()),
+            Err(e) if e.code() == "database_corrupt" => {
+                let payload = ErrorPayload::from(&e);
+                self.store.set(Err(payload.clone()));
+                if let Ok(mut f) = self.followers.lock() {
+                    f.take();
+                }
+                Err(payload)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the database check could not run");
+                Ok(())
+            }
+        }
+    }
+
+    pub fn shared_store(&self) -> Result<SharedStore, ErrorPayload> {
+        self.store.get()
+    }
+
+    /// Runs `f` with the store, mapping every failure to the boundary's error shape.
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&Store) -> casedesk_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        let store = self.store.get()?;
+        let guard = filing::lock(&store).map_err(ErrorPayload::from)?;
+        f(&guard).map_err(|e| {
+            if matches!(
+                e,
+                casedesk_core::Error::Invalid { .. } | casedesk_core::Error::NotFound { .. }
+            ) {
+                return ErrorPayload::from(&e);
+            }
+            tracing::warn!(code = e.code(), error = %e, "command failed");
+            self.explain_storage_error(ErrorPayload::from(&e))
+        })
+    }
+
+    /// SQLite reports a full or read-only disk as a bare I/O error once the file is open; a write probe
+    /// in the data folder tells the user which it is.
+    fn explain_storage_error(&self, payload: ErrorPayload) -> ErrorPayload {
+        let Some(dir) = &self.data_dir else {
+            return payload;
+        };
+        if payload.code == "disk_full" || payload.code == "read_only" {
+            return payload;
+        }
+        let probe = dir.join(".write-probe");
+        let result = std::fs::write(&probe, [0u8; 4096]);
+        let _ = std::fs::remove_file(&probe);
+        let kind = match result {
+            Err(e) if e.kind() == std::io::ErrorKind::StorageFull => {
+                std::io::ErrorKind::StorageFull
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                std::io::ErrorKind::ReadOnlyFilesystem
+            }
+            _ => return payload,
+        };
+        ErrorPayload::from(&casedesk_core::Error::Io(std::io::Error::from(kind)))
+    }
+
+    /// The data folder (`None` when none could be found).
+    pub fn data_dir(&self) -> Option<&PathBuf> {
+        self.data_dir.as_ref()
+    }
+
+    pub fn secrets(&self) -> &dyn Secrets {
+        self.secrets.as_ref()
+    }
+
+    /// The filer in use (`cj-web` until another is configured).
+    pub fn current_filer(&self) -> Arc<dyn Filer> {
+        self.filer
+            .read()
+            .ok()
+            .and_then(|p| p.clone())
+            .unwrap_or_else(|| {
+                Arc::new(CjWeb {
+                    form_url: Preferences::default().cj_form_url,
+                })
+            })
+    }
+
+    fn install_filer(&self, prefs: &Preferences) {
+        let filer = filer::build(prefs, self.secrets()).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the configured filer could not be set up; using CJ's web form");
+            Arc::new(CjWeb {
+                form_url: prefs.cj_form_url.clone(),
+            })
+        });
+        if let Ok(mut slot) = self.filer.write() {
+            *slot = Some(filer);
+        }
+    }
+
+    /// Puts the preferences to work: the filer, and a follow loop per status source they turn on.
+    pub fn apply_preferences(&self, prefs: &Preferences) {
+        self.install_filer(prefs);
+        if let Some(f) = self.followers.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            f.replace(source::enabled(prefs, self.secrets()), follow_config(prefs));
+        }
+    }
+
+    /// Starts the follow loops (once the store is open): delivers what an earlier run left
+    /// unnotified, then runs the sources the preferences turn on. Must run inside the async runtime.
+    pub fn start_following(
+        &self,
+        store: SharedStore,
+        sink: Arc<dyn StatusSink>,
+        prefs: &Preferences,
+    ) {
+        if let Ok(mut s) = self.sink.lock() {
+            *s = Some(sink.clone());
+        }
+        let followers = Followers::start(store, sink, std::process::id() as u64);
+        followers.replace(source::enabled(prefs, self.secrets()), follow_config(prefs));
+        if let Ok(mut f) = self.followers.lock() {
+            *f = Some(followers);
+        }
+    }
+
+    /// Whether a status source runs (then closing the window keeps Casedesk in the tray).
+    pub fn following(&self) -> bool {
+        self.followers
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|f| f.count() > 0))
+            .unwrap_or(false)
+    }
+
+    /// Hands a committed change to the sink (event, then notification) exactly once.
+    pub fn deliver(&self, change: &StatusChange) {
+        let sink = self.sink.lock().ok().and_then(|s| s.clone());
+        if let (Some(sink), Ok(store)) = (sink, self.store.get()) {
+            follow::deliver(&store, sink.as_ref(), change);
+        }
+    }
+
+    pub fn check_now(&self) {
+        if let Some(f) = self.followers.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            f.check_now();
+        }
+    }
+}
+
+/// The interval from preferences; `CASEDESK_POLL_INTERVAL_SECS` overrides it (for tests).
+pub fn follow_config(prefs: &Preferences) -> FollowConfig {
+    let secs = std::env::var("CASEDESK_POLL_INTERVAL_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| *s >= 1)
+        .unwrap_or(prefs.poll_interval_secs);
+    FollowConfig {
+        interval: Duration::from_secs(secs),
+        ..FollowConfig::default()
+    }
+}
