@@ -487,6 +487,14 @@ impl App {
             .send_json(json!({"text": text}));
     }
 
+    /// Scrolls the element into the middle of its scrolling box (a dialog's lower fields).
+    pub fn scroll_to(&self, el: &str) {
+        self.exec(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([{ ELEMENT_KEY: el }]),
+        );
+    }
+
     pub fn clear(&self, el: &str) {
         self.post(&format!("/element/{el}/clear"), json!({}));
     }

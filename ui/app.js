@@ -158,6 +158,17 @@ async function onCaseFiled(c) {
   await cases.openCase(c.id);
 }
 
+/** A number found in mail tied a draft to its case: the draft leaves the list (it is the record of what
+ * was sent now), and its editor closes if it is open. */
+async function onNumberFound(change) {
+  if (editor.currentId() === change.draftId) {
+    editor.close();
+    if (document.body.dataset.view === 'drafts') showView('drafts');
+  }
+  await refreshList();
+  toast(`Case #${change.caseNumber} recorded for “${change.subject || '(no subject)'}” from CJ's e-mail.`);
+}
+
 function isTextField(t) {
   return t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
 }
@@ -209,8 +220,9 @@ function wire() {
   providerSettings.setHooks({ onSaved: () => cases.refresh() });
   api.onStoreProblem(showBanner);
   api.onCaseEvents((e) => {
-    if (e.kind === 'changed') cases.applyChange(e.change);
-    else cases.refresh();
+    if (e.kind !== 'changed') { cases.refresh(); return; }
+    cases.applyChange(e.change);
+    if (e.change.kind === 'found' && e.change.draftId != null) onNumberFound(e.change);
   });
   window.addEventListener('beforeunload', () => { editor.flush(); });
   editor.setHooks({ onSaved, onOpenDraft: openDraft });

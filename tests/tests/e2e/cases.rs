@@ -3,7 +3,7 @@
 
 use super::*;
 
-fn fill_ready_draft(app: &App, subject: &str, cc: &str) {
+pub(crate) fn fill_ready_draft(app: &App, subject: &str, cc: &str) {
     new_draft(app);
     app.type_text(&app.tid("subject"), subject);
     app.type_text(
@@ -21,7 +21,7 @@ fn fill_ready_draft(app: &App, subject: &str, cc: &str) {
     app.wait_saved();
 }
 
-fn notified(desktop: &Desktop, summary: &str) -> usize {
+pub(crate) fn notified(desktop: &Desktop, summary: &str) -> usize {
     desktop
         .notify_summaries()
         .iter()
@@ -29,7 +29,7 @@ fn notified(desktop: &Desktop, summary: &str) -> usize {
         .count()
 }
 
-fn wait_notified(desktop: &Desktop, summary: &str, timeout: Duration) {
+pub(crate) fn wait_notified(desktop: &Desktop, summary: &str, timeout: Duration) {
     let deadline = std::time::Instant::now() + timeout;
     while notified(desktop, summary) == 0 {
         assert!(

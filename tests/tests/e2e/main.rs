@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod cases;
 mod durability;
+mod mail;
 
 /// Where screenshots go (`E2E_SHOTS`, else target/e2e-shots), so a person can look at them.
 fn shot(desktop: &Desktop, name: &str) -> PathBuf {
@@ -222,9 +223,14 @@ fn select_by_text(app: &App, testid: &str, label: &str) {
 
 /// Picks `path` in the GTK file chooser that "Add files…" opens, by typing it into the location bar.
 fn pick_with_gtk_dialog(desktop: &Desktop, app: &App, path: &Path) {
-    let known = desktop.windows("Add files to the case");
-    app.click(&app.tid("add-files"));
-    let win = desktop.wait_new_window("Add files to the case", &known, Duration::from_secs(15));
+    pick_in_chooser(desktop, app, "add-files", "Add files to the case", path);
+}
+
+/// Clicks the button `testid`, then picks `path` in the GTK file chooser titled `title` that it opens.
+fn pick_in_chooser(desktop: &Desktop, app: &App, testid: &str, title: &str, path: &Path) {
+    let known = desktop.windows(title);
+    app.click(&app.tid(testid));
+    let win = desktop.wait_new_window(title, &known, Duration::from_secs(15));
     desktop.xdotool(&["windowfocus", "--sync", &win]);
     std::thread::sleep(Duration::from_millis(300));
     desktop.xdotool(&["key", "--window", &win, "ctrl+l"]);
@@ -232,7 +238,7 @@ fn pick_with_gtk_dialog(desktop: &Desktop, app: &App, path: &Path) {
     desktop.xdotool(&["type", "--delay", "20", &path.display().to_string()]);
     std::thread::sleep(Duration::from_millis(300));
     desktop.xdotool(&["key", "Return"]);
-    desktop.wait_window_gone("Add files to the case", Duration::from_secs(10));
+    desktop.wait_window_gone(title, Duration::from_secs(10));
 }
 
 const PNG_1X1: &[u8] = &[

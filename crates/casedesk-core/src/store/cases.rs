@@ -307,6 +307,7 @@ impl<'c> Cases<'c> {
             case_id: case.id,
             case_number: case.case_number.clone(),
             filer: case.filer,
+            draft_id: case.draft_id,
             subject: case.subject.clone(),
             kind,
             old_status: old,

@@ -63,6 +63,8 @@ pub struct StatusChange {
     pub case_id: i64,
     pub case_number: String,
     pub filer: FilerKind,
+    /// The draft the case belongs to (a number found in mail may have just tied it to one).
+    pub draft_id: Option<i64>,
     pub subject: String,
     pub kind: EventKind,
     pub old_status: Option<String>,
@@ -209,7 +211,7 @@ pub(crate) fn mark_notified(conn: &Connection, history_id: i64) -> Result<()> {
 pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.id, c.id, c.case_number, c.filer, c.subject, h.kind, h.old_status, h.new_status, h.body,
-                c.muted OR c.dismissed_at IS NOT NULL
+                c.muted OR c.dismissed_at IS NOT NULL, c.draft_id
          FROM status_history h JOIN cases c ON c.id = h.case_id
          WHERE h.notified = 0 ORDER BY h.id",
     )?;
@@ -222,6 +224,7 @@ pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
             case_id: r.get(1)?,
             case_number: r.get(2)?,
             filer: FilerKind::parse(&filer).ok_or_else(|| bad_text(3, &filer))?,
+            draft_id: r.get(10)?,
             subject: r.get(4)?,
             kind: EventKind::parse(&kind).ok_or_else(|| bad_text(5, &kind))?,
             old_status: r.get(6)?,

@@ -429,7 +429,13 @@ pub fn reply_text(text: &str, markers: &[Regex]) -> String {
         {
             break;
         }
-        if lower.starts_with("##-") && lower.ends_with("-##") {
+        // Help-desk boilerplate around the words of the reply itself.
+        let boilerplate = (lower.starts_with("##-") && lower.ends_with("-##"))
+            || ((lower.starts_with("your case") || lower.starts_with("your request"))
+                && lower.contains("has been updated"))
+            || (lower.starts_with("comment from") && lower.ends_with(':'))
+            || lower.ends_with(" commented:");
+        if boilerplate {
             continue;
         }
         if markers.iter().any(|m| m.is_match(t)) && t.split_whitespace().count() <= 2 {
