@@ -232,6 +232,7 @@ first_valid_uid = 1
 default_internal_user = {internal}
 default_login_user = {login}
 mail_location = maildir:~/Maildir
+mail_fsync = never
 mailbox_list_index = no
 passdb {{
   driver = passwd-file
@@ -404,30 +405,25 @@ impl Imap {
         lines
     }
 
-    /// Appends mails to `folder` (created if missing), pipelined with non-synchronising literals.
+    /// Appends mails to `folder` (created if missing).
     pub fn append_all(&mut self, folder: &str, mails: &[Vec<u8>]) {
         self.tag += 1;
         let create = format!("h{}", self.tag);
         self.write(format!("{create} CREATE \"{folder}\"\r\n").as_bytes());
         let _ = self.read_until(&create);
-        for batch in mails.chunks(200) {
-            let mut tags = Vec::new();
-            let mut out = Vec::new();
+        // One MULTIAPPEND (RFC 3502) per batch, its literals non-synchronising (LITERAL+).
+        for batch in mails.chunks(500) {
+            self.tag += 1;
+            let tag = format!("h{}", self.tag);
+            let mut out = format!("{tag} APPEND \"{folder}\"").into_bytes();
             for mail in batch {
-                self.tag += 1;
-                let tag = format!("h{}", self.tag);
-                out.extend_from_slice(
-                    format!("{tag} APPEND \"{folder}\" {{{}+}}\r\n", mail.len()).as_bytes(),
-                );
+                out.extend_from_slice(format!(" {{{}+}}\r\n", mail.len()).as_bytes());
                 out.extend_from_slice(mail);
-                out.extend_from_slice(b"\r\n");
-                tags.push(tag);
             }
+            out.extend_from_slice(b"\r\n");
             self.write(&out);
-            for tag in tags {
-                let (_, status) = self.read_until(&tag);
-                assert!(status.starts_with(&format!("{tag} OK")), "APPEND: {status}");
-            }
+            let (_, status) = self.read_until(&tag);
+            assert!(status.starts_with(&format!("{tag} OK")), "APPEND: {status}");
         }
     }
 

@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+mod mail;
+
 const WARMUPS: usize = 3;
 
 struct Row {
@@ -620,11 +622,16 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 6] = [
+    let figures: [(&str, &str, Figure); 7] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
         ("poll", "poll sweep", poll),
+        (
+            "mail",
+            "mail first sync and IDLE (Dovecot; about 2 minutes)",
+            mail::mail,
+        ),
         ("size", "release binary size", binary_size),
         (
             "startup",

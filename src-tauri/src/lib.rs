@@ -6,6 +6,7 @@
 //! no filer or status source: the core's registries build them from the preferences.
 
 pub mod commands;
+pub mod instance;
 pub mod native;
 pub mod state;
 
@@ -141,19 +142,29 @@ pub fn run() {
         )
         .with(filter)
         .init();
+    let context = tauri::generate_context!();
+    let instance = match instance::claim(&context.config().identifier) {
+        instance::Claim::Second => {
+            tracing::info!("Casedesk is already running: its window was asked to show");
+            return;
+        }
+        instance::Claim::First(conn) => conn,
+    };
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            native::show_main_window(app)
-        }))
+        .setup(move |app| {
+            if let Some(conn) = instance {
+                let handle = app.handle().clone();
+                instance::serve(conn, move || native::show_main_window(&handle));
+            }
+            setup(app)
+        })
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
-        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .setup(setup)
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         eprintln!("casedesk: could not start: {e}");
         std::process::exit(1);

@@ -8,6 +8,9 @@ ALTER TABLE cases RENAME COLUMN provider TO filer;
 ALTER TABLE cases ADD COLUMN origin TEXT NOT NULL DEFAULT 'user' CHECK (origin IN ('user', 'mail'));
 -- A case found in mail that the user dismissed: not listed, not notified; its mails stay read.
 ALTER TABLE cases ADD COLUMN dismissed_at INTEGER;
+-- Mail names a case by its number alone (not by filer): without this, every mail read scanned the
+-- cases (quadratic over a first sync; see BENCHMARKS.md).
+CREATE INDEX cases_by_number ON cases (case_number);
 
 -- A draft filed by hand in CJ's form ("I've submitted it") waits for its number from CJ's confirmation.
 ALTER TABLE drafts ADD COLUMN awaiting_number_since INTEGER;

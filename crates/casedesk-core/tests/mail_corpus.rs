@@ -225,8 +225,8 @@ fn the_cj_corpus_applied_in_order_builds_timelines_and_a_second_read_changes_not
         .collect();
     assert_eq!(
         kinds.iter().filter(|k| **k == EventKind::Reply).count(),
-        3,
-        "two replies naming it, one by its ref id: {kinds:?}"
+        4,
+        "two replies naming it, one by its ref id, one quoting an old status: {kinds:?}"
     );
     // The thread token (mail 15) and In-Reply-To (mail 16) land on the cases of mails 2 and 3.
     for (n, file) in [("00001235", "thread token"), ("00001236", "In-Reply-To")] {

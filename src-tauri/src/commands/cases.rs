@@ -9,8 +9,7 @@ use casedesk_core::preferences::Preferences;
 use casedesk_core::store::{Case, OutboxItem, PageCursor};
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_opener::OpenerExt as _;
+use tauri::State;
 
 use super::{Answer, LIST_MAX};
 use crate::{native, AppState};
@@ -117,20 +116,14 @@ pub fn cj_web_fields(state: State<'_, AppState>, draft_id: i64) -> Answer<CjWebV
 }
 
 #[tauri::command(async)]
-pub fn open_cj_form<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Answer<()> {
+pub fn open_cj_form(state: State<'_, AppState>) -> Answer<()> {
     let url = state.with_store(Preferences::load)?.cj_form_url;
-    app.opener().open_url(url, None::<&str>).map_err(|e| {
-        Error::invalid("open_failed", format!("No browser could be opened: {e}")).into()
-    })
+    native::open_url(&url).map_err(ErrorPayload::from)
 }
 
 /// Opens a folder holding the draft's attachments under their original names.
 #[tauri::command(async)]
-pub fn show_attachments<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    draft_id: i64,
-) -> Answer<String> {
+pub fn show_attachments(state: State<'_, AppState>, draft_id: i64) -> Answer<String> {
     let dir = state.with_store(|s| {
         let atts = s.attachments();
         let files: Vec<_> = atts
@@ -141,7 +134,7 @@ pub fn show_attachments<R: Runtime>(
         native::attachments_folder(s.dir(), draft_id, &files)
     })?;
     let shown = dir.display().to_string();
-    if let Err(e) = app.opener().open_path(shown.clone(), None::<&str>) {
+    if let Err(e) = native::open_folder(&dir) {
         tracing::warn!(error = %e, "no file manager could be opened");
     }
     Ok(shown)
@@ -226,18 +219,12 @@ pub fn list_outbox(state: State<'_, AppState>) -> Answer<Vec<OutboxItem>> {
 }
 
 #[tauri::command(async)]
-pub fn open_case_in_browser<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    case_id: i64,
-) -> Answer<()> {
+pub fn open_case_in_browser(state: State<'_, AppState>, case_id: i64) -> Answer<()> {
     let url = case_detail(&state, case_id)?.url.ok_or_else(|| {
         ErrorPayload::from(Error::invalid(
             "no_url",
             "This case has no address to open.",
         ))
     })?;
-    app.opener().open_url(url, None::<&str>).map_err(|e| {
-        Error::invalid("open_failed", format!("No browser could be opened: {e}")).into()
-    })
+    native::open_url(&url).map_err(ErrorPayload::from)
 }

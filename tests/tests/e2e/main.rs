@@ -519,3 +519,36 @@ fn a_long_drafts_list_comes_a_page_at_a_time_in_a_window_shown_once_drawn() {
     shot(&desktop, "15-paged-list");
     app.quit();
 }
+
+#[test]
+fn a_second_launch_shows_the_running_window_and_exits() {
+    let desktop = Desktop::start();
+    let data = desktop.dir.path().join("data");
+    let app = desktop.launch(&data);
+    app.post_async("window.__TAURI__.window.getCurrentWindow().hide()");
+    desktop.wait_window_gone("Casedesk", Duration::from_secs(10));
+    let started = std::time::Instant::now();
+    let mut second = std::process::Command::new(app_binary())
+        .envs(desktop.env())
+        .env("CASEDESK_DATA_DIR", &data)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(s) = second.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the second launch must exit, not open a second window"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        status.success(),
+        "the second launch exits cleanly: {status}"
+    );
+    desktop.wait_new_window("Casedesk", &[], Duration::from_secs(10));
+    app.quit();
+}

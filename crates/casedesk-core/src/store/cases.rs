@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
-use super::{commit, own_tx, PageCursor};
+use super::{commit, exec, own_tx, row, PageCursor};
 use crate::error::{Error, Result};
 use crate::filer::FilerKind;
 use crate::source::SourceKind;
@@ -208,24 +208,32 @@ impl<'c> Cases<'c> {
                 format!("Unknown filer {filer:?}."),
             )
         })?;
-        let id: i64 = self
-            .conn
-            .query_row(
-                "INSERT INTO cases (filer, case_number, draft_id, subject, status, created_at, origin)
+        let id: i64 = row(
+            self.conn,
+            "INSERT INTO cases (filer, case_number, draft_id, subject, status, created_at, origin)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-                params![filer.as_str(), number, draft_id, subject, status, self.now, origin],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::ConstraintViolation) => Error::field(
-                    "case_number",
-                    "case_number_taken",
-                    format!("Case {number} is already in your list."),
-                ),
-                _ => e.into(),
-            })?;
+            params![
+                filer.as_str(),
+                number,
+                draft_id,
+                subject,
+                status,
+                self.now,
+                origin
+            ],
+            |r| r.get(0),
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => Error::field(
+                "case_number",
+                "case_number_taken",
+                format!("Case {number} is already in your list."),
+            ),
+            _ => e.into(),
+        })?;
         if let Some(d) = draft_id {
-            self.conn.execute(
+            exec(
+                self.conn,
                 "UPDATE drafts SET submitted_at = ?2, awaiting_number_since = NULL
                  WHERE id = ?1 AND submitted_at IS NULL",
                 params![d, self.now],
@@ -249,13 +257,14 @@ impl<'c> Cases<'c> {
         } = *f;
         let tx = own_tx(self.conn)?;
         let subject = match draft_id {
-            Some(d) => self
-                .conn
-                .query_row("SELECT subject FROM drafts WHERE id = ?1", [d], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?
-                .unwrap_or_else(|| subject.to_owned()),
+            Some(d) => row(
+                self.conn,
+                "SELECT subject FROM drafts WHERE id = ?1",
+                [d],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| subject.to_owned()),
             None => subject.to_owned(),
         };
         let id = self.insert(filer.as_str(), number, draft_id, &subject, "mail", None)?;
@@ -318,41 +327,39 @@ impl<'c> Cases<'c> {
     }
 
     pub fn get(&self, id: i64) -> Result<Case> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"),
-                [id],
-                case,
-            )
-            .optional()?
-            .ok_or(Error::NotFound { what: "case", id })
+        row(
+            self.conn,
+            &format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"),
+            [id],
+            case,
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "case", id })
     }
 
     pub fn find(&self, filer: &str, number: &str) -> Result<Option<Case>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM cases WHERE filer = ?1 AND case_number = ?2"),
-                params![filer, number],
-                case,
-            )
-            .optional()?)
+        Ok(row(
+            self.conn,
+            &format!("SELECT {COLUMNS} FROM cases WHERE filer = ?1 AND case_number = ?2"),
+            params![filer, number],
+            case,
+        )
+        .optional()?)
     }
 
     /// The case with this number, whoever filed it (mail names numbers, not filers); a `cj-web` case
     /// first when two filers share a number.
     pub fn find_number(&self, number: &str) -> Result<Option<Case>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {COLUMNS} FROM cases WHERE case_number = ?1
+        Ok(row(
+            self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM cases WHERE case_number = ?1
                      ORDER BY filer <> 'cj-web', id LIMIT 1"
-                ),
-                [number],
-                case,
-            )
-            .optional()?)
+            ),
+            [number],
+            case,
+        )
+        .optional()?)
     }
 
     /// Every listed case, most recently created first.
@@ -446,7 +453,7 @@ impl<'c> Cases<'c> {
                 (true, SourceKind::Poll, _, _) => Watch::Final,
                 (true, _, _, _) => Watch::Stopped,
             };
-            self.conn.execute(
+            exec(self.conn,
                 "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
                         last_error = NULL, watch = ?5 WHERE id = ?1",
                 params![case_id, o.status, o.remote_updated, self.now, watch.as_str()],
@@ -546,7 +553,8 @@ impl<'c> Cases<'c> {
 
     /// A check that reached the filer but found nothing new.
     pub fn record_unchanged(&self, case_id: i64) -> Result<()> {
-        self.conn.execute(
+        exec(
+            self.conn,
             "UPDATE cases SET last_checked_at = ?2, last_error = NULL WHERE id = ?1",
             params![case_id, self.now],
         )?;
@@ -592,7 +600,7 @@ impl<'c> Cases<'c> {
     }
 
     fn update_one(&self, sql: &str, case_id: i64, p: &dyn rusqlite::ToSql) -> Result<()> {
-        if self.conn.execute(sql, params![case_id, p])? == 0 {
+        if exec(self.conn, sql, params![case_id, p])? == 0 {
             return Err(Error::NotFound {
                 what: "case",
                 id: case_id,
@@ -626,9 +634,7 @@ impl<'c> Cases<'c> {
     /// Ties a case found in mail to the draft it answers: the draft becomes the record of what was sent.
     pub fn link_draft(&self, case_id: i64, draft_id: i64) -> Result<Case> {
         let tx = own_tx(self.conn)?;
-        let subject: Option<String> = self
-            .conn
-            .query_row(
+        let subject: Option<String> = row(self.conn,
                 "SELECT subject FROM drafts WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
                 [draft_id],
                 |r| r.get(0),
@@ -641,7 +647,8 @@ impl<'c> Cases<'c> {
                 "That draft is gone or already has a case.",
             ));
         };
-        let n = self.conn.execute(
+        let n = exec(
+            self.conn,
             "UPDATE cases SET draft_id = ?2, subject = ?3 WHERE id = ?1 AND draft_id IS NULL",
             params![case_id, draft_id, subject],
         )?;
@@ -652,7 +659,8 @@ impl<'c> Cases<'c> {
                 "This case already belongs to a draft.",
             ));
         }
-        self.conn.execute(
+        exec(
+            self.conn,
             "UPDATE drafts SET submitted_at = ?2, awaiting_number_since = NULL WHERE id = ?1",
             params![draft_id, self.now],
         )?;

@@ -8,6 +8,8 @@
 //! index: the same mail read twice (two folders, a re-sync) cannot add a second entry.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{exec, row};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -135,8 +137,7 @@ pub(crate) struct NewEntry<'a> {
 
 /// Writes an entry; `None` when this mail's entry of this kind is already on the case.
 pub(crate) fn insert(conn: &Connection, e: &NewEntry<'_>) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
+    Ok(row(conn,
             "INSERT INTO status_history (case_id, kind, old_status, new_status, body, at, source, message_id, notified)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (case_id, kind, message_id) WHERE message_id IS NOT NULL DO NOTHING
@@ -159,7 +160,8 @@ pub(crate) fn insert(conn: &Connection, e: &NewEntry<'_>) -> Result<Option<i64>>
 
 /// When the case's newest status entry was observed (a mail's date, a poll's time).
 pub(crate) fn last_status_at(conn: &Connection, case_id: i64) -> Result<Option<i64>> {
-    Ok(conn.query_row(
+    Ok(row(
+        conn,
         "SELECT max(at) FROM status_history WHERE case_id = ?1 AND kind = 'status'",
         [case_id],
         |r| r.get(0),
@@ -199,7 +201,8 @@ pub(crate) fn timeline(conn: &Connection, case_id: i64) -> Result<Vec<HistoryEnt
 }
 
 pub(crate) fn mark_notified(conn: &Connection, history_id: i64) -> Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "UPDATE status_history SET notified = 1 WHERE id = ?1",
         [history_id],
     )?;

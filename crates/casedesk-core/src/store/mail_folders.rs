@@ -2,6 +2,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::{exec, row};
+
 use crate::error::Result;
 
 /// Where the next sync of a folder starts.
@@ -22,24 +24,23 @@ impl<'c> MailFolders<'c> {
     }
 
     pub fn cursor(&self, folder: &str) -> Result<Option<FolderCursor>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT uid_validity, last_uid FROM mail_folders WHERE folder = ?1",
-                [folder],
-                |r| {
-                    Ok(FolderCursor {
-                        uid_validity: r.get(0)?,
-                        last_uid: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(row(
+            self.conn,
+            "SELECT uid_validity, last_uid FROM mail_folders WHERE folder = ?1",
+            [folder],
+            |r| {
+                Ok(FolderCursor {
+                    uid_validity: r.get(0)?,
+                    last_uid: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
     }
 
     /// Moves a folder's cursor on (never back within one `UIDVALIDITY`); a new `UIDVALIDITY` starts over.
     pub fn advance(&self, folder: &str, uid_validity: u32, last_uid: u32) -> Result<()> {
-        self.conn.execute(
+        exec(self.conn,
             "INSERT INTO mail_folders (folder, uid_validity, last_uid, synced_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (folder) DO UPDATE SET
                last_uid = CASE WHEN uid_validity = excluded.uid_validity
@@ -53,7 +54,7 @@ impl<'c> MailFolders<'c> {
 
     /// Forgets every folder's cursor (the account changed): the next sync reads the look-back window.
     pub fn forget_all(&self) -> Result<()> {
-        self.conn.execute("DELETE FROM mail_folders", [])?;
+        exec(self.conn, "DELETE FROM mail_folders", [])?;
         Ok(())
     }
 }

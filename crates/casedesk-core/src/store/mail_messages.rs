@@ -3,6 +3,8 @@
 //! `UIDVALIDITY` change, or a second import changes nothing.
 
 use rusqlite::{params, Connection};
+
+use super::{exec, row};
 use serde::Serialize;
 
 use crate::error::Result;
@@ -53,7 +55,8 @@ impl<'c> MailMessages<'c> {
     }
 
     pub fn seen(&self, key: &str) -> Result<bool> {
-        Ok(self.conn.query_row(
+        Ok(row(
+            self.conn,
             "SELECT EXISTS (SELECT 1 FROM mail_messages WHERE key = ?1)",
             [key],
             |r| r.get(0),
@@ -69,7 +72,8 @@ impl<'c> MailMessages<'c> {
         case_id: Option<i64>,
         place: Option<(&str, u32)>,
     ) -> Result<bool> {
-        let n = self.conn.execute(
+        let n = exec(
+            self.conn,
             "INSERT INTO mail_messages (key, outcome, detail, case_id, folder, uid, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (key) DO NOTHING",
             params![

@@ -97,6 +97,22 @@ pub(crate) fn write_returning<T, P: Params>(
         Ok(conn.query_row(sql, params, f).optional()?)
     }
 }
+/// `query_row` through the statement cache: a mail sync applies hundreds of mails, each a dozen
+/// statements, and preparing every one afresh was most of its time (see BENCHMARKS.md).
+pub(crate) fn row<T, P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// `execute` through the statement cache.
+pub(crate) fn exec<P: Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 /// A transaction of its own, unless the caller's is already open (then the caller's commit counts).
 pub(crate) fn own_tx(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>> {
     Ok(if conn.is_autocommit() {
@@ -158,6 +174,8 @@ impl Store {
         let path = dir.join(DB_FILE);
         let conn = Connection::open(&path)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // The hot paths (autosave, a sync's mails) use more distinct statements than the default 16.
+        conn.set_prepared_statement_cache_capacity(64);
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(mode, "the database could not switch to WAL");

@@ -2,10 +2,11 @@
 //!
 //! A pass reads each chosen folder read-only: per folder it remembers `UIDVALIDITY` and the last UID
 //! read; the first pass (or one after `UIDVALIDITY` changed) searches the look-back window for the
-//! allowed senders (`UID SEARCH SINCE … FROM …`), later passes only new UIDs. Headers come first, so a
-//! mail read before (by Message-ID, or a hash when it has none) or one over the size cap is never
-//! fetched whole. Each mail is then parsed ([`parse`]), read against the rules ([`rules`]) and applied
-//! to the store ([`apply`]) — a chunk's mails in one transaction, with the folder's cursor. Between
+//! allowed senders (`UID SEARCH SINCE … FROM …`), later passes only new UIDs. Sizes come first, so a
+//! mail over the cap is never fetched. Each mail is then parsed ([`parse`]), read against the rules
+//! ([`rules`]) and applied to the store ([`apply`]), where a mail read before (by Message-ID, or a hash
+//! when it has none) changes nothing — a chunk's mails in one transaction, with the folder's cursor,
+//! on a blocking thread while the next chunk is fetched. Between
 //! passes it waits in IMAP IDLE when the server has it (re-issued at most every 10 minutes), so a new
 //! mail is read within a second; otherwise the follow loop polls at the interval.
 //!
@@ -182,19 +183,29 @@ impl MailSource {
         .filter(|u| last.is_none_or(|l| *u > l))
         .collect();
         uids.sort_unstable();
-        let mut changes = Vec::new();
-        let mut read = 0;
         let announce = if last.is_some() {
             Announce::All
         } else {
             Announce::CatchingUp
         };
+        // Chunk N is parsed and stored on a blocking thread while chunk N+1 is fetched; chunks commit
+        // in order (each waits for the one before), each with the folder's cursor.
+        let mut changes = Vec::new();
+        let mut read = 0;
+        let mut storing: Option<tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>>> =
+            None;
         for chunk in uids.chunks(CHUNK) {
-            let (c, n) = self
-                .sync_chunk(session, store, (folder, uid_validity), chunk, announce)
+            let fetched = self
+                .fetch_chunk(session, chunk, uid_validity, folder)
                 .await?;
-            changes.extend(c);
-            read += n;
+            read += fetched.bodies.len();
+            if let Some(previous) = storing.take() {
+                changes.extend(joined(previous.await)?);
+            }
+            storing = Some(self.store_chunk(store, (folder, uid_validity), fetched, announce));
+        }
+        if let Some(previous) = storing.take() {
+            changes.extend(joined(previous.await)?);
         }
         if uids.is_empty() {
             let folder = folder.to_owned();
@@ -207,42 +218,22 @@ impl MailSource {
         Ok((changes, read))
     }
 
-    /// Headers of a chunk, then the bodies still needed; the chunk's mails and the folder's cursor
-    /// commit together.
-    async fn sync_chunk(
+    /// A chunk's sizes, then the bodies under the cap. (A mail read before is recognised by its key
+    /// when it is applied; fetching headers first to skip it cost every sync a second download for a
+    /// case — a changed `UIDVALIDITY`, a copy in a second folder — that is rare.)
+    async fn fetch_chunk(
         &self,
         session: &mut ImapSession,
-        store: &SharedStore,
-        (folder, uid_validity): (&str, u32),
         uids: &[u32],
-        announce: Announce,
-    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
-        let set = uid_set(uids);
-        let heads = fetch_all(session, &set, "(UID RFC822.SIZE BODY.PEEK[HEADER])").await?;
+        uid_validity: u32,
+        folder: &str,
+    ) -> std::result::Result<Fetched, RemoteError> {
+        let sizes = fetch_all(session, &uid_set(uids), "(UID RFC822.SIZE)").await?;
         let mut want = Vec::new();
-        let mut unread: Vec<(String, MailOutcome, u32)> = Vec::new();
-        let keys: Vec<(u32, String, Option<u32>)> = heads
-            .iter()
-            .filter_map(|(uid, size, bytes)| {
-                let key = parse::parse(bytes).map(|p| p.key())?;
-                Some((*uid, key, *size))
-            })
-            .collect();
-        let seen = {
-            let keys: Vec<String> = keys.iter().map(|k| k.1.clone()).collect();
-            blocking(store, move |s| {
-                keys.iter()
-                    .map(|k| s.mail_messages().seen(k))
-                    .collect::<Result<Vec<bool>>>()
-            })
-            .await?
-        };
-        for ((uid, key, size), seen) in keys.into_iter().zip(seen) {
-            if seen {
-                continue;
-            }
+        let mut too_large = Vec::new();
+        for (uid, size, _) in sizes {
             if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
-                unread.push((key, MailOutcome::TooLarge, uid));
+                too_large.push((format!("uid:{folder}:{uid_validity}:{uid}"), uid));
             } else {
                 want.push(uid);
             }
@@ -250,26 +241,49 @@ impl MailSource {
         let bodies = if want.is_empty() {
             Vec::new()
         } else {
-            fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])").await?
+            fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])")
+                .await?
+                .into_iter()
+                .map(|(uid, _, bytes)| (uid, bytes))
+                .collect()
         };
-        let readings: Vec<(u32, Option<rules::Reading>)> = bodies
-            .iter()
-            .map(|(uid, _, bytes)| {
-                (
-                    *uid,
-                    parse::parse(bytes).map(|p| self.rules.read(&p, &self.settings)),
-                )
-            })
-            .collect();
-        let n = readings.len();
+        Ok(Fetched {
+            max_uid: uids.iter().copied().max().unwrap_or(0),
+            too_large,
+            bodies,
+        })
+    }
+
+    /// Parses, reads and applies a fetched chunk on a blocking thread: its mails and the folder's
+    /// cursor commit together.
+    fn store_chunk(
+        &self,
+        store: &SharedStore,
+        (folder, uid_validity): (&str, u32),
+        fetched: Fetched,
+        announce: Announce,
+    ) -> tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>> {
         let rules = self.rules.clone();
+        let settings = self.settings.clone();
         let folder = folder.to_owned();
-        let max_uid = uids.iter().copied().max().unwrap_or(0);
-        let changes = blocking(store, move |s| {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || {
+            let readings: Vec<(u32, Option<rules::Reading>)> = fetched
+                .bodies
+                .iter()
+                .map(|(uid, bytes)| (*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))))
+                .collect();
+            let s = filing::lock(&store)?;
             s.in_transaction(|s| {
                 let mut changes = Vec::new();
-                for (key, outcome, uid) in &unread {
-                    apply::record_unread(s, key, *outcome, "over 2 MB", Some((&folder, *uid)))?;
+                for (key, uid) in &fetched.too_large {
+                    apply::record_unread(
+                        s,
+                        key,
+                        MailOutcome::TooLarge,
+                        "over 2 MB",
+                        Some((&folder, *uid)),
+                    )?;
                 }
                 for (uid, reading) in &readings {
                     match reading {
@@ -287,12 +301,11 @@ impl MailSource {
                         )?,
                     }
                 }
-                s.mail_folders().advance(&folder, uid_validity, max_uid)?;
+                s.mail_folders()
+                    .advance(&folder, uid_validity, fetched.max_uid)?;
                 Ok(changes)
             })
         })
-        .await?;
-        Ok((changes, n))
     }
 
     /// IDLE on the first folder until news, `max`, or `wake`; `false` when IDLE is not available.
@@ -341,6 +354,21 @@ impl MailSource {
         }
         true
     }
+}
+
+/// What a chunk fetch brought: the bodies to read, and the mails too large to fetch.
+struct Fetched {
+    max_uid: u32,
+    too_large: Vec<(String, u32)>,
+    bodies: Vec<(u32, Vec<u8>)>,
+}
+
+/// A blocking chunk's outcome as the follow loop's error.
+fn joined<T>(
+    r: std::result::Result<Result<T>, tokio::task::JoinError>,
+) -> std::result::Result<T, RemoteError> {
+    r.map_err(|e| RemoteError::Config(format!("the store task failed: {e}")))?
+        .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }
 
 /// Runs store work on a blocking thread (it may fsync), never on the runtime's few workers.

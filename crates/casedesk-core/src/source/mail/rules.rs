@@ -46,6 +46,9 @@ const JIRA_PATTERNS: &[&str] = &[
     r"(?im)^\s*status\s*:\s*(?P<status>[a-z][a-z '-]{0,38}[a-z])\s*$",
 ];
 
+/// What each marker pattern starts with, in the same order (a cheap test before the pattern runs).
+const MARKER_PREFIXES: [&str; 4] = ["ref:_", "ref:!", "thread::", "["];
+
 /// Markers that tie a mail to a case without its number, whatever the preset: Salesforce's legacy and
 /// 2023 ref ids, its `thread::` token, and Zendesk's encoded ids.
 const MARKER_PATTERNS: &[&str] = &[
@@ -299,14 +302,24 @@ impl Rules {
             reading.ignored = Some(IgnoreReason::Authentication);
             return reading;
         }
-        let texts = [subject.as_str(), text.as_str()];
-        reading.case_number = self.first(&texts, "case").filter(|n| {
+        // What this mail says, above any quoted history: a status quoted from an older mail is not news.
+        let fresh = fresh_part(&text);
+        let number = self.first(&[subject.as_str(), fresh], "case").or_else(|| {
+            (fresh.len() < text.len())
+                .then(|| self.first(&[text.as_str()], "case"))
+                .flatten()
+        });
+        reading.case_number = number.filter(|n| {
             n.len() <= 64
                 && n.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         });
-        for re in &self.markers {
-            for t in texts {
+        for (re, prefix) in self.markers.iter().zip(MARKER_PREFIXES) {
+            for t in [subject.as_str(), text.as_str()] {
+                // regex-lite has no literal search of its own: skip a text without the marker's start.
+                if !t.contains(prefix) {
+                    continue;
+                }
                 for m in re.find_iter(t).take(10) {
                     let m = m.as_str().to_owned();
                     if !reading.markers.contains(&m) {
@@ -322,7 +335,10 @@ impl Rules {
             reading.ignored = Some(IgnoreReason::NoCase);
             return reading;
         }
-        if let Some(raw) = self.first(&texts, "status").filter(|s| plausible_status(s)) {
+        if let Some(raw) = self
+            .first(&[subject.as_str(), fresh], "status")
+            .filter(|s| plausible_status(s))
+        {
             let (status, created) = normalise_status(&raw);
             reading.kind = if created {
                 MailKind::Created
@@ -333,7 +349,7 @@ impl Rules {
         } else {
             reading.reply_text = Some(reply_text(&text, &self.markers));
         }
-        reading.titles = titles(&subject, &text, reading.case_number.as_deref());
+        reading.titles = titles(&subject, fresh, reading.case_number.as_deref());
         reading
     }
 }
@@ -412,23 +428,37 @@ fn titles(subject: &str, text: &str, number: Option<&str>) -> Vec<String> {
     out
 }
 
+/// Whether a line starts the quoted history of an earlier mail (or a signature).
+fn ends_fresh_part(line: &str, first: bool) -> bool {
+    let t = line.trim();
+    let lower = t.to_lowercase();
+    t.starts_with('>')
+        || t == "--"
+        || lower.starts_with("-----original message")
+        || lower.starts_with("---------- forwarded message")
+        || (lower.starts_with("on ") && lower.ends_with("wrote:"))
+        || (lower.starts_with("from:") && !first)
+        || lower.starts_with("view request")
+}
+
+/// The text above the quoted history and signature: what this mail itself says.
+pub fn fresh_part(text: &str) -> &str {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if ends_fresh_part(line, i == 0) {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
 /// A reply's text without the quoted history, signatures, help-desk boilerplate and thread markers.
 pub fn reply_text(text: &str, markers: &[Regex]) -> String {
     let mut lines: Vec<&str> = Vec::new();
-    for line in text.lines() {
+    for line in fresh_part(text).lines() {
         let t = line.trim();
         let lower = t.to_lowercase();
-        if t.starts_with('>')
-            || t == "--"
-            || t == "-- "
-            || lower.starts_with("-----original message")
-            || lower.starts_with("---------- forwarded message")
-            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
-            || (lower.starts_with("from:") && !lines.is_empty())
-            || lower.starts_with("view request")
-        {
-            break;
-        }
         // Help-desk boilerplate around the words of the reply itself.
         let boilerplate = (lower.starts_with("##-") && lower.ends_with("-##"))
             || ((lower.starts_with("your case") || lower.starts_with("your request"))
