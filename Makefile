@@ -4,10 +4,10 @@ CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # Tests build the app under its own identifier so they never touch a user's data (each test also sets
-# CASEDESK_DATA_DIR and XDG_* to a temp dir).
-TEST_IDENTIFIER := {"identifier":"com.casedesk.desktop.test"}
+# CASEDESK_DATA_DIR and XDG_* to a temp dir), with the drop hook (`e2e-hooks`) granted to the window.
+TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop"]}]}}}
 
-.PHONY: run build test test-fast test-e2e lint bench deps-build deps-test clean
+.PHONY: run build test test-fast test-e2e lint supply-chain fuzz bench deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -25,16 +25,26 @@ lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# Licences, banned stacks, sources (cargo deny) and RustSec advisories from ../shared's snapshot (cargo audit).
+supply-chain:
+	scripts/supply-chain.sh
+
+# Longer property campaigns than `make test` runs (opt-in; not part of `make test`).
+fuzz:
+	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --test properties --test mail_corpus
+	PROPTEST_CASES=5000 $(CARGO) test --release -p casedesk --test commands any_arguments
+
 # Core and shell tests only (no display needed): the developer's fast loop.
 test-fast:
 	$(CARGO) test --workspace --exclude casedesk-e2e
 
 test-e2e:
-	TAURI_CONFIG='$(TEST_IDENTIFIER)' $(CARGO) build -p casedesk
+	TAURI_CONFIG='$(TEST_CONFIG)' $(CARGO) build -p casedesk --features e2e-hooks
 	$(CARGO) test -p casedesk-e2e --test e2e -- --test-threads=1
 
 test: deps-test
 	$(MAKE) lint
+	$(MAKE) supply-chain
 	$(MAKE) test-fast
 	$(MAKE) test-e2e
 

@@ -47,8 +47,11 @@ if [ "$want" != build ]; then
   fi
 fi
 if [ "$want" = test ] || [ "$want" = all ]; then
-  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
-    echo "deps: cargo install tauri-driver --locked"
-    cargo install tauri-driver --locked --quiet
-  fi
+  # Cargo tools the tests run: the WebDriver bridge, and the supply-chain checks (scripts/supply-chain.sh).
+  for tool in tauri-driver cargo-deny cargo-audit; do
+    if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/$tool" ]; then
+      echo "deps: cargo install $tool --locked"
+      cargo install "$tool" --locked --quiet
+    fi
+  done
 fi

@@ -96,8 +96,10 @@ pub struct Desktop {
     pub dir: tempfile::TempDir,
     xvfb: Child,
     dbus: Child,
-    /// Services started on this desktop (keyring, notification server, bus monitor), stopped on drop.
+    /// Services started on this desktop (notification server, bus monitor), stopped on drop.
     services: Vec<Child>,
+    /// The Secret Service (GNOME Keyring), when started; stopped on drop.
+    keyring: Option<Child>,
     /// Extra environment for the app (e.g. a short poll interval).
     pub app_env: Vec<(String, String)>,
 }
@@ -135,6 +137,7 @@ impl Desktop {
             xvfb,
             dbus,
             services: Vec::new(),
+            keyring: None,
             app_env: Vec::new(),
         }
     }
@@ -166,6 +169,23 @@ impl Desktop {
         ]
     }
 
+    /// Stops the keyring and puts `program` in its place on the bus (a Secret Service that never
+    /// answers, say); it is stopped on drop.
+    pub fn replace_keyring(&mut self, program: &Path) {
+        if let Some(mut k) = self.keyring.take() {
+            stop(&mut k);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let child = Command::new(program)
+            .envs(self.env())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the stand-in keyring starts");
+        self.keyring = Some(child);
+        self.wait_bus_name("org.freedesktop.secrets", Duration::from_secs(10));
+    }
+
     /// An unlocked GNOME Keyring (Secret Service) on this desktop's bus.
     pub fn start_keyring(&mut self) {
         let mut child = Command::new("gnome-keyring-daemon")
@@ -181,7 +201,7 @@ impl Desktop {
             let mut stdin = child.stdin.take().unwrap();
             let _ = stdin.write_all(b"casedesk-test-password");
         }
-        self.services.push(child);
+        self.keyring = Some(child);
         self.wait_bus_name("org.freedesktop.secrets", Duration::from_secs(10));
     }
 
@@ -335,6 +355,9 @@ impl Drop for Desktop {
     fn drop(&mut self) {
         for s in &mut self.services {
             stop(s);
+        }
+        if let Some(k) = &mut self.keyring {
+            stop(k);
         }
         stop(&mut self.dbus);
         stop(&mut self.xvfb);

@@ -3,10 +3,10 @@
 import { api } from './api.js';
 import { h, replace, snippetNodes, formatWhen, debounce, pagedList } from './dom.js';
 import * as editor from './editor.js';
-import * as settings from './reasons.js';
+import * as reasons from './reasons.js';
 import * as cases from './cases.js';
 import * as submit from './submit.js';
-import * as providerSettings from './settings.js';
+import * as settings from './settings.js';
 
 const listEl = document.getElementById('draft-list');
 const searchEl = document.getElementById('search');
@@ -206,18 +206,18 @@ function wire() {
   });
   // Everything the dialog shows is loaded before it opens, so nothing resets a field the user already changed.
   document.getElementById('open-settings').addEventListener('click', async () => {
-    await Promise.all([providerSettings.load(), settings.refresh()]);
+    await Promise.all([settings.load(), reasons.refresh()]);
     document.getElementById('settings-dialog').showModal();
   });
-  cases.setHooks({ toast, showView, onLinked: () => refreshList() });
+  cases.setHooks({ toast, showView, onLinked: () => refreshList(), onOutboxChanged: () => refreshList() });
   submit.setHooks({
     toast,
     flush: () => editor.flush(),
     onCase: onCaseFiled,
-    onQueued: async () => { await cases.refresh(); },
+    onQueued: async (item) => { await cases.refresh(); await openDraft(item.draftId); },
     onMarked: () => refreshList(),
   });
-  providerSettings.setHooks({ onSaved: () => cases.refresh() });
+  settings.setHooks({ onSaved: () => cases.refresh() });
   api.onStoreProblem(showBanner);
   api.onCaseEvents((e) => {
     if (e.kind !== 'changed') { cases.refresh(); return; }
@@ -225,8 +225,8 @@ function wire() {
     if (e.change.kind === 'found' && e.change.draftId != null) onNumberFound(e.change);
   });
   window.addEventListener('beforeunload', () => { editor.flush(); });
-  editor.setHooks({ onSaved, onOpenDraft: openDraft });
-  settings.setHooks({
+  editor.setHooks({ onSaved, onOpenDraft: openDraft, toast });
+  reasons.setHooks({
     onReasonsChanged(list) {
       reasonNames = new Map(list.map((r) => [r.id, r.name]));
       editor.setReasons(list);
@@ -243,9 +243,9 @@ async function start() {
   mark('script');
   wire();
   // Asked together: one round trip to the shell rather than three in a row.
-  const reasons = api.listReasons();
+  const reasonList = api.listReasons();
   const firstPage = draftPages.fetchFirst();
-  reasons.catch(() => {});
+  reasonList.catch(() => {});
   firstPage.catch(() => {});
   const info = await api.appInfo();
   mark('appInfo');
@@ -254,11 +254,12 @@ async function start() {
     api.showWindow().catch(() => {});
     return;
   }
+  if (info.preferencesProblem) toast(info.preferencesProblem);
   try {
-    const list = await reasons;
+    const list = await reasonList;
     reasonNames = new Map(list.map((r) => [r.id, r.name]));
     editor.setReasons(list);
-    settings.setReasons(list);
+    reasons.setReasons(list);
   } catch (err) {
     toast(err.message);
   }

@@ -41,7 +41,7 @@ const casePages = pagedList({
 });
 
 let currentCase = null;
-let hooks = { toast() {}, showView() {}, onLinked() {} };
+let hooks = { toast() {}, showView() {}, onLinked() {}, onOutboxChanged() {} };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -73,14 +73,29 @@ async function refreshSyncState() {
   el.syncState.dataset.error = st.lastError ? 'true' : 'false';
 }
 
+/** An outbox line: waiting (sent when the server answers), or refused and waiting for the user. */
+function outboxItem(o) {
+  const attempts = `${o.attempts} attempt${o.attempts === 1 ? '' : 's'}`;
+  const act = (label, testid, run) => h('button', { type: 'button', 'data-testid': testid, onclick: async () => {
+    try { await run(o.id); await refresh(); hooks.onOutboxChanged(); } catch (err) { hooks.toast(err.message); }
+  } }, label);
+  return h('li', { 'data-testid': 'outbox-item', dataset: { draftId: String(o.draftId), state: o.state } },
+    h('span', { class: 'subject' }, o.subject || '(no subject)'),
+    o.state === 'attention'
+      ? [h('span', { class: 'case-error', 'data-testid': 'outbox-attention' }, ` — needs attention: ${o.lastError || 'refused'} (${attempts})`),
+        h('span', { class: 'row' },
+          act('Edit', 'outbox-edit', api.takeBackOutbox),
+          act('Retry', 'outbox-retry', async (id) => { await api.retryOutbox(id); await api.checkNow(); }),
+          act('Discard', 'outbox-discard', api.discardOutbox))]
+      : h('span', { class: 'meta' }, ` — waiting: ${o.lastError || 'not sent yet'} (${attempts})`));
+}
+
 export async function refresh() {
   try {
     // The list is drawn when the Cases view is shown (it refreshes then), not behind the drafts.
     const listing = el.view.hidden ? null : casePages.refresh();
     const [, outbox] = await Promise.all([listing, api.listOutbox(), refreshSyncState()]);
-    replace(el.outbox, outbox.map((o) => h('li', { 'data-testid': 'outbox-item', dataset: { draftId: String(o.draftId) } },
-      h('span', { class: 'subject' }, o.subject || '(no subject)'),
-      h('span', { class: 'meta' }, ` — waiting: ${o.lastError || 'not sent yet'} (${o.attempts} attempt${o.attempts === 1 ? '' : 's'})`))));
+    replace(el.outbox, outbox.map(outboxItem));
     el.outboxSection.hidden = outbox.length === 0;
     el.outboxCount.hidden = outbox.length === 0;
     el.outboxCount.textContent = String(outbox.length);

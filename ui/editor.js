@@ -3,6 +3,7 @@
 // A failed save never clears a field: the text stays in the window and the save is retried.
 
 import { api } from './api.js';
+import { CODES } from './codes.js';
 import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
 
 const SAVE_PAUSE_MS = 600;
@@ -46,7 +47,23 @@ let reasons = [];
 let dirty = false;
 let saving = null;
 let retryTimer = null;
-let hooks = { onSaved() {}, onOpenDraft() {} };
+let hooks = { onSaved() {}, onOpenDraft() {}, toast() {} };
+
+/** Saves refused for these reasons never succeed by retrying: the draft is locked instead. */
+const FINAL = new Set([CODES.DRAFT_SUBMITTED, CODES.DRAFT_IN_OUTBOX, CODES.ALREADY_FILED, CODES.NOT_FOUND]);
+
+/** Read-only while the draft waits in the outbox (it is sent exactly as it is), with the reason shown. */
+function setLocked(reason) {
+  const locked = reason != null;
+  for (const f of [el.subject, el.description, el.cc]) f.readOnly = locked;
+  el.reason.disabled = locked;
+  if (locked) el.subReason.disabled = true;
+  for (const b of el.form.querySelectorAll('.toolbar button, #add-files, #submit')) b.disabled = locked;
+  const notice = document.getElementById('draft-locked');
+  notice.hidden = !locked;
+  notice.textContent = reason || '';
+  if (current) current.locked = locked;
+}
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -119,7 +136,8 @@ export async function open(view) {
   renderAttachments(view.attachments);
   replace(el.attachmentError);
   renderCheck(view.check);
-  setSaveState('saved', 'Saved');
+  setSaveState('saved', view.locked ? 'In the Outbox' : 'Saved');
+  setLocked(view.locked);
   document.getElementById('empty-state').hidden = true;
   el.form.hidden = false;
 }
@@ -166,7 +184,7 @@ const scheduleCheck = debounce(async () => {
 /** Saves now if anything changed. Resolves once the latest text is committed (or the save failed). */
 export async function saveNow() {
   if (saving) await saving;
-  if (!current || !dirty) return;
+  if (!current || !dirty || current.locked) return;
   clearTimeout(retryTimer);
   dirty = false;
   const id = current.id;
@@ -184,7 +202,13 @@ export async function saveNow() {
       dirty = true;
       setSaveState('error', `Not saved: ${err.message}`);
       showError(err);
-      retryTimer = setTimeout(() => saveNow(), RETRY_MS);
+      // A full or read-only disk may clear; a draft that was sent or waits in the outbox will not.
+      if (FINAL.has(err.code)) {
+        dirty = false;
+        setLocked(err.message);
+      } else {
+        retryTimer = setTimeout(() => saveNow(), RETRY_MS);
+      }
     })
     .finally(() => {
       saving = null;
@@ -204,7 +228,7 @@ function showError(err) {
     target.textContent = err.message;
     target.dataset.code = err.code;
   } else {
-    import('./app.js').then((m) => m.toast(err.message));
+    hooks.toast(err.message);
   }
 }
 

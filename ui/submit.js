@@ -26,8 +26,25 @@ async function copy(text, what) {
   }
 }
 
-/** Starts submitting the draft shown in the editor. */
+const submitButton = document.getElementById('submit');
+let running = false;
+
+/** Starts submitting the draft shown in the editor. One at a time: the button is off while it runs. */
 export async function submit(id) {
+  if (running) return;
+  running = true;
+  submitButton.disabled = true;
+  submitButton.setAttribute('aria-busy', 'true');
+  try {
+    await submitNow(id);
+  } finally {
+    running = false;
+    submitButton.disabled = false;
+    submitButton.removeAttribute('aria-busy');
+  }
+}
+
+async function submitNow(id) {
   await hooks.flush();
   draftId = id;
   try {

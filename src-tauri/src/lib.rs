@@ -97,7 +97,20 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
         store: store.clone(),
         icon: dir.as_deref().and_then(native::icon_file),
     });
-    tauri::async_runtime::block_on(async { state.start_following(store, sink, &prefs) });
+    // The filer and the sources read their credentials from the keyring, which may wait for the user
+    // to unlock it: on a thread of their own, while the window shows its drafts.
+    let follow_app = app.clone();
+    let started_following = std::thread::Builder::new()
+        .name("follow-start".into())
+        .spawn(move || {
+            let state = follow_app.state::<AppState>();
+            state.install_filer(&prefs);
+            tauri::async_runtime::block_on(async { state.start_following(store, sink, &prefs) });
+            tracing::info!("following");
+        });
+    if let Err(e) = started_following {
+        tracing::error!(error = %e, "could not start following cases");
+    }
     // The whole-file check waits until the window is up (it would slow its start on two cores).
     let deadline = std::time::Instant::now() + SHOW_WINDOW_AT_THE_LATEST;
     while !native::window_shown() && std::time::Instant::now() < deadline {
@@ -163,6 +176,15 @@ pub fn run() {
             None,
         ))
         .plugin(tauri_plugin_clipboard_manager::init())
+        // A drop on the window is seen here, by the shell, before the page hears of it: only these
+        // paths (and the dialogs' own picks) may be read by an attach or an import.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<AppState>() {
+                    state.grant(paths);
+                }
+            }
+        })
         .invoke_handler(commands::handler())
         .run(context);
     if let Err(e) = result {

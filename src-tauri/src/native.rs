@@ -34,8 +34,12 @@ pub fn save_json_file<T: Serialize>(default_name: &str, value: &T) -> Result<boo
     else {
         return Ok(false);
     };
-    let json = serde_json::to_string_pretty(value)
-        .map_err(|e| Error::invalid("internal", format!("could not write JSON: {e}")))?;
+    let json = serde_json::to_string_pretty(value).map_err(|e| {
+        Error::invalid(
+            casedesk_core::Code::Internal,
+            format!("could not write JSON: {e}"),
+        )
+    })?;
     std::fs::write(path, json)?;
     Ok(true)
 }
@@ -62,7 +66,13 @@ pub fn open_json_file() -> Result<Option<String>> {
     std::fs::File::open(&path)?
         .take(JSON_MAX_BYTES + 1)
         .read_to_string(&mut text)
-        .map_err(|_| Error::field("import", "import_invalid", "The file is not UTF-8 text."))?;
+        .map_err(|_| {
+            Error::field(
+                "import",
+                casedesk_core::Code::ImportInvalid,
+                "The file is not UTF-8 text.",
+            )
+        })?;
     Ok(Some(text))
 }
 
@@ -126,7 +136,7 @@ impl KeyringSecrets {
 fn secret_error(e: keyring::Error) -> casedesk_core::Error {
     // keyring's messages never include the secret itself.
     casedesk_core::Error::invalid(
-        "secret_store",
+        casedesk_core::Code::SecretStore,
         format!("The system's secret store could not be used ({e}). Is a keyring (e.g. GNOME Keyring) running and unlocked?"),
     )
 }
@@ -157,16 +167,23 @@ impl casedesk_core::secrets::Secrets for KeyringSecrets {
 /// Opens a web address in the desktop's browser. Only http(s): a page-supplied `file:` or `javascript:`
 /// address is refused.
 pub fn open_url(url: &str) -> casedesk_core::Result<()> {
-    let parsed = url::Url::parse(url)
-        .map_err(|_| casedesk_core::Error::invalid("open_failed", "That is not a web address."))?;
+    let parsed = url::Url::parse(url).map_err(|_| {
+        casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            "That is not a web address.",
+        )
+    })?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(casedesk_core::Error::invalid(
-            "open_failed",
+            casedesk_core::Code::OpenFailed,
             "Only http:// and https:// addresses are opened.",
         ));
     }
     open::that_detached(parsed.as_str()).map_err(|e| {
-        casedesk_core::Error::invalid("open_failed", format!("No browser could be opened: {e}"))
+        casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            format!("No browser could be opened: {e}"),
+        )
     })
 }
 
@@ -174,7 +191,7 @@ pub fn open_url(url: &str) -> casedesk_core::Result<()> {
 pub fn open_folder(dir: &std::path::Path) -> casedesk_core::Result<()> {
     open::that_detached(dir).map_err(|e| {
         casedesk_core::Error::invalid(
-            "open_failed",
+            casedesk_core::Code::OpenFailed,
             format!("No file manager could be opened: {e}"),
         )
     })

@@ -12,7 +12,7 @@ use casedesk_core::store::StatusChange;
 use casedesk_core::{ErrorPayload, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The store, or why it could not be opened. Commands that need it wait until it is there.
 #[derive(Default)]
@@ -44,16 +44,26 @@ pub struct AppState {
     /// `None` when no data folder could be found: nothing is written anywhere then.
     data_dir: Option<PathBuf>,
     secrets: Arc<dyn Secrets>,
+    /// The filer in use, once built (building it reads the keyring, which may wait on the user).
     filer: RwLock<Option<Arc<dyn Filer>>>,
+    filer_built: (Mutex<bool>, Condvar),
     followers: Mutex<Option<Followers>>,
     sink: Mutex<Option<Arc<dyn StatusSink>>>,
+    /// Paths the user dropped on the window, as the shell saw the drop (not as the page says).
+    grants: Mutex<Vec<(PathBuf, Instant)>>,
 }
 
+/// How long a dropped path stays readable by an attach or an import.
+const GRANT_TTL: Duration = Duration::from_secs(300);
+
 impl AppState {
-    /// A state whose store is opened now (tests); a failure is kept and answered to every command.
+    /// A state whose store is opened now, with its filer (tests); a failure is kept and answered to
+    /// every command.
     pub fn open(data_dir: PathBuf, secrets: Arc<dyn Secrets>) -> AppState {
         let state = AppState::new(Some(data_dir), secrets);
-        let _ = state.open_store();
+        if let Ok((_, prefs)) = state.open_store() {
+            state.install_filer(&prefs);
+        }
         state
     }
 
@@ -64,17 +74,48 @@ impl AppState {
             data_dir,
             secrets,
             filer: RwLock::new(None),
+            filer_built: (Mutex::new(false), Condvar::new()),
             followers: Mutex::new(None),
             sink: Mutex::new(None),
+            grants: Mutex::new(Vec::new()),
         }
     }
 
-    /// Opens and migrates the store, tidies it, installs the filer the preferences name, and hands
-    /// the store to every waiting command; answers the store and those preferences.
+    /// The user dropped `paths` on the window: attach and import may read them for a while.
+    pub fn grant(&self, paths: &[PathBuf]) {
+        let now = Instant::now();
+        let mut grants = self.grants.lock().unwrap_or_else(|p| p.into_inner());
+        grants.retain(|(_, at)| now.duration_since(*at) < GRANT_TTL);
+        grants.extend(paths.iter().take(1000).map(|p| (p.clone(), now)));
+    }
+
+    /// Refuses a path the user did not drop on this window: the page cannot name files for Casedesk
+    /// to read (a compromised page asking for `~/.ssh/id_rsa` gets nothing).
+    pub fn check_granted(&self, paths: &[String], field: &'static str) -> Result<(), ErrorPayload> {
+        let now = Instant::now();
+        let grants = self.grants.lock().unwrap_or_else(|p| p.into_inner());
+        for p in paths {
+            let granted = grants.iter().any(|(g, at)| {
+                g.as_os_str() == std::ffi::OsStr::new(p) && now.duration_since(*at) < GRANT_TTL
+            });
+            if !granted {
+                return Err(ErrorPayload::from(casedesk_core::Error::field(
+                    field,
+                    casedesk_core::Code::PathNotGranted,
+                    "Casedesk only reads files you pick in its file chooser or drop on its window.",
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Opens and migrates the store, tidies it, and hands it to every waiting command; answers the
+    /// store and the preferences. The keyring is not read here: a locked keyring (which waits for the
+    /// user) must not keep the window from its drafts. The filer comes after ([`AppState::install_filer`]).
     pub fn open_store(&self) -> Result<(SharedStore, Preferences), ErrorPayload> {
         let Some(data_dir) = &self.data_dir else {
             let e = ErrorPayload {
-                code: "data_folder_unknown".into(),
+                code: casedesk_core::Code::DataFolderUnknown,
                 message: "Casedesk could not find a folder for its data (no home or XDG data folder is set), so it will not save anything rather than save where the system deletes files. Set HOME or XDG_DATA_HOME, or CASEDESK_DATA_DIR, and start it again.".into(),
                 field: None,
             };
@@ -95,9 +136,6 @@ impl AppState {
             let prefs = filing::lock(&store)
                 .and_then(|s| Preferences::load(&s))
                 .unwrap_or_default();
-            // The filer the preferences name is in place before any command can see the store, so one
-            // saved from Settings is never overwritten by the one read at start.
-            self.install_filer(&prefs);
             (store, prefs)
         });
         self.store.set(
@@ -150,7 +188,7 @@ impl AppState {
             ) {
                 return ErrorPayload::from(&e);
             }
-            tracing::warn!(code = e.code(), error = %e, "command failed");
+            tracing::warn!(code = %e.code(), error = %e, "command failed");
             self.explain_storage_error(ErrorPayload::from(&e))
         })
     }
@@ -193,8 +231,19 @@ impl AppState {
         self.secrets.as_ref()
     }
 
-    /// The filer in use (`cj-web` until another is configured).
+    /// The filer in use. Until it is built (right after start; longer when the keyring waits for the
+    /// user to unlock it) this waits up to [`FILER_WAIT`], then answers CJ's web form.
     pub fn current_filer(&self) -> Arc<dyn Filer> {
+        let (built, cv) = &self.filer_built;
+        let guard = built.lock().unwrap_or_else(|p| p.into_inner());
+        let (_guard, waited) = cv
+            .wait_timeout_while(guard, FILER_WAIT, |b| !*b)
+            .unwrap_or_else(|p| p.into_inner());
+        if waited.timed_out() {
+            tracing::warn!(
+                "the filer is not ready (is the keyring locked?); using CJ's web form for now"
+            );
+        }
         self.filer
             .read()
             .ok()
@@ -206,7 +255,8 @@ impl AppState {
             })
     }
 
-    fn install_filer(&self, prefs: &Preferences) {
+    /// Builds the filer the preferences name (reading its credentials from the keyring).
+    pub fn install_filer(&self, prefs: &Preferences) {
         let filer = filer::build(prefs, self.secrets()).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the configured filer could not be set up; using CJ's web form");
             Arc::new(CjWeb {
@@ -216,6 +266,9 @@ impl AppState {
         if let Ok(mut slot) = self.filer.write() {
             *slot = Some(filer);
         }
+        let (built, cv) = &self.filer_built;
+        *built.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
     }
 
     /// Puts the preferences to work: the filer, and a follow loop per status source they turn on.
@@ -267,6 +320,9 @@ impl AppState {
         }
     }
 }
+
+/// How long a command waits for the filer to be built at start.
+const FILER_WAIT: Duration = Duration::from_secs(5);
 
 /// The interval from preferences; `CASEDESK_POLL_INTERVAL_SECS` overrides it (for tests).
 pub fn follow_config(prefs: &Preferences) -> FollowConfig {

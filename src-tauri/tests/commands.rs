@@ -63,6 +63,13 @@ impl Harness {
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
 
+    /// What a drop on the window does in the shell: these paths may be read by attach and import.
+    fn grant(&self, paths: &[&str]) {
+        use tauri::Manager;
+        let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
+        self._app.state::<AppState>().grant(&paths);
+    }
+
     fn err(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args)
             .expect_err(&format!("{cmd} should fail"))
@@ -126,6 +133,7 @@ fn errors_cross_the_boundary_as_code_message_field() {
         e,
         json!({"code": "too_large_to_store", "field": "description", "message": e["message"]})
     );
+    h.grant(&["/x.png"]);
     let e = h.err(
         "attach_paths",
         json!({"draftId": id, "paths": vec!["/x.png"; 51]}),
@@ -168,7 +176,24 @@ fn malformed_arguments_are_refused_not_panicked_on() {
 fn hostile_paths_are_refused_with_the_reason() {
     let h = harness();
     let id = h.ok("create_draft", json!({}))["draft"]["id"].clone();
-    let out = h.ok("attach_paths", json!({"draftId": id, "paths": ["/etc/passwd", "relative.png", "/nonexistent/a.png", "/dev/zero", "/tmp"]}));
+    // A path nobody dropped on the window is refused before anything reads it.
+    let e = h.err(
+        "attach_paths",
+        json!({"draftId": id, "paths": ["/etc/passwd"]}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("path_not_granted"), Some("attachments"))
+    );
+    let hostile = [
+        "/etc/passwd",
+        "relative.png",
+        "/nonexistent/a.png",
+        "/dev/zero",
+        "/tmp",
+    ];
+    h.grant(&hostile);
+    let out = h.ok("attach_paths", json!({"draftId": id, "paths": hostile}));
     let codes: Vec<&str> = out["refused"]
         .as_array()
         .unwrap()
@@ -464,6 +489,10 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
     std::os::unix::fs::symlink(&good, &link).unwrap();
     let spoof = dir.path().join("spoof.eml");
     std::fs::write(&spoof, "From: support@cj.com.evil.example\r\nSubject: Case 00007777: Closed\r\n\r\nThe status of your case has been changed to Closed.\r\n").unwrap();
+    for p in [&good, &link, &spoof] {
+        h.grant(&[p.to_str().unwrap()]);
+    }
+    h.grant(&[dir.path().to_str().unwrap(), "/no/such/file.eml"]);
     let out = h.ok(
         "import_eml_paths",
         json!({"paths": [good, link, dir.path(), spoof, "/no/such/file.eml"]}),
@@ -495,6 +524,14 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
     assert_eq!(
         again[0]["outcome"], "already_read",
         "a second import changes nothing"
+    );
+    let e = h.err(
+        "import_eml_paths",
+        json!({"paths": ["/home/someone/other.eml"]}),
+    );
+    assert_eq!(
+        e["code"], "path_not_granted",
+        "an import reads only what was dropped or picked"
     );
     let e = h.err("import_eml_paths", json!({"paths": ["a\u{0}b"]}));
     assert_eq!(e["code"], "import_refused");
@@ -539,4 +576,111 @@ fn a_draft_marked_submitted_waits_for_its_number() {
     let state = h.ok("mail_sync_state", json!({}));
     assert_eq!(state["enabled"], false);
     assert_eq!(state["counts"]["counted"], 0);
+}
+
+/// Every command with arbitrary JSON arguments: a value, a `{code, message}` error, or Tauri's own
+/// refusal of malformed arguments (a string) — never a panic or a hang. Left out: the commands that
+/// open a dialog, a browser or a file manager, reach the network, or exit the process.
+#[test]
+fn any_arguments_to_any_command_give_an_answer_or_a_typed_error() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    const LEFT_OUT: [&str; 10] = [
+        "pick_attachments",
+        "import_eml",
+        "export_reasons_to_file",
+        "import_reasons_from_file",
+        "quit_app",
+        "copy_text",
+        "open_cj_form",
+        "open_case_in_browser",
+        "show_attachments",
+        "submit_draft",
+    ];
+    let handler =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/commands/mod.rs"))
+            .unwrap();
+    let names: Vec<String> = handler
+        .split("generate_handler![")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|n| !LEFT_OUT.contains(n) && !n.starts_with("test_"))
+        .map(str::to_owned)
+        .collect();
+    assert!(names.len() > 40, "the handler list was read: {names:?}");
+    let h = harness();
+    let keys = [
+        "id",
+        "draftId",
+        "caseId",
+        "itemId",
+        "attachmentId",
+        "reasonId",
+        "input",
+        "paths",
+        "query",
+        "name",
+        "by",
+        "limit",
+        "after",
+        "preferences",
+        "secrets",
+        "caseNumber",
+        "subject",
+        "filer",
+        "status",
+        "muted",
+        "mail",
+        "mailPassword",
+        "rtToken",
+        "text",
+        "marks",
+    ];
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-3i64..40).prop_map(|n| json!(n)),
+        "[a-zA-Z0-9 @./:_-]{0,30}".prop_map(Value::String),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    let value = leaf.prop_recursive(3, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::btree_map("[a-zA-Z]{1,10}", inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    });
+    let args = prop::collection::btree_map(prop::sample::select(keys.to_vec()), value, 0..5)
+        .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()));
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    runner
+        .run(&(prop::sample::select(names), args), |(cmd, args)| {
+            match h.call(&cmd, args.clone()) {
+                Ok(_) => {}
+                Err(Value::String(_)) => {}
+                Err(e) => {
+                    prop_assert!(
+                        e["code"].as_str().is_some_and(|c| !c.is_empty())
+                            && e["message"].is_string(),
+                        "{cmd}({args}) answered {e}, not {{code, message}}"
+                    );
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
 }

@@ -118,7 +118,7 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-fn refuse(code: &'static str, message: String) -> Error {
+fn refuse(code: crate::Code, message: String) -> Error {
     Error::field("attachments", code, message)
 }
 
@@ -127,7 +127,7 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
     let name = display_name(path);
     if !path.is_absolute() {
         return Err(refuse(
-            "file_path_invalid",
+            crate::Code::FilePathInvalid,
             format!("{name}: the path must be absolute."),
         ));
     }
@@ -135,13 +135,13 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(refuse(
-                "file_not_found",
+                crate::Code::FileNotFound,
                 format!("{name}: the file does not exist (was it moved or deleted?)."),
             ))
         }
         Err(_) => {
             return Err(refuse(
-                "file_unreadable",
+                crate::Code::FileUnreadable,
                 format!("{name}: the file cannot be read."),
             ))
         }
@@ -149,32 +149,32 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
     let ft = meta.file_type();
     if ft.is_symlink() {
         return Err(refuse(
-            "file_is_symlink",
+            crate::Code::FileIsSymlink,
             format!("{name}: this is a symbolic link; attach the file it points to instead."),
         ));
     }
     if ft.is_dir() {
         return Err(refuse(
-            "file_is_directory",
+            crate::Code::FileIsDirectory,
             format!("{name}: this is a folder; attach the files in it instead."),
         ));
     }
     if !ft.is_file() {
         return Err(refuse(
-            "file_not_regular",
+            crate::Code::FileNotRegular,
             format!("{name}: this is not a regular file."),
         ));
     }
     check_size(&name, meta.len())?;
     let claimed = Kind::from_extension(&name).ok_or_else(|| {
         refuse(
-            "file_extension_unsupported",
+            crate::Code::FileExtensionUnsupported,
             format!("{name}: CJ accepts only PNG, JPG, PDF and TXT files."),
         )
     })?;
     let mut file = File::open(path).map_err(|_| {
         refuse(
-            "file_unreadable",
+            crate::Code::FileUnreadable,
             format!("{name}: the file cannot be read (check its permissions)."),
         )
     })?;
@@ -182,7 +182,7 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
     let opened = file.metadata()?;
     if opened.ino() != meta.ino() || opened.dev() != meta.dev() || !opened.is_file() {
         return Err(refuse(
-            "file_changed",
+            crate::Code::FileChanged,
             format!("{name}: the file changed while it was being read; try again."),
         ));
     }
@@ -192,20 +192,20 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
         .read_to_end(&mut bytes)
         .map_err(|_| {
             refuse(
-                "file_unreadable",
+                crate::Code::FileUnreadable,
                 format!("{name}: the file cannot be read."),
             )
         })?;
     check_size(&name, bytes.len() as u64)?;
     let actual = sniff(&bytes).ok_or_else(|| {
         refuse(
-            "file_content_unsupported",
+            crate::Code::FileContentUnsupported,
             format!("{name}: its content is not a PNG, JPG, PDF or plain UTF-8 text file, whatever its name says."),
         )
     })?;
     if actual != claimed {
         return Err(refuse(
-            "file_kind_mismatch",
+            crate::Code::FileKindMismatch,
             format!(
                 "{name}: the name says {} but the content is a {}.",
                 claimed.label(),
@@ -222,12 +222,15 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
 
 fn check_size(name: &str, len: u64) -> Result<()> {
     if len == 0 {
-        return Err(refuse("file_empty", format!("{name}: the file is empty.")));
+        return Err(refuse(
+            crate::Code::FileEmpty,
+            format!("{name}: the file is empty."),
+        ));
     }
     if len > MAX_ATTACHMENT_BYTES {
         let mb = len as f64 / 1_000_000.0;
         return Err(refuse(
-            "file_too_large",
+            crate::Code::FileTooLarge,
             format!("{name}: {mb:.1} MB is over CJ's 10 MB limit per file."),
         ));
     }

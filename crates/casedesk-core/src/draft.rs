@@ -42,14 +42,14 @@ impl DraftInput {
             if value.len() > STORED_FIELD_MAX_BYTES {
                 return Err(Error::field(
                     field,
-                    "too_large_to_store",
+                    crate::Code::TooLargeToStore,
                     "This text is larger than 1 MB and cannot be saved. It is still in the window; shorten it.",
                 ));
             }
             if value.contains('\0') {
                 return Err(Error::field(
                     field,
-                    "invalid_text",
+                    crate::Code::InvalidText,
                     "This text contains a NUL character, which cannot be saved.",
                 ));
             }

@@ -30,6 +30,8 @@ pub struct DraftView {
     pub draft: DraftRecord,
     pub attachments: Vec<Attachment>,
     pub check: DraftCheck,
+    /// Why the draft cannot be edited now (it waits in the outbox, to be sent as it is), if so.
+    pub locked: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,20 +116,34 @@ pub fn open(store: &Store, id: i64) -> Result<DraftView> {
     // The draft edited before this one is indexed now, while the user reads (best effort).
     store.drafts().catch_up(Some(id));
     let check = check(store, Some(id), &draft.input())?;
+    let locked = store.outbox().for_draft(id)?.map(|item| match item.state {
+        crate::store::OutboxState::Waiting => "This draft waits in the Outbox and is sent as it is when the server answers. Take it back from the Outbox to edit it.".to_owned(),
+        crate::store::OutboxState::Attention => format!(
+            "The server refused this draft ({}). Use Edit in the Outbox to change it, or Retry.",
+            item.last_error.unwrap_or_default()
+        ),
+    });
     Ok(DraftView {
         attachments: store.attachments().list(id)?,
         draft,
         check,
+        locked,
     })
+}
+
+/// Removes an attachment from a draft that can still be edited.
+pub fn remove_attachment(store: &Store, draft_id: i64, attachment_id: i64) -> Result<()> {
+    store.drafts().ensure_editable(draft_id)?;
+    store.attachments().remove(draft_id, attachment_id)
 }
 
 /// Checks and stores each file; a refused file does not stop the others.
 pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOutcome> {
-    store.drafts().get(draft_id)?;
+    store.drafts().ensure_editable(draft_id)?;
     if paths.len() > MAX_FILES_PER_CALL {
         return Err(Error::field(
             "attachments",
-            "too_many_files",
+            crate::Code::TooManyFiles,
             format!("Add at most {MAX_FILES_PER_CALL} files at a time."),
         ));
     }

@@ -7,12 +7,302 @@ use serde::Serialize;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Every error code that crosses the IPC boundary, in one place. Serialized as snake_case — the words
+/// the UI switches on; `ui/codes.js` lists the same (a test keeps the two equal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    AlreadyFiled,
+    AlreadySubmitting,
+    Busy,
+    CaseHasDraft,
+    CaseNumberInvalid,
+    CaseNumberRequired,
+    CaseNumberTaken,
+    CertificateUntrusted,
+    Clipboard,
+    DataFolderUnknown,
+    DatabaseCorrupt,
+    DatabaseTooNew,
+    DiskFull,
+    DraftInOutbox,
+    DraftNotReady,
+    DraftSubmitted,
+    DraftUnavailable,
+    FieldNameInvalid,
+    FileChanged,
+    FileContentUnsupported,
+    FileDuplicate,
+    FileEmpty,
+    FileExtensionUnsupported,
+    FileIsDirectory,
+    FileIsSymlink,
+    FileKindMismatch,
+    FileNotFound,
+    FileNotRegular,
+    FilePathInvalid,
+    FileTooLarge,
+    FileUnreadable,
+    FilerUnknown,
+    ImportInvalid,
+    ImportRefused,
+    ImportTooMany,
+    Internal,
+    InvalidArgument,
+    InvalidText,
+    Io,
+    MailFoldersInvalid,
+    MailHostInvalid,
+    MailLoginRefused,
+    MailLookBackInvalid,
+    MailPasswordMissing,
+    MailPatternInvalid,
+    MailPlainNotLoopback,
+    MailPortInvalid,
+    MailSendersInvalid,
+    MailServerError,
+    MailTerminalInvalid,
+    MailUserInvalid,
+    NameInvalid,
+    NameRequired,
+    NameTaken,
+    NoUrl,
+    NotFound,
+    OpenFailed,
+    PathNotGranted,
+    PollIntervalInvalid,
+    ProviderAuth,
+    ProviderConfig,
+    ProviderMalformed,
+    ProviderNotFound,
+    ProviderRejected,
+    ProviderServerError,
+    ProviderThrottled,
+    ProviderUnreachable,
+    ProviderUnsupported,
+    QueryTooLong,
+    ReadOnly,
+    ReasonInUse,
+    RtQueueInvalid,
+    RtUrlInsecure,
+    RtUrlInvalid,
+    SecretInvalid,
+    SecretStore,
+    SqliteTooOld,
+    StatusUnknown,
+    StatusesInvalid,
+    Storage,
+    SubjectTooLong,
+    TooLarge,
+    TooLargeToStore,
+    TooManyFiles,
+    UrlInvalid,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::AlreadyFiled,
+        Code::AlreadySubmitting,
+        Code::Busy,
+        Code::CaseHasDraft,
+        Code::CaseNumberInvalid,
+        Code::CaseNumberRequired,
+        Code::CaseNumberTaken,
+        Code::CertificateUntrusted,
+        Code::Clipboard,
+        Code::DataFolderUnknown,
+        Code::DatabaseCorrupt,
+        Code::DatabaseTooNew,
+        Code::DiskFull,
+        Code::DraftInOutbox,
+        Code::DraftNotReady,
+        Code::DraftSubmitted,
+        Code::DraftUnavailable,
+        Code::FieldNameInvalid,
+        Code::FileChanged,
+        Code::FileContentUnsupported,
+        Code::FileDuplicate,
+        Code::FileEmpty,
+        Code::FileExtensionUnsupported,
+        Code::FileIsDirectory,
+        Code::FileIsSymlink,
+        Code::FileKindMismatch,
+        Code::FileNotFound,
+        Code::FileNotRegular,
+        Code::FilePathInvalid,
+        Code::FileTooLarge,
+        Code::FileUnreadable,
+        Code::FilerUnknown,
+        Code::ImportInvalid,
+        Code::ImportRefused,
+        Code::ImportTooMany,
+        Code::Internal,
+        Code::InvalidArgument,
+        Code::InvalidText,
+        Code::Io,
+        Code::MailFoldersInvalid,
+        Code::MailHostInvalid,
+        Code::MailLoginRefused,
+        Code::MailLookBackInvalid,
+        Code::MailPasswordMissing,
+        Code::MailPatternInvalid,
+        Code::MailPlainNotLoopback,
+        Code::MailPortInvalid,
+        Code::MailSendersInvalid,
+        Code::MailServerError,
+        Code::MailTerminalInvalid,
+        Code::MailUserInvalid,
+        Code::NameInvalid,
+        Code::NameRequired,
+        Code::NameTaken,
+        Code::NoUrl,
+        Code::NotFound,
+        Code::OpenFailed,
+        Code::PathNotGranted,
+        Code::PollIntervalInvalid,
+        Code::ProviderAuth,
+        Code::ProviderConfig,
+        Code::ProviderMalformed,
+        Code::ProviderNotFound,
+        Code::ProviderRejected,
+        Code::ProviderServerError,
+        Code::ProviderThrottled,
+        Code::ProviderUnreachable,
+        Code::ProviderUnsupported,
+        Code::QueryTooLong,
+        Code::ReadOnly,
+        Code::ReasonInUse,
+        Code::RtQueueInvalid,
+        Code::RtUrlInsecure,
+        Code::RtUrlInvalid,
+        Code::SecretInvalid,
+        Code::SecretStore,
+        Code::SqliteTooOld,
+        Code::StatusUnknown,
+        Code::StatusesInvalid,
+        Code::Storage,
+        Code::SubjectTooLong,
+        Code::TooLarge,
+        Code::TooLargeToStore,
+        Code::TooManyFiles,
+        Code::UrlInvalid,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::AlreadyFiled => "already_filed",
+            Code::AlreadySubmitting => "already_submitting",
+            Code::Busy => "busy",
+            Code::CaseHasDraft => "case_has_draft",
+            Code::CaseNumberInvalid => "case_number_invalid",
+            Code::CaseNumberRequired => "case_number_required",
+            Code::CaseNumberTaken => "case_number_taken",
+            Code::CertificateUntrusted => "certificate_untrusted",
+            Code::Clipboard => "clipboard",
+            Code::DataFolderUnknown => "data_folder_unknown",
+            Code::DatabaseCorrupt => "database_corrupt",
+            Code::DatabaseTooNew => "database_too_new",
+            Code::DiskFull => "disk_full",
+            Code::DraftInOutbox => "draft_in_outbox",
+            Code::DraftNotReady => "draft_not_ready",
+            Code::DraftSubmitted => "draft_submitted",
+            Code::DraftUnavailable => "draft_unavailable",
+            Code::FieldNameInvalid => "field_name_invalid",
+            Code::FileChanged => "file_changed",
+            Code::FileContentUnsupported => "file_content_unsupported",
+            Code::FileDuplicate => "file_duplicate",
+            Code::FileEmpty => "file_empty",
+            Code::FileExtensionUnsupported => "file_extension_unsupported",
+            Code::FileIsDirectory => "file_is_directory",
+            Code::FileIsSymlink => "file_is_symlink",
+            Code::FileKindMismatch => "file_kind_mismatch",
+            Code::FileNotFound => "file_not_found",
+            Code::FileNotRegular => "file_not_regular",
+            Code::FilePathInvalid => "file_path_invalid",
+            Code::FileTooLarge => "file_too_large",
+            Code::FileUnreadable => "file_unreadable",
+            Code::FilerUnknown => "filer_unknown",
+            Code::ImportInvalid => "import_invalid",
+            Code::ImportRefused => "import_refused",
+            Code::ImportTooMany => "import_too_many",
+            Code::Internal => "internal",
+            Code::InvalidArgument => "invalid_argument",
+            Code::InvalidText => "invalid_text",
+            Code::Io => "io",
+            Code::MailFoldersInvalid => "mail_folders_invalid",
+            Code::MailHostInvalid => "mail_host_invalid",
+            Code::MailLoginRefused => "mail_login_refused",
+            Code::MailLookBackInvalid => "mail_look_back_invalid",
+            Code::MailPasswordMissing => "mail_password_missing",
+            Code::MailPatternInvalid => "mail_pattern_invalid",
+            Code::MailPlainNotLoopback => "mail_plain_not_loopback",
+            Code::MailPortInvalid => "mail_port_invalid",
+            Code::MailSendersInvalid => "mail_senders_invalid",
+            Code::MailServerError => "mail_server_error",
+            Code::MailTerminalInvalid => "mail_terminal_invalid",
+            Code::MailUserInvalid => "mail_user_invalid",
+            Code::NameInvalid => "name_invalid",
+            Code::NameRequired => "name_required",
+            Code::NameTaken => "name_taken",
+            Code::NoUrl => "no_url",
+            Code::NotFound => "not_found",
+            Code::OpenFailed => "open_failed",
+            Code::PathNotGranted => "path_not_granted",
+            Code::PollIntervalInvalid => "poll_interval_invalid",
+            Code::ProviderAuth => "provider_auth",
+            Code::ProviderConfig => "provider_config",
+            Code::ProviderMalformed => "provider_malformed",
+            Code::ProviderNotFound => "provider_not_found",
+            Code::ProviderRejected => "provider_rejected",
+            Code::ProviderServerError => "provider_server_error",
+            Code::ProviderThrottled => "provider_throttled",
+            Code::ProviderUnreachable => "provider_unreachable",
+            Code::ProviderUnsupported => "provider_unsupported",
+            Code::QueryTooLong => "query_too_long",
+            Code::ReadOnly => "read_only",
+            Code::ReasonInUse => "reason_in_use",
+            Code::RtQueueInvalid => "rt_queue_invalid",
+            Code::RtUrlInsecure => "rt_url_insecure",
+            Code::RtUrlInvalid => "rt_url_invalid",
+            Code::SecretInvalid => "secret_invalid",
+            Code::SecretStore => "secret_store",
+            Code::SqliteTooOld => "sqlite_too_old",
+            Code::StatusUnknown => "status_unknown",
+            Code::StatusesInvalid => "statuses_invalid",
+            Code::Storage => "storage",
+            Code::SubjectTooLong => "subject_too_long",
+            Code::TooLarge => "too_large",
+            Code::TooLargeToStore => "too_large_to_store",
+            Code::TooManyFiles => "too_many_files",
+            Code::UrlInvalid => "url_invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that breaks a rule; `field` names the form field at fault, when there is one.
     #[error("{message}")]
     Invalid {
-        code: &'static str,
+        code: Code,
         message: String,
         field: Option<&'static str>,
     },
@@ -26,7 +316,7 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: Code, message: impl Into<String>) -> Self {
         Error::Invalid {
             code,
             message: message.into(),
@@ -34,7 +324,7 @@ impl Error {
         }
     }
 
-    pub fn field(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn field(field: &'static str, code: Code, message: impl Into<String>) -> Self {
         Error::Invalid {
             code,
             message: message.into(),
@@ -43,35 +333,35 @@ impl Error {
     }
 
     /// The stable code the UI switches on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Invalid { code, .. } => code,
-            Error::NotFound { .. } => "not_found",
+            Error::Invalid { code, .. } => *code,
+            Error::NotFound { .. } => Code::NotFound,
             Error::Storage(e) => match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DiskFull) => "disk_full",
+                Some(rusqlite::ErrorCode::DiskFull) => Code::DiskFull,
                 Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen) => {
-                    "read_only"
+                    Code::ReadOnly
                 }
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                    "busy"
+                    Code::Busy
                 }
-                _ => "storage",
+                _ => Code::Storage,
             },
             Error::Io(e) => match e.kind() {
-                std::io::ErrorKind::StorageFull => "disk_full",
+                std::io::ErrorKind::StorageFull => Code::DiskFull,
                 std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-                    "read_only"
+                    Code::ReadOnly
                 }
-                _ => "io",
+                _ => Code::Io,
             },
         }
     }
 
     fn user_message(&self) -> String {
         match self.code() {
-            "disk_full" => "The disk is full: Casedesk could not save. Your text is still in the window; free some space and it will save again.".into(),
-            "read_only" => "Casedesk's data folder cannot be written to. Your text is still in the window; fix the folder's permissions and it will save again.".into(),
-            "busy" => "The database is busy; Casedesk will try again.".into(),
+            Code::DiskFull => "The disk is full: Casedesk could not save. Your text is still in the window; free some space and it will save again.".into(),
+            Code::ReadOnly => "Casedesk's data folder cannot be written to. Your text is still in the window; fix the folder's permissions and it will save again.".into(),
+            Code::Busy => "The database is busy; Casedesk will try again.".into(),
             _ => self.to_string(),
         }
     }
@@ -80,7 +370,7 @@ impl Error {
 /// What crosses the IPC boundary when a command fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -93,7 +383,7 @@ impl From<&Error> for ErrorPayload {
             _ => None,
         };
         ErrorPayload {
-            code: e.code().to_owned(),
+            code: e.code(),
             message: e.user_message(),
             field,
         }

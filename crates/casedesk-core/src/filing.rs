@@ -2,9 +2,13 @@
 //! number by hand, marking a draft filed in CJ's form as waiting for its number, setting a status by
 //! hand, and sending what waits in the outbox.
 //!
-//! The store is shared (`SharedStore`); it is never locked across a network call.
+//! The store is shared (`SharedStore`); it is never locked across a network call, and async code
+//! reaches it only through [`on_store`], on a blocking thread. One draft is submitted at most once at a
+//! time, whoever asks (the user's Submit, the outbox sender): [`Submitting`] holds it.
 
 use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -14,17 +18,65 @@ use crate::filer::{Filer, FilerKind, OutgoingFile, Submission};
 use crate::preferences::Preferences;
 use crate::remote::RemoteError;
 use crate::source::SourceKind;
-use crate::store::{Case, OutboxItem, StatusChange, Store};
+use crate::store::{Case, OutboxItem, OutboxState, StatusChange, Store};
 
 pub type SharedStore = Arc<Mutex<Store>>;
 
 pub fn lock(store: &SharedStore) -> Result<std::sync::MutexGuard<'_, Store>> {
     store.lock().map_err(|_| {
         Error::invalid(
-            "internal",
+            crate::Code::Internal,
             "An earlier error left the store unusable; restart Casedesk.",
         )
     })
+}
+
+/// Runs store work on a blocking thread (it may fsync or read large files), never on one of the
+/// runtime's few workers, which the follow loops need.
+pub async fn on_store<T: Send + 'static>(
+    store: &SharedStore,
+    f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || lock(&store).and_then(|s| f(&s))).await {
+        Ok(r) => r,
+        Err(e) => Err(Error::invalid(
+            crate::Code::Internal,
+            format!("a store task stopped: {e}"),
+        )),
+    }
+}
+
+/// The drafts being submitted right now, per store folder.
+static IN_FLIGHT: Mutex<BTreeSet<(PathBuf, i64)>> = Mutex::new(BTreeSet::new());
+
+/// A draft's submission under way; dropping it lets another start.
+pub struct Submitting {
+    key: (PathBuf, i64),
+}
+
+impl Submitting {
+    /// Claims `draft_id` of the store in `dir`; `already_submitting` when it is being sent.
+    pub fn start(dir: &Path, draft_id: i64) -> Result<Submitting> {
+        let key = (dir.to_owned(), draft_id);
+        let mut set = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+        if !set.insert(key.clone()) {
+            return Err(Error::invalid(
+                crate::Code::AlreadySubmitting,
+                "This draft is being sent right now.",
+            ));
+        }
+        Ok(Submitting { key })
+    }
+}
+
+impl Drop for Submitting {
+    fn drop(&mut self) {
+        IN_FLIGHT
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.key);
+    }
 }
 
 /// What a submit did.
@@ -62,7 +114,7 @@ pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Res
     let draft = store.drafts().get(draft_id)?;
     if draft.submitted_at.is_some() {
         return Err(Error::invalid(
-            "draft_submitted",
+            crate::Code::DraftSubmitted,
             "This draft was already sent.",
         ));
     }
@@ -75,7 +127,7 @@ pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Res
             .map(|p| p.message.clone())
             .unwrap_or_default();
         Error::invalid(
-            "draft_not_ready",
+            crate::Code::DraftNotReady,
             format!("This draft is not ready to send: {first}"),
         )
     })?;
@@ -107,7 +159,8 @@ pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Res
 }
 
 /// Sends a ready draft through `filer`. When its server cannot be reached (or times out), the draft
-/// goes to the outbox with its client token; the poller's loop sends it later.
+/// waits in the outbox with its client token and is locked (it is sent as it is now); the polling
+/// source sends it later. A refusal for good is returned (and marks a queued draft for attention).
 pub async fn submit_draft(
     store: &SharedStore,
     filer: &dyn Filer,
@@ -115,107 +168,169 @@ pub async fn submit_draft(
 ) -> Result<SubmitOutcome> {
     if !filer.submits() {
         return Err(Error::invalid(
-            "provider_unsupported",
+            crate::Code::ProviderUnsupported,
             "This filer does not send cases; record the case number instead.",
         ));
     }
-    let submission = {
-        let s = lock(store)?;
-        let token = match s.outbox().token_for(draft_id)? {
-            Some(t) => t,
+    let dir = on_store(store, |s| Ok(s.dir().to_owned())).await?;
+    let _claim = Submitting::start(&dir, draft_id)?;
+    let (submission, queued) = on_store(store, move |s| {
+        if s.drafts().get(draft_id)?.submitted_at.is_some() {
+            return Err(Error::invalid(
+                crate::Code::AlreadyFiled,
+                "This draft was sent already; its case is in the Cases view.",
+            ));
+        }
+        let queued = s.outbox().for_draft(draft_id)?;
+        let token = match &queued {
+            Some(item) => item.client_token.clone(),
             None => new_client_token(draft_id, s.now()),
         };
-        build_submission(&s, draft_id, &token)?
-    };
+        Ok((build_submission(s, draft_id, &token)?, queued))
+    })
+    .await?;
     match filer.submit(&submission).await {
         Ok(number) => Ok(SubmitOutcome::Sent {
-            case: record_sent(store, filer.kind(), draft_id, &number, &submission.subject)?,
+            case: record_sent(store, filer.kind(), draft_id, number).await?,
         }),
         Err(e) if e.is_transient() => {
-            let s = lock(store)?;
-            let item = s.outbox().enqueue(
-                draft_id,
-                filer.kind().as_str(),
-                &submission.client_token,
-                &e.to_string(),
-            )?;
+            let (kind, token, reason) =
+                (filer.kind(), submission.client_token.clone(), e.to_string());
+            let item = on_store(store, move |s| {
+                s.outbox().enqueue(draft_id, kind.as_str(), &token, &reason)
+            })
+            .await?;
             Ok(SubmitOutcome::Queued { item })
         }
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            if let Some(item) = queued {
+                let reason = e.to_string();
+                on_store(store, move |s| s.outbox().needs_attention(item.id, &reason)).await?;
+            }
+            Err(e.into())
+        }
     }
 }
 
-fn record_sent(
+/// The server accepted the case: record it on the draft (now the record of what was sent) and take
+/// the draft out of the outbox, in one transaction.
+async fn record_sent(
     store: &SharedStore,
     kind: FilerKind,
     draft_id: i64,
-    number: &str,
-    subject: &str,
+    number: String,
 ) -> Result<Case> {
-    let s = lock(store)?;
-    let case = match s.cases().find(kind.as_str(), number)? {
-        Some(c) => c,
-        None => s
-            .cases()
-            .add(kind.as_str(), number, Some(draft_id), subject, None)?,
-    };
-    if let Some(item) = s.outbox().for_draft(draft_id)? {
-        s.outbox().remove(item.id)?;
-    }
-    Ok(case)
+    on_store(store, move |s| {
+        s.in_transaction(|s| {
+            let case = match s.cases().find(kind.as_str(), &number)? {
+                Some(c) => c,
+                None => {
+                    let subject = s.drafts().get(draft_id)?.subject;
+                    s.cases()
+                        .add(kind.as_str(), &number, Some(draft_id), &subject, None)?
+                }
+            };
+            if let Some(item) = s.outbox().for_draft(draft_id)? {
+                s.outbox().remove(item.id)?;
+            }
+            Ok(case)
+        })
+    })
+    .await
 }
 
-/// Sends what waits in the outbox for this filer. Stops at the first transient failure (the server is
-/// still away) and returns it; other failures are recorded on the item, which stays for the user to see.
+/// Sends what waits in the outbox for this filer, oldest first. Stops at the first passing failure
+/// (the server is still away) and returns it, so the follow loop backs off; a refusal for good marks
+/// the item for the user's attention and the next one goes. A draft being sent by the user's Submit
+/// is skipped; an item needing attention is not retried until the user says so.
 pub async fn flush_outbox(
     store: &SharedStore,
     filer: &dyn Filer,
 ) -> std::result::Result<usize, RemoteError> {
-    let items = match lock(store).and_then(|s| s.outbox().list()) {
-        Ok(items) => items,
+    let kind = filer.kind();
+    let waiting = on_store(store, move |s| {
+        let items: Vec<OutboxItem> = s
+            .outbox()
+            .list()?
+            .into_iter()
+            .filter(|i| i.provider == kind.as_str() && i.state == OutboxState::Waiting)
+            .collect();
+        Ok((s.dir().to_owned(), items))
+    })
+    .await;
+    let (dir, items) = match waiting {
+        Ok(w) => w,
         Err(e) => {
             tracing::warn!(error = %e, "could not read the outbox");
             return Ok(0);
         }
     };
     let mut sent = 0;
-    for item in items
-        .into_iter()
-        .filter(|i| i.provider == filer.kind().as_str())
-    {
-        let submission = match lock(store)
-            .and_then(|s| build_submission(&s, item.draft_id, &item.client_token))
+    for item in items {
+        let Ok(_claim) = Submitting::start(&dir, item.draft_id) else {
+            continue;
+        };
+        let (draft_id, token) = (item.draft_id, item.client_token.clone());
+        let submission = match on_store(store, move |s| build_submission(s, draft_id, &token)).await
         {
             Ok(sub) => sub,
             Err(e) => {
+                let reason = e.to_string();
                 let _ =
-                    lock(store).and_then(|s| s.outbox().record_failure(item.id, &e.to_string()));
+                    on_store(store, move |s| s.outbox().needs_attention(item.id, &reason)).await;
                 continue;
             }
         };
         match filer.submit(&submission).await {
             Ok(number) => {
-                if let Err(e) = record_sent(
-                    store,
-                    filer.kind(),
-                    item.draft_id,
-                    &number,
-                    &submission.subject,
-                ) {
+                if let Err(e) = record_sent(store, kind, item.draft_id, number).await {
+                    // The next pass submits again; the client token makes the server find this case.
                     tracing::warn!(error = %e, "sent, but could not record the case");
                 }
                 sent += 1;
             }
             Err(e) => {
-                let _ =
-                    lock(store).and_then(|s| s.outbox().record_failure(item.id, &e.to_string()));
-                if e.is_transient() {
+                let reason = e.to_string();
+                let transient = e.is_transient();
+                let _ = on_store(store, move |s| {
+                    if transient {
+                        s.outbox().record_failure(item.id, &reason)
+                    } else {
+                        s.outbox().needs_attention(item.id, &reason)
+                    }
+                })
+                .await;
+                if transient {
                     return Err(e);
                 }
             }
         }
     }
     Ok(sent)
+}
+
+/// "Retry" on an item that needs attention: it waits again and goes with the next pass.
+pub fn retry_outbox(store: &Store, item_id: i64) -> Result<()> {
+    store.outbox().retry(item_id)
+}
+
+/// "Edit" on an outbox item: the draft comes back to the drafts list, editable, with its token
+/// forgotten (its next Submit is a new case). Refused while it is being sent.
+pub fn take_back_from_outbox(store: &Store, item_id: i64) -> Result<()> {
+    let item = store.outbox().get(item_id)?;
+    let _claim = Submitting::start(store.dir(), item.draft_id)?;
+    store.outbox().remove(item_id)
+}
+
+/// "Discard" on an outbox item: it leaves the outbox and the draft goes to the trash (with Undo).
+pub fn discard_from_outbox(store: &Store, item_id: i64) -> Result<i64> {
+    let item = store.outbox().get(item_id)?;
+    let _claim = Submitting::start(store.dir(), item.draft_id)?;
+    store.in_transaction(|s| {
+        s.outbox().remove(item_id)?;
+        s.drafts().trash(item.draft_id)?;
+        Ok(item.draft_id)
+    })
 }
 
 /// Records a case number by hand: for a draft filed in CJ's form, or a case filed elsewhere (no draft).
@@ -231,7 +346,7 @@ pub fn record_case_number(
     if subject.chars().count() > 1000 {
         return Err(Error::field(
             "subject",
-            "subject_too_long",
+            crate::Code::SubjectTooLong,
             "The subject is too long.",
         ));
     }
@@ -259,7 +374,7 @@ pub fn set_status_by_hand(
     if !prefs.cj_statuses.iter().any(|x| x == status) {
         return Err(Error::field(
             "status",
-            "status_unknown",
+            crate::Code::StatusUnknown,
             "Pick one of the statuses in Settings.",
         ));
     }
@@ -278,7 +393,7 @@ pub fn mark_submitted(store: &Store, draft_id: i64) -> Result<()> {
     let draft = store.drafts().get(draft_id)?;
     if draft.submitted_at.is_some() {
         return Err(Error::invalid(
-            "already_filed",
+            crate::Code::AlreadyFiled,
             "This draft already has its case number.",
         ));
     }

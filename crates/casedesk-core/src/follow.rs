@@ -101,6 +101,24 @@ pub fn deliver(store: &SharedStore, sink: &dyn StatusSink, change: &StatusChange
     }
 }
 
+/// Delivers committed changes on a blocking thread: the sink reads the preferences, and marking a
+/// change notified writes to the store.
+async fn deliver_all(store: &SharedStore, sink: &Arc<dyn StatusSink>, changes: Vec<StatusChange>) {
+    if changes.is_empty() {
+        return;
+    }
+    let (store, sink) = (store.clone(), sink.clone());
+    let delivered = tokio::task::spawn_blocking(move || {
+        for change in &changes {
+            deliver(&store, sink.as_ref(), change);
+        }
+    })
+    .await;
+    if let Err(e) = delivered {
+        tracing::warn!(error = %e, "delivering changes stopped");
+    }
+}
+
 /// One running source: its wake-up and its config; dropping it stops the task.
 struct Follower {
     wake: Arc<Notify>,
@@ -242,18 +260,12 @@ async fn run(
             Ok(report) => {
                 failures = 0;
                 not_before = None;
-                for change in &report.changes {
-                    deliver(&store, sink.as_ref(), change);
-                }
-                if report.refreshed || !report.changes.is_empty() {
+                let (checked, changed) = (report.checked, report.changes.len());
+                deliver_all(&store, &sink, report.changes).await;
+                if report.refreshed || changed > 0 {
                     sink.refreshed();
                 }
-                tracing::debug!(
-                    source = source.name(),
-                    checked = report.checked,
-                    changed = report.changes.len(),
-                    "pass done"
-                );
+                tracing::debug!(source = source.name(), checked, changed, "pass done");
                 next = Next::News(healthy_wait(&config, &mut jitter));
             }
             Err(e) => {

@@ -29,5 +29,5 @@ pub mod store;
 pub mod sysinfo;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, ErrorPayload, Result};
+pub use error::{Code, Error, ErrorPayload, Result};
 pub use store::Store;

@@ -35,6 +35,9 @@ pub struct Preferences {
     pub cj_statuses: Vec<String>,
     /// The mail status source: the user's mailbox, where support sends numbers and updates.
     pub mail: MailSettings,
+    /// Fields this release does not know (written by a newer one): kept as they are through a save.
+    #[serde(flatten)]
+    pub unknown: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Default for Preferences {
@@ -52,6 +55,7 @@ impl Default for Preferences {
             cj_form_url: DEFAULT_FORM_URL.into(),
             cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
             mail: MailSettings::default(),
+            unknown: serde_json::Map::new(),
         }
     }
 }
@@ -60,10 +64,44 @@ const KEY: &str = "preferences";
 
 impl Preferences {
     pub fn load(store: &Store) -> Result<Preferences> {
+        Ok(Self::load_checked(store)?.0)
+    }
+
+    /// The stored preferences, and the fields whose stored value could not be read (each is its
+    /// default now, and is reported rather than silently replaced; the stored text is left as it is
+    /// until the user saves Settings).
+    pub fn load_checked(store: &Store) -> Result<(Preferences, Vec<String>)> {
         match store.settings().get(KEY)? {
-            Some(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
-            None => Ok(Preferences::default()),
+            Some(json) => Ok(Self::from_json(&json)),
+            None => Ok((Preferences::default(), Vec::new())),
         }
+    }
+
+    /// Reads stored preferences field by field: missing fields take their default, unknown ones are
+    /// kept, and a field whose value cannot be read takes its default and is named in the answer.
+    pub fn from_json(json: &str) -> (Preferences, Vec<String>) {
+        if let Ok(p) = serde_json::from_str::<Preferences>(json) {
+            return (p, Vec::new());
+        }
+        let Ok(serde_json::Value::Object(stored)) = serde_json::from_str::<serde_json::Value>(json)
+        else {
+            tracing::warn!("the stored preferences are not a JSON object; using the defaults");
+            return (Preferences::default(), vec!["(all)".into()]);
+        };
+        let mut kept = serde_json::Map::new();
+        let mut bad = Vec::new();
+        for (key, value) in stored {
+            let mut trial = kept.clone();
+            trial.insert(key.clone(), value.clone());
+            if serde_json::from_value::<Preferences>(serde_json::Value::Object(trial)).is_ok() {
+                kept.insert(key, value);
+            } else {
+                bad.push(key);
+            }
+        }
+        let prefs = serde_json::from_value(serde_json::Value::Object(kept)).unwrap_or_default();
+        tracing::warn!(fields = ?bad, "stored preferences that could not be read take their defaults");
+        (prefs, bad)
     }
 
     /// Validates, then stores. Fields are named as the UI names them. When the mail account, folders,
@@ -71,8 +109,8 @@ impl Preferences {
     /// pass reads the look-back window again (mails already counted are not counted twice).
     pub fn save(&self, store: &Store) -> Result<()> {
         self.validate()?;
-        let json =
-            serde_json::to_string(self).map_err(|e| Error::invalid("internal", e.to_string()))?;
+        let json = serde_json::to_string(self)
+            .map_err(|e| Error::invalid(crate::Code::Internal, e.to_string()))?;
         let old = Preferences::load(store)?;
         store.in_transaction(|s| {
             s.settings().set(KEY, &json)?;
@@ -88,7 +126,7 @@ impl Preferences {
         if self.poll_interval_secs < MIN_POLL_SECS || self.poll_interval_secs > 24 * 3600 {
             return Err(Error::field(
                 "poll_interval",
-                "poll_interval_invalid",
+                crate::Code::PollIntervalInvalid,
                 "Check every 30 seconds at least, and at most once a day.",
             ));
         }
@@ -99,14 +137,14 @@ impl Preferences {
         let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
             Error::field(
                 "cj_form_url",
-                "url_invalid",
+                crate::Code::UrlInvalid,
                 "Enter the address of CJ's support form.",
             )
         })?;
         if form.scheme() != "https" && form.scheme() != "http" {
             return Err(Error::field(
                 "cj_form_url",
-                "url_invalid",
+                crate::Code::UrlInvalid,
                 "CJ's form address must start with https://",
             ));
         }
@@ -121,7 +159,7 @@ impl Preferences {
         {
             return Err(Error::field(
                 "cj_statuses",
-                "statuses_invalid",
+                crate::Code::StatusesInvalid,
                 "Give between 1 and 30 statuses of at most 60 characters.",
             ));
         }
@@ -133,7 +171,7 @@ impl Preferences {
             if f.trim().is_empty() || f.len() > 200 || f.contains(['{', '}', '\'']) {
                 return Err(Error::field(
                     "rt_fields",
-                    "field_name_invalid",
+                    crate::Code::FieldNameInvalid,
                     "Custom field names cannot be empty or contain { } or '.",
                 ));
             }
@@ -153,6 +191,30 @@ impl Preferences {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_corrupt_field_is_reported_and_the_others_keep_their_values() {
+        let (p, bad) = Preferences::from_json(
+            r#"{"providerKind":"rt","rtUrl":"https://rt.example.com","pollIntervalSecs":"often","notifications":false,"fromTheFuture":{"x":1}}"#,
+        );
+        assert_eq!(
+            bad,
+            vec!["pollIntervalSecs".to_string()],
+            "the unreadable field is named"
+        );
+        assert_eq!(p.poll_interval_secs, DEFAULT_POLL_SECS);
+        assert_eq!(p.filer, FilerKind::Rt, "the others keep their values");
+        assert_eq!(p.rt_url, "https://rt.example.com");
+        assert!(!p.notifications);
+        assert!(
+            p.unknown.contains_key("fromTheFuture"),
+            "a newer release's field is kept"
+        );
+        let again: serde_json::Value = serde_json::to_value(&p).unwrap();
+        assert_eq!(again["fromTheFuture"]["x"], 1, "and written back on save");
+        let (_, bad) = Preferences::from_json("[1, 2]");
+        assert_eq!(bad, vec!["(all)".to_string()]);
+    }
 
     #[test]
     fn defaults_are_valid_and_bad_values_are_refused_by_field() {

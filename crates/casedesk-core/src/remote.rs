@@ -65,20 +65,20 @@ impl RemoteError {
         )
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::Code {
         match self {
-            RemoteError::Unreachable(_) => "provider_unreachable",
-            RemoteError::Auth(_) => "provider_auth",
-            RemoteError::LoginRefused(_) => "mail_login_refused",
-            RemoteError::Certificate(_) => "certificate_untrusted",
-            RemoteError::NotFound => "provider_not_found",
-            RemoteError::Throttled { .. } => "provider_throttled",
-            RemoteError::Server(_) => "provider_server_error",
-            RemoteError::MailServer(_) => "mail_server_error",
-            RemoteError::Rejected { .. } => "provider_rejected",
-            RemoteError::Malformed(_) => "provider_malformed",
-            RemoteError::Unsupported(_) => "provider_unsupported",
-            RemoteError::Config(_) => "provider_config",
+            RemoteError::Unreachable(_) => crate::Code::ProviderUnreachable,
+            RemoteError::Auth(_) => crate::Code::ProviderAuth,
+            RemoteError::LoginRefused(_) => crate::Code::MailLoginRefused,
+            RemoteError::Certificate(_) => crate::Code::CertificateUntrusted,
+            RemoteError::NotFound => crate::Code::ProviderNotFound,
+            RemoteError::Throttled { .. } => crate::Code::ProviderThrottled,
+            RemoteError::Server(_) => crate::Code::ProviderServerError,
+            RemoteError::MailServer(_) => crate::Code::MailServerError,
+            RemoteError::Rejected { .. } => crate::Code::ProviderRejected,
+            RemoteError::Malformed(_) => crate::Code::ProviderMalformed,
+            RemoteError::Unsupported(_) => crate::Code::ProviderUnsupported,
+            RemoteError::Config(_) => crate::Code::ProviderConfig,
         }
     }
 }

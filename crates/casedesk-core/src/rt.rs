@@ -23,7 +23,11 @@ use crate::source::polling::{RemoteStatus, TicketStatuses};
 const TERMINAL: [&str; 3] = ["resolved", "rejected", "deleted"];
 /// Ids per TicketSQL search (and per page).
 pub const SEARCH_CHUNK: usize = 100;
-const BODY_MAX: usize = 16 * 1024 * 1024;
+/// The most bytes of an answer read (a page of 100 tickets is a few kB); more is refused, whether or
+/// not the server said how long it would be.
+pub const BODY_MAX: usize = 8 * 1024 * 1024;
+/// The most bytes of an error page read (shown as one line of text).
+const ERROR_TEXT_MAX: usize = 16 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RtSettings {
@@ -50,21 +54,34 @@ impl RtSettings {
         let url = url::Url::parse(&self.base_url).map_err(|_| {
             crate::Error::field(
                 "rt_url",
-                "rt_url_invalid",
+                crate::Code::RtUrlInvalid,
                 "Enter RT's address, like https://rt.example.com",
             )
         })?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(crate::Error::field(
                 "rt_url",
-                "rt_url_invalid",
+                crate::Code::RtUrlInvalid,
                 "RT's address must start with http:// or https://",
+            ));
+        }
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if url.scheme() == "http" && !loopback {
+            return Err(crate::Error::field(
+                "rt_url",
+                crate::Code::RtUrlInsecure,
+                "RT's address must start with https:// (http:// would send your token unencrypted; it is allowed only to this computer).",
             ));
         }
         if self.queue.is_empty() || self.queue.len() > 200 {
             return Err(crate::Error::field(
                 "rt_queue",
-                "rt_queue_invalid",
+                crate::Code::RtQueueInvalid,
                 "Enter the RT queue to file cases in.",
             ));
         }
@@ -184,7 +201,8 @@ impl Rt {
             },
             s if s >= 500 => RemoteError::Server(s),
             s => {
-                let text = resp.text().await.unwrap_or_default();
+                let bytes = capped_bytes(resp, ERROR_TEXT_MAX).await.unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes);
                 let message: String = text.chars().filter(|c| !c.is_control()).take(300).collect();
                 RemoteError::Rejected { status: s, message }
             }
@@ -192,10 +210,7 @@ impl Rt {
     }
 
     async fn json<T: for<'de> Deserialize<'de>>(resp: Response) -> Result<T, RemoteError> {
-        if resp.content_length().is_some_and(|n| n as usize > BODY_MAX) {
-            return Err(RemoteError::Malformed("the answer is too large".into()));
-        }
-        let bytes = resp.bytes().await.map_err(transport_error)?;
+        let bytes = capped_bytes(resp, BODY_MAX).await?;
         serde_json::from_slice(&bytes)
             .map_err(|e| RemoteError::Malformed(format!("not the JSON RT sends: {e}")))
     }
@@ -331,21 +346,56 @@ impl Rt {
                 .collect::<Vec<_>>()
                 .join(" OR ");
             for item in self.search(&q, 2).await? {
-                let Some(id) = id_string(&item.id) else {
-                    return Err(RemoteError::Malformed("a ticket without an id".into()));
-                };
-                let status = item
-                    .status
-                    .ok_or_else(|| RemoteError::Malformed(format!("ticket {id} has no Status")))?;
-                out.push(RemoteStatus {
-                    case_number: id,
-                    status: status.to_lowercase(),
-                    updated: item.last_updated,
-                });
+                out.push(status_of(item)?);
             }
         }
         Ok(out)
     }
+}
+
+/// A search item as the status the poll reports.
+fn status_of(item: SearchItem) -> Result<RemoteStatus, RemoteError> {
+    let Some(id) = id_string(&item.id) else {
+        return Err(RemoteError::Malformed("a ticket without an id".into()));
+    };
+    let status = item
+        .status
+        .ok_or_else(|| RemoteError::Malformed(format!("ticket {id} has no Status")))?;
+    Ok(RemoteStatus {
+        case_number: id,
+        status: status.to_lowercase(),
+        updated: item.last_updated,
+    })
+}
+
+/// One page of a TicketSQL search, as RT 5 sends it, read into statuses. Any bytes give statuses or a
+/// `Malformed` error, never a panic (property-tested).
+pub fn parse_search_page(bytes: &[u8]) -> Result<Vec<RemoteStatus>, RemoteError> {
+    let page: SearchPage = serde_json::from_slice(bytes)
+        .map_err(|e| RemoteError::Malformed(format!("not the JSON RT sends: {e}")))?;
+    page.items.into_iter().map(status_of).collect()
+}
+
+/// Reads a body chunk by chunk, refusing one over `max` bytes (a server that sends more than it
+/// announced, or announces nothing, is cut off at the cap rather than filling memory).
+async fn capped_bytes(mut resp: Response, max: usize) -> Result<Vec<u8>, RemoteError> {
+    let too_large = || {
+        RemoteError::Malformed(format!(
+            "the answer is larger than {} MB",
+            max / 1024 / 1024
+        ))
+    };
+    if resp.content_length().is_some_and(|n| n as usize > max) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
+        if out.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// Quotes a value for TicketSQL's single-quoted strings.

@@ -28,7 +28,7 @@ pub fn checked(value: Option<&str>, field: &'static str) -> Result<Option<String
         None | Some("") => Ok(None),
         Some(v) if v.len() > SECRET_MAX || v.chars().any(char::is_control) => Err(Error::field(
             field,
-            "secret_invalid",
+            crate::Code::SecretInvalid,
             "That does not look like a token or password (one line, no control characters).",
         )),
         Some(v) => Ok(Some(v.to_owned())),

@@ -28,7 +28,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 fn code_of(path: &Path) -> &'static str {
     match inspect(path) {
         Ok(c) => c.kind.as_str(),
-        Err(e) => e.code(),
+        Err(e) => e.code().as_str(),
     }
 }
 

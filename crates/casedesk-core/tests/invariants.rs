@@ -162,30 +162,39 @@ fn architecture_md_names_every_module_it_maps() {
     );
 }
 
-#[test]
-fn every_command_is_registered_and_every_ui_call_exists() {
+/// The commands in `generate_handler!` (without the test builds' hook).
+fn registered_commands() -> (String, Vec<String>) {
     let commands: String = files_under(&root().join("src-tauri/src/commands"), "rs")
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect();
-    let api = std::fs::read_to_string(root().join("ui/api.js")).unwrap();
     let handler = commands
         .split("generate_handler![")
         .nth(1)
         .unwrap()
         .split(']')
         .next()
-        .unwrap();
-    let registered: Vec<&str> = handler
+        .unwrap()
+        .to_owned();
+    let names = handler
         .split(',')
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .map(str::to_owned)
         .collect();
+    (commands, names)
+}
+
+#[test]
+fn every_command_is_registered_and_every_ui_call_exists() {
+    let (commands, registered) = registered_commands();
+    let api = std::fs::read_to_string(root().join("ui/api.js")).unwrap();
     for name in &registered {
         let defined = [
             format!("pub fn {name}("),
             format!("pub fn {name}<"),
             format!("pub async fn {name}("),
+            format!("pub async fn {name}<"),
         ]
         .iter()
         .any(|d| commands.contains(d.as_str()));
@@ -194,10 +203,143 @@ fn every_command_is_registered_and_every_ui_call_exists() {
     for call in api.split("call('").skip(1) {
         let name = call.split('\'').next().unwrap();
         assert!(
-            registered.contains(&name),
+            registered.iter().any(|r| r == name),
             "api.js calls {name}, which no command answers"
         );
     }
+}
+
+#[test]
+fn the_window_is_granted_exactly_the_commands_the_ui_calls() {
+    let (_, mut registered) = registered_commands();
+    registered.sort();
+    let api = std::fs::read_to_string(root().join("ui/api.js")).unwrap();
+    let mut called: Vec<String> = api
+        .split("call('")
+        .skip(1)
+        .map(|c| c.split('\'').next().unwrap().to_owned())
+        .collect();
+    called.sort();
+    called.dedup();
+    assert_eq!(
+        registered, called,
+        "every registered command is used by the UI, and no other"
+    );
+    let build = std::fs::read_to_string(root().join("src-tauri/build.rs")).unwrap();
+    let declared_block = build
+        .split("const COMMANDS: &[&str] = &[")
+        .nth(1)
+        .unwrap()
+        .split("];")
+        .next()
+        .unwrap();
+    let mut declared: Vec<String> = declared_block
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    declared.sort();
+    assert_eq!(
+        declared, registered,
+        "build.rs declares every command to the ACL, and no other"
+    );
+    let cap: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("src-tauri/capabilities/default.json")).unwrap(),
+    )
+    .unwrap();
+    let perms: Vec<String> = cap["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_owned())
+        .collect();
+    let mut granted: Vec<String> = perms
+        .iter()
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    granted.sort();
+    assert_eq!(
+        granted, called,
+        "the main window is granted exactly what the UI calls"
+    );
+    let core: Vec<&String> = perms.iter().filter(|p| p.starts_with("core:")).collect();
+    for p in &core {
+        assert!(
+            [
+                "core:event:allow-listen",
+                "core:event:allow-unlisten",
+                "core:window:allow-close",
+                "core:window:allow-destroy",
+                "core:window:allow-hide"
+            ]
+            .contains(&p.as_str()),
+            "{p} is more than the UI needs (no core:default, no emit)"
+        );
+    }
+    assert!(
+        !perms.iter().any(|p| p.contains("e2e")),
+        "the test builds' drop hook is never granted by the shipped capability"
+    );
+}
+
+#[test]
+fn no_synchronous_command_touches_the_store_or_runs_on_a_worker() {
+    let mut offenders = Vec::new();
+    for f in files_under(&root().join("src-tauri/src/commands"), "rs") {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            !text.contains("#[tauri::command(async)]"),
+            "{}: an `async` attribute on a sync fn runs its body on a tokio worker; use an async fn and `blocking`",
+            f.display()
+        );
+        for chunk in text.split("#[tauri::command]").skip(1) {
+            let sig = chunk.lines().find(|l| l.contains("fn ")).unwrap_or("");
+            let body: String = chunk.split("\n}\n").next().unwrap_or("").to_owned();
+            if !sig.contains("async fn")
+                && [
+                    "with_store",
+                    "shared_store",
+                    "secrets()",
+                    "native::pick",
+                    "native::open",
+                ]
+                .iter()
+                .any(|w| body.contains(w))
+            {
+                offenders.push(format!("{}: {}", f.display(), sig.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "synchronous commands run on the main thread: {offenders:?}"
+    );
+}
+
+#[test]
+fn the_migration_list_equals_the_migrations_folder() {
+    let store =
+        std::fs::read_to_string(root().join("crates/casedesk-core/src/store/mod.rs")).unwrap();
+    let mut listed: Vec<String> = store
+        .split("include_str!(\"../../migrations/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_owned())
+        .collect();
+    let mut files: Vec<String> = std::fs::read_dir(root().join("crates/casedesk-core/migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        listed.clone(),
+        files,
+        "every migration file is applied, in order"
+    );
+    listed.dedup();
+    assert_eq!(listed.len(), files.len());
 }
 
 #[test]
@@ -245,4 +387,31 @@ fn the_mail_source_only_reads_the_mailbox() {
         offenders.is_empty(),
         "the mail source must never change the mailbox: {offenders:?}"
     );
+}
+
+#[test]
+fn the_ui_knows_every_error_code_and_no_other() {
+    let js = std::fs::read_to_string(root().join("ui/codes.js")).unwrap();
+    let mut listed: Vec<String> = js
+        .lines()
+        .filter_map(|l| l.trim().split_once(": '"))
+        .map(|(_, v)| v.trim_end_matches("',").to_owned())
+        .collect();
+    listed.sort();
+    let mut codes: Vec<String> = casedesk_core::Code::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    codes.sort();
+    assert_eq!(
+        listed, codes,
+        "ui/codes.js lists exactly the core's Code enum"
+    );
+    for c in casedesk_core::Code::ALL {
+        assert_eq!(
+            serde_json::to_value(c).unwrap(),
+            serde_json::json!(c.as_str()),
+            "{c} crosses IPC as the word the UI switches on"
+        );
+    }
 }

@@ -354,4 +354,38 @@ fn settings_are_validated() {
     let ok = RtSettings::new(" https://rt.example.com/ ", "General");
     assert_eq!(ok.base_url, "https://rt.example.com");
     assert!(ok.validate().is_ok());
+    // The token is never sent in clear over a network: http:// only to this computer.
+    let insecure = RtSettings::new("http://rt.example.com", "General")
+        .validate()
+        .unwrap_err();
+    assert_eq!(insecure.code(), "rt_url_insecure");
+    assert!(insecure.to_string().contains("https://"));
+    for local in [
+        "http://127.0.0.1:8080",
+        "http://localhost:8080",
+        "http://[::1]:8080",
+    ] {
+        assert!(
+            RtSettings::new(local, "General").validate().is_ok(),
+            "{local}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_cap_is_refused_not_read_into_memory() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![
+            b' ';
+            casedesk_core::rt::BODY_MAX
+                + 1
+        ]))
+        .mount(&server)
+        .await;
+    let e = rt(&server).statuses(&["1".to_string()]).await.unwrap_err();
+    assert!(
+        matches!(&e, RemoteError::Malformed(m) if m.contains("larger than")),
+        "{e:?}"
+    );
 }

@@ -6,98 +6,146 @@ use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOu
 use casedesk_core::store::{DraftSummary, PageCursor, SearchHit};
 use casedesk_core::sysinfo::SystemInfo;
 use casedesk_core::{lint, Error};
-use tauri::State;
+use tauri::{AppHandle, Runtime};
 
-use super::{Answer, LIST_MAX};
-use crate::{native, AppState};
+use super::{blocking, Answer, LIST_MAX};
+use crate::native;
 
 const SEARCH_MAX: u32 = 50;
 const QUERY_MAX_BYTES: usize = 1000;
 
-#[tauri::command(async)]
-pub fn list_drafts(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn list_drafts<R: Runtime>(
+    app: AppHandle<R>,
     limit: Option<u32>,
     after: Option<PageCursor>,
 ) -> Answer<Vec<DraftSummary>> {
-    let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
-    state.with_store(|s| s.drafts().list_page(limit, after))
+    blocking(app, move |state| {
+        let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
+        state.with_store(|s| s.drafts().list_page(limit, after))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn search_drafts(state: State<'_, AppState>, query: String) -> Answer<Vec<SearchHit>> {
-    if query.len() > QUERY_MAX_BYTES {
-        return Err(Error::field("search", "query_too_long", "The search is too long.").into());
-    }
-    state.with_store(|s| s.drafts().search(&query, SEARCH_MAX))
+#[tauri::command]
+pub async fn search_drafts<R: Runtime>(app: AppHandle<R>, query: String) -> Answer<Vec<SearchHit>> {
+    blocking(app, move |state| {
+        if query.len() > QUERY_MAX_BYTES {
+            return Err(Error::field(
+                "search",
+                casedesk_core::Code::QueryTooLong,
+                "The search is too long.",
+            )
+            .into());
+        }
+        state.with_store(|s| s.drafts().search(&query, SEARCH_MAX))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn create_draft(state: State<'_, AppState>) -> Answer<DraftView> {
-    state.with_store(|s| drafting::open(s, s.drafts().create()?.id))
+#[tauri::command]
+pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::open(s, s.drafts().create()?.id))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
-    state.with_store(|s| drafting::open(s, id))
+#[tauri::command]
+pub async fn open_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::open(s, id))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn check_draft(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn check_draft<R: Runtime>(
+    app: AppHandle<R>,
     id: Option<i64>,
     input: DraftInput,
 ) -> Answer<DraftCheck> {
-    state.with_store(|s| drafting::check(s, id, &input))
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::check(s, id, &input))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn save_draft(state: State<'_, AppState>, id: i64, input: DraftInput) -> Answer<SaveOutcome> {
-    state.with_store(|s| drafting::save(s, id, &input))
+#[tauri::command]
+pub async fn save_draft<R: Runtime>(
+    app: AppHandle<R>,
+    id: i64,
+    input: DraftInput,
+) -> Answer<SaveOutcome> {
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::save(s, id, &input))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn trash_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    state.with_store(|s| s.drafts().trash(id))
+#[tauri::command]
+pub async fn trash_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
+    blocking(app, move |state| state.with_store(|s| s.drafts().trash(id))).await
 }
 
-#[tauri::command(async)]
-pub fn restore_draft(state: State<'_, AppState>, id: i64) -> Answer<DraftView> {
-    state.with_store(|s| drafting::open(s, s.drafts().restore(id)?.id))
+#[tauri::command]
+pub async fn restore_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::open(s, s.drafts().restore(id)?.id))
+    })
+    .await
 }
 
 /// Files dropped on the window.
-#[tauri::command(async)]
-pub fn attach_paths(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn attach_paths<R: Runtime>(
+    app: AppHandle<R>,
     draft_id: i64,
     paths: Vec<String>,
 ) -> Answer<AttachOutcome> {
-    state.with_store(|s| drafting::attach(s, draft_id, &paths))
+    blocking(app, move |state| {
+        state.check_granted(&paths, "attachments")?;
+        state.with_store(|s| drafting::attach(s, draft_id, &paths))
+    })
+    .await
 }
 
 /// "Add files…": the native dialog, then the same checks as a drop. Cancelling adds nothing.
-#[tauri::command(async)]
-pub fn pick_attachments(state: State<'_, AppState>, draft_id: i64) -> Answer<AttachOutcome> {
-    let paths = native::pick_attachment_files();
-    state.with_store(|s| drafting::attach(s, draft_id, &paths))
+#[tauri::command]
+pub async fn pick_attachments<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+) -> Answer<AttachOutcome> {
+    blocking(app, move |state| {
+        let paths = native::pick_attachment_files();
+        state.with_store(|s| drafting::attach(s, draft_id, &paths))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn remove_attachment(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn remove_attachment<R: Runtime>(
+    app: AppHandle<R>,
     draft_id: i64,
     attachment_id: i64,
 ) -> Answer<()> {
-    state.with_store(|s| s.attachments().remove(draft_id, attachment_id))
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::remove_attachment(s, draft_id, attachment_id))
+    })
+    .await
 }
 
-#[tauri::command(async)]
+/// Pure text: fine on the main thread.
+#[tauri::command]
 pub fn description_template() -> String {
     lint::description_template()
 }
 
-#[tauri::command(async)]
-pub fn system_info() -> String {
-    SystemInfo::read(env!("CARGO_PKG_VERSION")).as_text()
+/// Reads files about the machine: a blocking thread.
+#[tauri::command]
+pub async fn system_info<R: Runtime>(app: AppHandle<R>) -> Answer<String> {
+    blocking(app, |_| {
+        Ok(SystemInfo::read(env!("CARGO_PKG_VERSION")).as_text())
+    })
+    .await
 }

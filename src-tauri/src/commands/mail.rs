@@ -5,21 +5,24 @@ use casedesk_core::preferences::Preferences;
 use casedesk_core::source::mail::{self, ImportResult, SyncState};
 use casedesk_core::{Error, ErrorPayload};
 use std::path::PathBuf;
-use tauri::State;
+use tauri::{AppHandle, Runtime};
 
-use super::Answer;
+use super::{blocking, Answer};
 use crate::{native, AppState};
 
-#[tauri::command(async)]
-pub fn mail_sync_state(state: State<'_, AppState>) -> Answer<SyncState> {
-    state.with_store(|s| mail::sync_state(s, &Preferences::load(s)?))
+#[tauri::command]
+pub async fn mail_sync_state<R: Runtime>(app: AppHandle<R>) -> Answer<SyncState> {
+    blocking(app, move |state| {
+        state.with_store(|s| mail::sync_state(s, &Preferences::load(s)?))
+    })
+    .await
 }
 
 fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
     if paths.len() > mail::IMPORT_MAX_FILES {
         return Err(Error::field(
             "import",
-            "import_too_many",
+            casedesk_core::Code::ImportTooMany,
             format!("Import at most {} files at once.", mail::IMPORT_MAX_FILES),
         )
         .into());
@@ -58,24 +61,31 @@ fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
 }
 
 /// "Import e-mail…": the native file chooser for `.eml` files. Empty when cancelled.
-#[tauri::command(async)]
-pub fn import_eml(state: State<'_, AppState>) -> Answer<Vec<ImportResult>> {
-    let paths = native::pick_eml_files();
-    import(&state, paths)
+#[tauri::command]
+pub async fn import_eml<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<ImportResult>> {
+    blocking(app, move |state| {
+        let paths = native::pick_eml_files();
+        import(state, paths)
+    })
+    .await
 }
 
 /// `.eml` files dropped on the Cases view.
-#[tauri::command(async)]
-pub fn import_eml_paths(
-    state: State<'_, AppState>,
+#[tauri::command]
+pub async fn import_eml_paths<R: Runtime>(
+    app: AppHandle<R>,
     paths: Vec<String>,
 ) -> Answer<Vec<ImportResult>> {
-    if paths.iter().any(|p| p.len() > 4096 || p.contains('\0')) {
-        return Err(ErrorPayload::from(Error::field(
-            "import",
-            "import_refused",
-            "That is not a file path.",
-        )));
-    }
-    import(&state, paths.into_iter().map(PathBuf::from).collect())
+    blocking(app, move |state| {
+        if paths.iter().any(|p| p.len() > 4096 || p.contains('\0')) {
+            return Err(ErrorPayload::from(Error::field(
+                "import",
+                casedesk_core::Code::ImportRefused,
+                "That is not a file path.",
+            )));
+        }
+        state.check_granted(&paths, "import")?;
+        import(state, paths.into_iter().map(PathBuf::from).collect())
+    })
+    .await
 }

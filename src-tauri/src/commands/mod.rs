@@ -11,15 +11,99 @@ pub mod settings;
 
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt as _;
 
 use crate::{native, AppState};
 
 pub(crate) type Answer<T> = Result<T, ErrorPayload>;
 
+/// Runs `f` with the app's state on a blocking thread. Every command that touches the store, a file,
+/// the keyring or a dialog goes through here: nothing that waits runs on the main thread or on one of
+/// tokio's few workers (which the follow loops need).
+pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    f: impl FnOnce(&AppState) -> Answer<T> + Send + 'static,
+) -> Answer<T> {
+    tauri::async_runtime::spawn_blocking(move || f(&app.state::<AppState>()))
+        .await
+        .unwrap_or_else(|e| {
+            Err(ErrorPayload::from(Error::invalid(
+                casedesk_core::Code::Internal,
+                format!("The command stopped: {e}"),
+            )))
+        })
+}
+
 /// The most rows one list call returns.
 pub(crate) const LIST_MAX: u32 = 1000;
+
+/// Every command, for `generate_handler!` (and, in test builds, the drop hook). `build.rs` declares the
+/// same list to Tauri's ACL and `capabilities/default.json` grants it; a test keeps the three equal to
+/// what `ui/api.js` calls.
+macro_rules! app_commands {
+    ($($extra:ident),*) => {
+        tauri::generate_handler![
+            app_info,
+            list_drafts,
+            search_drafts,
+            create_draft,
+            open_draft,
+            check_draft,
+            save_draft,
+            trash_draft,
+            restore_draft,
+            attach_paths,
+            pick_attachments,
+            remove_attachment,
+            list_reasons,
+            add_reason,
+            rename_reason,
+            move_reason,
+            remove_reason,
+            add_sub_reason,
+            rename_sub_reason,
+            move_sub_reason,
+            remove_sub_reason,
+            export_reasons_to_file,
+            import_reasons_from_file,
+            description_template,
+            system_info,
+            get_settings,
+            save_settings,
+            test_connection,
+            test_mail_connection,
+            list_cases,
+            open_case,
+            submit_draft,
+            cj_web_fields,
+            open_cj_form,
+            show_attachments,
+            record_case,
+            mark_submitted,
+            link_case,
+            dismiss_case,
+            set_case_status,
+            set_case_muted,
+            watch_case,
+            check_now,
+            list_outbox,
+            retry_outbox,
+            take_back_outbox,
+            discard_outbox,
+            open_case_in_browser,
+            mail_sync_state,
+            import_eml,
+            import_eml_paths,
+            copy_text,
+            quit_app,
+            keep_running_in_tray,
+            show_window,
+            report_ready,
+            $($extra),*
+        ]
+    };
+}
 
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static
 {
@@ -28,63 +112,29 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     use mail::*;
     use reasons::*;
     use settings::*;
-    tauri::generate_handler![
-        app_info,
-        list_drafts,
-        search_drafts,
-        create_draft,
-        open_draft,
-        check_draft,
-        save_draft,
-        trash_draft,
-        restore_draft,
-        attach_paths,
-        pick_attachments,
-        remove_attachment,
-        list_reasons,
-        add_reason,
-        rename_reason,
-        move_reason,
-        remove_reason,
-        add_sub_reason,
-        rename_sub_reason,
-        move_sub_reason,
-        remove_sub_reason,
-        export_reasons,
-        import_reasons,
-        export_reasons_to_file,
-        import_reasons_from_file,
-        description_template,
-        system_info,
-        get_settings,
-        save_settings,
-        test_connection,
-        test_mail_connection,
-        list_cases,
-        open_case,
-        submit_draft,
-        cj_web_fields,
-        open_cj_form,
-        show_attachments,
-        record_case,
-        mark_submitted,
-        link_case,
-        dismiss_case,
-        set_case_status,
-        set_case_muted,
-        watch_case,
-        check_now,
-        list_outbox,
-        open_case_in_browser,
-        mail_sync_state,
-        import_eml,
-        import_eml_paths,
-        copy_text,
-        quit_app,
-        keep_running_in_tray,
-        show_window,
-        report_ready,
-    ]
+    #[cfg(not(feature = "e2e-hooks"))]
+    {
+        app_commands!()
+    }
+    #[cfg(feature = "e2e-hooks")]
+    {
+        app_commands!(e2e_drop)
+    }
+}
+
+/// Test builds only (`--features e2e-hooks`): what an OS drop on the window does — the shell grants
+/// the paths and tells the page — because a real drag between X clients cannot be scripted under Xvfb.
+/// Release and `make run` builds do not have it.
+#[cfg(feature = "e2e-hooks")]
+#[tauri::command]
+pub fn e2e_drop<R: Runtime>(app: AppHandle<R>, paths: Vec<std::path::PathBuf>) -> Answer<()> {
+    use tauri::Emitter;
+    app.state::<AppState>().grant(&paths);
+    app.emit(
+        "tauri://drag-drop",
+        serde_json::json!({"paths": paths, "position": {"x": 0, "y": 0}}),
+    )
+    .map_err(|e| ErrorPayload::from(Error::invalid(casedesk_core::Code::Internal, e.to_string())))
 }
 
 #[derive(Debug, Serialize)]
@@ -94,35 +144,55 @@ pub struct AppInfo {
     pub data_dir: String,
     /// Set when the store could not be opened: the UI shows it and keeps typed text in the window.
     pub store_error: Option<ErrorPayload>,
+    /// Stored settings that could not be read (they take their defaults until Settings is saved).
+    pub preferences_problem: Option<String>,
+}
+
+/// Waits for the store to open, so it runs on a blocking thread, never the main one.
+#[tauri::command]
+pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Answer<AppInfo> {
+    blocking(app, |state| {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            data_dir: state
+                .data_dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+            store_error: state.with_store(|_| Ok(())).err(),
+            preferences_problem: state
+                .with_store(casedesk_core::preferences::Preferences::load_checked)
+                .ok()
+                .filter(|(_, bad)| !bad.is_empty())
+                .map(|(_, bad)| {
+                    format!(
+                        "Some settings could not be read and use their defaults until you save Settings: {}.",
+                        bad.join(", ")
+                    )
+                }),
+        })
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    AppInfo {
-        version: env!("CARGO_PKG_VERSION").into(),
-        data_dir: state
-            .data_dir()
-            .map(|d| d.display().to_string())
-            .unwrap_or_default(),
-        store_error: state.with_store(|_| Ok(())).err(),
-    }
-}
-
-#[tauri::command(async)]
-pub fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()> {
+pub async fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()> {
     if text.len() > 1024 * 1024 {
-        return Err(Error::invalid("too_large", "Too much text to copy.").into());
+        return Err(Error::invalid(casedesk_core::Code::TooLarge, "Too much text to copy.").into());
     }
-    app.clipboard().write_text(text).map_err(|e| {
-        Error::invalid(
-            "clipboard",
-            format!("The clipboard could not be written: {e}"),
-        )
-        .into()
+    let clip = app.clone();
+    blocking(app, move |_| {
+        clip.clipboard().write_text(text).map_err(|e| {
+            Error::invalid(
+                casedesk_core::Code::Clipboard,
+                format!("The clipboard could not be written: {e}"),
+            )
+            .into()
+        })
     })
+    .await
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn quit_app<R: Runtime>(app: AppHandle<R>) {
     app.exit(0);
 }

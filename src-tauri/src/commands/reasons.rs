@@ -1,81 +1,105 @@
 //! Settings → Case reasons: the editable Case Reason / Sub Reason catalogue, and its JSON import and
 //! export (by value, or through the native file dialogs).
 
-use casedesk_core::store::{CatalogueExport, Reason};
+use casedesk_core::store::Reason;
 use casedesk_core::ErrorPayload;
-use tauri::State;
+use tauri::{AppHandle, Runtime};
 
-use super::Answer;
-use crate::{native, AppState};
+use super::{blocking, Answer};
+use crate::native;
 
-#[tauri::command(async)]
-pub fn list_reasons(state: State<'_, AppState>) -> Answer<Vec<Reason>> {
-    state.with_store(|s| s.reasons().list())
+#[tauri::command]
+pub async fn list_reasons<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<Reason>> {
+    blocking(app, move |state| state.with_store(|s| s.reasons().list())).await
 }
 
-#[tauri::command(async)]
-pub fn add_reason(state: State<'_, AppState>, name: String) -> Answer<i64> {
-    state.with_store(|s| s.reasons().add(&name))
+#[tauri::command]
+pub async fn add_reason<R: Runtime>(app: AppHandle<R>, name: String) -> Answer<i64> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().add(&name))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn rename_reason(state: State<'_, AppState>, id: i64, name: String) -> Answer<()> {
-    state.with_store(|s| s.reasons().rename(id, &name))
+#[tauri::command]
+pub async fn rename_reason<R: Runtime>(app: AppHandle<R>, id: i64, name: String) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().rename(id, &name))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn move_reason(state: State<'_, AppState>, id: i64, by: i32) -> Answer<()> {
-    state.with_store(|s| s.reasons().shift(id, by))
+#[tauri::command]
+pub async fn move_reason<R: Runtime>(app: AppHandle<R>, id: i64, by: i32) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().shift(id, by))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn remove_reason(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    state.with_store(|s| s.reasons().remove(id))
+#[tauri::command]
+pub async fn remove_reason<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().remove(id))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn add_sub_reason(state: State<'_, AppState>, reason_id: i64, name: String) -> Answer<i64> {
-    state.with_store(|s| s.reasons().add_sub(reason_id, &name))
+#[tauri::command]
+pub async fn add_sub_reason<R: Runtime>(
+    app: AppHandle<R>,
+    reason_id: i64,
+    name: String,
+) -> Answer<i64> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().add_sub(reason_id, &name))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn rename_sub_reason(state: State<'_, AppState>, id: i64, name: String) -> Answer<()> {
-    state.with_store(|s| s.reasons().rename_sub(id, &name))
+#[tauri::command]
+pub async fn rename_sub_reason<R: Runtime>(app: AppHandle<R>, id: i64, name: String) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().rename_sub(id, &name))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn move_sub_reason(state: State<'_, AppState>, id: i64, by: i32) -> Answer<()> {
-    state.with_store(|s| s.reasons().shift_sub(id, by))
+#[tauri::command]
+pub async fn move_sub_reason<R: Runtime>(app: AppHandle<R>, id: i64, by: i32) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().shift_sub(id, by))
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn remove_sub_reason(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    state.with_store(|s| s.reasons().remove_sub(id))
-}
-
-#[tauri::command(async)]
-pub fn export_reasons(state: State<'_, AppState>) -> Answer<CatalogueExport> {
-    state.with_store(|s| s.reasons().export())
-}
-
-#[tauri::command(async)]
-pub fn import_reasons(state: State<'_, AppState>, json: String) -> Answer<usize> {
-    state.with_store(|s| s.reasons().import(&json))
+#[tauri::command]
+pub async fn remove_sub_reason<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reasons().remove_sub(id))
+    })
+    .await
 }
 
 /// Export through the native save dialog. `false` when the user cancelled.
-#[tauri::command(async)]
-pub fn export_reasons_to_file(state: State<'_, AppState>) -> Answer<bool> {
-    let export = state.with_store(|s| s.reasons().export())?;
-    native::save_json_file("casedesk-case-reasons.json", &export)
-        .map_err(|e| ErrorPayload::from(&e))
+#[tauri::command]
+pub async fn export_reasons_to_file<R: Runtime>(app: AppHandle<R>) -> Answer<bool> {
+    blocking(app, move |state| {
+        let export = state.with_store(|s| s.reasons().export())?;
+        native::save_json_file("casedesk-case-reasons.json", &export)
+            .map_err(|e| ErrorPayload::from(&e))
+    })
+    .await
 }
 
 /// Import through the native open dialog. `None` when the user cancelled.
-#[tauri::command(async)]
-pub fn import_reasons_from_file(state: State<'_, AppState>) -> Answer<Option<usize>> {
-    let Some(json) = native::open_json_file().map_err(|e| ErrorPayload::from(&e))? else {
-        return Ok(None);
-    };
-    state.with_store(|s| s.reasons().import(&json)).map(Some)
+#[tauri::command]
+pub async fn import_reasons_from_file<R: Runtime>(app: AppHandle<R>) -> Answer<Option<usize>> {
+    blocking(app, move |state| {
+        let Some(json) = native::open_json_file().map_err(|e| ErrorPayload::from(&e))? else {
+            return Ok(None);
+        };
+        state.with_store(|s| s.reasons().import(&json)).map(Some)
+    })
+    .await
 }

@@ -2,15 +2,15 @@
 //! notifications and start at login. Secrets go to the OS secret store and never come back over IPC:
 //! the UI only learns whether one is stored.
 
-use casedesk_core::filer::{self, Filer};
+use casedesk_core::filer;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::secrets;
 use casedesk_core::source::mail::{self, rules::PresetInfo, MailSettings, TestReport};
 use casedesk_core::{Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime};
 
-use super::Answer;
+use super::{blocking, Answer};
 use crate::AppState;
 
 #[derive(Debug, Serialize)]
@@ -76,67 +76,74 @@ fn store_secret(
     })
 }
 
-#[tauri::command(async)]
-pub fn get_settings(state: State<'_, AppState>) -> Answer<SettingsView> {
-    settings_view(&state)
+#[tauri::command]
+pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Answer<SettingsView> {
+    blocking(app, settings_view).await
 }
 
 /// Saves preferences and the secrets given; the filer and the follow loops start anew from them.
-#[tauri::command(async)]
-pub fn save_settings<R: Runtime>(
+#[tauri::command]
+pub async fn save_settings<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, AppState>,
     preferences: Preferences,
     secrets: Option<SecretsInput>,
 ) -> Answer<SettingsView> {
-    preferences.validate().map_err(ErrorPayload::from)?;
-    let given = secrets.unwrap_or_default();
-    store_secret(
-        &state,
-        secrets::RT_TOKEN,
-        given.rt_token.as_deref(),
-        "rt_token",
-    )?;
-    store_secret(
-        &state,
-        secrets::MAIL_PASSWORD,
-        given.mail_password.as_deref(),
-        "mail_password",
-    )?;
-    state.with_store(|s| preferences.save(s))?;
-    state.apply_preferences(&preferences);
-    // Without the autostart plugin (the mock runtime) there is nothing to change.
-    if let Some(autostart) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
-        let result = if preferences.start_at_login {
-            autostart.enable()
-        } else {
-            autostart.disable()
-        };
-        if let Err(e) = result {
-            tracing::warn!(error = %e, "could not change start at login");
+    let handle = app.clone();
+    blocking(handle, move |state| {
+        preferences.validate().map_err(ErrorPayload::from)?;
+        let given = secrets.unwrap_or_default();
+        store_secret(
+            state,
+            secrets::RT_TOKEN,
+            given.rt_token.as_deref(),
+            "rt_token",
+        )?;
+        store_secret(
+            state,
+            secrets::MAIL_PASSWORD,
+            given.mail_password.as_deref(),
+            "mail_password",
+        )?;
+        state.with_store(|s| preferences.save(s))?;
+        state.apply_preferences(&preferences);
+        // Without the autostart plugin (the mock runtime) there is nothing to change.
+        if let Some(autostart) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {
+            let result = if preferences.start_at_login {
+                autostart.enable()
+            } else {
+                autostart.disable()
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "could not change start at login");
+            }
         }
-    }
-    state.check_now();
-    settings_view(&state)
+        state.check_now();
+        settings_view(state)
+    })
+    .await
 }
 
 /// Tries the filer's settings (and token, or the stored one) with one request.
 #[tauri::command]
-pub async fn test_connection(
-    state: State<'_, AppState>,
+pub async fn test_connection<R: Runtime>(
+    app: AppHandle<R>,
     preferences: Preferences,
     rt_token: Option<String>,
 ) -> Answer<String> {
     preferences.validate().map_err(ErrorPayload::from)?;
     let typed = secrets::checked(rt_token.as_deref(), "rt_token")?;
-    let filer: std::sync::Arc<dyn Filer> = match typed {
-        Some(token) => filer::build(
-            &preferences,
-            &secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]),
-        ),
-        None => filer::build(&preferences, state.secrets()),
-    }
-    .map_err(ErrorPayload::from)?;
+    // Building the filer reads the keyring: a blocking thread.
+    let filer = blocking(app, move |state| {
+        match typed {
+            Some(token) => filer::build(
+                &preferences,
+                &secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]),
+            ),
+            None => filer::build(&preferences, state.secrets()),
+        }
+        .map_err(ErrorPayload::from)
+    })
+    .await?;
     filer
         .test_connection()
         .await
@@ -146,29 +153,33 @@ pub async fn test_connection(
 /// Logs in to the mail account as given (with the typed password, or the stored one), checks the
 /// folders, and reads the look-back window without storing anything.
 #[tauri::command]
-pub async fn test_mail_connection(
-    state: State<'_, AppState>,
+pub async fn test_mail_connection<R: Runtime>(
+    app: AppHandle<R>,
     mail: MailSettings,
     mail_password: Option<String>,
 ) -> Answer<TestReport> {
     let mut to_test = mail.clone();
     to_test.enabled = true;
     to_test.validate().map_err(ErrorPayload::from)?;
-    let password = match secrets::checked(mail_password.as_deref(), "mail_password")? {
-        Some(p) => p,
-        None => state
-            .secrets()
-            .get(secrets::MAIL_PASSWORD)
-            .map_err(ErrorPayload::from)?
-            .ok_or_else(|| {
-                ErrorPayload::from(Error::field(
-                    "mail_password",
-                    "mail_password_missing",
-                    "Enter the account's password (an app password where your provider offers them).",
-                ))
-            })?,
-    };
-    let now = state.with_store(|s| Ok(s.now()))?;
+    let typed = secrets::checked(mail_password.as_deref(), "mail_password")?;
+    let (password, now) = blocking(app, move |state| {
+        let password = match typed {
+            Some(p) => p,
+            None => state
+                .secrets()
+                .get(secrets::MAIL_PASSWORD)
+                .map_err(ErrorPayload::from)?
+                .ok_or_else(|| {
+                    ErrorPayload::from(Error::field(
+                        "mail_password",
+                        casedesk_core::Code::MailPasswordMissing,
+                        "Enter the account's password (an app password where your provider offers them).",
+                    ))
+                })?,
+        };
+        Ok((password, state.with_store(|s| Ok(s.now()))?))
+    })
+    .await?;
     mail::test_connection(&to_test, &password, now)
         .await
         .map_err(|e| ErrorPayload::from(Error::from(e)))

@@ -192,10 +192,10 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
         "Uncaught TypeError at tag.js:12\n",
     )
     .unwrap();
-    app.post_async(&format!(
-        "window.__TAURI__.event.emit('tauri://drag-drop', {{paths: {}, position: {{x: 0, y: 0}}}})",
-        json!([files.join("checkout.png"), files.join("console.txt")])
-    ));
+    drop_files(
+        &app,
+        &[&files.join("checkout.png"), &files.join("console.txt")],
+    );
     app.wait_until("two attachments", Duration::from_secs(10), |a| {
         count(a, "[data-testid=attachment-item]") == 2
     });
@@ -313,5 +313,45 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
         &format!("Case {number}: resolved"),
         Duration::from_secs(30),
     );
+    app.quit();
+}
+
+#[test]
+fn with_a_locked_keyring_nobody_unlocks_the_window_still_shows_its_drafts() {
+    let mut desktop = Desktop::start();
+    desktop.start_keyring();
+    let data = desktop.dir.path().join("data");
+    let app = desktop.launch(&data);
+    // RT configured, its token in the keyring (the server need not be up for this).
+    open_settings(&app);
+    select_by_text(&app, "provider-kind", "Request Tracker 5 (REST 2.0)");
+    let url = app.tid("rt-url");
+    app.clear(&url);
+    app.type_text(&url, "http://127.0.0.1:9");
+    app.type_text(&app.tid("rt-token"), "a-token-for-a-locked-keyring");
+    app.click(&app.tid("save-settings"));
+    app.wait_until("saved", Duration::from_secs(10), |a| {
+        text_of(a, "connection-result") == "Saved."
+    });
+    app.click(&app.find("#close-settings"));
+    new_draft(&app);
+    app.type_text(&app.tid("subject"), "Still here behind a silent keyring");
+    app.wait_saved();
+    app.quit();
+
+    // The keyring is locked and its unlock prompt is never answered: reading the token waits (forever).
+    desktop.replace_keyring(std::path::Path::new(env!(
+        "CARGO_BIN_EXE_silent-secret-service"
+    )));
+    let started = std::time::Instant::now();
+    let app = desktop.launch(&data);
+    app.wait_until("the drafts list", Duration::from_secs(20), |a| {
+        text_of(a, "draft-list").contains("Still here behind a silent keyring")
+    });
+    eprintln!(
+        "silent keyring: drafts shown {:?} after launch",
+        started.elapsed()
+    );
+    shot(&desktop, "16-silent-keyring");
     app.quit();
 }

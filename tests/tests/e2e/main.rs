@@ -10,6 +10,16 @@ mod cases;
 mod durability;
 mod mail;
 
+/// Drops files on the window as the OS would: through the test build's `e2e_drop` hook, which grants
+/// the paths in the shell and sends the page the same event a real drop does.
+fn drop_files(app: &App, paths: &[&Path]) {
+    let r = app.post_async(&format!(
+        "window.__TAURI__.core.invoke('e2e_drop', {{paths: {}}}).then(() => 'dropped')",
+        json!(paths)
+    ));
+    assert_eq!(r, json!("dropped"), "the drop hook answered: {r}");
+}
+
 /// Where screenshots go (`E2E_SHOTS`, else target/e2e-shots), so a person can look at them.
 fn shot(desktop: &Desktop, name: &str) -> PathBuf {
     let dir = std::env::var_os("E2E_SHOTS")
@@ -423,11 +433,8 @@ fn dropped_files_go_through_the_same_checks() {
     std::fs::write(&html, "<!doctype html><p>not a pdf</p>").unwrap();
     let app = desktop.launch(&desktop.dir.path().join("data"));
     new_draft(&app);
-    // What the window receives when files are dropped on it.
-    app.post_async(&format!(
-        "window.__TAURI__.event.emit('tauri://drag-drop', {{paths: {}, position: {{x: 400, y: 400}}}})",
-        json!([log, html])
-    ));
+    // What an OS drop on the window does (the test build's hook: the shell grants, the page hears).
+    drop_files(&app, &[&log, &html]);
     app.wait_until("the text file is attached", Duration::from_secs(10), |a| {
         count(a, "[data-testid=attachment-item][data-kind=txt]") == 1
     });
@@ -550,5 +557,70 @@ fn a_second_launch_shows_the_running_window_and_exits() {
         "the second launch exits cleanly: {status}"
     );
     desktop.wait_new_window("Casedesk", &[], Duration::from_secs(10));
+    app.quit();
+}
+
+#[test]
+fn the_page_gets_exactly_what_it_needs_and_nothing_else() {
+    let desktop = Desktop::start();
+    let ssh = desktop.dir.path().join("home/.ssh");
+    std::fs::create_dir_all(&ssh).unwrap();
+    let key = ssh.join("id_rsa.txt");
+    std::fs::write(
+        &key,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n",
+    )
+    .unwrap();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    let id = app
+        .exec(
+            "return Number(document.querySelector('[data-testid=draft-item]').dataset.id)",
+            json!([]),
+        )
+        .as_i64()
+        .unwrap();
+    // A compromised page naming a file it was never given: refused, nothing attached.
+    let r = app.post_async(&format!(
+        "window.__TAURI__.core.invoke('attach_paths', {{draftId: {id}, paths: [{}]}}).then(() => 'attached', e => JSON.stringify(e))",
+        json!(key)
+    ));
+    assert!(
+        r.as_str().unwrap_or("").contains("path_not_granted"),
+        "a path that was not dropped is refused: {r}"
+    );
+    assert_eq!(count(&app, "[data-testid=attachment-item]"), 0);
+    // Emitting events (a fake drop among them) and plugin commands are not granted.
+    for call in [
+        "window.__TAURI__.event.emit('tauri://drag-drop', {paths: ['/etc/passwd'], position: {x: 0, y: 0}})",
+        "window.__TAURI__.core.invoke('plugin:tray|new', {options: {}})",
+        "window.__TAURI__.core.invoke('plugin:app|version')",
+        "window.__TAURI__.core.invoke('plugin:autostart|enable')",
+    ] {
+        let r = app.post_async(&format!("{call}.then(() => 'allowed', e => 'refused: ' + String(e))"));
+        assert!(
+            r.as_str().is_some_and(|t| t.starts_with("refused") && t.contains("not allowed")),
+            "{call} must be refused by the ACL: {r}"
+        );
+    }
+    // The CSP blocks inline script and script from anywhere else (nothing even connects).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    app.exec(
+        "const a = document.createElement('script'); a.textContent = 'window.__inlineRan = true;'; document.body.append(a);
+         const b = document.createElement('script'); b.src = 'http://127.0.0.1:' + arguments[0] + '/x.js'; document.body.append(b);",
+        json!([port]),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        app.exec("return window.__inlineRan === true", json!([])),
+        json!(false),
+        "an inline script must not run"
+    );
+    assert!(
+        listener.accept().is_err(),
+        "a remote script must not even be requested"
+    );
     app.quit();
 }

@@ -88,9 +88,9 @@ pub async fn sweep(
             report.refreshed = true;
         }
     }
-    let filer = tickets.filer().as_str();
-    let cases = filing::lock(store)
-        .and_then(|s| s.cases().watched(filer))
+    let filer = tickets.filer();
+    let cases = filing::on_store(store, move |s| s.cases().watched(filer.as_str()))
+        .await
         .map_err(|e| RemoteError::Config(e.to_string()))?;
     if cases.is_empty() {
         return Ok(report);
@@ -100,8 +100,9 @@ pub async fn sweep(
         Ok(s) => s,
         Err(e) => {
             let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
+            let message = e.to_string();
             if let Err(err) =
-                filing::lock(store).and_then(|s| s.cases().record_errors(&ids, &e.to_string()))
+                filing::on_store(store, move |s| s.cases().record_errors(&ids, &message)).await
             {
                 tracing::warn!(error = %err, "could not record the failed check");
             }
@@ -126,8 +127,8 @@ pub async fn sweep(
             None => missing.push(c.id),
         }
     }
-    report.changes = filing::lock(store)
-        .and_then(|s| s.cases().record_many(&results, &missing))
+    report.changes = filing::on_store(store, move |s| s.cases().record_many(&results, &missing))
+        .await
         .map_err(|e| RemoteError::Config(format!("could not store the statuses: {e}")))?;
     report.refreshed = true;
     Ok(report)

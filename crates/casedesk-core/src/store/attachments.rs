@@ -85,7 +85,7 @@ impl<'c> Attachments<'c> {
         if let Some(existing) = exists {
             return Err(Error::field(
                 "attachments",
-                "file_duplicate",
+                crate::Code::FileDuplicate,
                 format!(
                     "{}: the same file is already attached as “{existing}”.",
                     candidate.name
@@ -107,7 +107,7 @@ impl<'c> Attachments<'c> {
             ],
             |r| r.get(0),
         )?
-        .ok_or_else(|| Error::invalid("storage", "the new attachment has no id"))?;
+        .ok_or_else(|| Error::invalid(crate::Code::Storage, "the new attachment has no id"))?;
         Ok(Attachment {
             id,
             draft_id,
@@ -128,7 +128,7 @@ impl<'c> Attachments<'c> {
         }
         let parent = path
             .parent()
-            .ok_or_else(|| Error::invalid("io", "bad blob path"))?;
+            .ok_or_else(|| Error::invalid(crate::Code::Io, "bad blob path"))?;
         std::fs::create_dir_all(parent)?;
         let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
         {

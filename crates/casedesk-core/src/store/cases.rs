@@ -76,7 +76,7 @@ pub fn normalise_case_number(raw: &str) -> Result<String> {
     if n.is_empty() {
         return Err(Error::field(
             "case_number",
-            "case_number_required",
+            crate::Code::CaseNumberRequired,
             "Enter the case number CJ gave you.",
         ));
     }
@@ -87,7 +87,7 @@ pub fn normalise_case_number(raw: &str) -> Result<String> {
     {
         return Err(Error::field(
             "case_number",
-            "case_number_invalid",
+            crate::Code::CaseNumberInvalid,
             "A case number is letters, digits, '-', '_' or '.' (at most 64), like 01234567.",
         ));
     }
@@ -204,7 +204,7 @@ impl<'c> Cases<'c> {
         let filer = FilerKind::parse(filer).ok_or_else(|| {
             Error::field(
                 "filer",
-                "filer_unknown",
+                crate::Code::FilerUnknown,
                 format!("Unknown filer {filer:?}."),
             )
         })?;
@@ -226,7 +226,7 @@ impl<'c> Cases<'c> {
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => Error::field(
                 "case_number",
-                "case_number_taken",
+                crate::Code::CaseNumberTaken,
                 format!("Case {number} is already in your list."),
             ),
             _ => e.into(),
@@ -643,7 +643,7 @@ impl<'c> Cases<'c> {
         let Some(subject) = subject else {
             return Err(Error::field(
                 "draft",
-                "draft_unavailable",
+                crate::Code::DraftUnavailable,
                 "That draft is gone or already has a case.",
             ));
         };
@@ -655,7 +655,7 @@ impl<'c> Cases<'c> {
         if n == 0 {
             return Err(Error::field(
                 "draft",
-                "case_has_draft",
+                crate::Code::CaseHasDraft,
                 "This case already belongs to a draft.",
             ));
         }

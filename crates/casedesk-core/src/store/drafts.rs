@@ -142,7 +142,7 @@ impl<'c> Drafts<'c> {
             [self.now],
             |r| r.get(0),
         )?
-        .ok_or_else(|| Error::invalid("storage", "the new draft has no id"))?;
+        .ok_or_else(|| Error::invalid(crate::Code::Storage, "the new draft has no id"))?;
         self.get(id)
     }
 
@@ -179,6 +179,7 @@ impl<'c> Drafts<'c> {
             "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
                         cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8
                  WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id)
                  RETURNING revision, updated_at",
             params![
                 id,
@@ -201,12 +202,39 @@ impl<'c> Drafts<'c> {
     }
 
     fn why_not_editable(&self, id: i64) -> Error {
+        let queued: bool = self
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE draft_id = ?1)",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
         match self.get(id) {
             Ok(d) if d.submitted_at.is_some() => Error::invalid(
-                "draft_submitted",
+                crate::Code::DraftSubmitted,
                 "This draft was sent and is kept as the record of what was sent; it can no longer be edited.",
             ),
+            Ok(_) if queued => Error::invalid(
+                crate::Code::DraftInOutbox,
+                "This draft waits in the Outbox to be sent, exactly as it is. Take it back from the Outbox to edit it.",
+            ),
             _ => Error::NotFound { what: "draft", id },
+        }
+    }
+
+    /// Refuses a draft that was sent, waits in the outbox, or is gone (nothing may change what is sent).
+    pub fn ensure_editable(&self, id: i64) -> Result<()> {
+        let editable: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM drafts d WHERE d.id = ?1 AND d.deleted_at IS NULL
+               AND d.submitted_at IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = d.id))",
+            [id],
+            |r| r.get(0),
+        )?;
+        if editable {
+            Ok(())
+        } else {
+            Err(self.why_not_editable(id))
         }
     }
 

@@ -23,7 +23,7 @@ pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, Simil
 pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
 pub use mail_folders::{FolderCursor, MailFolders};
 pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
-pub use outbox::{Outbox, OutboxItem};
+pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;
 pub use source_state::{SourceState, SourceStates};
@@ -61,6 +61,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_filers_and_sources",
         include_str!("../../migrations/0006_filers_and_sources.sql"),
+    ),
+    (
+        "0007_outbox_life_cycle",
+        include_str!("../../migrations/0007_outbox_life_cycle.sql"),
     ),
 ];
 
@@ -162,7 +166,7 @@ impl Store {
     ) -> Result<Store> {
         if rusqlite::version_number() < MIN_SQLITE {
             return Err(Error::invalid(
-                "sqlite_too_old",
+                crate::Code::SqliteTooOld,
                 format!(
                     "This system's SQLite is {}; Casedesk needs 3.35 or newer.",
                     rusqlite::version()
@@ -205,7 +209,7 @@ impl Store {
         }
         tracing::error!(check, "the database failed its check");
         Err(Error::invalid(
-            "database_corrupt",
+            crate::Code::DatabaseCorrupt,
             "The database failed its integrity check, so Casedesk stopped writing to it. What you typed stays in the window: copy it out, then restore a backup or move the file aside.",
         ))
     }
@@ -222,7 +226,7 @@ impl Store {
         let target = migrations.len() as i64;
         if current > target {
             return Err(Error::invalid(
-                "database_too_new",
+                crate::Code::DatabaseTooNew,
                 format!("This database was written by a newer Casedesk (schema {current}, this build knows {target}). Update Casedesk."),
             ));
         }

@@ -53,12 +53,16 @@ const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 fn clean_name(field: &'static str, name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::field(field, "name_required", "A name is required."));
+        return Err(Error::field(
+            field,
+            crate::Code::NameRequired,
+            "A name is required.",
+        ));
     }
     if name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
         return Err(Error::field(
             field,
-            "name_invalid",
+            crate::Code::NameInvalid,
             format!("A name is one line of at most {NAME_MAX} characters."),
         ));
     }
@@ -69,7 +73,7 @@ fn map_unique(e: rusqlite::Error, field: &'static str, name: &str) -> Error {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => Error::field(
             field,
-            "name_taken",
+            crate::Code::NameTaken,
             format!("“{name}” is already in the list."),
         ),
         _ => e.into(),
@@ -169,7 +173,7 @@ impl<'c> Reasons<'c> {
             Error::Storage(e) => map_unique(e, "reason", &name),
             other => other,
         })?
-        .ok_or_else(|| Error::invalid("storage", "the new reason has no id"))
+        .ok_or_else(|| Error::invalid(crate::Code::Storage, "the new reason has no id"))
     }
 
     pub fn rename(&self, id: i64, name: &str) -> Result<()> {
@@ -200,7 +204,7 @@ impl<'c> Reasons<'c> {
         if used > 0 {
             return Err(Error::field(
                 "reason",
-                "reason_in_use",
+                crate::Code::ReasonInUse,
                 format!(
                     "This reason is used by {used} draft(s); choose another reason for them first."
                 ),
@@ -245,7 +249,7 @@ impl<'c> Reasons<'c> {
                 },
                 other => other,
             })?
-            .ok_or_else(|| Error::invalid("storage", "the new sub reason has no id"))
+            .ok_or_else(|| Error::invalid(crate::Code::Storage, "the new sub reason has no id"))
     }
 
     pub fn rename_sub(&self, id: i64, name: &str) -> Result<()> {
@@ -275,7 +279,7 @@ impl<'c> Reasons<'c> {
         if used > 0 {
             return Err(Error::field(
                 "sub_reason",
-                "reason_in_use",
+                crate::Code::ReasonInUse,
                 format!(
                     "This sub reason is used by {used} draft(s); choose another for them first."
                 ),
@@ -307,7 +311,7 @@ impl<'c> Reasons<'c> {
     fn shift_in(&self, table: &str, scope: &str, id: i64, by: i32) -> Result<()> {
         if by != -1 && by != 1 {
             return Err(Error::invalid(
-                "invalid_argument",
+                crate::Code::InvalidArgument,
                 "A move is one place up (-1) or down (+1).",
             ));
         }
@@ -366,35 +370,35 @@ impl<'c> Reasons<'c> {
         if json.len() > IMPORT_MAX_BYTES {
             return Err(Error::field(
                 "import",
-                "import_invalid",
+                crate::Code::ImportInvalid,
                 "The file is larger than 1 MB; it is not a catalogue.",
             ));
         }
         let parsed: CatalogueExport = serde_json::from_str(json).map_err(|e| {
             Error::field(
                 "import",
-                "import_invalid",
+                crate::Code::ImportInvalid,
                 format!("This is not a Casedesk catalogue: {e}."),
             )
         })?;
         if parsed.version != 1 {
             return Err(Error::field(
                 "import",
-                "import_invalid",
+                crate::Code::ImportInvalid,
                 format!("Unknown catalogue version {}.", parsed.version),
             ));
         }
         if parsed.reasons.len() > IMPORT_MAX_REASONS {
             return Err(Error::field(
                 "import",
-                "import_invalid",
+                crate::Code::ImportInvalid,
                 "Too many reasons in one catalogue.",
             ));
         }
         let bad_entry = |e: Error| {
             Error::field(
                 "import",
-                "import_invalid",
+                crate::Code::ImportInvalid,
                 format!("The catalogue has a bad entry: {e}"),
             )
         };

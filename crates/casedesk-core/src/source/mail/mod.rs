@@ -371,15 +371,13 @@ fn joined<T>(
         .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }
 
-/// Runs store work on a blocking thread (it may fsync), never on the runtime's few workers.
+/// Store work on a blocking thread ([`filing::on_store`]), its error as the follow loop's.
 async fn blocking<T: Send + 'static>(
     store: &SharedStore,
     f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, RemoteError> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || filing::lock(&store).and_then(|s| f(&s)))
+    filing::on_store(store, f)
         .await
-        .map_err(|e| RemoteError::Config(format!("the store task failed: {e}")))?
         .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }
 
@@ -616,7 +614,7 @@ pub fn read_eml_file(path: &std::path::Path) -> Result<Vec<u8>> {
     let refuse = |why: &str| {
         crate::Error::field(
             "import",
-            "import_refused",
+            crate::Code::ImportRefused,
             format!(
                 "{}: {why}",
                 path.file_name()

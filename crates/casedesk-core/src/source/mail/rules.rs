@@ -198,7 +198,9 @@ impl Rules {
         } else {
             given
         };
-        let bad = |message: String| Error::field("mail_patterns", "mail_pattern_invalid", message);
+        let bad = |message: String| {
+            Error::field("mail_patterns", crate::Code::MailPatternInvalid, message)
+        };
         if sources.len() > MAX_PATTERNS {
             return Err(bad(format!("At most {MAX_PATTERNS} patterns.")));
         }

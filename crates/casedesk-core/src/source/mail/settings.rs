@@ -94,14 +94,14 @@ impl MailSettings {
             {
                 return Err(Error::field(
                     "mail_host",
-                    "mail_host_invalid",
+                    crate::Code::MailHostInvalid,
                     "Enter the mail server's name, like imap.example.com.",
                 ));
             }
             if self.security == Security::Plain && !is_loopback(host) {
                 return Err(Error::field(
                     "mail_security",
-                    "mail_plain_not_loopback",
+                    crate::Code::MailPlainNotLoopback,
                     "An unencrypted connection is only allowed to this computer (localhost). Choose TLS or STARTTLS.",
                 ));
             }
@@ -109,7 +109,7 @@ impl MailSettings {
         if self.port == 0 {
             return Err(Error::field(
                 "mail_port",
-                "mail_port_invalid",
+                crate::Code::MailPortInvalid,
                 "Enter the server's port (993 for TLS, 143 for STARTTLS).",
             ));
         }
@@ -120,7 +120,7 @@ impl MailSettings {
         {
             return Err(Error::field(
                 "mail_user",
-                "mail_user_invalid",
+                crate::Code::MailUserInvalid,
                 "Enter the account's user name (usually your e-mail address).",
             ));
         }
@@ -133,7 +133,7 @@ impl MailSettings {
         {
             return Err(Error::field(
                 "mail_folders",
-                "mail_folders_invalid",
+                crate::Code::MailFoldersInvalid,
                 "Pick between 1 and 20 folders (names without quotes or backslashes).",
             ));
         }
@@ -141,7 +141,7 @@ impl MailSettings {
         if senders.is_empty() || senders.len() > MAX_SENDERS {
             return Err(Error::field(
                 "mail_senders",
-                "mail_senders_invalid",
+                crate::Code::MailSendersInvalid,
                 "Give at least one sender, like support@cj.com or @cj.com.",
             ));
         }
@@ -157,7 +157,7 @@ impl MailSettings {
             if !domain_ok || !local_ok || s.matches('@').count() != 1 || s.len() > 254 {
                 return Err(Error::field(
                     "mail_senders",
-                    "mail_senders_invalid",
+                    crate::Code::MailSendersInvalid,
                     format!("“{s}” is neither an address (support@cj.com) nor a domain (@cj.com)."),
                 ));
             }
@@ -165,7 +165,7 @@ impl MailSettings {
         if self.look_back_days == 0 || self.look_back_days > 3650 {
             return Err(Error::field(
                 "mail_look_back",
-                "mail_look_back_invalid",
+                crate::Code::MailLookBackInvalid,
                 "Look back between 1 and 3,650 days.",
             ));
         }
@@ -177,7 +177,7 @@ impl MailSettings {
         {
             return Err(Error::field(
                 "mail_terminal",
-                "mail_terminal_invalid",
+                crate::Code::MailTerminalInvalid,
                 "Give at most 30 closing statuses of at most 60 characters.",
             ));
         }
