@@ -1,0 +1,291 @@
+//! The running app through tauri-driver, and a small W3C WebDriver client to drive it.
+
+use serde_json::{json, Value};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::{app_binary, free_port, stop, tauri_driver, Desktop};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// The running app and its WebDriver session.
+pub struct App {
+    driver: Child,
+    base: String,
+    session: String,
+    pub log: PathBuf,
+}
+
+impl App {
+    pub(crate) fn launch(desktop: &Desktop, data_dir: &Path) -> App {
+        let port = free_port();
+        let native = free_port();
+        let log = desktop.dir.path().join(format!("driver-{port}.log"));
+        let logf = std::fs::File::create(&log).unwrap();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .envs(desktop.env())
+        .env("CASEDESK_DATA_DIR", data_dir)
+        .envs(desktop.app_env.clone())
+        .stdout(logf.try_clone().unwrap())
+        .stderr(logf);
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver must be installed (make test installs it)");
+        let base = format!("http://127.0.0.1:{port}");
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app_binary()}}}});
+        let deadline = Instant::now() + Duration::from_secs(150);
+        let session = loop {
+            match ureq::post(&format!("{base}/session"))
+                .timeout(Duration::from_secs(120))
+                .send_json(caps.clone())
+            {
+                Ok(resp) => {
+                    let v: Value = resp.into_json().unwrap();
+                    break v["value"]["sessionId"]
+                        .as_str()
+                        .expect("session id")
+                        .to_owned();
+                }
+                Err(e) => {
+                    assert!(
+                        Instant::now() < deadline,
+                        "no WebDriver session within 150 s: {e}"
+                    );
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            }
+        };
+        let app = App {
+            driver,
+            base,
+            session,
+            log,
+        };
+        if std::env::var_os("E2E_NO_WAIT").is_some() {
+            return app;
+        }
+        app.wait_until("the page has started", Duration::from_secs(30), |a| {
+            a.exec("return document.body && document.body.dataset.started === 'true' || !!document.querySelector('#banner:not([hidden])')", json!([]))
+                .as_bool()
+                .unwrap_or(false)
+        });
+        app
+    }
+
+    fn url(&self, tail: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, tail)
+    }
+
+    fn post(&self, tail: &str, body: Value) -> Value {
+        match ureq::post(&self.url(tail))
+            .timeout(Duration::from_secs(30))
+            .send_json(body)
+        {
+            Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
+            Err(ureq::Error::Status(code, r)) => {
+                let mut s = String::new();
+                let _ = r.into_reader().take(4000).read_to_string(&mut s);
+                panic!("WebDriver {tail} answered {code}: {s}")
+            }
+            Err(e) => panic!("WebDriver {tail}: {e}"),
+        }
+    }
+
+    fn get(&self, tail: &str) -> Value {
+        let r = ureq::get(&self.url(tail))
+            .timeout(Duration::from_secs(30))
+            .call()
+            .expect("WebDriver GET");
+        r.into_json::<Value>().unwrap()["value"].clone()
+    }
+
+    /// Runs JavaScript in the page and returns its value.
+    pub fn exec(&self, script: &str, args: Value) -> Value {
+        self.post("/execute/sync", json!({"script": script, "args": args}))
+    }
+
+    /// Runs an async script (a promise expression) and returns what it resolves to.
+    pub fn post_async(&self, promise: &str) -> Value {
+        let script = format!("const done = arguments[arguments.length - 1]; Promise.resolve({promise}).then(done, e => done(String(e)));");
+        self.post("/execute/async", json!({"script": script, "args": []}))
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<String> {
+        let v = self.post("/elements", json!({"using": "css selector", "value": css}));
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e[ELEMENT_KEY].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The first element matching `css`, waiting up to 10 s for it.
+    pub fn find(&self, css: &str) -> String {
+        let mut found = None;
+        self.wait_until(&format!("element {css}"), Duration::from_secs(10), |a| {
+            found = a.find_all(css).into_iter().next();
+            found.is_some()
+        });
+        found.unwrap()
+    }
+
+    pub fn tid(&self, testid: &str) -> String {
+        self.find(&format!("[data-testid=\"{testid}\"]"))
+    }
+
+    pub fn click(&self, el: &str) {
+        self.post(&format!("/element/{el}/click"), json!({}));
+    }
+
+    pub fn type_text(&self, el: &str, text: &str) {
+        self.post(&format!("/element/{el}/value"), json!({"text": text}));
+    }
+
+    /// Types keys that may end the session (e.g. a shortcut that closes the window); errors are ignored.
+    pub fn type_text_closing(&self, el: &str, text: &str) {
+        let _ = ureq::post(&self.url(&format!("/element/{el}/value")))
+            .timeout(Duration::from_secs(30))
+            .send_json(json!({"text": text}));
+    }
+
+    /// Scrolls the element into the middle of its scrolling box (a dialog's lower fields).
+    pub fn scroll_to(&self, el: &str) {
+        self.exec(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            json!([{ ELEMENT_KEY: el }]),
+        );
+    }
+
+    pub fn clear(&self, el: &str) {
+        self.post(&format!("/element/{el}/clear"), json!({}));
+    }
+
+    pub fn text(&self, el: &str) -> String {
+        self.get(&format!("/element/{el}/text"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn attr(&self, el: &str, name: &str) -> Option<String> {
+        self.get(&format!("/element/{el}/attribute/{name}"))
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    pub fn value(&self, el: &str) -> String {
+        self.get(&format!("/element/{el}/property/value"))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Polls `cond` every 100 ms until it holds, failing the test after `timeout`.
+    pub fn wait_until(&self, what: &str, timeout: Duration, mut cond: impl FnMut(&App) -> bool) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if cond(self) {
+                return;
+            }
+            if Instant::now() >= deadline {
+                let seen = self.exec(
+                    "return [...document.querySelectorAll('#toast:not([hidden]), .field-error, #banner:not([hidden]), #case-error')].map(e => e.id + ': ' + e.textContent.trim()).filter(t => !t.endsWith(': ')).join(' | ')",
+                    json!([]),
+                );
+                panic!("timed out after {timeout:?} waiting for {what}; the page shows: {seen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the editor says the last change is committed.
+    pub fn wait_saved(&self) {
+        self.wait_until("save-state = saved", Duration::from_secs(10), |a| {
+            a.exec(
+                "return document.querySelector('[data-testid=save-state]').dataset.state",
+                json!([]),
+            )
+            .as_str()
+                == Some("saved")
+        });
+    }
+
+    /// The app's process: the descendant of our tauri-driver that runs the app binary.
+    pub fn app_pid(&self) -> Option<u32> {
+        let mut parent_of = std::collections::HashMap::new();
+        for e in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            let after = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or("");
+            if let Some(ppid) = after
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok())
+            {
+                parent_of.insert(pid, ppid);
+            }
+        }
+        let app = std::fs::canonicalize(app_binary()).ok()?;
+        parent_of.keys().copied().find(|pid| {
+            let mut p = *pid;
+            let mut descends = false;
+            for _ in 0..10 {
+                match parent_of.get(&p) {
+                    Some(&pp) if pp == self.driver.id() => {
+                        descends = true;
+                        break;
+                    }
+                    Some(&pp) => p = pp,
+                    None => break,
+                }
+            }
+            descends
+                && std::fs::read_link(format!("/proc/{pid}/exe"))
+                    .ok()
+                    .as_deref()
+                    == Some(app.as_path())
+        })
+    }
+
+    /// Kills the app with SIGKILL (no chance to save), then stops the session's driver.
+    pub fn kill_app(mut self) {
+        let pid = self.app_pid().expect("the app's process");
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", &pid.to_string()])
+            .status();
+        std::thread::sleep(Duration::from_millis(300));
+        stop(&mut self.driver);
+    }
+
+    /// Ends the session (the app exits) and stops tauri-driver.
+    pub fn quit(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session))
+            .timeout(Duration::from_secs(15))
+            .call();
+        stop(&mut self.driver);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Ok(None) = self.driver.try_wait() {
+            self.shutdown();
+        }
+    }
+}
