@@ -41,6 +41,8 @@ impl StoreCell {
 
 pub struct AppState {
     store: StoreCell,
+    /// A read-only connection for lists: it reads beside the writer (WAL), never waiting for it.
+    reader: Mutex<Option<Store>>,
     /// `None` when no data folder could be found: nothing is written anywhere then.
     data_dir: Option<PathBuf>,
     secrets: Arc<dyn Secrets>,
@@ -71,6 +73,7 @@ impl AppState {
     pub fn new(data_dir: Option<PathBuf>, secrets: Arc<dyn Secrets>) -> AppState {
         AppState {
             store: StoreCell::default(),
+            reader: Mutex::new(None),
             data_dir,
             secrets,
             filer: RwLock::new(None),
@@ -136,6 +139,12 @@ impl AppState {
             let prefs = filing::lock(&store)
                 .and_then(|s| Preferences::load(&s))
                 .unwrap_or_default();
+            match Store::open_reader(data_dir, Arc::new(SystemClock)) {
+                Ok(r) => *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = Some(r),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no read-only connection; lists use the writer")
+                }
+            }
             (store, prefs)
         });
         self.store.set(
@@ -170,6 +179,17 @@ impl AppState {
         }
     }
 
+    /// The attachments folder of the open store (files are written there before their rows).
+    pub fn blob_dir(&self) -> Result<PathBuf, ErrorPayload> {
+        self.store.get()?;
+        let dir = self.data_dir.as_ref().ok_or_else(|| ErrorPayload {
+            code: casedesk_core::Code::DataFolderUnknown,
+            message: "Casedesk has no data folder.".into(),
+            field: None,
+        })?;
+        Ok(dir.join(casedesk_core::store::BLOB_DIR))
+    }
+
     pub fn shared_store(&self) -> Result<SharedStore, ErrorPayload> {
         self.store.get()
     }
@@ -191,6 +211,23 @@ impl AppState {
             tracing::warn!(code = %e.code(), error = %e, "command failed");
             self.explain_storage_error(ErrorPayload::from(&e))
         })
+    }
+
+    /// Runs a read with the read-only connection (the writer when there is none), so a long write
+    /// never holds up a list. Waits for the store to open; a damaged store answers its error.
+    pub fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Store) -> casedesk_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        self.store.get()?;
+        let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        match reader.as_ref() {
+            Some(r) => f(r).map_err(|e| ErrorPayload::from(&e)),
+            None => {
+                drop(reader);
+                self.with_store(f)
+            }
+        }
     }
 
     /// SQLite reports a full or read-only disk as a bare I/O error once the file is open; a write probe

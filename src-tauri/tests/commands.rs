@@ -684,3 +684,29 @@ fn any_arguments_to_any_command_give_an_answer_or_a_typed_error() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_long_write_does_not_hold_up_the_drafts_or_cases_list() {
+    use tauri::Manager;
+    let h = harness();
+    h.ok("create_draft", json!({}));
+    let store = h._app.state::<AppState>().shared_store().unwrap();
+    let (held, release) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let _guard = store.lock().unwrap();
+        held.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    });
+    release.recv().unwrap();
+    let t = std::time::Instant::now();
+    let drafts = h.ok("list_drafts", json!({}));
+    let cases = h.ok("list_cases", json!({}));
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(1),
+        "the lists read beside the writer, not after it ({:?})",
+        t.elapsed()
+    );
+    assert_eq!(drafts.as_array().unwrap().len(), 1);
+    assert!(cases.as_array().unwrap().is_empty());
+    writer.join().unwrap();
+}

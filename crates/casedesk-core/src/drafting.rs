@@ -8,7 +8,8 @@ use crate::attachment;
 use crate::draft::{check_fields, DraftInput, FieldProblem, ReasonLookup, SubReasonLookup};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::lint::{self, ChecklistItem, Finding};
-use crate::store::{Attachment, DraftRecord, SavedDraft, SimilarDraft, Store};
+
+use crate::store::{Attachment, Blob, DraftRecord, SavedDraft, SimilarDraft, Store};
 
 /// At most this many files in one "Add files…" or drop.
 pub const MAX_FILES_PER_CALL: usize = 50;
@@ -140,6 +141,16 @@ pub fn remove_attachment(store: &Store, draft_id: i64, attachment_id: i64) -> Re
 /// Checks and stores each file; a refused file does not stop the others.
 pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOutcome> {
     store.drafts().ensure_editable(draft_id)?;
+    let prepared = prepare_files(&store.dir().join(crate::store::BLOB_DIR), paths)?;
+    attach_prepared(store, draft_id, prepared)
+}
+
+/// A file read, checked and written into the attachments folder, or why it was refused.
+pub type Prepared = (String, Result<Blob>);
+
+/// Reads and checks each file and writes its content into the attachments folder (`blob_dir`):
+/// the slow part of attaching (up to 10 MB read, hashed, copied, fsynced), which needs no store lock.
+pub fn prepare_files(blob_dir: &Path, paths: &[String]) -> Result<Vec<Prepared>> {
     if paths.len() > MAX_FILES_PER_CALL {
         return Err(Error::field(
             "attachments",
@@ -147,16 +158,32 @@ pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOu
             format!("Add at most {MAX_FILES_PER_CALL} files at a time."),
         ));
     }
+    Ok(paths
+        .iter()
+        .map(|p| {
+            let path = Path::new(p);
+            (
+                attachment::display_name(path),
+                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, &c)),
+            )
+        })
+        .collect())
+}
+
+/// Records prepared files on an editable draft: a row each, quick enough for the store lock.
+pub fn attach_prepared(
+    store: &Store,
+    draft_id: i64,
+    prepared: Vec<Prepared>,
+) -> Result<AttachOutcome> {
+    store.drafts().ensure_editable(draft_id)?;
     let mut added = Vec::new();
     let mut refused = Vec::new();
-    for p in paths {
-        let path = Path::new(p);
-        let result =
-            attachment::inspect(path).and_then(|c| store.attachments().ingest(draft_id, &c));
-        match result {
+    for (name, blob) in prepared {
+        match blob.and_then(|b| store.attachments().record(draft_id, &b)) {
             Ok(a) => added.push(a),
             Err(e) => refused.push(RefusedFile {
-                name: attachment::display_name(path),
+                name,
                 error: ErrorPayload::from(&e),
             }),
         }

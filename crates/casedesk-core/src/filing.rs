@@ -109,8 +109,9 @@ pub fn new_client_token(draft_id: i64, now: i64) -> String {
     )
 }
 
-/// Builds what a provider sends from a ready draft. Refuses a draft that is not ready or already sent.
-pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Result<Submission> {
+/// What a filer will send for a ready draft, its attachment files not yet read. Refuses a draft that
+/// is not ready or already sent.
+pub fn plan_submission(store: &Store, draft_id: i64, client_token: &str) -> Result<SubmissionPlan> {
     let draft = store.drafts().get(draft_id)?;
     if draft.submitted_at.is_some() {
         return Err(Error::invalid(
@@ -139,23 +140,76 @@ pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Res
             .find(|s| Some(s.id) == ready.sub_reason_id)
     });
     let attachments = store.attachments();
-    let mut files = Vec::new();
-    for a in attachments.list(draft_id)? {
-        files.push(OutgoingFile {
-            name: a.name.clone(),
-            mime: a.kind.mime(),
-            bytes: std::fs::read(attachments.blob_path(&a.sha256))?,
-        });
-    }
-    Ok(Submission {
-        subject: ready.subject,
-        description: ready.description,
-        cc: ready.cc,
-        reason: reason.map(|r| r.name.clone()),
-        sub_reason: sub.map(|s| s.name.clone()),
-        attachments: files,
-        client_token: client_token.to_owned(),
+    let files = attachments
+        .list(draft_id)?
+        .into_iter()
+        .map(|a| {
+            (
+                a.name.clone(),
+                a.kind.mime(),
+                attachments.blob_path(&a.sha256),
+            )
+        })
+        .collect();
+    Ok(SubmissionPlan {
+        submission: Submission {
+            subject: ready.subject,
+            description: ready.description,
+            cc: ready.cc,
+            reason: reason.map(|r| r.name.clone()),
+            sub_reason: sub.map(|s| s.name.clone()),
+            attachments: Vec::new(),
+            client_token: client_token.to_owned(),
+        },
+        files,
     })
+}
+
+/// Builds what a filer sends, attachments read (see [`plan_submission`]).
+pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Result<Submission> {
+    plan_submission(store, draft_id, client_token)?.read_files()
+}
+
+/// What will be sent, with its attachment files still to read: gathered under the store lock, read
+/// after it (up to 20 files of 10 MB never hold up an autosave).
+#[derive(Debug)]
+pub struct SubmissionPlan {
+    submission: Submission,
+    files: Vec<(String, &'static str, PathBuf)>,
+}
+
+impl SubmissionPlan {
+    pub fn read_files(mut self) -> Result<Submission> {
+        for (name, mime, path) in self.files {
+            self.submission.attachments.push(OutgoingFile {
+                name,
+                mime,
+                bytes: std::fs::read(path)?,
+            });
+        }
+        Ok(self.submission)
+    }
+
+    /// The draft's fields (attachments not read).
+    pub fn fields(&self) -> &Submission {
+        &self.submission
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+}
+
+/// Reads a plan's files on a blocking thread, without the store lock.
+async fn read_plan(plan: SubmissionPlan) -> Result<Submission> {
+    tokio::task::spawn_blocking(move || plan.read_files())
+        .await
+        .map_err(|e| {
+            Error::invalid(
+                crate::Code::Internal,
+                format!("reading the attachments stopped: {e}"),
+            )
+        })?
 }
 
 /// Sends a ready draft through `filer`. When its server cannot be reached (or times out), the draft
@@ -186,9 +240,10 @@ pub async fn submit_draft(
             Some(item) => item.client_token.clone(),
             None => new_client_token(draft_id, s.now()),
         };
-        Ok((build_submission(s, draft_id, &token)?, queued))
+        Ok((plan_submission(s, draft_id, &token)?, queued))
     })
     .await?;
+    let submission = read_plan(submission).await?;
     match filer.submit(&submission).await {
         Ok(number) => Ok(SubmitOutcome::Sent {
             case: record_sent(store, filer.kind(), draft_id, number).await?,

@@ -216,6 +216,22 @@ mod tests {
         assert_eq!(bad, vec!["(all)".to_string()]);
     }
 
+    /// Found by the property test: without serde_json's `float_roundtrip`, a newer release's
+    /// 1.1321480088358204e41 came back one unit off in the last place after a save.
+    #[test]
+    fn a_newer_release_s_numbers_are_written_back_exactly() {
+        let text = r#"{"fromTheFuture":{"x":1.1321480088358204e41,"y":0.1,"z":-2.5e-308}}"#;
+        let (p, bad) = Preferences::from_json(text);
+        assert!(bad.is_empty());
+        let written = serde_json::to_string(&p).unwrap();
+        let (again, _) = Preferences::from_json(&written);
+        assert_eq!(again.unknown, p.unknown);
+        let x = &serde_json::to_value(&again).unwrap()["fromTheFuture"];
+        assert_eq!(x["x"].as_f64(), Some(1.1321480088358204e41));
+        assert_eq!(x["y"].as_f64(), Some(0.1));
+        assert_eq!(x["z"].as_f64(), Some(-2.5e-308));
+    }
+
     #[test]
     fn defaults_are_valid_and_bad_values_are_refused_by_field() {
         assert!(Preferences::default().validate().is_ok());

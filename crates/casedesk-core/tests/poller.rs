@@ -156,10 +156,7 @@ fn spawn(
 ) -> Followers {
     let f = Followers::start(store, sink, seed);
     f.replace(
-        vec![Arc::new(PollingSource {
-            tickets: p.clone(),
-            outbox: Some(p),
-        })],
+        vec![Arc::new(PollingSource::new(p.clone(), Some(p)))],
         config,
     );
     f
@@ -491,4 +488,46 @@ fn backoff_ceiling_is_capped() {
             "{failures}: {d:?}"
         );
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_that_stays_down_is_written_on_the_cases_once_not_on_every_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    for n in 0..50 {
+        add_case(&store, &format!("{}", 100 + n), Some("new"));
+    }
+    let script: Vec<Result<Vec<(&str, &str)>, ProviderError>> =
+        (0..20).map(|_| Err(ProviderError::Server(503))).collect();
+    let provider = Scripted::with(script);
+    let _h = spawn(
+        store.clone(),
+        provider.clone(),
+        Arc::new(Recorder::default()),
+        CONFIG,
+        11,
+    );
+    run_for(Duration::from_secs(5)).await;
+    assert!(!provider.times().is_empty());
+    let after_first = store.lock().unwrap().connection().total_changes();
+    run_for(Duration::from_secs(1200)).await;
+    assert!(
+        provider.times().len() >= 8,
+        "it kept retrying: {}",
+        provider.times().len()
+    );
+    assert_eq!(
+        store.lock().unwrap().connection().total_changes(),
+        after_first,
+        "retries against a server that stays down write nothing: autosave never waits behind them"
+    );
+    let e = store
+        .lock()
+        .unwrap()
+        .cases()
+        .get(1)
+        .unwrap()
+        .last_error
+        .unwrap();
+    assert!(e.contains("503"), "the error is on the cases: {e}");
 }

@@ -22,7 +22,7 @@ pub async fn list_cases<R: Runtime>(
 ) -> Answer<Vec<Case>> {
     blocking(app, move |state| {
         let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
-        state.with_store(|s| s.cases().list_page(limit, after))
+        state.with_reader(|s| s.cases().list_page(limit, after))
     })
     .await
 }
@@ -291,7 +291,7 @@ pub async fn discard_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> Answ
 
 #[tauri::command]
 pub async fn list_outbox<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<OutboxItem>> {
-    blocking(app, move |state| state.with_store(|s| s.outbox().list())).await
+    blocking(app, move |state| state.with_reader(|s| s.outbox().list())).await
 }
 
 #[tauri::command]

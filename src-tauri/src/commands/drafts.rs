@@ -5,11 +5,12 @@ use casedesk_core::draft::DraftInput;
 use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
 use casedesk_core::store::{DraftSummary, PageCursor, SearchHit};
 use casedesk_core::sysinfo::SystemInfo;
-use casedesk_core::{lint, Error};
+use casedesk_core::{lint, Error, ErrorPayload};
 use tauri::{AppHandle, Runtime};
 
 use super::{blocking, Answer, LIST_MAX};
 use crate::native;
+use crate::state::AppState;
 
 const SEARCH_MAX: u32 = 50;
 const QUERY_MAX_BYTES: usize = 1000;
@@ -22,7 +23,7 @@ pub async fn list_drafts<R: Runtime>(
 ) -> Answer<Vec<DraftSummary>> {
     blocking(app, move |state| {
         let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
-        state.with_store(|s| s.drafts().list_page(limit, after))
+        state.with_reader(|s| s.drafts().list_page(limit, after))
     })
     .await
 }
@@ -38,7 +39,15 @@ pub async fn search_drafts<R: Runtime>(app: AppHandle<R>, query: String) -> Answ
             )
             .into());
         }
-        state.with_store(|s| s.drafts().search(&query, SEARCH_MAX))
+        // Searching reads on the read-only connection; only an index left behind by edits needs
+        // the writer, briefly, to catch up.
+        if state.with_reader(|s| s.drafts().index_is_stale())? {
+            state.with_store(|s| {
+                s.drafts().catch_up(None);
+                Ok(())
+            })?;
+        }
+        state.with_reader(|s| s.drafts().search_as_indexed(&query, SEARCH_MAX))
     })
     .await
 }
@@ -105,7 +114,7 @@ pub async fn attach_paths<R: Runtime>(
 ) -> Answer<AttachOutcome> {
     blocking(app, move |state| {
         state.check_granted(&paths, "attachments")?;
-        state.with_store(|s| drafting::attach(s, draft_id, &paths))
+        attach_outside_the_lock(state, draft_id, &paths)
     })
     .await
 }
@@ -118,9 +127,22 @@ pub async fn pick_attachments<R: Runtime>(
 ) -> Answer<AttachOutcome> {
     blocking(app, move |state| {
         let paths = native::pick_attachment_files();
-        state.with_store(|s| drafting::attach(s, draft_id, &paths))
+        attach_outside_the_lock(state, draft_id, &paths)
     })
     .await
+}
+
+/// Reading, hashing and copying up to 10 MB a file happens without the store lock, so autosave
+/// in another draft is not held up by a large attachment; only the rows are written under it.
+fn attach_outside_the_lock(
+    state: &AppState,
+    draft_id: i64,
+    paths: &[String],
+) -> Result<AttachOutcome, ErrorPayload> {
+    state.with_store(|s| s.drafts().ensure_editable(draft_id))?;
+    let prepared =
+        drafting::prepare_files(&state.blob_dir()?, paths).map_err(ErrorPayload::from)?;
+    state.with_store(|s| drafting::attach_prepared(s, draft_id, prepared))
 }
 
 #[tauri::command]

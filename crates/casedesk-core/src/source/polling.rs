@@ -37,6 +37,18 @@ pub struct PollingSource {
     pub tickets: Arc<dyn TicketStatuses>,
     /// The filer whose outbox is sent before each pass (the same server).
     pub outbox: Option<Arc<dyn Filer>>,
+    /// The error the last pass wrote on the cases: a server that stays down is not written again.
+    pub last_error: std::sync::Mutex<Option<String>>,
+}
+
+impl PollingSource {
+    pub fn new(tickets: Arc<dyn TicketStatuses>, outbox: Option<Arc<dyn Filer>>) -> Self {
+        PollingSource {
+            tickets,
+            outbox,
+            last_error: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 /// RT is polled when it is the filer in use.
@@ -50,10 +62,7 @@ pub fn from_preferences(
     match crate::filer::rt_client(prefs, secrets) {
         Ok(rt) => {
             let rt = Arc::new(rt);
-            Some(Arc::new(PollingSource {
-                tickets: rt.clone(),
-                outbox: Some(rt),
-            }))
+            Some(Arc::new(PollingSource::new(rt.clone(), Some(rt))))
         }
         Err(e) => {
             tracing::warn!(error = %e, "RT is not set up well enough to poll");
@@ -71,16 +80,31 @@ impl StatusSource for PollingSource {
         &'a self,
         store: &'a SharedStore,
     ) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
-        Box::pin(sweep(store, self.tickets.as_ref(), self.outbox.as_deref()))
+        Box::pin(async move {
+            let result = sweep(
+                store,
+                self.tickets.as_ref(),
+                self.outbox.as_deref(),
+                &self.last_error,
+            )
+            .await;
+            if result.is_ok() {
+                *self.last_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            }
+            result
+        })
     }
 }
 
 /// One pass: send the outbox, then read every watched case's status and store what changed, in one
-/// transaction. A failed request is written once to the cases it concerned, then returned.
+/// transaction. A failed request is written to the cases it concerned — once: while the same error
+/// repeats (`last_error`), nothing is written again, so a server that stays down never holds up an
+/// autosave.
 pub async fn sweep(
     store: &SharedStore,
     tickets: &dyn TicketStatuses,
     outbox: Option<&dyn Filer>,
+    last_error: &std::sync::Mutex<Option<String>>,
 ) -> Result<SyncReport, RemoteError> {
     let mut report = SyncReport::default();
     if let Some(filer) = outbox {
@@ -89,22 +113,29 @@ pub async fn sweep(
         }
     }
     let filer = tickets.filer();
-    let cases = filing::on_store(store, move |s| s.cases().watched(filer.as_str()))
+    let cases = filing::on_store(store, move |s| s.cases().watched_numbers(filer.as_str()))
         .await
         .map_err(|e| RemoteError::Config(e.to_string()))?;
     if cases.is_empty() {
         return Ok(report);
     }
-    let numbers: Vec<String> = cases.iter().map(|c| c.case_number.clone()).collect();
+    let numbers: Vec<String> = cases.iter().map(|(_, n)| n.clone()).collect();
     let statuses = match tickets.statuses(&numbers).await {
         Ok(s) => s,
         Err(e) => {
-            let ids: Vec<i64> = cases.iter().map(|c| c.id).collect();
             let message = e.to_string();
-            if let Err(err) =
-                filing::on_store(store, move |s| s.cases().record_errors(&ids, &message)).await
-            {
-                tracing::warn!(error = %err, "could not record the failed check");
+            let repeated = last_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_deref()
+                == Some(message.as_str());
+            if !repeated {
+                let ids: Vec<i64> = cases.iter().map(|(id, _)| *id).collect();
+                let text = message.clone();
+                match filing::on_store(store, move |s| s.cases().record_errors(&ids, &text)).await {
+                    Ok(()) => *last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message),
+                    Err(err) => tracing::warn!(error = %err, "could not record the failed check"),
+                }
             }
             return Err(e);
         }
@@ -115,16 +146,16 @@ pub async fn sweep(
         .collect();
     let mut results = Vec::with_capacity(cases.len());
     let mut missing = Vec::new();
-    for c in &cases {
+    for (id, number) in &cases {
         report.checked += 1;
-        match by_number.get(c.case_number.as_str()) {
+        match by_number.get(number.as_str()) {
             Some(r) => results.push((
-                c.id,
+                *id,
                 r.status.clone(),
                 r.updated.clone(),
                 tickets.is_terminal(&r.status),
             )),
-            None => missing.push(c.id),
+            None => missing.push(*id),
         }
     }
     report.changes = filing::on_store(store, move |s| s.cases().record_many(&results, &missing))

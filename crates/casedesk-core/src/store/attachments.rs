@@ -35,6 +35,57 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn blob_path_in(dir: &Path, sha256: &str) -> PathBuf {
+    dir.join(&sha256[..2]).join(sha256)
+}
+
+/// A file's content written, content-addressed, into the attachments folder (fsynced, renamed) —
+/// the slow part of attaching, which needs no store lock. Its row comes after ([`Attachments::record`]);
+/// a crash in between leaves a stray file, removed at the next start, never a row without its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub name: String,
+    pub kind: Kind,
+    pub size: i64,
+    pub sha256: String,
+}
+
+impl Blob {
+    /// Hashes `candidate` and writes its bytes under `dir` (the attachments folder).
+    pub fn write(dir: &Path, candidate: &Candidate) -> Result<Blob> {
+        let sha256 = hex(&Sha256::digest(&candidate.bytes));
+        write_blob(dir, &sha256, &candidate.bytes)?;
+        Ok(Blob {
+            name: candidate.name.clone(),
+            kind: candidate.kind,
+            size: candidate.bytes.len() as i64,
+            sha256,
+        })
+    }
+}
+
+fn write_blob(dir: &Path, sha: &str, bytes: &[u8]) -> Result<()> {
+    let path = blob_path_in(dir, sha);
+    if let Ok(meta) = std::fs::symlink_metadata(&path) {
+        if meta.is_file() && meta.len() == bytes.len() as u64 {
+            return Ok(());
+        }
+    }
+    let parent = path
+        .parent()
+        .ok_or_else(|| Error::invalid(crate::Code::Io, "bad blob path"))?;
+    std::fs::create_dir_all(parent)?;
+    let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, &path)?;
+    sync_dir(parent)?;
+    Ok(())
+}
+
 fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
@@ -48,7 +99,7 @@ impl<'c> Attachments<'c> {
 
     /// Where the file with this content lives.
     pub fn blob_path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(&sha256[..2]).join(sha256)
+        blob_path_in(&self.dir, sha256)
     }
 
     pub fn list(&self, draft_id: i64) -> Result<Vec<Attachment>> {
@@ -72,13 +123,21 @@ impl<'c> Attachments<'c> {
     }
 
     /// Stores a checked file for a draft. The same content twice in one draft is refused.
+    /// Writes the file's content, then records it on the draft (see [`Blob::write`] and
+    /// [`Attachments::record`], which callers holding a lock use separately).
     pub fn ingest(&self, draft_id: i64, candidate: &Candidate) -> Result<Attachment> {
-        let sha = hex(&Sha256::digest(&candidate.bytes));
+        let blob = Blob::write(&self.dir, candidate)?;
+        self.record(draft_id, &blob)
+    }
+
+    /// Records a file already written by [`Blob::write`] on a draft: a duplicate check and one row,
+    /// quick enough to hold the store lock for.
+    pub fn record(&self, draft_id: i64, blob: &Blob) -> Result<Attachment> {
         let exists: Option<String> = self
             .conn
             .query_row(
                 "SELECT name FROM attachments WHERE draft_id = ?1 AND sha256 = ?2",
-                params![draft_id, sha],
+                params![draft_id, blob.sha256],
                 |r| r.get(0),
             )
             .ok();
@@ -88,21 +147,20 @@ impl<'c> Attachments<'c> {
                 crate::Code::FileDuplicate,
                 format!(
                     "{}: the same file is already attached as “{existing}”.",
-                    candidate.name
+                    blob.name
                 ),
             ));
         }
-        self.write_blob(&sha, &candidate.bytes)?;
         let id = super::write_returning(
             self.conn,
             "INSERT INTO attachments (draft_id, sha256, name, kind, size, added_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
             params![
                 draft_id,
-                sha,
-                candidate.name,
-                candidate.kind.as_str(),
-                candidate.bytes.len() as i64,
+                blob.sha256,
+                blob.name,
+                blob.kind.as_str(),
+                blob.size,
                 self.now
             ],
             |r| r.get(0),
@@ -111,34 +169,12 @@ impl<'c> Attachments<'c> {
         Ok(Attachment {
             id,
             draft_id,
-            name: candidate.name.clone(),
-            kind: candidate.kind,
-            size: candidate.bytes.len() as i64,
-            sha256: sha,
+            name: blob.name.clone(),
+            kind: blob.kind,
+            size: blob.size,
+            sha256: blob.sha256.clone(),
             added_at: self.now,
         })
-    }
-
-    fn write_blob(&self, sha: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.blob_path(sha);
-        if let Ok(meta) = std::fs::symlink_metadata(&path) {
-            if meta.is_file() && meta.len() == bytes.len() as u64 {
-                return Ok(());
-            }
-        }
-        let parent = path
-            .parent()
-            .ok_or_else(|| Error::invalid(crate::Code::Io, "bad blob path"))?;
-        std::fs::create_dir_all(parent)?;
-        let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
-        {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &path)?;
-        sync_dir(parent)?;
-        Ok(())
     }
 
     /// Removes an attachment from a draft, and its file if no other draft uses the same content.

@@ -1,4 +1,5 @@
 //! The `cases` table: case numbers, who filed them, their current status, and how they are watched.
+//! What a check observes (a status, a reply, an error) is recorded in [`super::observations`].
 //!
 //! A change is one transaction: the case row and its timeline entry ([`super::history`]) commit together,
 //! and the change is returned only after the commit, so a notification is never shown for a change that
@@ -8,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
+use super::observations::Observation;
 use super::{commit, exec, own_tx, row, PageCursor};
 use crate::error::{Error, Result};
 use crate::filer::FilerKind;
@@ -26,7 +28,7 @@ pub enum Watch {
 }
 
 impl Watch {
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Watch::Active => "active",
             Watch::Final => "final",
@@ -95,8 +97,8 @@ pub fn normalise_case_number(raw: &str) -> Result<String> {
 }
 
 pub struct Cases<'c> {
-    conn: &'c Connection,
-    now: i64,
+    pub(super) conn: &'c Connection,
+    pub(super) now: i64,
 }
 
 const COLUMNS: &str =
@@ -141,17 +143,6 @@ pub struct FoundInMail<'a> {
     /// The mail's date.
     pub at: i64,
     pub message_id: &'a str,
-}
-
-/// A status observation to record.
-pub struct Observation<'a> {
-    pub status: &'a str,
-    pub remote_updated: Option<&'a str>,
-    pub source: SourceKind,
-    pub terminal: bool,
-    /// When it was true (a mail's date); the store's clock when `None`.
-    pub at: Option<i64>,
-    pub message_id: Option<&'a str>,
 }
 
 impl<'c> Cases<'c> {
@@ -302,7 +293,7 @@ impl<'c> Cases<'c> {
         Ok((case, change))
     }
 
-    fn change(
+    pub(super) fn change(
         &self,
         case: &Case,
         history_id: i64,
@@ -393,197 +384,15 @@ impl<'c> Cases<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records what a check (a poll, or the user by hand) saw now. Returns the change to notify, if any.
-    ///
-    /// `terminal` says whether `status` ends the case: a poll then gives it one final check, and when
-    /// the final check sees it still terminal, polling stops. By hand or by mail it stops at once.
-    pub fn record_status(
-        &self,
-        case_id: i64,
-        status: &str,
-        remote_updated: Option<&str>,
-        source: SourceKind,
-        terminal: bool,
-    ) -> Result<Option<StatusChange>> {
-        self.record(
-            case_id,
-            &Observation {
-                status,
-                remote_updated,
-                source,
-                terminal,
-                at: None,
-                message_id: None,
-            },
-        )
-    }
-
-    /// Records an observation (see [`Cases::record_status`]). A mail older than the case's newest status
-    /// is kept in the timeline as old news: it neither changes the status nor notifies.
-    pub fn record(&self, case_id: i64, o: &Observation<'_>) -> Result<Option<StatusChange>> {
-        // Its own transaction, unless the caller batches many checks in one (a sweep: one fsync, not one per case).
-        let tx = own_tx(self.conn)?;
-        let current = self.get(case_id)?;
-        let at = o.at.unwrap_or(self.now);
-        let stale = match o.at {
-            Some(at) => history::last_status_at(self.conn, case_id)?.is_some_and(|last| at < last),
-            None => false,
-        };
-        let changed = !stale && current.status.as_deref() != Some(o.status);
-        let mut out = None;
-        if stale {
-            history::insert(
-                self.conn,
-                &NewEntry {
-                    case_id,
-                    kind: EventKind::Status,
-                    old_status: None,
-                    new_status: Some(o.status),
-                    body: None,
-                    at,
-                    source: o.source,
-                    message_id: o.message_id,
-                    notified: true,
-                },
-            )?;
-        } else {
-            let watch = match (o.terminal, o.source, current.watch, changed) {
-                (false, _, _, _) => Watch::Active,
-                (true, SourceKind::Poll, Watch::Final | Watch::Stopped, false) => Watch::Stopped,
-                (true, SourceKind::Poll, _, _) => Watch::Final,
-                (true, _, _, _) => Watch::Stopped,
-            };
-            exec(self.conn,
-                "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
-                        last_error = NULL, watch = ?5 WHERE id = ?1",
-                params![case_id, o.status, o.remote_updated, self.now, watch.as_str()],
-            )?;
-            if changed {
-                let first = current.status.is_none();
-                let id = history::insert(
-                    self.conn,
-                    &NewEntry {
-                        case_id,
-                        kind: EventKind::Status,
-                        old_status: current.status.as_deref(),
-                        new_status: Some(o.status),
-                        body: None,
-                        at,
-                        source: o.source,
-                        message_id: o.message_id,
-                        notified: first,
-                    },
-                )?;
-                if let (Some(id), false) = (id, first) {
-                    out = Some(self.change(
-                        &current,
-                        id,
-                        EventKind::Status,
-                        current.status.clone(),
-                        Some(o.status.to_owned()),
-                        None,
-                    ));
-                }
-            }
-        }
-        commit(tx)?;
-        Ok(out)
-    }
-
-    /// A reply from support, kept in the timeline. `None` when this mail's reply is already there.
-    pub fn add_reply(
-        &self,
-        case_id: i64,
-        body: &str,
-        at: i64,
-        message_id: &str,
-    ) -> Result<Option<StatusChange>> {
-        let tx = own_tx(self.conn)?;
-        let current = self.get(case_id)?;
-        let id = history::insert(
-            self.conn,
-            &NewEntry {
-                case_id,
-                kind: EventKind::Reply,
-                old_status: None,
-                new_status: None,
-                body: Some(body),
-                at,
-                source: SourceKind::Mail,
-                message_id: Some(message_id),
-                notified: false,
-            },
+    /// The id and number of each case of `filer` still being polled: what a sweep asks about (a
+    /// narrow read, so a sweep over 10,000 cases holds the store for as short as it can).
+    pub fn watched_numbers(&self, filer: &str) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_number FROM cases WHERE filer = ?1 AND watch IN ('active', 'final')
+               AND dismissed_at IS NULL ORDER BY id",
         )?;
-        commit(tx)?;
-        Ok(id.map(|id| {
-            self.change(
-                &current,
-                id,
-                EventKind::Reply,
-                None,
-                None,
-                Some(history::excerpt(body)),
-            )
-        }))
-    }
-
-    /// Records a whole sweep's results in one transaction. Returns the changes to notify, after commit.
-    pub fn record_many(
-        &self,
-        results: &[(i64, String, Option<String>, bool)],
-        missing: &[i64],
-    ) -> Result<Vec<StatusChange>> {
-        let tx = own_tx(self.conn)?;
-        let mut changes = Vec::new();
-        for (case_id, status, updated, terminal) in results {
-            if let Some(c) = self.record_status(
-                *case_id,
-                status,
-                updated.as_deref(),
-                SourceKind::Poll,
-                *terminal,
-            )? {
-                changes.push(c);
-            }
-        }
-        self.record_errors(missing, "The case was not found on the server.")?;
-        commit(tx)?;
-        Ok(changes)
-    }
-
-    /// A check that reached the filer but found nothing new.
-    pub fn record_unchanged(&self, case_id: i64) -> Result<()> {
-        exec(
-            self.conn,
-            "UPDATE cases SET last_checked_at = ?2, last_error = NULL WHERE id = ?1",
-            params![case_id, self.now],
-        )?;
-        Ok(())
-    }
-
-    /// A check that failed; the message is shown on the case (it never contains a secret).
-    pub fn record_error(&self, case_id: i64, message: &str) -> Result<()> {
-        self.record_errors(&[case_id], message)
-    }
-
-    /// A failed check of many cases: one transaction, and only the cases whose shown error changes are
-    /// written (a server that stays down does not rewrite 10,000 rows on every retry).
-    pub fn record_errors(&self, case_ids: &[i64], message: &str) -> Result<()> {
-        if case_ids.is_empty() {
-            return Ok(());
-        }
-        let tx = own_tx(self.conn)?;
-        {
-            let mut stmt = self.conn.prepare_cached(
-                "UPDATE cases SET last_checked_at = ?2, last_error = ?3
-                 WHERE id = ?1 AND last_error IS NOT ?3",
-            )?;
-            for id in case_ids {
-                stmt.execute(params![id, self.now, message])?;
-            }
-        }
-        commit(tx)?;
-        Ok(())
+        let rows = stmt.query_map([filer], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn mark_notified(&self, history_id: i64) -> Result<()> {

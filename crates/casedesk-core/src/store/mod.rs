@@ -11,18 +11,20 @@ mod drafts;
 mod history;
 mod mail_folders;
 mod mail_messages;
+mod observations;
 mod outbox;
 mod reasons;
 mod settings;
 mod source_state;
 mod threads;
 
-pub use attachments::{Attachment, Attachments};
-pub use cases::{normalise_case_number, Case, Cases, FoundInMail, Observation, Origin, Watch};
+pub use attachments::{Attachment, Attachments, Blob};
+pub use cases::{normalise_case_number, Case, Cases, FoundInMail, Origin, Watch};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
 pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
 pub use mail_folders::{FolderCursor, MailFolders};
 pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
+pub use observations::Observation;
 pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;
@@ -192,6 +194,23 @@ impl Store {
         };
         store.migrate(migrations)?;
         Ok(store)
+    }
+
+    /// A read-only connection to the store in `dir` (already opened and migrated by [`Store::open`]),
+    /// for lists and searches: in WAL mode it reads beside the writer, so a long write (a sweep, an
+    /// attachment) never holds up the drafts list. Its write methods fail (`read_only`).
+    pub fn open_reader(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            dir.join(DB_FILE),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Store {
+            conn,
+            dir: dir.to_owned(),
+            clock,
+        })
     }
 
     /// SQLite's `quick_check` of the store in `dir`, on a read-only connection of its own, so it can

@@ -14,11 +14,16 @@
 
 pub mod apply;
 pub mod imap;
+pub mod import;
 pub mod parse;
+pub mod presets;
 pub mod rules;
 pub mod settings;
+pub mod test_connection;
 
+pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
 pub use settings::{MailSettings, Security};
+pub use test_connection::{test_connection, TestReport};
 
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-use self::apply::{Announce, Applied, MailResult, ResultKind};
+use self::apply::{Announce, Applied};
 use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
 use self::rules::Rules;
 use super::{StatusSource, SyncReport};
@@ -44,12 +49,12 @@ pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// IDLE is re-issued at least this often: some providers drop idle connections after about 10 minutes.
 pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
 /// UIDs fetched per command.
-const CHUNK: usize = 100;
+pub(crate) const CHUNK: usize = 100;
 
 pub struct MailSource {
     settings: MailSettings,
     password: String,
-    rules: Arc<Rules>,
+    pub(crate) rules: Arc<Rules>,
     session: tokio::sync::Mutex<Option<ImapSession>>,
     /// The server announced IDLE.
     idle: AtomicBool,
@@ -100,7 +105,7 @@ impl MailSource {
         self.idle.load(Ordering::Relaxed)
     }
 
-    async fn connected(&self) -> std::result::Result<ImapSession, RemoteError> {
+    pub(crate) async fn connected(&self) -> std::result::Result<ImapSession, RemoteError> {
         let mut session = imap::connect(&self.settings, &self.password).await?;
         let caps = timed(COMMAND_TIMEOUT, "CAPABILITY", async {
             session.capabilities().await.map_err(imap_error)
@@ -406,7 +411,7 @@ pub fn uid_set(uids: &[u32]) -> String {
 }
 
 /// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail.
-async fn fetch_all(
+pub(crate) async fn fetch_all(
     session: &mut ImapSession,
     set: &str,
     query: &str,
@@ -478,210 +483,4 @@ pub fn sync_state(store: &Store, prefs: &Preferences) -> Result<SyncState> {
         state: store.source_states().get(NAME)?,
         counts: store.mail_messages().counts()?,
     })
-}
-
-/// What "Test connection" found: the folders, how many mails in the look-back window count, and what
-/// was read from the last three (nothing is stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TestReport {
-    pub folders: Vec<String>,
-    pub missing_folders: Vec<String>,
-    pub idle: bool,
-    pub candidates: usize,
-    pub counted: usize,
-    pub last: Vec<MailResult>,
-    pub summary: String,
-}
-
-/// Logs in, checks the folders, and reads the look-back window without storing anything.
-pub async fn test_connection(
-    settings: &MailSettings,
-    password: &str,
-    now_ms: i64,
-) -> std::result::Result<TestReport, RemoteError> {
-    let source = MailSource::new(settings.clone(), password.to_owned())
-        .map_err(|e| RemoteError::Config(e.to_string()))?;
-    let mut session = source.connected().await?;
-    let folders = imap::list_folders(&mut session).await?;
-    let missing: Vec<String> = settings
-        .folder_list()
-        .into_iter()
-        .filter(|f| {
-            !folders.iter().any(|g| {
-                g == f || (f.eq_ignore_ascii_case("INBOX") && g.eq_ignore_ascii_case("INBOX"))
-            })
-        })
-        .collect();
-    let mut readings = Vec::new();
-    let mut candidates = 0;
-    let window = i64::from(settings.look_back_days) * 86_400_000;
-    let query = format!(
-        "{} {}",
-        imap::since(now_ms - window),
-        imap::from_criteria(&settings.sender_list())
-    );
-    for folder in settings
-        .folder_list()
-        .iter()
-        .filter(|f| !missing.contains(f))
-    {
-        timed(COMMAND_TIMEOUT, "EXAMINE", async {
-            session.examine(folder).await.map_err(imap_error)
-        })
-        .await?;
-        let mut uids: Vec<u32> = timed(COMMAND_TIMEOUT, "SEARCH", async {
-            session.uid_search(&query).await.map_err(imap_error)
-        })
-        .await?
-        .into_iter()
-        .collect();
-        uids.sort_unstable();
-        candidates += uids.len();
-        for chunk in uids.chunks(CHUNK) {
-            for (_, size, bytes) in fetch_all(
-                &mut session,
-                &uid_set(chunk),
-                "(UID RFC822.SIZE BODY.PEEK[])",
-            )
-            .await?
-            {
-                if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
-                    continue;
-                }
-                if let Some(p) = parse::parse(&bytes) {
-                    readings.push(source.rules.read(&p, settings));
-                }
-            }
-        }
-    }
-    let _ = timed(COMMAND_TIMEOUT, "LOGOUT", async {
-        session.logout().await.map_err(imap_error)
-    })
-    .await;
-    let counted: Vec<&rules::Reading> = readings.iter().filter(|r| r.ignored.is_none()).collect();
-    let last: Vec<MailResult> = counted
-        .iter()
-        .rev()
-        .take(3)
-        .map(|r| MailResult {
-            outcome: match r.kind {
-                rules::MailKind::Reply => ResultKind::Reply,
-                _ => ResultKind::Status,
-            },
-            case_number: r.case_number.clone(),
-            status: r.status.clone(),
-            kind: Some(r.kind),
-            subject: r.subject.chars().take(255).collect(),
-            detail: match (&r.case_number, &r.status) {
-                (Some(n), Some(s)) => format!("Case {n}: {s}"),
-                (Some(n), None) => format!("Case {n}: a reply"),
-                (None, _) => "A reply on an earlier mail's case".into(),
-            },
-        })
-        .collect();
-    let summary = format!(
-        "Connected. {} of {} mail{} from your senders in the last {} days count{}.{}",
-        counted.len(),
-        candidates,
-        if candidates == 1 { "" } else { "s" },
-        settings.look_back_days,
-        if counted.len() == 1 { "s" } else { "" },
-        if missing.is_empty() {
-            String::new()
-        } else {
-            format!(" Not found on the server: {}.", missing.join(", "))
-        }
-    );
-    Ok(TestReport {
-        folders,
-        missing_folders: missing,
-        idle: source.uses_idle(),
-        candidates,
-        counted: counted.len(),
-        last,
-        summary,
-    })
-}
-
-/// The most `.eml` files one import takes.
-pub const IMPORT_MAX_FILES: usize = 100;
-
-/// Reads an `.eml` file a user picked or dropped: a regular file (not a link, folder or device), at
-/// most [`MAX_MESSAGE_BYTES`]. The error says why in words and names the field `import`.
-pub fn read_eml_file(path: &std::path::Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let refuse = |why: &str| {
-        crate::Error::field(
-            "import",
-            crate::Code::ImportRefused,
-            format!(
-                "{}: {why}",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
-        )
-    };
-    let meta = std::fs::symlink_metadata(path).map_err(|_| refuse("the file cannot be found"))?;
-    if meta.file_type().is_symlink() {
-        return Err(refuse("links are not followed; pick the file itself"));
-    }
-    if !meta.is_file() {
-        return Err(refuse("not a file"));
-    }
-    if meta.len() > u64::from(MAX_MESSAGE_BYTES) {
-        return Err(refuse("larger than 2 MB; support mails are smaller"));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(|_| refuse("the file cannot be read"))?
-        .take(u64::from(MAX_MESSAGE_BYTES) + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| refuse("the file cannot be read"))?;
-    Ok(bytes)
-}
-
-/// Reads `.eml` files the user picked or dropped: each goes through the same allowlist, parser and
-/// rules as synced mail. The caller delivers the returned changes.
-pub fn import(
-    store: &Store,
-    settings: &MailSettings,
-    files: &[(String, Vec<u8>)],
-) -> Result<(Vec<ImportResult>, Vec<crate::store::StatusChange>)> {
-    let rules = Rules::compile(settings)?;
-    let mut results = Vec::new();
-    let mut changes = Vec::new();
-    for (name, bytes) in files {
-        let result = match parse::parse(bytes).filter(|p| p.from.is_some() || !p.subject.is_empty())
-        {
-            None => MailResult {
-                outcome: ResultKind::Unreadable,
-                case_number: None,
-                status: None,
-                kind: None,
-                subject: String::new(),
-                detail: "This file is not an e-mail Casedesk can read.".into(),
-            },
-            Some(p) => {
-                let reading = rules.read(&p, settings);
-                let applied = apply::apply(store, &reading, &rules, None, Announce::All)?;
-                changes.extend(applied.changes);
-                applied.result
-            }
-        };
-        results.push(ImportResult {
-            file: name.clone(),
-            result,
-        });
-    }
-    Ok((results, changes))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImportResult {
-    pub file: String,
-    #[serde(flatten)]
-    pub result: MailResult,
 }
