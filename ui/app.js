@@ -213,6 +213,7 @@ function wire() {
   submit.setHooks({
     toast,
     flush: () => editor.flush(),
+    hold: (id) => editor.holdWhileSending(id),
     onCase: onCaseFiled,
     onQueued: async (item) => { await cases.refresh(); await openDraft(item.draftId); },
     onMarked: () => refreshList(),

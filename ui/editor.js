@@ -65,6 +65,19 @@ function setLocked(reason) {
   if (current) current.locked = locked;
 }
 
+/**
+ * Read-only while `id` is being sent, so what is stored is what went out (the core refuses edits
+ * then too). Returns the release, which unlocks only if the same draft is still shown as held.
+ */
+export function holdWhileSending(id) {
+  if (!current || current.id !== id || current.locked) return () => {};
+  const held = current;
+  setLocked('Sending… The draft can be edited again if the server refuses it.');
+  return () => {
+    if (current === held) setLocked(null);
+  };
+}
+
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
 }

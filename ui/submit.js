@@ -11,7 +11,7 @@ const numberEl = document.getElementById('case-number');
 const numberError = document.getElementById('case-number-error');
 let draftId = null;
 let formatted = '';
-let hooks = { toast() {}, flush: async () => {}, onCase() {}, onQueued() {}, onMarked() {} };
+let hooks = { toast() {}, flush: async () => {}, hold: () => () => {}, onCase() {}, onQueued() {}, onMarked() {} };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -29,17 +29,19 @@ async function copy(text, what) {
 const submitButton = document.getElementById('submit');
 let running = false;
 
-/** Starts submitting the draft shown in the editor. One at a time: the button is off while it runs. */
+/**
+ * Starts submitting the draft shown in the editor. One at a time: a second click is ignored, and
+ * while the draft is sent the editor is read-only, its Submit button included (the editor owns that
+ * state: after a queued send the draft stays locked in the Outbox).
+ */
 export async function submit(id) {
   if (running) return;
   running = true;
-  submitButton.disabled = true;
   submitButton.setAttribute('aria-busy', 'true');
   try {
     await submitNow(id);
   } finally {
     running = false;
-    submitButton.disabled = false;
     submitButton.removeAttribute('aria-busy');
   }
 }
@@ -50,7 +52,13 @@ async function submitNow(id) {
   try {
     const settings = await api.getSettings();
     if (settings.capabilities.submit) {
-      const out = await api.submitDraft(id);
+      const release = hooks.hold(id);
+      let out;
+      try {
+        out = await api.submitDraft(id);
+      } finally {
+        release();
+      }
       if (out.outcome === 'sent') {
         hooks.toast(`Sent: case #${out.case.caseNumber}.`);
         hooks.onCase(out.case);

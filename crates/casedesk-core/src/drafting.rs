@@ -90,6 +90,7 @@ fn check_with(
 /// Saves a draft exactly as typed and returns its new revision with the checks.
 pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
     input.check_storable()?;
+    crate::filing::ensure_not_being_sent(store.dir(), id)?;
     let lookup = store
         .reasons()
         .lookup(input.reason_id, input.sub_reason_id)?;
@@ -132,15 +133,22 @@ pub fn open(store: &Store, id: i64) -> Result<DraftView> {
     })
 }
 
+/// A draft can be edited unless it was sent, waits in the outbox, or is being sent right now (what
+/// is stored is what went out).
+pub fn ensure_editable(store: &Store, draft_id: i64) -> Result<()> {
+    crate::filing::ensure_not_being_sent(store.dir(), draft_id)?;
+    store.drafts().ensure_editable(draft_id)
+}
+
 /// Removes an attachment from a draft that can still be edited.
 pub fn remove_attachment(store: &Store, draft_id: i64, attachment_id: i64) -> Result<()> {
-    store.drafts().ensure_editable(draft_id)?;
+    ensure_editable(store, draft_id)?;
     store.attachments().remove(draft_id, attachment_id)
 }
 
 /// Checks and stores each file; a refused file does not stop the others.
 pub fn attach(store: &Store, draft_id: i64, paths: &[String]) -> Result<AttachOutcome> {
-    store.drafts().ensure_editable(draft_id)?;
+    ensure_editable(store, draft_id)?;
     let prepared = prepare_files(&store.dir().join(crate::store::BLOB_DIR), paths)?;
     attach_prepared(store, draft_id, prepared)
 }
@@ -164,7 +172,7 @@ pub fn prepare_files(blob_dir: &Path, paths: &[String]) -> Result<Vec<Prepared>>
             let path = Path::new(p);
             (
                 attachment::display_name(path),
-                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, &c)),
+                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, c)),
             )
         })
         .collect())
@@ -176,7 +184,7 @@ pub fn attach_prepared(
     draft_id: i64,
     prepared: Vec<Prepared>,
 ) -> Result<AttachOutcome> {
-    store.drafts().ensure_editable(draft_id)?;
+    ensure_editable(store, draft_id)?;
     let mut added = Vec::new();
     let mut refused = Vec::new();
     for (name, blob) in prepared {

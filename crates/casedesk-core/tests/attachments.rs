@@ -219,6 +219,31 @@ fn accepted_files_are_copied_so_the_draft_survives_the_original_vanishing() {
     );
 }
 
+/// Files are prepared outside the store lock and recorded under it. If the same content is removed
+/// from its last draft in between (which deletes the file), recording writes it again: never a row
+/// without its file.
+#[test]
+fn a_file_removed_from_another_draft_while_one_is_prepared_is_written_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = Store::open(&data, Arc::new(FixedClock::new(1))).unwrap();
+    let a = store.drafts().create().unwrap();
+    let b = store.drafts().create().unwrap();
+    let png = write(dir.path(), "shot.png", PNG).display().to_string();
+    let first = drafting::attach(&store, a.id, std::slice::from_ref(&png))
+        .unwrap()
+        .added[0]
+        .clone();
+
+    let prepared = drafting::prepare_files(&data.join("attachments"), &[png]).unwrap();
+    store.attachments().remove(a.id, first.id).unwrap();
+    let blob = store.attachments().blob_path(&first.sha256);
+    assert!(!blob.exists(), "its last draft let go of it");
+    let out = drafting::attach_prepared(&store, b.id, prepared).unwrap();
+    assert_eq!(out.added.len(), 1, "{:?}", out.refused);
+    assert_eq!(std::fs::read(&blob).unwrap(), PNG, "the row has its file");
+}
+
 #[test]
 fn stray_files_from_a_crash_are_removed_at_start() {
     let dir = tempfile::tempdir().unwrap();

@@ -110,12 +110,27 @@ async fn a_double_click_files_one_case_the_second_submit_is_refused() {
         "already_submitting",
         "a second Submit while one runs is refused"
     );
+    {
+        // What is stored is what went out: no edit lands while the draft is at the server.
+        let s = store.lock().unwrap();
+        let mut changed = s.drafts().get(draft).unwrap().input();
+        changed.description = "Typed while it was being sent.".into();
+        let e = casedesk_core::drafting::save(&s, draft, &changed).unwrap_err();
+        assert_eq!(e.code(), "already_submitting", "no save while sending");
+        let e = casedesk_core::drafting::attach(&s, draft, &[]).unwrap_err();
+        assert_eq!(e.code(), "already_submitting", "no new attachment");
+    }
     filer.gate.add_permits(10);
     let SubmitOutcome::Sent { case } = first.await.unwrap().unwrap() else {
         panic!("the first submission is sent")
     };
     assert_eq!(case.case_number, "41");
     assert_eq!(filer.sent(), 1, "one ticket, not two");
+    let stored = store.lock().unwrap().drafts().get(draft).unwrap();
+    assert_eq!(
+        stored.description,
+        filer.sent.lock().unwrap()[0].description
+    );
     let again = filing::submit_draft(&store, filer.as_ref(), draft)
         .await
         .unwrap_err();

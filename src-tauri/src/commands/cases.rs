@@ -78,7 +78,10 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
     blocking(app, move |state| {
         state.with_store(|s| {
             let token = filing::new_client_token(draft_id, s.now());
-            let sub = filing::build_submission(s, draft_id, &token)?;
+            // Only the fields and a count: no attachment is read under the store lock.
+            let plan = filing::plan_submission(s, draft_id, &token)?;
+            let attachment_count = plan.file_count();
+            let sub = plan.fields().clone();
             let prefs = Preferences::load(s)?;
             let draft = s.drafts().get(draft_id)?;
             let reason = sub.reason.clone().unwrap_or_default();
@@ -114,7 +117,7 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
                     },
                 ],
                 form_url: prefs.cj_form_url,
-                attachment_count: sub.attachments.len(),
+                attachment_count,
                 awaiting_number: draft.awaiting_number_since.is_some(),
                 mail_follows: prefs.mail.enabled,
             })

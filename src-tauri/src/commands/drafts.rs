@@ -139,7 +139,7 @@ fn attach_outside_the_lock(
     draft_id: i64,
     paths: &[String],
 ) -> Result<AttachOutcome, ErrorPayload> {
-    state.with_store(|s| s.drafts().ensure_editable(draft_id))?;
+    state.with_store(|s| drafting::ensure_editable(s, draft_id))?;
     let prepared =
         drafting::prepare_files(&state.blob_dir()?, paths).map_err(ErrorPayload::from)?;
     state.with_store(|s| drafting::attach_prepared(s, draft_id, prepared))

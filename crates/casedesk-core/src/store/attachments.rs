@@ -42,28 +42,47 @@ fn blob_path_in(dir: &Path, sha256: &str) -> PathBuf {
 /// A file's content written, content-addressed, into the attachments folder (fsynced, renamed) —
 /// the slow part of attaching, which needs no store lock. Its row comes after ([`Attachments::record`]);
 /// a crash in between leaves a stray file, removed at the next start, never a row without its file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// It keeps the bytes until then: if the same content was removed from another draft meanwhile (which
+/// deletes the file), `record` writes it again under the lock.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Blob {
     pub name: String,
     pub kind: Kind,
     pub size: i64,
     pub sha256: String,
+    bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Blob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Blob")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("size", &self.size)
+            .field("sha256", &self.sha256)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Blob {
     /// Hashes `candidate` and writes its bytes under `dir` (the attachments folder).
-    pub fn write(dir: &Path, candidate: &Candidate) -> Result<Blob> {
+    pub fn write(dir: &Path, candidate: Candidate) -> Result<Blob> {
         let sha256 = hex(&Sha256::digest(&candidate.bytes));
         write_blob(dir, &sha256, &candidate.bytes)?;
         Ok(Blob {
-            name: candidate.name.clone(),
+            name: candidate.name,
             kind: candidate.kind,
             size: candidate.bytes.len() as i64,
             sha256,
+            bytes: candidate.bytes,
         })
     }
 }
 
+/// Distinguishes the temporary files of two threads writing the same content at once.
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes `bytes` at their content address unless a file of that size is there already.
 fn write_blob(dir: &Path, sha: &str, bytes: &[u8]) -> Result<()> {
     let path = blob_path_in(dir, sha);
     if let Ok(meta) = std::fs::symlink_metadata(&path) {
@@ -75,7 +94,8 @@ fn write_blob(dir: &Path, sha: &str, bytes: &[u8]) -> Result<()> {
         .parent()
         .ok_or_else(|| Error::invalid(crate::Code::Io, "bad blob path"))?;
     std::fs::create_dir_all(parent)?;
-    let tmp = parent.join(format!(".{sha}.{}.tmp", std::process::id()));
+    let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = parent.join(format!(".{sha}.{}.{n}.tmp", std::process::id()));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -122,17 +142,11 @@ impl<'c> Attachments<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Stores a checked file for a draft. The same content twice in one draft is refused.
-    /// Writes the file's content, then records it on the draft (see [`Blob::write`] and
-    /// [`Attachments::record`], which callers holding a lock use separately).
-    pub fn ingest(&self, draft_id: i64, candidate: &Candidate) -> Result<Attachment> {
-        let blob = Blob::write(&self.dir, candidate)?;
-        self.record(draft_id, &blob)
-    }
-
-    /// Records a file already written by [`Blob::write`] on a draft: a duplicate check and one row,
-    /// quick enough to hold the store lock for.
+    /// Records a file already written by [`Blob::write`] on a draft: a duplicate check (the same
+    /// content twice in one draft is refused) and one row, quick enough to hold the store lock for.
     pub fn record(&self, draft_id: i64, blob: &Blob) -> Result<Attachment> {
+        // A stat when the file is there (always, unless another draft's removal took it meanwhile).
+        write_blob(&self.dir, &blob.sha256, &blob.bytes)?;
         let exists: Option<String> = self
             .conn
             .query_row(

@@ -1,5 +1,6 @@
 //! The `cases` table: case numbers, who filed them, their current status, and how they are watched.
-//! What a check observes (a status, a reply, an error) is recorded in [`super::observations`].
+//! What a check observes (a status, a reply, an error, a number found in mail) is recorded in
+//! [`super::observations`].
 //!
 //! A change is one transaction: the case row and its timeline entry ([`super::history`]) commit together,
 //! and the change is returned only after the commit, so a notification is never shown for a change that
@@ -9,7 +10,6 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
-use super::observations::Observation;
 use super::{commit, exec, own_tx, row, PageCursor};
 use crate::error::{Error, Result};
 use crate::filer::FilerKind;
@@ -131,20 +131,6 @@ fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
     })
 }
 
-/// A case number first seen in a mail.
-#[derive(Debug, Clone, Copy)]
-pub struct FoundInMail<'a> {
-    pub filer: FilerKind,
-    pub number: &'a str,
-    /// The draft it answers, when one waits for its number.
-    pub draft_id: Option<i64>,
-    pub subject: &'a str,
-    pub status: Option<&'a str>,
-    /// The mail's date.
-    pub at: i64,
-    pub message_id: &'a str,
-}
-
 impl<'c> Cases<'c> {
     pub(crate) fn new(conn: &'c Connection, now: i64) -> Self {
         Self { conn, now }
@@ -182,7 +168,7 @@ impl<'c> Cases<'c> {
         self.get(id)
     }
 
-    fn insert(
+    pub(super) fn insert(
         &self,
         filer: &str,
         number: &str,
@@ -231,66 +217,6 @@ impl<'c> Cases<'c> {
             )?;
         }
         Ok(id)
-    }
-
-    /// A case number first seen in the user's mail: recorded on `draft_id` (the draft filed in CJ's
-    /// form that it answers) or listed as found. Its first status (if the mail states one) is history;
-    /// the "found" entry is the news. One transaction. Returns the case and the change to notify.
-    pub fn add_from_mail(&self, f: &FoundInMail<'_>) -> Result<(Case, Option<StatusChange>)> {
-        let FoundInMail {
-            filer,
-            number,
-            draft_id,
-            subject,
-            status,
-            at,
-            message_id,
-        } = *f;
-        let tx = own_tx(self.conn)?;
-        let subject = match draft_id {
-            Some(d) => row(
-                self.conn,
-                "SELECT subject FROM drafts WHERE id = ?1",
-                [d],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| subject.to_owned()),
-            None => subject.to_owned(),
-        };
-        let id = self.insert(filer.as_str(), number, draft_id, &subject, "mail", None)?;
-        if let Some(status) = status {
-            self.record(
-                id,
-                &Observation {
-                    status,
-                    remote_updated: None,
-                    source: SourceKind::Mail,
-                    terminal: false,
-                    at: Some(at),
-                    message_id: Some(message_id),
-                },
-            )?;
-        }
-        let found = history::insert(
-            self.conn,
-            &NewEntry {
-                case_id: id,
-                kind: EventKind::Found,
-                old_status: None,
-                new_status: None,
-                body: None,
-                at,
-                source: SourceKind::Mail,
-                message_id: Some(message_id),
-                notified: false,
-            },
-        )?;
-        commit(tx)?;
-        let case = self.get(id)?;
-        let change = found
-            .map(|history_id| self.change(&case, history_id, EventKind::Found, None, None, None));
-        Ok((case, change))
     }
 
     pub(super) fn change(

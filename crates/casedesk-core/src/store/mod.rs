@@ -8,6 +8,7 @@
 mod attachments;
 mod cases;
 mod drafts;
+mod drafts_index;
 mod history;
 mod mail_folders;
 mod mail_messages;
@@ -19,12 +20,12 @@ mod source_state;
 mod threads;
 
 pub use attachments::{Attachment, Attachments, Blob};
-pub use cases::{normalise_case_number, Case, Cases, FoundInMail, Origin, Watch};
+pub use cases::{normalise_case_number, Case, Cases, Origin, Watch};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
 pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
 pub use mail_folders::{FolderCursor, MailFolders};
 pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
-pub use observations::Observation;
+pub use observations::{FoundInMail, Observation};
 pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use settings::Settings;

@@ -1,14 +1,29 @@
 //! What a check observes about a case — a status (polled, by hand, or read in a mail), a reply from
-//! support, a failed check — recorded on the `cases` row and its timeline in one transaction. The
-//! change to notify is returned only after the commit.
+//! support, a failed check, a case number first seen in a mail — recorded on the `cases` row and its
+//! timeline in one transaction. The change to notify is returned only after the commit.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
-use super::cases::{Cases, Watch};
+use super::cases::{Case, Cases, Watch};
 use super::history::{self, EventKind, NewEntry, StatusChange};
-use super::{commit, exec, own_tx};
+use super::{commit, exec, own_tx, row};
 use crate::error::Result;
+use crate::filer::FilerKind;
 use crate::source::SourceKind;
+
+/// A case number first seen in a mail.
+#[derive(Debug, Clone, Copy)]
+pub struct FoundInMail<'a> {
+    pub filer: FilerKind,
+    pub number: &'a str,
+    /// The draft it answers, when one waits for its number.
+    pub draft_id: Option<i64>,
+    pub subject: &'a str,
+    pub status: Option<&'a str>,
+    /// The mail's date.
+    pub at: i64,
+    pub message_id: &'a str,
+}
 
 /// A status observation to record.
 pub struct Observation<'a> {
@@ -22,6 +37,66 @@ pub struct Observation<'a> {
 }
 
 impl<'c> Cases<'c> {
+    /// A case number first seen in the user's mail: recorded on `draft_id` (the draft filed in CJ's
+    /// form that it answers) or listed as found. Its first status (if the mail states one) is history;
+    /// the "found" entry is the news. One transaction. Returns the case and the change to notify.
+    pub fn add_from_mail(&self, f: &FoundInMail<'_>) -> Result<(Case, Option<StatusChange>)> {
+        let FoundInMail {
+            filer,
+            number,
+            draft_id,
+            subject,
+            status,
+            at,
+            message_id,
+        } = *f;
+        let tx = own_tx(self.conn)?;
+        let subject = match draft_id {
+            Some(d) => row(
+                self.conn,
+                "SELECT subject FROM drafts WHERE id = ?1",
+                [d],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| subject.to_owned()),
+            None => subject.to_owned(),
+        };
+        let id = self.insert(filer.as_str(), number, draft_id, &subject, "mail", None)?;
+        if let Some(status) = status {
+            self.record(
+                id,
+                &Observation {
+                    status,
+                    remote_updated: None,
+                    source: SourceKind::Mail,
+                    terminal: false,
+                    at: Some(at),
+                    message_id: Some(message_id),
+                },
+            )?;
+        }
+        let found = history::insert(
+            self.conn,
+            &NewEntry {
+                case_id: id,
+                kind: EventKind::Found,
+                old_status: None,
+                new_status: None,
+                body: None,
+                at,
+                source: SourceKind::Mail,
+                message_id: Some(message_id),
+                notified: false,
+            },
+        )?;
+        commit(tx)?;
+        let case = self.get(id)?;
+        let change = found
+            .map(|history_id| self.change(&case, history_id, EventKind::Found, None, None, None));
+        Ok((case, change))
+    }
+
     /// Records what a check (a poll, or the user by hand) saw now. Returns the change to notify, if any.
     ///
     /// `terminal` says whether `status` ends the case: a poll then gives it one final check, and when

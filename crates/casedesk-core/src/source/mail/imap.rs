@@ -270,6 +270,50 @@ pub fn since(ms: i64) -> String {
     format!("SINCE {d:02}-{}-{y}", MONTHS[(m - 1) as usize])
 }
 
+/// `1:3,7,9:10` for sorted UIDs.
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail.
+pub(crate) async fn fetch_all(
+    session: &mut ImapSession,
+    set: &str,
+    query: &str,
+) -> std::result::Result<Vec<(u32, Option<u32>, Vec<u8>)>, RemoteError> {
+    timed(COMMAND_TIMEOUT, "FETCH", async {
+        let mut out = Vec::new();
+        let mut stream = session.uid_fetch(set, query).await.map_err(imap_error)?;
+        while let Some(f) = stream.next().await {
+            let f = f.map_err(imap_error)?;
+            let Some(uid) = f.uid else { continue };
+            let bytes = f.body().or_else(|| f.header()).unwrap_or_default().to_vec();
+            out.push((uid, f.size, bytes));
+        }
+        Ok(out)
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

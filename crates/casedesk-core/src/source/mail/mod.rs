@@ -19,13 +19,16 @@ pub mod parse;
 pub mod presets;
 pub mod rules;
 pub mod settings;
+mod state;
 pub mod test_connection;
 
+pub(crate) use imap::fetch_all;
+pub use imap::uid_set;
 pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
 pub use settings::{MailSettings, Security};
+pub use state::{sync_state, SyncState};
 pub use test_connection::{test_connection, TestReport};
 
-use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +43,7 @@ use crate::filing::{self, SharedStore};
 use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
 use crate::secrets::{self, Secrets};
-use crate::store::{MailCounts, MailOutcome, SourceState, Store};
+use crate::store::{MailOutcome, Store};
 
 /// The name of this source in logs and in `source_state`.
 pub const NAME: &str = "mail";
@@ -386,51 +389,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }
 
-/// `1:3,7,9:10` for sorted UIDs.
-pub fn uid_set(uids: &[u32]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < uids.len() {
-        let start = uids[i];
-        let mut end = start;
-        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
-            i += 1;
-            end = uids[i];
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}:{end}"));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail.
-pub(crate) async fn fetch_all(
-    session: &mut ImapSession,
-    set: &str,
-    query: &str,
-) -> std::result::Result<Vec<(u32, Option<u32>, Vec<u8>)>, RemoteError> {
-    use futures_util::StreamExt;
-    timed(COMMAND_TIMEOUT, "FETCH", async {
-        let mut out = Vec::new();
-        let mut stream = session.uid_fetch(set, query).await.map_err(imap_error)?;
-        while let Some(f) = stream.next().await {
-            let f = f.map_err(imap_error)?;
-            let Some(uid) = f.uid else { continue };
-            let bytes = f.body().or_else(|| f.header()).unwrap_or_default().to_vec();
-            out.push((uid, f.size, bytes));
-        }
-        Ok(out)
-    })
-    .await
-}
-
 impl StatusSource for MailSource {
     fn name(&self) -> &'static str {
         NAME
@@ -465,22 +423,4 @@ impl StatusSource for MailSource {
             }
         })
     }
-}
-
-/// The mail source's state for the Cases view.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncState {
-    pub enabled: bool,
-    #[serde(flatten)]
-    pub state: SourceState,
-    pub counts: MailCounts,
-}
-
-pub fn sync_state(store: &Store, prefs: &Preferences) -> Result<SyncState> {
-    Ok(SyncState {
-        enabled: prefs.mail.enabled,
-        state: store.source_states().get(NAME)?,
-        counts: store.mail_messages().counts()?,
-    })
 }

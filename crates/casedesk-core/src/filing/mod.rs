@@ -16,9 +16,12 @@ use crate::draft::ReadyDraft;
 use crate::error::{Error, Result};
 use crate::filer::{Filer, FilerKind, OutgoingFile, Submission};
 use crate::preferences::Preferences;
-use crate::remote::RemoteError;
 use crate::source::SourceKind;
-use crate::store::{Case, OutboxItem, OutboxState, StatusChange, Store};
+use crate::store::{Case, OutboxItem, StatusChange, Store};
+
+mod outbox;
+
+pub use outbox::{discard_from_outbox, flush_outbox, retry_outbox, take_back_from_outbox};
 
 pub type SharedStore = Arc<Mutex<Store>>;
 
@@ -68,6 +71,18 @@ impl Submitting {
         }
         Ok(Submitting { key })
     }
+}
+
+/// Refuses an edit to a draft while it is being sent, so the case keeps what went out.
+pub fn ensure_not_being_sent(dir: &Path, draft_id: i64) -> Result<()> {
+    let set = IN_FLIGHT.lock().unwrap_or_else(|p| p.into_inner());
+    if set.contains(&(dir.to_owned(), draft_id)) {
+        return Err(Error::invalid(
+            crate::Code::AlreadySubmitting,
+            "This draft is being sent right now; it can be edited again if the server refuses it.",
+        ));
+    }
+    Ok(())
 }
 
 impl Drop for Submitting {
@@ -163,11 +178,6 @@ pub fn plan_submission(store: &Store, draft_id: i64, client_token: &str) -> Resu
         },
         files,
     })
-}
-
-/// Builds what a filer sends, attachments read (see [`plan_submission`]).
-pub fn build_submission(store: &Store, draft_id: i64, client_token: &str) -> Result<Submission> {
-    plan_submission(store, draft_id, client_token)?.read_files()
 }
 
 /// What will be sent, with its attachment files still to read: gathered under the store lock, read
@@ -292,100 +302,6 @@ async fn record_sent(
         })
     })
     .await
-}
-
-/// Sends what waits in the outbox for this filer, oldest first. Stops at the first passing failure
-/// (the server is still away) and returns it, so the follow loop backs off; a refusal for good marks
-/// the item for the user's attention and the next one goes. A draft being sent by the user's Submit
-/// is skipped; an item needing attention is not retried until the user says so.
-pub async fn flush_outbox(
-    store: &SharedStore,
-    filer: &dyn Filer,
-) -> std::result::Result<usize, RemoteError> {
-    let kind = filer.kind();
-    let waiting = on_store(store, move |s| {
-        let items: Vec<OutboxItem> = s
-            .outbox()
-            .list()?
-            .into_iter()
-            .filter(|i| i.provider == kind.as_str() && i.state == OutboxState::Waiting)
-            .collect();
-        Ok((s.dir().to_owned(), items))
-    })
-    .await;
-    let (dir, items) = match waiting {
-        Ok(w) => w,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read the outbox");
-            return Ok(0);
-        }
-    };
-    let mut sent = 0;
-    for item in items {
-        let Ok(_claim) = Submitting::start(&dir, item.draft_id) else {
-            continue;
-        };
-        let (draft_id, token) = (item.draft_id, item.client_token.clone());
-        let submission = match on_store(store, move |s| build_submission(s, draft_id, &token)).await
-        {
-            Ok(sub) => sub,
-            Err(e) => {
-                let reason = e.to_string();
-                let _ =
-                    on_store(store, move |s| s.outbox().needs_attention(item.id, &reason)).await;
-                continue;
-            }
-        };
-        match filer.submit(&submission).await {
-            Ok(number) => {
-                if let Err(e) = record_sent(store, kind, item.draft_id, number).await {
-                    // The next pass submits again; the client token makes the server find this case.
-                    tracing::warn!(error = %e, "sent, but could not record the case");
-                }
-                sent += 1;
-            }
-            Err(e) => {
-                let reason = e.to_string();
-                let transient = e.is_transient();
-                let _ = on_store(store, move |s| {
-                    if transient {
-                        s.outbox().record_failure(item.id, &reason)
-                    } else {
-                        s.outbox().needs_attention(item.id, &reason)
-                    }
-                })
-                .await;
-                if transient {
-                    return Err(e);
-                }
-            }
-        }
-    }
-    Ok(sent)
-}
-
-/// "Retry" on an item that needs attention: it waits again and goes with the next pass.
-pub fn retry_outbox(store: &Store, item_id: i64) -> Result<()> {
-    store.outbox().retry(item_id)
-}
-
-/// "Edit" on an outbox item: the draft comes back to the drafts list, editable, with its token
-/// forgotten (its next Submit is a new case). Refused while it is being sent.
-pub fn take_back_from_outbox(store: &Store, item_id: i64) -> Result<()> {
-    let item = store.outbox().get(item_id)?;
-    let _claim = Submitting::start(store.dir(), item.draft_id)?;
-    store.outbox().remove(item_id)
-}
-
-/// "Discard" on an outbox item: it leaves the outbox and the draft goes to the trash (with Undo).
-pub fn discard_from_outbox(store: &Store, item_id: i64) -> Result<i64> {
-    let item = store.outbox().get(item_id)?;
-    let _claim = Submitting::start(store.dir(), item.draft_id)?;
-    store.in_transaction(|s| {
-        s.outbox().remove(item_id)?;
-        s.drafts().trash(item.draft_id)?;
-        Ok(item.draft_id)
-    })
 }
 
 /// Records a case number by hand: for a draft filed in CJ's form, or a case filed elsewhere (no draft).

@@ -8,12 +8,20 @@
 //! `Authorization` header; it is never logged or put in an error.
 
 use base64::Engine;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use reqwest::{Client, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use std::sync::Mutex;
 use std::time::Duration;
+
+mod wire;
+
+use wire::{
+    capped_bytes, id_string, page_number, sql_quote, status_of, transport_error, urlencode,
+    Created, SearchItem, SearchPage,
+};
+pub use wire::{parse_retry_after, parse_search_page};
 
 use crate::filer::{Filer, FilerKind, Submission};
 use crate::remote::{BoxFuture, RemoteError};
@@ -94,68 +102,6 @@ pub struct Rt {
     client: Client,
     /// The queue's ticket custom field names, fetched once.
     queue_fields: Mutex<Option<Vec<String>>>,
-}
-
-#[derive(Deserialize)]
-struct Created {
-    id: Value,
-}
-
-#[derive(Deserialize)]
-struct SearchPage {
-    #[serde(default)]
-    items: Vec<SearchItem>,
-    /// RT sends these as integers, or as floats (`"pages": 0.0` for an empty result).
-    #[serde(default)]
-    page: Option<Value>,
-    #[serde(default)]
-    pages: Option<Value>,
-}
-
-fn page_number(v: &Option<Value>) -> Option<u32> {
-    v.as_ref()?
-        .as_f64()
-        .filter(|n| n.is_finite() && *n >= 0.0)
-        .map(|n| n.min(1e6) as u32)
-}
-
-#[derive(Deserialize)]
-struct SearchItem {
-    id: Value,
-    #[serde(rename = "Status")]
-    status: Option<String>,
-    #[serde(rename = "LastUpdated")]
-    last_updated: Option<String>,
-}
-
-fn id_string(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() => {
-            Some(s.clone())
-        }
-        Value::Number(n) => n.as_u64().map(|n| n.to_string()),
-        _ => None,
-    }
-}
-
-/// Reads a `Retry-After` header: delta-seconds (RT and proxies send these), capped at one day.
-pub fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    v.parse::<u64>()
-        .ok()
-        .map(|s| Duration::from_secs(s.min(86_400)))
-}
-
-fn transport_error(e: reqwest::Error) -> RemoteError {
-    if e.is_timeout() {
-        RemoteError::Unreachable("timed out".into())
-    } else if e.is_connect() {
-        RemoteError::Unreachable("connection refused or no route".into())
-    } else if e.is_decode() || e.is_body() {
-        RemoteError::Malformed("the body could not be read".into())
-    } else {
-        RemoteError::Unreachable("network error".into())
-    }
 }
 
 impl Rt {
@@ -351,62 +297,6 @@ impl Rt {
         }
         Ok(out)
     }
-}
-
-/// A search item as the status the poll reports.
-fn status_of(item: SearchItem) -> Result<RemoteStatus, RemoteError> {
-    let Some(id) = id_string(&item.id) else {
-        return Err(RemoteError::Malformed("a ticket without an id".into()));
-    };
-    let status = item
-        .status
-        .ok_or_else(|| RemoteError::Malformed(format!("ticket {id} has no Status")))?;
-    Ok(RemoteStatus {
-        case_number: id,
-        status: status.to_lowercase(),
-        updated: item.last_updated,
-    })
-}
-
-/// One page of a TicketSQL search, as RT 5 sends it, read into statuses. Any bytes give statuses or a
-/// `Malformed` error, never a panic (property-tested).
-pub fn parse_search_page(bytes: &[u8]) -> Result<Vec<RemoteStatus>, RemoteError> {
-    let page: SearchPage = serde_json::from_slice(bytes)
-        .map_err(|e| RemoteError::Malformed(format!("not the JSON RT sends: {e}")))?;
-    page.items.into_iter().map(status_of).collect()
-}
-
-/// Reads a body chunk by chunk, refusing one over `max` bytes (a server that sends more than it
-/// announced, or announces nothing, is cut off at the cap rather than filling memory).
-async fn capped_bytes(mut resp: Response, max: usize) -> Result<Vec<u8>, RemoteError> {
-    let too_large = || {
-        RemoteError::Malformed(format!(
-            "the answer is larger than {} MB",
-            max / 1024 / 1024
-        ))
-    };
-    if resp.content_length().is_some_and(|n| n as usize > max) {
-        return Err(too_large());
-    }
-    let mut out = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(transport_error)? {
-        if out.len() + chunk.len() > max {
-            return Err(too_large());
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
-/// Quotes a value for TicketSQL's single-quoted strings.
-fn sql_quote(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\'', "\\'")
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }
 
 impl Filer for Rt {
