@@ -45,6 +45,7 @@ const FIELD_INPUT = { subject: el.subject, description: el.description, reason: 
 let current = null; // {id}
 let reasons = [];
 let dirty = false;
+let ready = false; // the shown draft's readiness, from the last check
 let saving = null;
 let retryTimer = null;
 let hooks = { onSaved() {}, onOpenDraft() {}, toast() {} };
@@ -58,7 +59,9 @@ function setLocked(reason) {
   for (const f of [el.subject, el.description, el.cc]) f.readOnly = locked;
   el.reason.disabled = locked;
   if (locked) el.subReason.disabled = true;
-  for (const b of el.form.querySelectorAll('.toolbar button, #add-files, #submit')) b.disabled = locked;
+  for (const b of el.form.querySelectorAll('.toolbar button, #add-files')) b.disabled = locked;
+  // Submit also waits for the draft to be ready (renderCheck keeps `ready`).
+  document.getElementById('submit').disabled = locked || !ready;
   const notice = document.getElementById('draft-locked');
   notice.hidden = !locked;
   notice.textContent = reason || '';
@@ -292,8 +295,9 @@ function renderCheck(check) {
   updateCount();
 
   el.readiness.dataset.ready = String(check.ready);
+  ready = check.ready;
   const submitBtn = document.getElementById('submit');
-  submitBtn.disabled = !check.ready;
+  submitBtn.disabled = !check.ready || Boolean(current && current.locked);
   submitBtn.title = check.ready ? 'Send this case (or file it in CJ\'s form)' : 'Fill in what the readiness panel lists first';
   const advice = check.subjectFindings.length + check.checklist.filter((i) => !i.met).length;
   replace(el.readiness,

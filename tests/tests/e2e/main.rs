@@ -162,6 +162,16 @@ fn a_cc_typo_shows_cc_error_and_readiness_follows_the_fields() {
     new_draft(&app);
     let readiness = app.tid("readiness");
     assert_eq!(app.attr(&readiness, "data-ready").as_deref(), Some("false"));
+    let submit_disabled = |a: &App| {
+        a.exec(
+            "return document.getElementById('submit').disabled",
+            json!([]),
+        ) == json!(true)
+    };
+    assert!(
+        submit_disabled(&app),
+        "Submit is off while the draft is not ready"
+    );
     app.type_text(&app.tid("cc"), "ana@example.com, bob@example");
     app.wait_until("cc-error", Duration::from_secs(5), |a| {
         text_of(a, "cc-error").contains("bob@example")
@@ -210,6 +220,7 @@ fn a_cc_typo_shows_cc_error_and_readiness_follows_the_fields() {
     app.wait_until("ready", Duration::from_secs(5), |a| {
         a.attr(&a.tid("readiness"), "data-ready").as_deref() == Some("true")
     });
+    assert!(!submit_disabled(&app), "and on once it is");
     app.wait_saved();
     app.wait_until(
         "the list shows the ready badge",
