@@ -59,7 +59,7 @@ function setLocked(reason) {
   for (const f of [el.subject, el.description, el.cc]) f.readOnly = locked;
   el.reason.disabled = locked;
   if (locked) el.subReason.disabled = true;
-  for (const b of el.form.querySelectorAll('.toolbar button, #add-files')) b.disabled = locked;
+  for (const b of el.form.querySelectorAll('.toolbar button, #add-files, #save-now, #delete-draft')) b.disabled = locked;
   // Submit also waits for the draft to be ready (renderCheck keeps `ready`).
   document.getElementById('submit').disabled = locked || !ready;
   const notice = document.getElementById('draft-locked');

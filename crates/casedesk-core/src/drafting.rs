@@ -140,6 +140,12 @@ pub fn ensure_editable(store: &Store, draft_id: i64) -> Result<()> {
     store.drafts().ensure_editable(draft_id)
 }
 
+/// Moves a draft to the trash, unless it is being sent or waits in the outbox (Discard is there).
+pub fn trash(store: &Store, draft_id: i64) -> Result<()> {
+    crate::filing::ensure_not_being_sent(store.dir(), draft_id)?;
+    store.drafts().trash(draft_id)
+}
+
 /// Removes an attachment from a draft that can still be edited.
 pub fn remove_attachment(store: &Store, draft_id: i64, attachment_id: i64) -> Result<()> {
     ensure_editable(store, draft_id)?;

@@ -119,6 +119,8 @@ async fn a_double_click_files_one_case_the_second_submit_is_refused() {
         assert_eq!(e.code(), "already_submitting", "no save while sending");
         let e = casedesk_core::drafting::attach(&s, draft, &[]).unwrap_err();
         assert_eq!(e.code(), "already_submitting", "no new attachment");
+        let e = casedesk_core::drafting::trash(&s, draft).unwrap_err();
+        assert_eq!(e.code(), "already_submitting", "not into the trash either");
     }
     filer.gate.add_permits(10);
     let SubmitOutcome::Sent { case } = first.await.unwrap().unwrap() else {
@@ -170,6 +172,12 @@ async fn a_queued_draft_is_locked_and_sent_once_even_when_submit_races_the_outbo
             .is_some());
         let e = casedesk_core::drafting::attach(&s, draft, &[]).unwrap_err();
         assert_eq!(e.code(), "draft_in_outbox", "nor new attachments");
+        let e = casedesk_core::drafting::trash(&s, draft).unwrap_err();
+        assert_eq!(
+            e.code(),
+            "draft_in_outbox",
+            "nor Delete: Discard in the Outbox does that"
+        );
     }
     // The outbox sender holds the draft at the server; the user's Submit arrives meanwhile.
     let back = Gated::new(vec![Ok("77".into())], false);

@@ -94,7 +94,10 @@ pub async fn save_draft<R: Runtime>(
 
 #[tauri::command]
 pub async fn trash_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
-    blocking(app, move |state| state.with_store(|s| s.drafts().trash(id))).await
+    blocking(app, move |state| {
+        state.with_store(|s| drafting::trash(s, id))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -56,7 +56,8 @@ fn count(app: &App, css: &str) -> usize {
 
 fn text_of(app: &App, testid: &str) -> String {
     app.exec(
-        &format!("return document.querySelector('[data-testid=\"{testid}\"]').textContent"),
+        // "" while the element is not drawn yet, so a wait_until keeps waiting instead of failing.
+        &format!("const e = document.querySelector('[data-testid=\"{testid}\"]'); return e ? e.textContent : ''"),
         json!([]),
     )
     .as_str()

@@ -256,10 +256,12 @@ impl<'c> Drafts<'c> {
         )?)
     }
 
-    /// Moves a draft to the trash. It disappears from lists and search until restored.
+    /// Moves a draft to the trash. It disappears from lists and search until restored. A draft waiting
+    /// in the outbox is discarded there instead (the outbox item goes first).
     pub fn trash(&self, id: i64) -> Result<()> {
         let n = self.conn.execute(
-            "UPDATE drafts SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
+            "UPDATE drafts SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id)",
             params![id, self.now],
         )?;
         if n == 0 {
