@@ -62,72 +62,16 @@ const COMMANDS: &[&str] = &[
     "report_ready",
 ];
 
-/// `COMMANDS` plus the test builds' drop hook (`--features e2e-hooks`).
-const COMMANDS_WITH_E2E_HOOKS: &[&str] = &[
-    "app_info",
-    "list_drafts",
-    "search_drafts",
-    "create_draft",
-    "open_draft",
-    "check_draft",
-    "save_draft",
-    "trash_draft",
-    "restore_draft",
-    "attach_paths",
-    "pick_attachments",
-    "remove_attachment",
-    "list_reasons",
-    "add_reason",
-    "rename_reason",
-    "move_reason",
-    "remove_reason",
-    "add_sub_reason",
-    "rename_sub_reason",
-    "move_sub_reason",
-    "remove_sub_reason",
-    "export_reasons_to_file",
-    "import_reasons_from_file",
-    "description_template",
-    "system_info",
-    "get_settings",
-    "save_settings",
-    "test_connection",
-    "test_mail_connection",
-    "list_cases",
-    "open_case",
-    "submit_draft",
-    "cj_web_fields",
-    "open_cj_form",
-    "show_attachments",
-    "record_case",
-    "mark_submitted",
-    "link_case",
-    "dismiss_case",
-    "set_case_status",
-    "set_case_muted",
-    "watch_case",
-    "check_now",
-    "list_outbox",
-    "retry_outbox",
-    "take_back_outbox",
-    "discard_outbox",
-    "open_case_in_browser",
-    "mail_sync_state",
-    "import_eml",
-    "import_eml_paths",
-    "copy_text",
-    "quit_app",
-    "keep_running_in_tray",
-    "show_window",
-    "report_ready",
-    "e2e_drop",
-];
-
 fn main() {
     // The UI is embedded at compile time; tauri-build only tracks its config, so track the assets too.
     println!("cargo:rerun-if-changed=../ui");
-    let commands = if std::env::var_os("CARGO_FEATURE_E2E_HOOKS").is_some() {
-        COMMANDS_WITH_E2E_HOOKS
+    // Test builds (`--features e2e-hooks`) add the drop hook. The manifest wants a 'static list; a
+    // build script runs once, so leaking the copy is fine.
+    let commands: &'static [&'static str] = if std::env::var_os("CARGO_FEATURE_E2E_HOOKS").is_some()
+    {
+        let mut all = COMMANDS.to_vec();
+        all.push("e2e_drop");
+        Box::leak(all.into_boxed_slice())
     } else {
         COMMANDS
     };
