@@ -2,7 +2,8 @@
 //! private D-Bus session ([`desktop`]), tauri-driver and a tiny W3C WebDriver client ([`webdriver`]),
 //! a throwaway Request Tracker ([`rt_server`]), Dovecot ([`dovecot`]), a small disk ([`disk`]). Every
 //! process started here is kept by handle and stopped by that handle on drop; nothing is killed by
-//! name. Every wait is bounded in time.
+//! name (what an app launch leaves behind is found by its own data folder in its environment). Every
+//! wait is bounded in time.
 
 pub mod desktop;
 pub mod disk;
@@ -88,6 +89,70 @@ pub fn stop(child: &mut Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Processes started for one app launch: those whose environment names `data_dir` as the app's data
+/// folder (tauri-driver, WebKitWebDriver, the app and its WebKit helpers).
+pub fn launch_pids(data_dir: &Path) -> Vec<u32> {
+    let needle = format!("CASEDESK_DATA_DIR={}", data_dir.display()).into_bytes();
+    let me = std::process::id();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| env.split(|&b| b == 0).any(|kv| kv == needle.as_slice()))
+                .unwrap_or(false)
+        })
+        .filter(|pid| !is_zombie(*pid))
+        .collect()
+}
+
+fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(true)
+}
+
+/// Waits (bounded) until no process of the launch on `data_dir` is left; what is still there after
+/// `grace` is killed (as WebKitWebDriver itself does when it gets to), and said so on stderr. `true`
+/// when something had to be killed.
+pub fn wait_gone_or_kill(data_dir: &Path, grace: Duration) -> bool {
+    let deadline = Instant::now() + grace;
+    while Instant::now() < deadline {
+        if launch_pids(data_dir).is_empty() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let left = launch_pids(data_dir);
+    let names: Vec<String> = left
+        .iter()
+        .map(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            format!(
+                "{pid} {}",
+                String::from_utf8_lossy(&cmd).replace('\0', " ").trim()
+            )
+        })
+        .collect();
+    eprintln!("still running {grace:?} after the session ended, killed: {names:?}");
+    for pid in &left {
+        unsafe_kill(*pid, "KILL");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && !launch_pids(data_dir).is_empty() {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    true
 }
 
 fn unsafe_kill(pid: u32, sig: &str) {

@@ -15,6 +15,7 @@ pub struct App {
     driver: Child,
     base: String,
     session: String,
+    data_dir: PathBuf,
     pub log: PathBuf,
 }
 
@@ -57,7 +58,8 @@ impl App {
                 Err(e) => {
                     assert!(
                         Instant::now() < deadline,
-                        "no WebDriver session within 150 s: {e}"
+                        "no WebDriver session within 150 s: {e}\n--- driver log ---\n{}",
+                        log_tail(&log)
                     );
                     std::thread::sleep(Duration::from_millis(250));
                 }
@@ -67,6 +69,7 @@ impl App {
             driver,
             base,
             session,
+            data_dir: data_dir.to_path_buf(),
             log,
         };
         if std::env::var_os("E2E_NO_WAIT").is_some() {
@@ -267,6 +270,7 @@ impl App {
             .status();
         std::thread::sleep(Duration::from_millis(300));
         stop(&mut self.driver);
+        let _ = crate::wait_gone_or_kill(&self.data_dir, Duration::from_secs(5));
     }
 
     /// Ends the session (the app exits) and stops tauri-driver.
@@ -279,7 +283,23 @@ impl App {
             .timeout(Duration::from_secs(15))
             .call();
         stop(&mut self.driver);
+        // WebKitWebDriver ends the app when the session ends, but not always on a loaded machine (seen
+        // in CI: the app outlived its driver). The app is single-instance, so the next launch would
+        // hand over to that leftover and exit, and its session would never start: wait for every
+        // process of this launch, and end what is left.
+        if crate::wait_gone_or_kill(&self.data_dir, Duration::from_secs(5)) {
+            eprintln!("--- driver log ---\n{}", log_tail(&self.log));
+        }
     }
+}
+
+fn log_tail(log: &Path) -> String {
+    let s = std::fs::read_to_string(log).unwrap_or_default();
+    let start = s.len().saturating_sub(3000);
+    let start = (start..s.len())
+        .find(|&i| s.is_char_boundary(i))
+        .unwrap_or(s.len());
+    s[start..].to_owned()
 }
 
 impl Drop for App {

@@ -186,9 +186,20 @@ pub fn run() {
             }
         })
         .invoke_handler(commands::handler())
-        .run(context);
-    if let Err(e) = result {
-        eprintln!("casedesk: could not start: {e}");
-        std::process::exit(1);
+        .build(context);
+    match result {
+        Ok(app) => app.run(|_, event| match event {
+            tauri::RunEvent::WindowEvent {
+                label,
+                event: tauri::WindowEvent::Destroyed,
+                ..
+            } => tracing::info!(window = %label, "window closed"),
+            tauri::RunEvent::Exit => tracing::info!("exiting"),
+            _ => {}
+        }),
+        Err(e) => {
+            eprintln!("casedesk: could not start: {e}");
+            std::process::exit(1);
+        }
     }
 }
