@@ -164,6 +164,16 @@ impl Dovecot {
 
     /// A server whose certificate comes from `ca`.
     pub fn start_with(dir: &Path, ca: &TestCa) -> Dovecot {
+        Self::launch(dir, ca, None)
+    }
+
+    /// A server that also takes `AUTHENTICATE XOAUTH2` (and OAUTHBEARER), checking each access token
+    /// with its `oauth2` passdb at `introspection_url` (RFC 7662, POST).
+    pub fn start_with_oauth(dir: &Path, introspection_url: &str) -> Dovecot {
+        Self::launch(dir, trust_shared_ca(), Some(introspection_url))
+    }
+
+    fn launch(dir: &Path, ca: &TestCa, introspection_url: Option<&str>) -> Dovecot {
         assert!(
             Path::new("/usr/sbin/dovecot").exists(),
             "dovecot-imapd must be installed (scripts/deps.sh test installs it)"
@@ -216,6 +226,23 @@ impl Dovecot {
             format!("{}:{{PLAIN}}{}::::::\n", d.user, d.password),
         )
         .unwrap();
+        let (mechanisms, oauth_passdb) = match introspection_url {
+            Some(url) => {
+                std::fs::write(
+                    dir.join("oauth2.conf"),
+                    format!("introspection_mode = post\nintrospection_url = {url}\nusername_attribute = username\nactive_attribute = active\nactive_value = true\nforce_introspection = yes\ntimeout_msecs = 5000\n"),
+                )
+                .unwrap();
+                (
+                    "plain login xoauth2 oauthbearer",
+                    format!(
+                        "passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {}/oauth2.conf\n}}\n",
+                        dir.display()
+                    ),
+                )
+            }
+            None => ("plain login", String::new()),
+        };
         let conf = format!(
             r#"base_dir = {dir}/run
 state_dir = {dir}/state
@@ -227,14 +254,14 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 first_valid_uid = 1
 default_internal_user = {internal}
 default_login_user = {login}
 mail_location = maildir:~/Maildir
 mail_fsync = never
 mailbox_list_index = no
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {dir}/passwd
 }}
@@ -262,6 +289,8 @@ protocol imap {{
             key = key.display(),
             imap = d.imap_port,
             imaps = d.imaps_port,
+            mechanisms = mechanisms,
+            oauth_passdb = oauth_passdb,
         );
         std::fs::write(&d.config, conf).unwrap();
         let mut d = d;

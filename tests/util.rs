@@ -9,11 +9,13 @@ pub mod desktop;
 pub mod disk;
 pub mod dovecot;
 pub mod mails;
+pub mod oauth_server;
 pub mod rt_server;
 pub mod webdriver;
 
 pub use desktop::Desktop;
 pub use disk::SmallDisk;
+pub use oauth_server::OAuthServer;
 pub use rt_server::RtServer;
 pub use webdriver::App;
 

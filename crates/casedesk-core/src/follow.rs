@@ -23,6 +23,9 @@ pub trait StatusSink: Send + Sync + 'static {
     fn changed(&self, change: &StatusChange);
     /// A case's last check or error changed, or the outbox or a sync state did: the UI refreshes.
     fn refreshed(&self);
+    /// A source stopped until the user acts (signing in again): told once per such stop, with a
+    /// message for the user (never a secret in it).
+    fn attention(&self, _source: &str, _message: &str) {}
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +230,8 @@ async fn run(
 ) {
     let mut jitter = Jitter::new(seed);
     let mut failures: u32 = 0;
+    // Whether the user was told that this source needs them (said once per stop, not per pass).
+    let mut alerted = false;
     let mut not_before: Option<Instant> = None;
     let mut next = Next::At(Instant::now());
     loop {
@@ -260,6 +265,7 @@ async fn run(
             Ok(report) => {
                 failures = 0;
                 not_before = None;
+                alerted = false;
                 let (checked, changed) = (report.checked, report.changes.len());
                 deliver_all(&store, &sink, report.changes).await;
                 if report.refreshed || changed > 0 {
@@ -270,6 +276,10 @@ async fn run(
             }
             Err(e) => {
                 sink.refreshed();
+                if matches!(e, RemoteError::SignInNeeded(_)) && !alerted {
+                    alerted = true;
+                    sink.attention(source.name(), &e.to_string());
+                }
                 let mut wait = if e.is_transient() {
                     failures = failures.saturating_add(1);
                     backoff(&config, failures, &mut jitter)

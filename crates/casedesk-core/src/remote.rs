@@ -22,6 +22,9 @@ pub enum RemoteError {
     /// A mail server refused the login (wrong user or password, or app passwords not allowed).
     #[error("{0}")]
     LoginRefused(String),
+    /// The OAuth sign-in has expired or was withdrawn: only the user can fix it (sign in again).
+    #[error("{0}")]
+    SignInNeeded(String),
     /// The server's TLS certificate was not accepted; the message names the host and why.
     #[error("{0}")]
     Certificate(String),
@@ -70,6 +73,7 @@ impl RemoteError {
             RemoteError::Unreachable(_) => crate::Code::ProviderUnreachable,
             RemoteError::Auth(_) => crate::Code::ProviderAuth,
             RemoteError::LoginRefused(_) => crate::Code::MailLoginRefused,
+            RemoteError::SignInNeeded(_) => crate::Code::MailSignInNeeded,
             RemoteError::Certificate(_) => crate::Code::CertificateUntrusted,
             RemoteError::NotFound => crate::Code::ProviderNotFound,
             RemoteError::Throttled { .. } => crate::Code::ProviderThrottled,

@@ -444,7 +444,11 @@ fn starttls_and_plain_to_this_computer_both_work_and_test_connection_reports_the
     s.security = Security::Starttls;
     s.port = d.imap_port;
     let report = rt
-        .block_on(mail::test_connection(&s, &d.password, now))
+        .block_on(mail::test_connection(
+            &s,
+            mail::Credential::Password(d.password.clone()),
+            now,
+        ))
         .unwrap();
     assert_eq!((report.candidates, report.counted), (3, 3), "{report:?}");
     assert!(report.idle, "Dovecot offers IDLE");
@@ -462,7 +466,11 @@ fn starttls_and_plain_to_this_computer_both_work_and_test_connection_reports_the
     );
     s.folders = vec!["INBOX".into(), "Nope".into()];
     let report = rt
-        .block_on(mail::test_connection(&s, &d.password, now))
+        .block_on(mail::test_connection(
+            &s,
+            mail::Credential::Password(d.password.clone()),
+            now,
+        ))
         .unwrap();
     assert_eq!(report.missing_folders, vec!["Nope".to_string()]);
     // Plain is allowed to this computer only.

@@ -93,9 +93,9 @@ pub trait StatusSource: Send + Sync + 'static {
 
 /// The sources the preferences turn on, with their credentials. The one place sources are registered:
 /// a new source is a module plus a line here and its settings.
-pub fn enabled(prefs: &Preferences, secrets: &dyn Secrets) -> Vec<Arc<dyn StatusSource>> {
+pub fn enabled(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
     let mut out: Vec<Arc<dyn StatusSource>> = Vec::new();
-    if let Some(s) = polling::from_preferences(prefs, secrets) {
+    if let Some(s) = polling::from_preferences(prefs, secrets.as_ref()) {
         out.push(s);
     }
     if let Some(s) = mail::from_preferences(prefs, secrets) {

@@ -69,6 +69,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_outbox_life_cycle",
         include_str!("../../migrations/0007_outbox_life_cycle.sql"),
     ),
+    (
+        "0008_source_error_code",
+        include_str!("../../migrations/0008_source_error_code.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";

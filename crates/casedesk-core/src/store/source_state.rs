@@ -11,6 +11,8 @@ use crate::error::Result;
 pub struct SourceState {
     pub last_sync_at: Option<i64>,
     pub last_error: Option<String>,
+    /// The error's stable code (`mail_sign_in_needed`, ...).
+    pub last_error_code: Option<String>,
     pub detail: Option<String>,
 }
 
@@ -28,13 +30,14 @@ impl<'c> SourceStates<'c> {
         Ok(self
             .conn
             .query_row(
-                "SELECT last_sync_at, last_error, detail FROM source_state WHERE source = ?1",
+                "SELECT last_sync_at, last_error, detail, last_error_code FROM source_state WHERE source = ?1",
                 [source],
                 |r| {
                     Ok(SourceState {
                         last_sync_at: r.get(0)?,
                         last_error: r.get(1)?,
                         detail: r.get(2)?,
+                        last_error_code: r.get(3)?,
                     })
                 },
             )
@@ -47,18 +50,19 @@ impl<'c> SourceStates<'c> {
         self.conn.execute(
             "INSERT INTO source_state (source, last_sync_at, last_error, detail) VALUES (?1, ?2, NULL, ?3)
              ON CONFLICT (source) DO UPDATE SET last_sync_at = excluded.last_sync_at, last_error = NULL,
-               detail = coalesce(excluded.detail, detail)",
+               last_error_code = NULL, detail = coalesce(excluded.detail, detail)",
             params![source, self.now, detail],
         )?;
         Ok(())
     }
 
     /// A pass that failed: the error is shown; the last good sync stays.
-    pub fn failed(&self, source: &str, error: &str) -> Result<()> {
+    pub fn failed(&self, source: &str, code: &str, error: &str) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO source_state (source, last_error) VALUES (?1, ?2)
-             ON CONFLICT (source) DO UPDATE SET last_error = excluded.last_error",
-            params![source, error],
+            "INSERT INTO source_state (source, last_error, last_error_code) VALUES (?1, ?2, ?3)
+             ON CONFLICT (source) DO UPDATE SET last_error = excluded.last_error,
+               last_error_code = excluded.last_error_code",
+            params![source, error, code],
         )?;
         Ok(())
     }

@@ -3,8 +3,8 @@
 //! logging in, and the few read-only commands the mail source uses. Every step has a timeout.
 //!
 //! Read-only, always: folders are opened with `EXAMINE`, bodies fetched with `BODY.PEEK`, and no
-//! command here stores a flag, moves, copies or deletes. The password is sent in `LOGIN` and nowhere
-//! else; no error formats it.
+//! command here stores a flag, moves, copies or deletes. The password is sent in `LOGIN` (an OAuth
+//! access token in `AUTHENTICATE XOAUTH2`) and nowhere else; no error formats either.
 
 use async_imap::{Client, Session};
 use futures_util::StreamExt;
@@ -149,8 +149,36 @@ async fn read_greeting<T: Io>(client: &mut Client<T>) -> Result<(), RemoteError>
     }
 }
 
+/// How to log in: `LOGIN` with a password, or `AUTHENTICATE XOAUTH2` with an OAuth access token.
+pub enum Login {
+    Password(String),
+    Bearer(String),
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Login::Password(_) => "Login::Password(..)",
+            Login::Bearer(_) => "Login::Bearer(..)",
+        })
+    }
+}
+
+/// SASL XOAUTH2: `user=<user>^Aauth=Bearer <token>^A^A` first; an empty answer to the server's error
+/// challenge (so it sends its tagged `NO`).
+struct XOAuth2 {
+    first: Option<String>,
+}
+
+impl async_imap::Authenticator for XOAuth2 {
+    type Response = String;
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        self.first.take().unwrap_or_default()
+    }
+}
+
 /// Connects and logs in. A refused login is [`RemoteError::LoginRefused`] with the server's words.
-pub async fn connect(settings: &MailSettings, password: &str) -> Result<ImapSession, RemoteError> {
+pub async fn connect(settings: &MailSettings, login: &Login) -> Result<ImapSession, RemoteError> {
     let host = settings.host.trim().to_owned();
     let port = settings.port;
     let security = settings.security;
@@ -160,12 +188,14 @@ pub async fn connect(settings: &MailSettings, password: &str) -> Result<ImapSess
             .map_err(|e| RemoteError::Config(e.to_string()))?;
     }
     let user = settings.user.trim().to_owned();
-    let password = password.to_owned();
     timed(CONNECT_TIMEOUT, "the connection", async move {
         let tcp = TcpStream::connect((host.trim_start_matches('[').trim_end_matches(']'), port))
             .await
             .map_err(|e| {
-                RemoteError::Unreachable(format!("{host}:{port} could not be reached ({})", e.kind()))
+                RemoteError::Unreachable(format!(
+                    "{host}:{port} could not be reached ({})",
+                    e.kind()
+                ))
             })?;
         let _ = tcp.set_nodelay(true);
         let stream: Box<dyn Io> = match security {
@@ -190,15 +220,30 @@ pub async fn connect(settings: &MailSettings, password: &str) -> Result<ImapSess
         if security != Security::Starttls {
             read_greeting(&mut client).await?;
         }
-        client.login(&user, &password).await.map_err(|(e, _)| match e {
+        let refused = |e: async_imap::error::Error, hint: &str| match e {
             async_imap::error::Error::No(m) | async_imap::error::Error::Bad(m) => {
                 RemoteError::LoginRefused(format!(
-                    "{host} refused the login for {user}: {}. Check the user name and the (app) password.",
+                    "{host} refused the login for {user}: {}. {hint}",
                     clean(&m)
                 ))
             }
             other => imap_error(other),
-        })
+        };
+        match login {
+            Login::Password(password) => client
+                .login(&user, password)
+                .await
+                .map_err(|(e, _)| refused(e, "Check the user name and the (app) password.")),
+            Login::Bearer(token) => {
+                let auth = XOAuth2 {
+                    first: Some(format!("user={user}\x01auth=Bearer {token}\x01\x01")),
+                };
+                client
+                    .authenticate("XOAUTH2", auth)
+                    .await
+                    .map_err(|(e, _)| refused(e, "The sign-in was not accepted."))
+            }
+        }
     })
     .await
 }

@@ -15,6 +15,7 @@
 pub mod apply;
 pub mod imap;
 pub mod import;
+pub mod oauth;
 pub mod parse;
 pub mod presets;
 pub mod rules;
@@ -54,35 +55,39 @@ pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
 /// UIDs fetched per command.
 pub(crate) const CHUNK: usize = 100;
 
+/// What the account logs in with.
+pub enum Credential {
+    /// An (app) password from the secret store.
+    Password(String),
+    /// OAuth 2.0: access tokens from the refresh token in the secret store.
+    OAuth(Arc<oauth::TokenSource>),
+}
+
 pub struct MailSource {
     settings: MailSettings,
-    password: String,
+    credential: Credential,
     pub(crate) rules: Arc<Rules>,
     session: tokio::sync::Mutex<Option<ImapSession>>,
     /// The server announced IDLE.
     idle: AtomicBool,
 }
 
-/// Turned on in Settings, with a password in the secret store.
+/// Turned on in Settings, with a password (or an OAuth sign-in) in the secret store.
 pub fn from_preferences(
     prefs: &Preferences,
-    secrets: &dyn Secrets,
+    secrets: &Arc<dyn Secrets>,
 ) -> Option<Arc<dyn StatusSource>> {
     if !prefs.mail.enabled {
         return None;
     }
-    let password = match secrets.get(secrets::MAIL_PASSWORD) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            tracing::warn!("the mail account has no password in the secret store");
-            String::new()
-        }
+    let credential = match credential(&prefs.mail, secrets) {
+        Ok(c) => c,
         Err(e) => {
-            tracing::warn!(error = %e, "the secret store could not be read");
-            String::new()
+            tracing::warn!(error = %e, "the mail settings cannot be used");
+            return None;
         }
     };
-    match MailSource::new(prefs.mail.clone(), password) {
+    match MailSource::with_credential(prefs.mail.clone(), credential) {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {
             tracing::warn!(error = %e, "the mail settings cannot be used");
@@ -91,16 +96,71 @@ pub fn from_preferences(
     }
 }
 
+/// The credential the settings call for: the stored password, or a token source over the stored
+/// refresh token (read when a token is needed, so signing in again takes effect at once).
+pub fn credential(settings: &MailSettings, secrets: &Arc<dyn Secrets>) -> Result<Credential> {
+    if settings.auth.is_oauth() {
+        let endpoints = settings.oauth.endpoints(settings.auth)?;
+        let tokens = oauth::TokenSource::new(endpoints, secrets.clone())?;
+        return Ok(Credential::OAuth(Arc::new(tokens)));
+    }
+    Ok(Credential::Password(
+        match secrets.get(secrets::MAIL_PASSWORD) {
+            Ok(Some(p)) => p,
+            Ok(None) => {
+                tracing::warn!("the mail account has no password in the secret store");
+                String::new()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the secret store could not be read");
+                String::new()
+            }
+        },
+    ))
+}
+
 impl MailSource {
+    /// A source that logs in with a password.
     pub fn new(settings: MailSettings, password: String) -> Result<MailSource> {
+        Self::with_credential(settings, Credential::Password(password))
+    }
+
+    pub fn with_credential(settings: MailSettings, credential: Credential) -> Result<MailSource> {
         settings.validate()?;
         Ok(MailSource {
             rules: Arc::new(Rules::compile(&settings)?),
             settings,
-            password,
+            credential,
             session: tokio::sync::Mutex::new(None),
             idle: AtomicBool::new(false),
         })
+    }
+
+    /// Logs in. With OAuth, a refused token is refreshed and tried once more; a second refusal means
+    /// the user must sign in again.
+    async fn login(&self) -> std::result::Result<ImapSession, RemoteError> {
+        let tokens = match &self.credential {
+            Credential::Password(p) => {
+                return imap::connect(&self.settings, &imap::Login::Password(p.clone())).await
+            }
+            Credential::OAuth(t) => t,
+        };
+        let token = tokens.access_token(false).await?;
+        match imap::connect(&self.settings, &imap::Login::Bearer(token)).await {
+            Err(RemoteError::LoginRefused(first)) => {
+                tracing::info!("the mail server refused the access token; refreshing it once");
+                let token = tokens.access_token(true).await?;
+                imap::connect(&self.settings, &imap::Login::Bearer(token))
+                    .await
+                    .map_err(|e| match e {
+                        RemoteError::LoginRefused(_) => RemoteError::SignInNeeded(format!(
+                            "{first} Sign in again in Settings → Case e-mail."
+                        )),
+                        other => other,
+                    })
+            }
+            other => other,
+        }
     }
 
     /// Whether the server offered IDLE when last connected.
@@ -109,7 +169,7 @@ impl MailSource {
     }
 
     pub(crate) async fn connected(&self) -> std::result::Result<ImapSession, RemoteError> {
-        let mut session = imap::connect(&self.settings, &self.password).await?;
+        let mut session = self.login().await?;
         let caps = timed(COMMAND_TIMEOUT, "CAPABILITY", async {
             session.capabilities().await.map_err(imap_error)
         })
@@ -402,11 +462,11 @@ impl StatusSource for MailSource {
             let result = self.pass(store).await;
             let note = match &result {
                 Ok(_) => None,
-                Err(e) => Some(e.to_string()),
+                Err(e) => Some((e.code().as_str(), e.to_string())),
             };
             let _ = blocking(store, move |s| match &note {
                 None => s.source_states().synced(NAME, None),
-                Some(e) => s.source_states().failed(NAME, e),
+                Some((code, e)) => s.source_states().failed(NAME, code, e),
             })
             .await;
             result

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::oauth::{AuthMethod, OAuthSettings};
 use super::rules::{Preset, Rules};
 use crate::error::{Error, Result};
 
@@ -41,6 +42,9 @@ pub struct MailSettings {
     pub port: u16,
     pub security: Security,
     pub user: String,
+    /// A password, or OAuth 2.0 with a provider's preset or the user's own endpoints.
+    pub auth: AuthMethod,
+    pub oauth: OAuthSettings,
     /// Folders to read; INBOX by default.
     pub folders: Vec<String>,
     /// Who counts as support: exact addresses, or `@domain` entries the user adds.
@@ -63,6 +67,8 @@ impl Default for MailSettings {
             port: 993,
             security: Security::Tls,
             user: String::new(),
+            auth: AuthMethod::Password,
+            oauth: OAuthSettings::default(),
             folders: vec!["INBOX".into()],
             senders: vec![DEFAULT_SENDER.into()],
             preset: Preset::Cj,
@@ -161,6 +167,9 @@ impl MailSettings {
                     format!("“{s}” is neither an address (support@cj.com) nor a domain (@cj.com)."),
                 ));
             }
+        }
+        if self.enabled && self.auth.is_oauth() {
+            self.oauth.endpoints(self.auth)?;
         }
         if self.look_back_days == 0 || self.look_back_days > 3650 {
             return Err(Error::field(

@@ -5,7 +5,10 @@ use serde::Serialize;
 
 use super::apply::{MailResult, ResultKind};
 use super::imap::{self, imap_error, timed, COMMAND_TIMEOUT};
-use super::{fetch_all, parse, rules, uid_set, MailSettings, MailSource, CHUNK, MAX_MESSAGE_BYTES};
+use super::{
+    fetch_all, parse, rules, uid_set, Credential, MailSettings, MailSource, CHUNK,
+    MAX_MESSAGE_BYTES,
+};
 use crate::remote::RemoteError;
 
 /// What "Test connection" found: the folders, how many mails in the look-back window count, and what
@@ -25,10 +28,10 @@ pub struct TestReport {
 /// Logs in, checks the folders, and reads the look-back window without storing anything.
 pub async fn test_connection(
     settings: &MailSettings,
-    password: &str,
+    credential: Credential,
     now_ms: i64,
 ) -> std::result::Result<TestReport, RemoteError> {
-    let source = MailSource::new(settings.clone(), password.to_owned())
+    let source = MailSource::with_credential(settings.clone(), credential)
         .map_err(|e| RemoteError::Config(e.to_string()))?;
     let mut session = source.connected().await?;
     let folders = imap::list_folders(&mut session).await?;

@@ -1,0 +1,125 @@
+//! Tokens for the mail account: the refresh token lives in the OS secret store (like a password);
+//! access tokens live in memory only, and are refreshed a minute before they expire, or at once when
+//! the IMAP server refuses one (then once only: a second refusal means "sign in again").
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::{http_client, token_error, Endpoints, Granted};
+use crate::remote::RemoteError;
+use crate::secrets::{self, Secrets};
+
+/// An access token this close to its expiry is refreshed before use.
+pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// When a provider does not say how long a token lasts.
+const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
+
+struct Access {
+    token: String,
+    good_until: Instant,
+}
+
+/// Hands out access tokens for one account.
+pub struct TokenSource {
+    endpoints: Endpoints,
+    secrets: Arc<dyn Secrets>,
+    http: reqwest::Client,
+    cached: tokio::sync::Mutex<Option<Access>>,
+}
+
+/// Stores what a sign-in granted: the refresh token in the secret store (a provider that gives none
+/// cannot keep the account signed in, which is said plainly).
+pub fn store_grant(secrets: &dyn Secrets, granted: &Granted) -> crate::error::Result<()> {
+    let Some(refresh) = granted.refresh_token.as_deref() else {
+        return Err(crate::error::Error::field(
+            "mail_auth",
+            crate::Code::OauthConfigInvalid,
+            "The provider signed you in but gave no refresh token, so Casedesk could not stay signed in. Check that the scope allows offline access (offline_access for Microsoft).",
+        ));
+    };
+    secrets.set(secrets::MAIL_OAUTH_REFRESH, refresh)
+}
+
+impl TokenSource {
+    pub fn new(
+        endpoints: Endpoints,
+        secrets: Arc<dyn Secrets>,
+    ) -> Result<TokenSource, RemoteError> {
+        Ok(TokenSource {
+            endpoints,
+            secrets,
+            http: http_client()?,
+            cached: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Starts with the access token a sign-in just granted (no refresh needed for the first login).
+    pub async fn seed(&self, granted: &Granted) {
+        *self.cached.lock().await = Some(Access {
+            token: granted.access_token.clone(),
+            good_until: Instant::now() + granted.expires_in.unwrap_or(ASSUMED_LIFETIME),
+        });
+    }
+
+    /// An access token good for at least [`REFRESH_MARGIN`]; `fresh` refreshes regardless (after the
+    /// server refused the cached one).
+    pub async fn access_token(&self, fresh: bool) -> Result<String, RemoteError> {
+        let mut cached = self.cached.lock().await;
+        if !fresh {
+            if let Some(a) = cached.as_ref() {
+                if Instant::now() + REFRESH_MARGIN < a.good_until {
+                    return Ok(a.token.clone());
+                }
+            }
+        }
+        *cached = None;
+        let secrets = self.secrets.clone();
+        let stored = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_OAUTH_REFRESH))
+            .await
+            .map_err(|_| RemoteError::Config("the secret store could not be read".into()))?
+            .map_err(|e| RemoteError::Config(e.to_string()))?;
+        let Some(refresh) = stored else {
+            return Err(RemoteError::SignInNeeded(
+                "The mail account is not signed in. Sign in in Settings → Case e-mail.".into(),
+            ));
+        };
+        let response = match self
+            .endpoints
+            .client()
+            .exchange_refresh_token(&oauth2::RefreshToken::new(refresh))
+            .request_async(&self.http)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let e = token_error(e);
+                if matches!(e, RemoteError::SignInNeeded(_)) {
+                    // `invalid_grant`: the refresh token is dead for good (expired or withdrawn).
+                    // Forget it, so Settings says "not signed in" rather than "signed in".
+                    let secrets = self.secrets.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        secrets.delete(secrets::MAIL_OAUTH_REFRESH)
+                    })
+                    .await;
+                }
+                return Err(e);
+            }
+        };
+        let granted = Granted::from_response(&response);
+        if let Some(rotated) = granted.refresh_token.clone() {
+            // A provider that rotates refresh tokens invalidates the old one: keep the new one.
+            let secrets = self.secrets.clone();
+            tokio::task::spawn_blocking(move || secrets.set(secrets::MAIL_OAUTH_REFRESH, &rotated))
+                .await
+                .map_err(|_| RemoteError::Config("the secret store could not be written".into()))?
+                .map_err(|e| RemoteError::Config(e.to_string()))?;
+        }
+        tracing::info!(expires_in = ?granted.expires_in, "mail access token refreshed");
+        let token = granted.access_token.clone();
+        *cached = Some(Access {
+            token: granted.access_token,
+            good_until: Instant::now() + granted.expires_in.unwrap_or(ASSUMED_LIFETIME),
+        });
+        Ok(token)
+    }
+}
