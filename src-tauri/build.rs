@@ -60,6 +60,11 @@ const COMMANDS: &[&str] = &[
     "keep_running_in_tray",
     "show_window",
     "report_ready",
+    "mail_sign_in",
+    "mail_sign_in_cancel",
+    "mail_sign_in_code",
+    "mail_sign_in_code_wait",
+    "mail_sign_out",
 ];
 
 fn main() {

@@ -46,6 +46,13 @@ export const api = {
   saveSettings: (preferences, secrets) => call('save_settings', { preferences, secrets }),
   testConnection: (preferences, rtToken) => call('test_connection', { preferences, rtToken }),
   testMailConnection: (mail, mailPassword) => call('test_mail_connection', { mail, mailPassword }),
+  /** OAuth: opens the provider's page in the browser and resolves once it redirected back (or fails). */
+  mailSignIn: (mail) => call('mail_sign_in', { mail }),
+  mailSignInCancel: () => call('mail_sign_in_cancel'),
+  /** The device flow: resolves to {userCode, verificationUri, expiresInSecs}; then `mailSignInCodeWait`. */
+  mailSignInCode: (mail) => call('mail_sign_in_code', { mail }),
+  mailSignInCodeWait: () => call('mail_sign_in_code_wait'),
+  mailSignOut: () => call('mail_sign_out'),
   listCases: (limit, after) => call('list_cases', { limit, after: after ?? null }),
   openCase: (id) => call('open_case', { id }),
   submitDraft: (draftId) => call('submit_draft', { draftId }),

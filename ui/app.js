@@ -205,11 +205,13 @@ function wire() {
     if (id != null) submit.submit(id);
   });
   // Everything the dialog shows is loaded before it opens, so nothing resets a field the user already changed.
-  document.getElementById('open-settings').addEventListener('click', async () => {
+  const openSettings = async (section) => {
     await Promise.all([settings.load(), reasons.refresh()]);
     document.getElementById('settings-dialog').showModal();
-  });
-  cases.setHooks({ toast, showView, onLinked: () => refreshList(), onOutboxChanged: () => refreshList() });
+    if (section === 'mail') document.getElementById('mail-title').scrollIntoView();
+  };
+  document.getElementById('open-settings').addEventListener('click', () => openSettings());
+  cases.setHooks({ toast, showView, onLinked: () => refreshList(), onOutboxChanged: () => refreshList(), openSettings });
   submit.setHooks({
     toast,
     flush: () => editor.flush(),

@@ -4,6 +4,7 @@
 // change. Text from servers and mails is always set as text.
 
 import { api } from './api.js';
+import { CODES } from './codes.js';
 import { h, replace, formatWhen, formatDateTime, pagedList } from './dom.js';
 
 const el = {
@@ -69,8 +70,12 @@ function syncLine(st) {
 async function refreshSyncState() {
   const st = await api.mailSyncState();
   el.syncState.hidden = !st.enabled && !st.counts.counted;
-  replace(el.syncState, syncLine(st), st.lastError ? h('span', { class: 'case-error', 'data-testid': 'mail-sync-error' }, ` — ${st.lastError}`) : null);
+  const signIn = st.lastErrorCode === CODES.MAIL_SIGN_IN_NEEDED;
+  replace(el.syncState, syncLine(st),
+    st.lastError ? h('span', { class: 'case-error', 'data-testid': 'mail-sync-error', 'data-code': st.lastErrorCode || '' }, ` — ${st.lastError}`) : null,
+    signIn ? h('button', { type: 'button', class: 'badge-action', 'data-testid': 'mail-sign-in-again', onclick: () => hooks.openSettings('mail') }, 'Sign in again') : null);
   el.syncState.dataset.error = st.lastError ? 'true' : 'false';
+  el.syncState.dataset.signIn = signIn ? 'needed' : '';
 }
 
 /** An outbox line: waiting (sent when the server answers), or refused and waiting for the user. */

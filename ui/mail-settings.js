@@ -8,6 +8,13 @@ import { h, replace } from './dom.js';
 const $ = (id) => document.getElementById(id);
 const lines = (id) => $(id).value.split('\n').map((s) => s.trim()).filter(Boolean);
 let presets = [];
+let signedIn = false;
+let builtInIds = [];
+// What a provider preset fills in (the rest of its endpoints live in the core).
+const PROVIDERS = {
+  microsoft: { host: 'outlook.office365.com', port: 993 },
+  google: { host: 'imap.gmail.com', port: 993 },
+};
 
 function presetById(id) {
   return presets.find((p) => p.id === id) || presets[0];
@@ -23,6 +30,17 @@ export function fill(view) {
   $('mail-port').value = String(m.port);
   $('mail-security').value = m.security;
   $('mail-user').value = m.user;
+  $('mail-auth').value = m.auth || 'password';
+  const o = m.oauth || {};
+  $('mail-oauth-client-id').value = o.clientId || '';
+  $('mail-oauth-client-secret').value = o.clientSecret || '';
+  $('mail-oauth-auth-url').value = o.authUrl || '';
+  $('mail-oauth-token-url').value = o.tokenUrl || '';
+  $('mail-oauth-device-url').value = o.deviceUrl || '';
+  $('mail-oauth-scope').value = o.scope || '';
+  signedIn = !!view.mailSignedIn;
+  builtInIds = view.builtInClientIds || [];
+  showAuth();
   $('mail-password').value = '';
   $('mail-password').placeholder = view.hasMailPassword ? 'Stored in the system keyring (type to replace)' : 'An app password, if your provider offers them';
   $('mail-folders').value = m.folders.join('\n');
@@ -49,6 +67,15 @@ export function collect() {
     port: Number($('mail-port').value) || 0,
     security: $('mail-security').value,
     user: $('mail-user').value.trim(),
+    auth: $('mail-auth').value,
+    oauth: {
+      clientId: $('mail-oauth-client-id').value.trim(),
+      clientSecret: $('mail-oauth-client-secret').value.trim(),
+      authUrl: $('mail-oauth-auth-url').value.trim(),
+      tokenUrl: $('mail-oauth-token-url').value.trim(),
+      deviceUrl: $('mail-oauth-device-url').value.trim(),
+      scope: $('mail-oauth-scope').value.trim(),
+    },
     folders: lines('mail-folders'),
     senders: lines('mail-senders'),
     preset: preset ? preset.id : 'cj',
@@ -67,7 +94,7 @@ export function password() {
 export function showError(err) {
   $('mail-error').textContent = err.message;
   $('mail-error').dataset.code = err.code;
-  const field = { mail_host: 'mail-host', mail_port: 'mail-port', mail_security: 'mail-security', mail_user: 'mail-user', mail_password: 'mail-password', mail_folders: 'mail-folders', mail_senders: 'mail-senders', mail_patterns: 'mail-patterns', mail_terminal: 'mail-terminal', mail_look_back: 'mail-look-back' }[err.field];
+  const field = { mail_auth: 'mail-auth', mail_oauth_client_id: 'mail-oauth-client-id', mail_oauth_client_secret: 'mail-oauth-client-secret', mail_oauth_auth_url: 'mail-oauth-auth-url', mail_oauth_token_url: 'mail-oauth-token-url', mail_oauth_device_url: 'mail-oauth-device-url', mail_oauth_scope: 'mail-oauth-scope', mail_host: 'mail-host', mail_port: 'mail-port', mail_security: 'mail-security', mail_user: 'mail-user', mail_password: 'mail-password', mail_folders: 'mail-folders', mail_senders: 'mail-senders', mail_patterns: 'mail-patterns', mail_terminal: 'mail-terminal', mail_look_back: 'mail-look-back' }[err.field];
   if (field) $(field).focus();
 }
 
@@ -84,7 +111,89 @@ function showReport(r) {
   }, `+ ${f}`)));
 }
 
+/** Shows the rows the chosen sign-in method needs, and whether the account is signed in. */
+function showAuth() {
+  const auth = $('mail-auth').value;
+  const oauth = auth !== 'password';
+  const rows = {
+    password: !oauth,
+    client: auth === 'custom' || (oauth && !builtInIds.includes(auth)),
+    secret: auth === 'google' || auth === 'custom',
+    custom: auth === 'custom',
+    oauth,
+  };
+  for (const row of document.querySelectorAll('.auth-row')) row.hidden = !rows[row.dataset.auth];
+  $('mail-sign-in-code').hidden = !(auth === 'microsoft' || (auth === 'custom' && $('mail-oauth-device-url').value.trim()));
+  $('mail-sign-out').hidden = !signedIn;
+  const state = $('mail-auth-state');
+  state.dataset.signedIn = String(signedIn);
+  state.textContent = signedIn ? 'Signed in. The sign-in is kept in the system keyring.' : 'Not signed in yet.';
+}
+
+/** While a sign-in runs: Cancel instead of the sign-in buttons. */
+function signingIn(on, text) {
+  $('mail-sign-in').hidden = on;
+  $('mail-sign-in-cancel').hidden = !on;
+  if (on) { $('mail-sign-in-code').hidden = true; $('mail-sign-out').hidden = true; }
+  if (text) $('mail-auth-state').textContent = text;
+}
+
+/** After a sign-in: the settings are saved (so the account follows at once), or the error shown. */
+async function finishSignIn(run, hooks) {
+  $('mail-error').textContent = '';
+  try {
+    await run();
+    signedIn = true;
+    signingIn(false);
+    $('mail-device-code').hidden = true;
+    showAuth();
+    await hooks.save();
+  } catch (err) {
+    signingIn(false);
+    $('mail-device-code').hidden = true;
+    showAuth();
+    showError(err);
+  }
+}
+
+/** `hooks.save()` saves the whole Settings form (settings.js owns it). */
+export function wireSignIn(hooks) {
+  $('mail-sign-in').addEventListener('click', () => {
+    signingIn(true, 'Waiting for you to sign in in your browser…');
+    finishSignIn(() => api.mailSignIn(collect()), hooks);
+  });
+  $('mail-sign-in-code').addEventListener('click', () => {
+    signingIn(true, 'Asking for a code…');
+    finishSignIn(async () => {
+      const start = await api.mailSignInCode(collect());
+      const code = $('mail-device-code');
+      replace(code, 'Open ', h('strong', {}, start.verificationUri), ' on any device and enter ', h('strong', { 'data-testid': 'mail-user-code' }, start.userCode), '.');
+      code.hidden = false;
+      $('mail-auth-state').textContent = 'Waiting for you to enter the code…';
+      await api.mailSignInCodeWait();
+    }, hooks);
+  });
+  $('mail-sign-in-cancel').addEventListener('click', () => api.mailSignInCancel().catch(() => {}));
+  $('mail-sign-out').addEventListener('click', async () => {
+    try {
+      await api.mailSignOut();
+      signedIn = false;
+      showAuth();
+    } catch (err) { showError(err); }
+  });
+}
+
 function wire() {
+  $('mail-auth').addEventListener('change', () => {
+    const p = PROVIDERS[$('mail-auth').value];
+    if (p) {
+      $('mail-host').value = p.host;
+      $('mail-port').value = String(p.port);
+      $('mail-security').value = 'tls';
+    }
+    showAuth();
+  });
+  $('mail-oauth-device-url').addEventListener('input', showAuth);
   $('mail-preset').addEventListener('change', () => {
     const p = presetById($('mail-preset').value);
     if (!p) return;

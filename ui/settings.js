@@ -93,6 +93,7 @@ function wire() {
   };
   $('save-settings').addEventListener('click', () => save(result));
   $('mail-save').addEventListener('click', () => save($('mail-result')));
+  mail.wireSignIn({ save: () => save($('mail-result')) });
   $('test-connection').addEventListener('click', async () => {
     result.textContent = 'Testing…';
     delete result.dataset.ok;

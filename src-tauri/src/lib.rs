@@ -48,6 +48,22 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
     fn refreshed(&self) {
         let _ = self.app.emit("cases-refreshed", ());
     }
+
+    fn attention(&self, _source: &str, message: &str) {
+        let _ = self.app.emit("cases-refreshed", ());
+        let notifications = filing::lock(&self.store)
+            .and_then(|s| Preferences::load(&s))
+            .map(|p| p.notifications)
+            .unwrap_or(true);
+        if !notifications {
+            return;
+        }
+        native::notify_text(
+            "Casedesk: sign in to your e-mail again".into(),
+            message.to_owned(),
+            self.icon.clone(),
+        );
+    }
 }
 
 /// The data folder: `CASEDESK_DATA_DIR` when set (tests, benches), else `$XDG_DATA_HOME/<identifier>`.

@@ -96,6 +96,11 @@ pub fn icon_file(data_dir: &std::path::Path) -> Option<std::path::PathBuf> {
 /// loop or the window.
 pub fn notify(change: &casedesk_core::store::StatusChange, icon: Option<std::path::PathBuf>) {
     let (summary, body) = change.notification();
+    notify_text(summary, body, icon);
+}
+
+/// A notification with this text (on a thread of its own: the notification server may be slow).
+pub fn notify_text(summary: String, body: String, icon: Option<std::path::PathBuf>) {
     std::thread::spawn(move || {
         let mut n = notify_rust::Notification::new();
         n.appname("Casedesk")

@@ -53,6 +53,8 @@ pub struct AppState {
     sink: Mutex<Option<Arc<dyn StatusSink>>>,
     /// Paths the user dropped on the window, as the shell saw the drop (not as the page says).
     grants: Mutex<Vec<(PathBuf, Instant)>>,
+    /// The OAuth sign-in under way, if any (see `commands/oauth.rs`).
+    pub(crate) sign_in: crate::commands::oauth::SignIn,
 }
 
 /// How long a dropped path stays readable by an attach or an import.
@@ -81,6 +83,7 @@ impl AppState {
             followers: Mutex::new(None),
             sink: Mutex::new(None),
             grants: Mutex::new(Vec::new()),
+            sign_in: Default::default(),
         }
     }
 
@@ -268,6 +271,11 @@ impl AppState {
         self.secrets.as_ref()
     }
 
+    /// The secret store, to hand to a source that reads it later (an OAuth token source).
+    pub fn secrets_arc(&self) -> &Arc<dyn Secrets> {
+        &self.secrets
+    }
+
     /// The filer in use. Until it is built (right after start; longer when the keyring waits for the
     /// user to unlock it) this waits up to [`FILER_WAIT`], then answers CJ's web form.
     pub fn current_filer(&self) -> Arc<dyn Filer> {
@@ -312,7 +320,7 @@ impl AppState {
     pub fn apply_preferences(&self, prefs: &Preferences) {
         self.install_filer(prefs);
         if let Some(f) = self.followers.lock().ok().as_ref().and_then(|g| g.as_ref()) {
-            f.replace(source::enabled(prefs, self.secrets()), follow_config(prefs));
+            f.replace(source::enabled(prefs, &self.secrets), follow_config(prefs));
         }
     }
 
@@ -328,7 +336,7 @@ impl AppState {
             *s = Some(sink.clone());
         }
         let followers = Followers::start(store, sink, std::process::id() as u64);
-        followers.replace(source::enabled(prefs, self.secrets()), follow_config(prefs));
+        followers.replace(source::enabled(prefs, &self.secrets), follow_config(prefs));
         if let Ok(mut f) = self.followers.lock() {
             *f = Some(followers);
         }

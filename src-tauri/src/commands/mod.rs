@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod drafts;
 pub mod mail;
+pub mod oauth;
 pub mod reasons;
 pub mod settings;
 
@@ -100,6 +101,11 @@ macro_rules! app_commands {
             keep_running_in_tray,
             show_window,
             report_ready,
+            mail_sign_in,
+            mail_sign_in_cancel,
+            mail_sign_in_code,
+            mail_sign_in_code_wait,
+            mail_sign_out,
             $($extra),*
         ]
     };
@@ -110,6 +116,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     use cases::*;
     use drafts::*;
     use mail::*;
+    use oauth::*;
     use reasons::*;
     use settings::*;
     #[cfg(not(feature = "e2e-hooks"))]

@@ -5,7 +5,8 @@
 use casedesk_core::filer;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::secrets;
-use casedesk_core::source::mail::{self, rules::PresetInfo, MailSettings, TestReport};
+use casedesk_core::source::mail::oauth::AuthMethod;
+use casedesk_core::source::mail::{self, rules::PresetInfo, Credential, MailSettings, TestReport};
 use casedesk_core::{Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
@@ -29,6 +30,10 @@ pub struct SettingsView {
     /// Whether a token / password is in the secret store. The secret itself never crosses IPC outward.
     pub has_rt_token: bool,
     pub has_mail_password: bool,
+    /// Whether the mail account is signed in with OAuth (a refresh token is stored).
+    pub mail_signed_in: bool,
+    /// The OAuth presets whose client id this build carries (the user need not enter one).
+    pub built_in_client_ids: Vec<AuthMethod>,
     pub capabilities: Capabilities,
     pub mail_presets: Vec<PresetInfo>,
 }
@@ -50,6 +55,11 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
     Ok(SettingsView {
         has_rt_token: has(state, secrets::RT_TOKEN),
         has_mail_password: has(state, secrets::MAIL_PASSWORD),
+        mail_signed_in: has(state, secrets::MAIL_OAUTH_REFRESH),
+        built_in_client_ids: [AuthMethod::Microsoft, AuthMethod::Google]
+            .into_iter()
+            .filter(|m| m.preset().is_some_and(|p| p.built_in_client_id.is_some()))
+            .collect(),
         capabilities: Capabilities {
             submit: state.current_filer().submits(),
             follow: state.following(),
@@ -162,7 +172,20 @@ pub async fn test_mail_connection<R: Runtime>(
     to_test.enabled = true;
     to_test.validate().map_err(ErrorPayload::from)?;
     let typed = secrets::checked(mail_password.as_deref(), "mail_password")?;
-    let (password, now) = blocking(app, move |state| {
+    let settings = to_test.clone();
+    let (credential, now) = blocking(app, move |state| {
+        if settings.auth.is_oauth() {
+            if !has(state, secrets::MAIL_OAUTH_REFRESH) {
+                return Err(Error::field(
+                    "mail_auth",
+                    casedesk_core::Code::MailSignInNeeded,
+                    "Sign in first.",
+                )
+                .into());
+            }
+            let credential = mail::credential(&settings, state.secrets_arc())?;
+            return Ok((credential, state.with_store(|s| Ok(s.now()))?));
+        }
         let password = match typed {
             Some(p) => p,
             None => state
@@ -177,10 +200,10 @@ pub async fn test_mail_connection<R: Runtime>(
                     ))
                 })?,
         };
-        Ok((password, state.with_store(|s| Ok(s.now()))?))
+        Ok((Credential::Password(password), state.with_store(|s| Ok(s.now()))?))
     })
     .await?;
-    mail::test_connection(&to_test, &password, now)
+    mail::test_connection(&to_test, credential, now)
         .await
         .map_err(|e| ErrorPayload::from(Error::from(e)))
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 mod cases;
 mod durability;
 mod mail;
+mod oauth;
 
 /// Drops files on the window as the OS would: through the test build's `e2e_drop` hook, which grants
 /// the paths in the shell and sends the page the same event a real drop does.

@@ -1,0 +1,19 @@
+//! The browser for the OAuth end-to-end test, named by `BROWSER` (which `xdg-open` follows): it opens
+//! the authorization URL it is given and follows the one redirect to the app's loopback listener, as a
+//! browser would, then appends the listener's status code to `$TEST_BROWSER_LOG`.
+
+fn main() {
+    let url = std::env::args().nth(1).unwrap_or_default();
+    let result = casedesk_e2e::oauth_server::play_browser(&url);
+    if let Some(log) = std::env::var_os("TEST_BROWSER_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let _ = writeln!(f, "{result:?}");
+        }
+    }
+    std::process::exit(if result.is_ok() { 0 } else { 1 });
+}
