@@ -143,7 +143,12 @@ pub struct Followers {
     runtime: tokio::runtime::Handle,
     running: Mutex<Vec<Follower>>,
     seed: u64,
+    /// Sources whose user was told they need them (sign in again): told once until a pass works
+    /// again, also when the loops are replaced (settings saved).
+    told: Told,
 }
+
+type Told = Arc<Mutex<std::collections::HashSet<&'static str>>>;
 
 impl Followers {
     /// Must be called inside a tokio runtime (the loops run on it). Delivers what an earlier run
@@ -156,6 +161,7 @@ impl Followers {
             runtime: tokio::runtime::Handle::current(),
             running: Mutex::new(Vec::new()),
             seed,
+            told: Told::default(),
         }
     }
 
@@ -203,6 +209,7 @@ impl Followers {
             stop_rx,
             config_rx,
             seed,
+            self.told.clone(),
         );
         self.runtime.spawn(task);
         Follower {
@@ -227,11 +234,10 @@ async fn run(
     mut stop: watch::Receiver<bool>,
     config: watch::Receiver<FollowConfig>,
     seed: u64,
+    told: Told,
 ) {
     let mut jitter = Jitter::new(seed);
     let mut failures: u32 = 0;
-    // Whether the user was told that this source needs them (said once per stop, not per pass).
-    let mut alerted = false;
     let mut not_before: Option<Instant> = None;
     let mut next = Next::At(Instant::now());
     loop {
@@ -265,7 +271,9 @@ async fn run(
             Ok(report) => {
                 failures = 0;
                 not_before = None;
-                alerted = false;
+                told.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(source.name());
                 let (checked, changed) = (report.checked, report.changes.len());
                 deliver_all(&store, &sink, report.changes).await;
                 if report.refreshed || changed > 0 {
@@ -276,8 +284,12 @@ async fn run(
             }
             Err(e) => {
                 sink.refreshed();
-                if matches!(e, RemoteError::SignInNeeded(_)) && !alerted {
-                    alerted = true;
+                if matches!(e, RemoteError::SignInNeeded(_))
+                    && told
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(source.name())
+                {
                     sink.attention(source.name(), &e.to_string());
                 }
                 let mut wait = if e.is_transient() {

@@ -4,7 +4,7 @@
 
 use casedesk_core::secrets;
 use casedesk_core::source::mail::oauth::{self, device, flow, tokens, Endpoints};
-use casedesk_core::source::mail::MailSettings;
+use casedesk_core::source::mail::{self, MailSettings};
 use casedesk_core::{Error, ErrorPayload};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
@@ -41,6 +41,7 @@ fn http() -> Answer<oauth::HttpClient> {
 async fn keep<R: Runtime>(app: AppHandle<R>, granted: oauth::Granted) -> Answer<()> {
     blocking(app, move |state| {
         tokens::store_grant(state.secrets(), &granted)?;
+        state.with_store(|s| s.source_states().clear_error(mail::NAME))?;
         let prefs = state.with_store(casedesk_core::preferences::Preferences::load)?;
         state.apply_preferences(&prefs);
         state.check_now();

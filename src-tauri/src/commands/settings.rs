@@ -55,7 +55,12 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
     Ok(SettingsView {
         has_rt_token: has(state, secrets::RT_TOKEN),
         has_mail_password: has(state, secrets::MAIL_PASSWORD),
-        mail_signed_in: has(state, secrets::MAIL_OAUTH_REFRESH),
+        mail_signed_in: has(state, secrets::MAIL_OAUTH_REFRESH)
+            && state
+                .with_reader(|s| s.source_states().get(mail::NAME))?
+                .last_error_code
+                .as_deref()
+                != Some(casedesk_core::Code::MailSignInNeeded.as_str()),
         built_in_client_ids: [AuthMethod::Microsoft, AuthMethod::Google]
             .into_iter()
             .filter(|m| m.preset().is_some_and(|p| p.built_in_client_id.is_some()))

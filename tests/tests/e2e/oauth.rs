@@ -166,6 +166,35 @@ fn signing_in_with_oauth_syncs_refreshes_unseen_and_asks_again_once_revoked() {
     app.wait_until("the badge goes", Duration::from_secs(40), |a| {
         count(a, "[data-testid=mail-sign-in-again]") == 0 && sync_text(a).contains("from support")
     });
+
+    // Sign out, then sign in with a code (the device grant): the code is shown, approved elsewhere.
+    open_settings(&app);
+    let device = app.tid("mail-oauth-device-url");
+    app.scroll_to(&device);
+    app.type_text(&device, &server.device_url());
+    app.click(&app.tid("mail-sign-out"));
+    app.wait_until("signed out", Duration::from_secs(10), |a| {
+        a.attr(&a.tid("mail-auth-state"), "data-signed-in")
+            .as_deref()
+            == Some("false")
+    });
+    app.click(&app.tid("mail-sign-in-code"));
+    app.wait_until("the code to type", Duration::from_secs(15), |a| {
+        text_of(a, "mail-user-code") == "WDJB-MJHT"
+    });
+    shot(&desktop, "42-oauth-device-code");
+    server.approve_devices();
+    app.wait_until("signed in with the code", Duration::from_secs(30), |a| {
+        a.attr(&a.tid("mail-auth-state"), "data-signed-in")
+            .as_deref()
+            == Some("true")
+            && text_of(a, "mail-result") == "Saved."
+    });
+    assert!(
+        server.log().contains(&"device".to_owned()),
+        "{:?}",
+        server.log()
+    );
     app.quit();
 
     // Nothing of a token in the data folder (database, WAL, files) or in the app's log.

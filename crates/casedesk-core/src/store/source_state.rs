@@ -67,6 +67,15 @@ impl<'c> SourceStates<'c> {
         Ok(())
     }
 
+    /// The error is over (the user signed in again), though no pass ran yet.
+    pub fn clear_error(&self, source: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE source_state SET last_error = NULL, last_error_code = NULL WHERE source = ?1",
+            [source],
+        )?;
+        Ok(())
+    }
+
     pub fn clear(&self, source: &str) -> Result<()> {
         self.conn
             .execute("DELETE FROM source_state WHERE source = ?1", [source])?;

@@ -268,6 +268,54 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
+    use sha2::Digest;
+
+    #[tokio::test]
+    async fn the_authorization_url_carries_pkce_s256_state_and_the_loopback_redirect() {
+        let endpoints = super::super::OAuthSettings {
+            client_id: "casedesk".into(),
+            auth_url: "https://login.example.com/authorize?tenant=x".into(),
+            token_url: "https://login.example.com/token".into(),
+            scope: "mail offline_access".into(),
+            ..Default::default()
+        }
+        .endpoints(super::super::AuthMethod::Custom)
+        .unwrap();
+        let a = begin(&endpoints).await.unwrap();
+        let q: std::collections::HashMap<String, String> =
+            a.url.query_pairs().into_owned().collect();
+        assert_eq!(q["response_type"], "code");
+        assert_eq!(q["client_id"], "casedesk");
+        assert_eq!(q["tenant"], "x", "the provider's own query is kept");
+        assert_eq!(q["scope"], "mail offline_access");
+        assert_eq!(q["redirect_uri"], format!("http://127.0.0.1:{}/", a.port()));
+        assert_eq!(q["code_challenge_method"], "S256");
+        let expected = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(a.verifier.secret().as_bytes()));
+        assert_eq!(
+            q["code_challenge"], expected,
+            "the challenge is the verifier's SHA-256"
+        );
+        assert!(
+            a.verifier.secret().len() >= 43,
+            "RFC 7636: 43 to 128 characters"
+        );
+        assert_eq!(&q["state"], a.state.secret());
+        assert!(a.state.secret().len() >= 16, "an unguessable state");
+        let b = begin(&endpoints).await.unwrap();
+        assert_ne!(
+            a.state.secret(),
+            b.state.secret(),
+            "a new state per sign-in"
+        );
+        assert_ne!(
+            a.verifier.secret(),
+            b.verifier.secret(),
+            "a new verifier per sign-in"
+        );
+        assert_ne!(a.port(), b.port());
+    }
 
     fn head(target: &str, host: &str) -> String {
         format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: t\r\n\r\n")

@@ -79,32 +79,19 @@ impl TokenSource {
             .map_err(|_| RemoteError::Config("the secret store could not be read".into()))?
             .map_err(|e| RemoteError::Config(e.to_string()))?;
         let Some(refresh) = stored else {
-            return Err(RemoteError::SignInNeeded(
+            // Signed out (or never signed in): the user's choice, shown in the sync state, not
+            // announced as a withdrawn sign-in.
+            return Err(RemoteError::Config(
                 "The mail account is not signed in. Sign in in Settings → Case e-mail.".into(),
             ));
         };
-        let response = match self
+        let response = self
             .endpoints
             .client()
             .exchange_refresh_token(&oauth2::RefreshToken::new(refresh))
             .request_async(&self.http)
             .await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                let e = token_error(e);
-                if matches!(e, RemoteError::SignInNeeded(_)) {
-                    // `invalid_grant`: the refresh token is dead for good (expired or withdrawn).
-                    // Forget it, so Settings says "not signed in" rather than "signed in".
-                    let secrets = self.secrets.clone();
-                    let _ = tokio::task::spawn_blocking(move || {
-                        secrets.delete(secrets::MAIL_OAUTH_REFRESH)
-                    })
-                    .await;
-                }
-                return Err(e);
-            }
-        };
+            .map_err(token_error)?;
         let granted = Granted::from_response(&response);
         if let Some(rotated) = granted.refresh_token.clone() {
             // A provider that rotates refresh tokens invalidates the old one: keep the new one.

@@ -1,0 +1,103 @@
+//! A source that needs the user (a withdrawn sign-in) is announced once: not at every pass, not again
+//! when the loops are replaced (settings saved), and again only after it worked in between.
+
+use casedesk_core::filing::SharedStore;
+use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
+use casedesk_core::remote::{BoxFuture, RemoteError};
+use casedesk_core::source::{StatusSource, SyncReport};
+use casedesk_core::store::StatusChange;
+use casedesk_core::{FixedClock, Store};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Answers its scripted results in turn, then keeps answering the last one.
+struct Scripted(Mutex<VecDeque<Result<(), RemoteError>>>);
+
+impl StatusSource for Scripted {
+    fn name(&self) -> &'static str {
+        "mail"
+    }
+    fn sync<'a>(&'a self, _: &'a SharedStore) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
+        Box::pin(async move {
+            let mut q = self.0.lock().unwrap();
+            let r = if q.len() > 1 {
+                q.pop_front()
+            } else {
+                q.front().cloned()
+            };
+            r.unwrap_or(Ok(())).map(|_| SyncReport::default())
+        })
+    }
+}
+
+#[derive(Default)]
+struct Told(Mutex<Vec<String>>);
+
+impl StatusSink for Told {
+    fn changed(&self, _: &StatusChange) {}
+    fn refreshed(&self) {}
+    fn attention(&self, source: &str, message: &str) {
+        self.0.lock().unwrap().push(format!("{source}: {message}"));
+    }
+}
+
+const CONFIG: FollowConfig = FollowConfig {
+    interval: Duration::from_secs(60),
+    backoff_base: Duration::from_secs(5),
+    backoff_cap: Duration::from_secs(300),
+};
+
+async fn run_for(d: Duration) {
+    let end = Instant::now() + d;
+    while Instant::now() < end {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn withdrawn() -> Result<(), RemoteError> {
+    Err(RemoteError::SignInNeeded(
+        "The sign-in was withdrawn.".into(),
+    ))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_withdrawn_sign_in_is_told_once_until_a_pass_works_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: SharedStore = Arc::new(Mutex::new(
+        Store::open(dir.path(), Arc::new(FixedClock::new(1_000))).unwrap(),
+    ));
+    let told = Arc::new(Told::default());
+    let f = Followers::start(store, told.clone(), 7);
+    let script = |r: Vec<Result<(), RemoteError>>| -> Vec<Arc<dyn StatusSource>> {
+        vec![Arc::new(Scripted(Mutex::new(r.into())))]
+    };
+    f.replace(script(vec![withdrawn()]), CONFIG);
+    run_for(Duration::from_secs(300)).await;
+    assert_eq!(told.0.lock().unwrap().len(), 1, "five passes, told once");
+
+    // Settings saved: new loops, same state: not told again.
+    f.replace(script(vec![withdrawn()]), CONFIG);
+    f.check_now();
+    run_for(Duration::from_secs(130)).await;
+    assert_eq!(
+        told.0.lock().unwrap().len(),
+        1,
+        "a new loop does not tell again"
+    );
+
+    // Other errors are not announced; a pass that works ends the state; a new withdrawal is told.
+    f.replace(
+        script(vec![
+            Err(RemoteError::Unreachable("offline".into())),
+            Ok(()),
+            withdrawn(),
+        ]),
+        CONFIG,
+    );
+    run_for(Duration::from_secs(300)).await;
+    let told = told.0.lock().unwrap().clone();
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert_eq!(told[1], "mail: The sign-in was withdrawn.");
+}
