@@ -202,14 +202,16 @@ impl Followers {
         let (stop_tx, stop_rx) = watch::channel(false);
         let (config_tx, config_rx) = watch::channel(config);
         let task = run(
-            self.store.clone(),
+            Shared {
+                store: self.store.clone(),
+                sink: self.sink.clone(),
+                told: self.told.clone(),
+            },
             source,
-            self.sink.clone(),
             wake.clone(),
             stop_rx,
             config_rx,
             seed,
-            self.told.clone(),
         );
         self.runtime.spawn(task);
         Follower {
@@ -226,16 +228,22 @@ enum Next {
     At(Instant),
 }
 
-async fn run(
+/// What every loop shares: the store, where changes go, and who was told what.
+struct Shared {
     store: SharedStore,
-    source: Arc<dyn StatusSource>,
     sink: Arc<dyn StatusSink>,
+    told: Told,
+}
+
+async fn run(
+    shared: Shared,
+    source: Arc<dyn StatusSource>,
     wake: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
     config: watch::Receiver<FollowConfig>,
     seed: u64,
-    told: Told,
 ) {
+    let Shared { store, sink, told } = shared;
     let mut jitter = Jitter::new(seed);
     let mut failures: u32 = 0;
     let mut not_before: Option<Instant> = None;
