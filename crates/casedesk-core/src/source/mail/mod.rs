@@ -15,6 +15,7 @@
 pub mod apply;
 pub mod imap;
 pub mod import;
+mod login;
 pub mod oauth;
 pub mod parse;
 pub mod presets;
@@ -26,6 +27,7 @@ pub mod test_connection;
 pub(crate) use imap::fetch_all;
 pub use imap::uid_set;
 pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
+pub use login::{credential, Credential};
 pub use settings::{MailSettings, Security};
 pub use state::{sync_state, SyncState};
 pub use test_connection::{test_connection, TestReport};
@@ -43,7 +45,7 @@ use crate::error::Result;
 use crate::filing::{self, SharedStore};
 use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 use crate::store::{MailOutcome, Store};
 
 /// The name of this source in logs and in `source_state`.
@@ -54,14 +56,6 @@ pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
 pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
 /// UIDs fetched per command.
 pub(crate) const CHUNK: usize = 100;
-
-/// What the account logs in with.
-pub enum Credential {
-    /// An (app) password from the secret store.
-    Password(String),
-    /// OAuth 2.0: access tokens from the refresh token in the secret store.
-    OAuth(Arc<oauth::TokenSource>),
-}
 
 pub struct MailSource {
     settings: MailSettings,
@@ -96,29 +90,6 @@ pub fn from_preferences(
     }
 }
 
-/// The credential the settings call for: the stored password, or a token source over the stored
-/// refresh token (read when a token is needed, so signing in again takes effect at once).
-pub fn credential(settings: &MailSettings, secrets: &Arc<dyn Secrets>) -> Result<Credential> {
-    if settings.auth.is_oauth() {
-        let endpoints = settings.oauth.endpoints(settings.auth)?;
-        let tokens = oauth::TokenSource::new(endpoints, secrets.clone())?;
-        return Ok(Credential::OAuth(Arc::new(tokens)));
-    }
-    Ok(Credential::Password(
-        match secrets.get(secrets::MAIL_PASSWORD) {
-            Ok(Some(p)) => p,
-            Ok(None) => {
-                tracing::warn!("the mail account has no password in the secret store");
-                String::new()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "the secret store could not be read");
-                String::new()
-            }
-        },
-    ))
-}
-
 impl MailSource {
     /// A source that logs in with a password.
     pub fn new(settings: MailSettings, password: String) -> Result<MailSource> {
@@ -134,33 +105,6 @@ impl MailSource {
             session: tokio::sync::Mutex::new(None),
             idle: AtomicBool::new(false),
         })
-    }
-
-    /// Logs in. With OAuth, a refused token is refreshed and tried once more; a second refusal means
-    /// the user must sign in again.
-    async fn login(&self) -> std::result::Result<ImapSession, RemoteError> {
-        let tokens = match &self.credential {
-            Credential::Password(p) => {
-                return imap::connect(&self.settings, &imap::Login::Password(p.clone())).await
-            }
-            Credential::OAuth(t) => t,
-        };
-        let token = tokens.access_token(false).await?;
-        match imap::connect(&self.settings, &imap::Login::Bearer(token)).await {
-            Err(RemoteError::LoginRefused(first)) => {
-                tracing::info!("the mail server refused the access token; refreshing it once");
-                let token = tokens.access_token(true).await?;
-                imap::connect(&self.settings, &imap::Login::Bearer(token))
-                    .await
-                    .map_err(|e| match e {
-                        RemoteError::LoginRefused(_) => RemoteError::SignInNeeded(format!(
-                            "{first} Sign in again in Settings → Case e-mail."
-                        )),
-                        other => other,
-                    })
-            }
-            other => other,
-        }
     }
 
     /// Whether the server offered IDLE when last connected.
