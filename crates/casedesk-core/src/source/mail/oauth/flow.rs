@@ -153,6 +153,8 @@ fn signed_in_error(e: RemoteError) -> RemoteError {
 async fn wait_for_answer(listener: &TcpListener, port: u16, state: &str) -> Answer {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: do not spin; the overall limit still ends the wait.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
         if let Some(answer) = serve_one(stream, port, state).await {
