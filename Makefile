@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # CASEDESK_DATA_DIR and XDG_* to a temp dir), with the drop hook (`e2e-hooks`) granted to the window.
 TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop"]}]}}}
 
-.PHONY: run build test test-fast test-e2e lint supply-chain fuzz bench deps-build deps-test clean
+.PHONY: run build test test-fast test-e2e lint supply-chain fuzz bench package package-test deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -53,6 +53,14 @@ bench: deps-build
 	$(CARGO) build --release -p casedesk -p casedesk-empty-shell
 	$(CARGO) bench -p casedesk-bench --bench inprocess
 	$(CARGO) run --release -p casedesk-bench
+
+# The release app as a .deb (Tauri's bundler; Depends from dpkg-shlibdeps), checked by lintian.
+package: deps-build
+	scripts/package.sh
+
+# Installs that .deb with apt, launches it from its desktop entry under Xvfb, purges it (root; not in `make test`).
+package-test: package
+	scripts/package-test.sh
 
 clean:
 	$(CARGO) clean

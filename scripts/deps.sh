@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Casedesk needs on Debian 12.
-# Usage: scripts/deps.sh build|test|rt   (test includes build and Request Tracker 5; rt is RT alone)
+# Usage: scripts/deps.sh build|test|rt|package   (test includes build and Request Tracker 5; rt is RT
+# alone; package adds the .deb checks and Tauri's CLI)
 # As root it installs with apt; otherwise it prints the exact apt line and exits 1.
 set -euo pipefail
 want="${1:-build}"
@@ -9,13 +10,17 @@ build_pkgs=(pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3
 test_pkgs=(xvfb webkit2gtk-driver dbus dbus-x11 dunst xdotool imagemagick gnome-keyring
   libsecret-tools x11-utils dovecot-imapd openssl)
 rt_pkgs=(request-tracker5 rt5-db-sqlite rt5-standalone)
+package_pkgs=(lintian desktop-file-utils dpkg-dev xvfb dbus libgtk-3-bin)
 pkgs=("${build_pkgs[@]}")
 case "$want" in
   build) ;;
   test) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
   rt) pkgs=("${rt_pkgs[@]}") ;;
+  package) pkgs+=("${package_pkgs[@]}")
+    # npm only when no Node is there (a Node from elsewhere brings its own npm).
+    command -v npm >/dev/null 2>&1 || pkgs+=(npm) ;;
   all) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test|rt|all" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|rt|package|all" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
@@ -34,6 +39,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 here="$(cd "$(dirname "$0")" && pwd)"
+if [ "$want" = package ]; then
+  # Tauri's bundler: the npm package carries a prebuilt binary (seconds, not a 10-minute cargo install),
+  # pinned to the tauri crate's version, installed under target/ (not system-wide).
+  cli="$here/../target/tools/node_modules/.bin/tauri"
+  if [ ! -x "$cli" ]; then
+    echo "deps: npm install @tauri-apps/cli@2.12.5 (into target/tools)"
+    npm install --silent --no-audit --no-fund --prefix "$here/../target/tools" @tauri-apps/cli@2.12.5
+  fi
+  exit 0
+fi
 if [ "$want" != build ]; then
   # The throwaway-RT drop-in is inert unless CASEDESK_RT_DB is set (see scripts/rt/99-casedesk-test.pm).
   dropin=/etc/request-tracker5/RT_SiteConfig.d/99-casedesk-test.pm
