@@ -6,6 +6,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod a11y;
 mod cases;
 mod durability;
 mod mail;
