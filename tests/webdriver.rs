@@ -159,6 +159,53 @@ impl App {
             .send_json(json!({"text": text}));
     }
 
+    /// Presses keys on whatever has the focus (W3C actions: key down/up, no pointer, no element
+    /// chosen by the test). `chord` keys are held together (e.g. `[CONTROL, "n"]`); one chord at a time.
+    pub fn press(&self, chord: &[&str]) {
+        let mut actions: Vec<Value> = chord
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        actions.extend(
+            chord
+                .iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+        let _ = ureq::delete(&self.url("/actions"))
+            .timeout(Duration::from_secs(10))
+            .call();
+    }
+
+    /// Types text into whatever has the focus, a key at a time (W3C actions).
+    pub fn type_keys(&self, text: &str) {
+        let mut actions = Vec::new();
+        for c in text.chars() {
+            let k = c.to_string();
+            actions.push(json!({"type": "keyDown", "value": k}));
+            actions.push(json!({"type": "keyUp", "value": k}));
+        }
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
+    /// What has the focus: its `data-testid`, else its id, else its tag name.
+    pub fn focused(&self) -> String {
+        self.exec(
+            "const e = document.activeElement; return e ? (e.dataset.testid || e.id || e.tagName.toLowerCase()) : 'none';",
+            json!([]),
+        )
+        .as_str()
+        .unwrap_or("none")
+        .to_owned()
+    }
+
     /// Scrolls the element into the middle of its scrolling box (a dialog's lower fields).
     pub fn scroll_to(&self, el: &str) {
         self.exec(

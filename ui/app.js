@@ -20,7 +20,12 @@ export function toast(message, action) {
     ? h('button', { type: 'button', 'data-testid': action.testid, onclick: () => { toastEl.hidden = true; action.run(); } }, action.label)
     : null);
   toastEl.hidden = false;
-  toastTimer = setTimeout(() => { toastEl.hidden = true; }, action ? 10000 : 6000);
+  // It stays while the keyboard is on its button (a keyboard user may take longer to reach Undo).
+  const hide = () => {
+    if (toastEl.contains(document.activeElement)) { toastTimer = setTimeout(hide, 2000); return; }
+    toastEl.hidden = true;
+  };
+  toastTimer = setTimeout(hide, action ? 10000 : 6000);
 }
 
 function showBanner(err) {
@@ -115,6 +120,7 @@ async function deleteCurrent() {
     editor.close();
     await refreshList();
     toast('Draft moved to the trash.', { label: 'Undo', testid: 'undo', run: () => undoDelete(id) });
+    rescueFocus();
   } catch (err) {
     toast(err.message);
   }
@@ -126,6 +132,7 @@ async function undoDelete(id) {
     await editor.open(view);
     await refreshList();
     markSelected(id);
+    editor.focusSubject();
   } catch (err) {
     toast(err.message);
   }
@@ -149,6 +156,21 @@ export function showView(name) {
   document.getElementById('nav-drafts').setAttribute('aria-pressed', String(drafts));
   document.getElementById('nav-cases').setAttribute('aria-pressed', String(!drafts));
   document.body.dataset.view = name;
+  setTimeout(rescueFocus, 0);
+}
+
+/** Focus that was on something now hidden (a closed dialog's opener, a view that went away) goes to the
+ * shown view's heading or first field, never to <body>: a keyboard user keeps their place. */
+function rescueFocus() {
+  const a = document.activeElement;
+  if (a && a !== document.body && !a.closest('[hidden]') && a.getClientRects().length) return;
+  if (document.querySelector('dialog[open]')) return;
+  const view = document.body.dataset.view;
+  const target = view === 'case' ? document.querySelector('#case-view h1')
+    : view === 'cases' ? document.querySelector('#cases-view h1')
+    : editor.currentId() != null ? document.getElementById('subject')
+    : document.querySelector('#empty-state h1');
+  if (target) target.focus();
 }
 
 async function onCaseFiled(c) {
@@ -174,6 +196,8 @@ function isTextField(t) {
 }
 
 function wire() {
+  // A dialog that closes hands the focus back to its opener; when that is gone, rescue it.
+  document.addEventListener('close', () => setTimeout(rescueFocus, 0), true);
   document.getElementById('new-draft').addEventListener('click', newDraft);
   document.getElementById('delete-draft').addEventListener('click', deleteCurrent);
   searchEl.addEventListener('input', debounce(refreshList, 120));
