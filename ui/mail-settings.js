@@ -10,11 +10,8 @@ const lines = (id) => $(id).value.split('\n').map((s) => s.trim()).filter(Boolea
 let presets = [];
 let signedIn = false;
 let builtInIds = [];
-// What a provider preset fills in (the rest of its endpoints live in the core).
-const PROVIDERS = {
-  microsoft: { host: 'outlook.office365.com', port: 993 },
-  google: { host: 'imap.gmail.com', port: 993 },
-};
+// The server each OAuth preset fills in, from the core ({auth, host, port}).
+let oauthServers = [];
 
 function presetById(id) {
   return presets.find((p) => p.id === id) || presets[0];
@@ -40,6 +37,7 @@ export function fill(view) {
   $('mail-oauth-scope').value = o.scope || '';
   signedIn = !!view.mailSignedIn;
   builtInIds = view.builtInClientIds || [];
+  oauthServers = view.oauthServers || [];
   showAuth();
   $('mail-password').value = '';
   $('mail-password').placeholder = view.hasMailPassword ? 'Stored in the system keyring (type to replace)' : 'An app password, if your provider offers them';
@@ -185,7 +183,7 @@ export function wireSignIn(hooks) {
 
 function wire() {
   $('mail-auth').addEventListener('change', () => {
-    const p = PROVIDERS[$('mail-auth').value];
+    const p = oauthServers.find((s) => s.auth === $('mail-auth').value);
     if (p) {
       $('mail-host').value = p.host;
       $('mail-port').value = String(p.port);

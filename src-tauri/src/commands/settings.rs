@@ -34,8 +34,18 @@ pub struct SettingsView {
     pub mail_signed_in: bool,
     /// The OAuth presets whose client id this build carries (the user need not enter one).
     pub built_in_client_ids: Vec<AuthMethod>,
+    /// The server each OAuth preset fills in when chosen.
+    pub oauth_servers: Vec<OAuthServer>,
     pub capabilities: Capabilities,
     pub mail_presets: Vec<PresetInfo>,
+}
+
+/// What choosing an OAuth preset fills in (the endpoints and scope stay in the core).
+#[derive(Debug, Serialize)]
+pub struct OAuthServer {
+    pub auth: AuthMethod,
+    pub host: &'static str,
+    pub port: u16,
 }
 
 /// Secrets typed in Settings; absent or empty means "keep the stored one".
@@ -64,6 +74,16 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
         built_in_client_ids: [AuthMethod::Microsoft, AuthMethod::Google]
             .into_iter()
             .filter(|m| m.preset().is_some_and(|p| p.built_in_client_id.is_some()))
+            .collect(),
+        oauth_servers: [AuthMethod::Microsoft, AuthMethod::Google]
+            .into_iter()
+            .filter_map(|auth| {
+                auth.preset().map(|p| OAuthServer {
+                    auth,
+                    host: p.host,
+                    port: p.port,
+                })
+            })
             .collect(),
         capabilities: Capabilities {
             submit: state.current_filer().submits(),

@@ -68,6 +68,15 @@ fn signing_in_with_oauth_syncs_refreshes_unseen_and_asks_again_once_revoked() {
     open_settings(&app);
     app.scroll_to(&app.tid("mail-enabled"));
     app.click(&app.tid("mail-enabled"));
+    // A provider preset fills in its server (and hides the endpoint fields).
+    select_by_text(&app, "mail-auth", "Microsoft 365 / Outlook.com");
+    assert_eq!(app.value(&app.tid("mail-host")), "outlook.office365.com");
+    assert_eq!(app.value(&app.tid("mail-port")), "993");
+    assert_eq!(
+        app.attr(&app.find("[data-auth=custom]"), "hidden")
+            .as_deref(),
+        Some("true")
+    );
     select_by_text(&app, "mail-auth", "Custom OAuth");
     assert_eq!(
         app.attr(&app.find("[data-auth=password]"), "hidden")
