@@ -88,17 +88,6 @@ fn form(s: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 struct Request {
     method: String,
     path: String,
@@ -304,7 +293,7 @@ fn handle(
                 );
                 return;
             }
-            let state_param = encode(&get("state"));
+            let state_param = crate::url_encode(&get("state"));
             let location = if s.deny {
                 format!("{redirect}?error=access_denied&state={state_param}")
             } else {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use crate::free_port;
+use crate::{free_port, url_encode};
 
 /// A throwaway Request Tracker 5 on loopback: its own SQLite database, port, and auth token. The
 /// server runs in its own process group, stopped by that group's id (never by name).
@@ -172,17 +172,6 @@ impl RtServer {
             })
             .collect()
     }
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl Drop for RtServer {

@@ -53,7 +53,7 @@ pub fn imap_error(e: async_imap::error::Error) -> RemoteError {
 }
 
 /// Server text as one short line of plain text.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .take(300)

@@ -339,15 +339,7 @@ pub(crate) fn token_error<RE: std::error::Error + 'static>(
     }
 }
 
-/// One short line of server text, without control characters.
-pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(300)
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
+pub(crate) use super::imap::clean;
 
 #[cfg(test)]
 mod tests {
