@@ -114,7 +114,7 @@ pub fn mail(rows: &mut Vec<Row>) {
         .unwrap();
 
     // First sync (a fresh store each run), interleaved with the plain client.
-    let runs = 7;
+    let runs = 21;
     let (mut ours, mut plain) = (Vec::new(), Vec::new());
     for i in 0..(WARMUPS.min(2) + runs) {
         let (_dir, store) = fresh_store();

@@ -158,24 +158,48 @@ fn first_sync_counts_the_20_of_500_then_reads_only_new_mail_and_never_touches_th
         "the timeline has it all"
     );
     drop(s);
-    // Incremental: only the new mail is fetched.
+    // Incremental: only the new mail is fetched — and a mail over 2 MB (a status for case 00002005
+    // with a large log pasted in) is recorded as skipped, never fetched, so it changes nothing.
+    let mut large = mails::cj_status("00002005", "Payment question number 5", "Closed", now_ms());
+    let padding =
+        "0123456789abcdef log line of a large pasted log, not read by anyone\r\n".repeat(40_000);
+    large.extend_from_slice(padding.as_bytes());
+    assert!(large.len() > 2 * 1024 * 1024 + 100_000);
+    d.append("INBOX", &large);
     d.append(
         "INBOX",
         &mails::cj_status("00002003", "Payment question number 3", "Closed", now_ms()),
     );
     let second = rt.block_on(source.sync(&store)).unwrap();
-    assert_eq!(second.checked, 1, "a later sync reads only new UIDs");
+    assert_eq!(
+        second.checked, 1,
+        "a later sync reads only new UIDs, and not the one over 2 MB"
+    );
     assert_eq!(second.changes.len(), 1);
     assert_eq!(second.changes[0].new_status.as_deref(), Some("Closed"));
+    {
+        let s = store.lock().unwrap();
+        let counts = s.mail_messages().counts().unwrap();
+        assert_eq!(
+            counts.too_large, 1,
+            "the large mail is recorded as skipped: {counts:?}"
+        );
+        let c5 = s.cases().find_number("00002005").unwrap().unwrap();
+        assert_eq!(
+            c5.status.as_deref(),
+            Some("In Progress"),
+            "the status in the skipped mail was not read"
+        );
+    }
     let third = rt.block_on(source.sync(&store)).unwrap();
     assert_eq!(
         (third.checked, third.changes.len()),
         (0, 0),
         "nothing new, nothing read"
     );
-    // The mailbox is exactly as it was (plus the one appended mail): no flag set, nothing moved.
+    // The mailbox is exactly as it was (plus the two appended mails): no flag set, nothing moved.
     let after = d.admin().snapshot("INBOX");
-    assert_eq!(before.0.len() + 1, after.0.len(), "no mail removed");
+    assert_eq!(before.0.len() + 2, after.0.len(), "no mail removed");
     assert_eq!(
         &after.0[..before.0.len()],
         &before.0[..],

@@ -2,8 +2,8 @@
 //!
 //! A pass reads each chosen folder read-only: per folder it remembers `UIDVALIDITY` and the last UID
 //! read; the first pass (or one after `UIDVALIDITY` changed) searches the look-back window for the
-//! allowed senders (`UID SEARCH SINCE … FROM …`), later passes only new UIDs. Sizes come first, so a
-//! mail over the cap is never fetched. Each mail is then parsed ([`parse`]), read against the rules
+//! allowed senders (`UID SEARCH SINCE … FROM …`), later passes only new UIDs. Sizes come first (for
+//! all of them at once), so a mail over the cap is never fetched. Each mail is then parsed ([`parse`]), read against the rules
 //! ([`rules`]) and applied to the store ([`apply`]), where a mail read before (by Message-ID, or a hash
 //! when it has none) changes nothing — a chunk's mails in one transaction, with the folder's cursor,
 //! on a blocking thread while the next chunk is fetched. Between
@@ -54,8 +54,10 @@ pub const NAME: &str = "mail";
 pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
 /// IDLE is re-issued at least this often: some providers drop idle connections after about 10 minutes.
 pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
-/// UIDs fetched per command.
+/// UIDs whose bodies are fetched per command.
 pub(crate) const CHUNK: usize = 100;
+/// UIDs whose sizes are fetched per command.
+const SIZE_CHUNK: usize = 1000;
 
 pub struct MailSource {
     settings: MailSettings,
@@ -200,21 +202,22 @@ impl MailSource {
         } else {
             Announce::CatchingUp
         };
-        // Chunk N is parsed and stored on a blocking thread while chunk N+1 is fetched; chunks commit
-        // in order (each waits for the one before), each with the folder's cursor.
+        // A pipeline on blocking threads: chunk N is parsed as soon as it is fetched, while chunk N-1
+        // is applied and chunk N+1 fetched. Chunks are applied in order (each waits for the one
+        // before), each in one transaction with the folder's cursor.
         let mut changes = Vec::new();
         let mut read = 0;
         let mut storing: Option<tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>>> =
             None;
+        let sizes = fetch_sizes(session, &uids).await?;
         for chunk in uids.chunks(CHUNK) {
-            let fetched = self
-                .fetch_chunk(session, chunk, uid_validity, folder)
-                .await?;
+            let fetched = fetch_chunk(session, chunk, &sizes, (folder, uid_validity)).await?;
             read += fetched.bodies.len();
+            let parsing = self.parse_chunk(fetched);
             if let Some(previous) = storing.take() {
                 changes.extend(joined(previous.await)?);
             }
-            storing = Some(self.store_chunk(store, (folder, uid_validity), fetched, announce));
+            storing = Some(self.store_chunk(store, (folder, uid_validity), parsing, announce));
         }
         if let Some(previous) = storing.take() {
             changes.extend(joined(previous.await)?);
@@ -230,93 +233,55 @@ impl MailSource {
         Ok((changes, read))
     }
 
-    /// A chunk's sizes, then the bodies under the cap. (A mail read before is recognised by its key
-    /// when it is applied; fetching headers first to skip it cost every sync a second download for a
-    /// case — a changed `UIDVALIDITY`, a copy in a second folder — that is rare.)
-    async fn fetch_chunk(
-        &self,
-        session: &mut ImapSession,
-        uids: &[u32],
-        uid_validity: u32,
-        folder: &str,
-    ) -> std::result::Result<Fetched, RemoteError> {
-        let sizes = fetch_all(session, &uid_set(uids), "(UID RFC822.SIZE)").await?;
-        let mut want = Vec::new();
-        let mut too_large = Vec::new();
-        for (uid, size, _) in sizes {
-            if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
-                too_large.push((format!("uid:{folder}:{uid_validity}:{uid}"), uid));
-            } else {
-                want.push(uid);
+    /// Parses and reads a fetched chunk's mails on a blocking thread.
+    fn parse_chunk(&self, fetched: Fetched) -> tokio::task::JoinHandle<Parsed> {
+        let rules = self.rules.clone();
+        let settings = self.settings.clone();
+        tokio::task::spawn_blocking(move || {
+            let readings = fetched
+                .bodies
+                .iter()
+                .map(|(uid, bytes)| (*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))))
+                .collect();
+            Parsed {
+                max_uid: fetched.max_uid,
+                too_large: fetched.too_large,
+                readings,
             }
-        }
-        let bodies = if want.is_empty() {
-            Vec::new()
-        } else {
-            fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])")
-                .await?
-                .into_iter()
-                .map(|(uid, _, bytes)| (uid, bytes))
-                .collect()
-        };
-        Ok(Fetched {
-            max_uid: uids.iter().copied().max().unwrap_or(0),
-            too_large,
-            bodies,
         })
     }
 
-    /// Parses, reads and applies a fetched chunk on a blocking thread: its mails and the folder's
+    /// Applies a parsed chunk once it is parsed, on a blocking thread: its mails and the folder's
     /// cursor commit together.
     fn store_chunk(
         &self,
         store: &SharedStore,
         (folder, uid_validity): (&str, u32),
-        fetched: Fetched,
+        parsing: tokio::task::JoinHandle<Parsed>,
         announce: Announce,
     ) -> tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>> {
         let rules = self.rules.clone();
-        let settings = self.settings.clone();
         let folder = folder.to_owned();
         let store = store.clone();
-        tokio::task::spawn_blocking(move || {
-            let readings: Vec<(u32, Option<rules::Reading>)> = fetched
-                .bodies
-                .iter()
-                .map(|(uid, bytes)| (*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))))
-                .collect();
-            let s = filing::lock(&store)?;
-            s.in_transaction(|s| {
-                let mut changes = Vec::new();
-                for (key, uid) in &fetched.too_large {
-                    apply::record_unread(
-                        s,
-                        key,
-                        MailOutcome::TooLarge,
-                        "over 2 MB",
-                        Some((&folder, *uid)),
-                    )?;
-                }
-                for (uid, reading) in &readings {
-                    match reading {
-                        Some(r) => {
-                            let Applied { changes: c, .. } =
-                                apply::apply(s, r, &rules, Some((&folder, *uid)), announce)?;
-                            changes.extend(c);
-                        }
-                        None => apply::record_unread(
-                            s,
-                            &format!("uid:{folder}:{uid_validity}:{uid}"),
-                            MailOutcome::Unreadable,
-                            "not a mail",
-                            Some((&folder, *uid)),
-                        )?,
-                    }
-                }
-                s.mail_folders()
-                    .advance(&folder, uid_validity, fetched.max_uid)?;
-                Ok(changes)
-            })
+        tokio::spawn(async move {
+            let parsed = parsing.await.map_err(|e| {
+                crate::Error::invalid(
+                    crate::Code::Internal,
+                    format!("reading the mail failed: {e}"),
+                )
+            })?;
+            let applying = tokio::task::spawn_blocking(move || {
+                let s = filing::lock(&store)?;
+                s.in_transaction(|s| {
+                    apply_parsed(s, &rules, &folder, uid_validity, &parsed, announce)
+                })
+            });
+            applying.await.map_err(|e| {
+                crate::Error::invalid(
+                    crate::Code::Internal,
+                    format!("storing the mail failed: {e}"),
+                )
+            })?
         })
     }
 
@@ -368,11 +333,110 @@ impl MailSource {
     }
 }
 
+/// The sizes of the mails to read, so that a mail over the cap is never fetched: one command per
+/// [`SIZE_CHUNK`] UIDs (a size is one short line; a command line stays well under servers' limits).
+async fn fetch_sizes(
+    session: &mut ImapSession,
+    uids: &[u32],
+) -> std::result::Result<std::collections::HashMap<u32, Option<u32>>, RemoteError> {
+    let mut sizes = std::collections::HashMap::with_capacity(uids.len());
+    for chunk in uids.chunks(SIZE_CHUNK) {
+        for (uid, size, _) in fetch_all(session, &uid_set(chunk), "(UID RFC822.SIZE)").await? {
+            sizes.insert(uid, size);
+        }
+    }
+    Ok(sizes)
+}
+
+/// A chunk's bodies under the cap (a mail the size fetch did not return is gone). (A mail read
+/// before is recognised by its key when it is applied; fetching headers first to skip it cost every
+/// sync a second download for a case — a changed `UIDVALIDITY`, a copy in a second folder — that is
+/// rare.)
+async fn fetch_chunk(
+    session: &mut ImapSession,
+    uids: &[u32],
+    sizes: &std::collections::HashMap<u32, Option<u32>>,
+    (folder, uid_validity): (&str, u32),
+) -> std::result::Result<Fetched, RemoteError> {
+    let mut want = Vec::new();
+    let mut too_large = Vec::new();
+    for uid in uids {
+        match sizes.get(uid) {
+            Some(Some(size)) if *size > MAX_MESSAGE_BYTES => {
+                too_large.push((format!("uid:{folder}:{uid_validity}:{uid}"), *uid))
+            }
+            Some(_) => want.push(*uid),
+            None => {}
+        }
+    }
+    let bodies = if want.is_empty() {
+        Vec::new()
+    } else {
+        fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])")
+            .await?
+            .into_iter()
+            .map(|(uid, _, bytes)| (uid, bytes))
+            .collect()
+    };
+    Ok(Fetched {
+        max_uid: uids.iter().copied().max().unwrap_or(0),
+        too_large,
+        bodies,
+    })
+}
+
 /// What a chunk fetch brought: the bodies to read, and the mails too large to fetch.
 struct Fetched {
     max_uid: u32,
     too_large: Vec<(String, u32)>,
     bodies: Vec<(u32, Vec<u8>)>,
+}
+
+/// A chunk read against the rules (`None`: not a mail), ready to apply.
+struct Parsed {
+    max_uid: u32,
+    too_large: Vec<(String, u32)>,
+    readings: Vec<(u32, Option<rules::Reading>)>,
+}
+
+/// Applies a parsed chunk and advances the folder's cursor past it (inside the caller's transaction).
+fn apply_parsed(
+    s: &Store,
+    rules: &Rules,
+    folder: &str,
+    uid_validity: u32,
+    parsed: &Parsed,
+    announce: Announce,
+) -> Result<Vec<crate::store::StatusChange>> {
+    let mut changes = Vec::new();
+    for (key, uid) in &parsed.too_large {
+        apply::record_unread(
+            s,
+            key,
+            MailOutcome::TooLarge,
+            "over 2 MB",
+            Some((folder, *uid)),
+        )?;
+    }
+    for (uid, reading) in &parsed.readings {
+        match reading {
+            Some(r) => {
+                let Applied { changes: c, .. } =
+                    apply::apply(s, r, rules, Some((folder, *uid)), announce)?;
+                changes.extend(c);
+            }
+            None => apply::record_unread(
+                s,
+                &format!("uid:{folder}:{uid_validity}:{uid}"),
+                MailOutcome::Unreadable,
+                "not a mail",
+                Some((folder, *uid)),
+            )?,
+        }
+    }
+    s.mail_folders()
+        .advance(folder, uid_validity, parsed.max_uid)?;
+    Ok(changes)
 }
 
 /// A blocking chunk's outcome as the follow loop's error.
