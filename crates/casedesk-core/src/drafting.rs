@@ -23,6 +23,9 @@ pub struct DraftCheck {
     pub subject_findings: Vec<Finding>,
     pub checklist: Vec<ChecklistItem>,
     pub duplicate_of: Option<SimilarDraft>,
+    /// Secrets in the text and the `.txt` attachments; `None` when this check did not scan (an
+    /// autosave: the editor keeps the last scan, from the check after the typing pause).
+    pub secrets: Option<crate::secret_scan::SecretReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -64,7 +67,13 @@ pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<Draft
     let lookup = store
         .reasons()
         .lookup(input.reason_id, input.sub_reason_id)?;
-    check_with(store, id, input, lookup)
+    let mut checked = check_with(store, id, input, lookup)?;
+    checked.secrets = Some(crate::secret_scan::scan_draft(
+        store,
+        id.unwrap_or(-1),
+        input,
+    )?);
+    Ok(checked)
 }
 
 /// The checks, given what the catalogue says about the chosen reason (looked up once per save).
@@ -84,6 +93,7 @@ fn check_with(
         subject_findings: lint::subject_findings(&input.subject),
         checklist: lint::description_checklist(&input.description),
         duplicate_of,
+        secrets: None,
     })
 }
 
@@ -178,7 +188,12 @@ pub fn prepare_files(blob_dir: &Path, paths: &[String]) -> Result<Vec<Prepared>>
             let path = Path::new(p);
             (
                 attachment::display_name(path),
-                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, c)),
+                attachment::inspect(path)
+                    .and_then(|c| Blob::write(blob_dir, c))
+                    .inspect(|b| {
+                        // A log's secrets are found now, off the store lock, not in the next check.
+                        crate::secret_scan::draft::prime(&b.sha256, b.kind, b.bytes())
+                    }),
             )
         })
         .collect())

@@ -23,6 +23,7 @@ pub mod lint;
 pub mod preferences;
 pub mod remote;
 pub mod rt;
+pub mod secret_scan;
 pub mod secrets;
 pub mod source;
 pub mod store;

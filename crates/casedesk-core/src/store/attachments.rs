@@ -23,6 +23,9 @@ pub struct Attachment {
     pub size: i64,
     pub sha256: String,
     pub added_at: i64,
+    /// Secrets in it were redacted: this is the redacted copy (what is sent); the file as attached
+    /// stays in the data folder until the draft is deleted.
+    pub redacted: bool,
 }
 
 pub struct Attachments<'c> {
@@ -65,6 +68,10 @@ impl std::fmt::Debug for Blob {
 }
 
 impl Blob {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Hashes `candidate` and writes its bytes under `dir` (the attachments folder).
     pub fn write(dir: &Path, candidate: Candidate) -> Result<Blob> {
         let sha256 = hex(&Sha256::digest(&candidate.bytes));
@@ -124,8 +131,8 @@ impl<'c> Attachments<'c> {
 
     pub fn list(&self, draft_id: i64) -> Result<Vec<Attachment>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, draft_id, name, kind, size, sha256, added_at FROM attachments
-             WHERE draft_id = ?1 ORDER BY added_at, id",
+            "SELECT id, draft_id, name, kind, size, sha256, added_at, original_sha256 IS NOT NULL
+             FROM attachments WHERE draft_id = ?1 ORDER BY added_at, id",
         )?;
         let rows = stmt.query_map([draft_id], |r| {
             let kind: String = r.get(3)?;
@@ -137,6 +144,7 @@ impl<'c> Attachments<'c> {
                 size: r.get(4)?,
                 sha256: r.get(5)?,
                 added_at: r.get(6)?,
+                redacted: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -188,30 +196,55 @@ impl<'c> Attachments<'c> {
             size: blob.size,
             sha256: blob.sha256.clone(),
             added_at: self.now,
+            redacted: false,
         })
+    }
+
+    /// Points an attachment at its redacted copy (already written by [`Blob::write`]), keeping the
+    /// file as first attached in `original_sha256` (never sent; removed with the draft).
+    pub fn replace_redacted(&self, draft_id: i64, id: i64, blob: &Blob) -> Result<()> {
+        write_blob(&self.dir, &blob.sha256, &blob.bytes)?;
+        let old: Option<String> = super::write_returning(
+            self.conn,
+            "UPDATE attachments SET original_sha256 = COALESCE(original_sha256, sha256),
+                 sha256 = ?3, size = ?4
+             WHERE id = ?1 AND draft_id = ?2 RETURNING id",
+            params![id, draft_id, blob.sha256, blob.size],
+            |r| r.get::<_, i64>(0).map(|_| String::new()),
+        )?;
+        match old {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound {
+                what: "attachment",
+                id,
+            }),
+        }
     }
 
     /// Removes an attachment from a draft, and its file if no other draft uses the same content.
     pub fn remove(&self, draft_id: i64, id: i64) -> Result<()> {
-        let sha: Option<String> = super::write_returning(
+        let shas: Option<(String, Option<String>)> = super::write_returning(
             self.conn,
-            "DELETE FROM attachments WHERE id = ?1 AND draft_id = ?2 RETURNING sha256",
+            "DELETE FROM attachments WHERE id = ?1 AND draft_id = ?2
+             RETURNING sha256, original_sha256",
             params![id, draft_id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let Some(sha) = sha else {
+        let Some((sha, original)) = shas else {
             return Err(Error::NotFound {
                 what: "attachment",
                 id,
             });
         };
-        let still_used: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1)",
-            [&sha],
-            |r| r.get(0),
-        )?;
-        if !still_used {
-            let _ = std::fs::remove_file(self.blob_path(&sha));
+        for sha in std::iter::once(sha).chain(original) {
+            let still_used: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1 OR original_sha256 = ?1)",
+                [&sha],
+                |r| r.get(0),
+            )?;
+            if !still_used {
+                let _ = std::fs::remove_file(self.blob_path(&sha));
+            }
         }
         Ok(())
     }
@@ -222,7 +255,7 @@ impl<'c> Attachments<'c> {
         {
             let mut stmt = self
                 .conn
-                .prepare("SELECT DISTINCT sha256 FROM attachments")?;
+                .prepare("SELECT sha256 FROM attachments UNION SELECT original_sha256 FROM attachments WHERE original_sha256 IS NOT NULL")?;
             for sha in stmt.query_map([], |r| r.get::<_, String>(0))? {
                 referenced.insert(sha?);
             }

@@ -15,6 +15,7 @@ mod mail_messages;
 mod observations;
 mod outbox;
 mod reasons;
+mod secret_dismissals;
 mod settings;
 mod source_state;
 mod threads;
@@ -28,6 +29,7 @@ pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
 pub use observations::{FoundInMail, Observation};
 pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
+pub use secret_dismissals::SecretDismissals;
 pub use settings::Settings;
 pub use source_state::{SourceState, SourceStates};
 pub use threads::Threads;
@@ -72,6 +74,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_source_error_code",
         include_str!("../../migrations/0008_source_error_code.sql"),
+    ),
+    (
+        "0009_secrets",
+        include_str!("../../migrations/0009_secrets.sql"),
     ),
 ];
 
@@ -313,6 +319,10 @@ impl Store {
 
     pub fn reasons(&self) -> Reasons<'_> {
         Reasons::new(&self.conn)
+    }
+
+    pub fn secret_dismissals(&self) -> SecretDismissals<'_> {
+        SecretDismissals::new(&self.conn, self.now())
     }
 
     pub fn settings(&self) -> Settings<'_> {

@@ -1,0 +1,278 @@
+//! Secrets in a draft: its subject, description and `.txt` attachments scanned, redacted on request,
+//! and findings the user marked "not a secret" remembered for the draft.
+//!
+//! An attachment's findings are cached by its content hash (scanned once per run, or when attached),
+//! so the live check after each typing pause scans only the two text fields.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::{fingerprint, mask, redact, scan, Hit, SecretKind};
+use crate::attachment::{Candidate, Kind};
+use crate::draft::DraftInput;
+use crate::drafting::{self, SaveOutcome};
+use crate::error::{Error, Result};
+use crate::store::{Attachment, Blob, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretPlace {
+    Subject,
+    Description,
+    Attachment,
+}
+
+/// One secret, as the editor lists it: never its value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretFinding {
+    /// The fingerprint: the same value anywhere in the draft has the same one.
+    pub id: String,
+    pub kind: SecretKind,
+    pub label: &'static str,
+    pub field: SecretPlace,
+    pub attachment_id: Option<i64>,
+    pub file_name: Option<String>,
+    /// 1-based.
+    pub line: usize,
+    pub preview: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretReport {
+    pub findings: Vec<SecretFinding>,
+    /// Findings the user marked "not a secret" (not listed).
+    pub dismissed: usize,
+}
+
+/// Which findings to redact.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "which", content = "id")]
+pub enum Which {
+    /// Every finding not marked "not a secret".
+    All,
+    /// The finding with this fingerprint (wherever it occurs).
+    One(String),
+}
+
+/// A finding without its place: what the cache keeps per attachment content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Found {
+    kind: SecretKind,
+    line: usize,
+    id: String,
+    preview: String,
+}
+
+/// Hits with their lines, fingerprints and previews.
+fn found(text: &str, hits: &[Hit]) -> Vec<Found> {
+    let b = text.as_bytes();
+    let (mut line, mut at) = (1, 0);
+    hits.iter()
+        .map(|h| {
+            line += memchr::memchr_iter(b'\n', &b[at..h.start]).count();
+            at = h.start;
+            let value = &text[h.start..h.end];
+            Found {
+                kind: h.kind,
+                line,
+                id: fingerprint(h.kind, value),
+                preview: mask(h.kind, value),
+            }
+        })
+        .collect()
+}
+
+const CACHE_ENTRIES: usize = 64;
+
+fn cache() -> &'static Mutex<HashMap<String, Arc<Vec<Found>>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Vec<Found>>>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn file_findings(sha256: &str, bytes: &[u8]) -> Arc<Vec<Found>> {
+    let text = String::from_utf8_lossy(bytes);
+    let list = Arc::new(found(&text, &scan(&text)));
+    if let Ok(mut c) = cache().lock() {
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(sha256.to_owned(), list.clone());
+    }
+    list
+}
+
+/// Scans a `.txt` attachment's content as it is attached (outside the store lock), so the draft's
+/// checks find it scanned.
+pub fn prime(sha256: &str, kind: Kind, bytes: &[u8]) {
+    if kind == Kind::Txt {
+        file_findings(sha256, bytes);
+    }
+}
+
+fn cached_or_read(store: &Store, a: &Attachment) -> Result<Arc<Vec<Found>>> {
+    if let Some(hit) = cache().lock().ok().and_then(|c| c.get(&a.sha256).cloned()) {
+        return Ok(hit);
+    }
+    let bytes = std::fs::read(store.attachments().blob_path(&a.sha256))?;
+    Ok(file_findings(&a.sha256, &bytes))
+}
+
+/// The draft's secrets: the text as typed (not yet saved) and its attachments.
+pub fn scan_draft(store: &Store, draft_id: i64, input: &DraftInput) -> Result<SecretReport> {
+    let dismissed = store.secret_dismissals().list(draft_id)?;
+    let mut report = SecretReport::default();
+    let mut add = |f: &Found, field, attachment: Option<&Attachment>| {
+        if dismissed.contains(&f.id) {
+            report.dismissed += 1;
+            return;
+        }
+        report.findings.push(SecretFinding {
+            id: f.id.clone(),
+            kind: f.kind,
+            label: f.kind.label(),
+            field,
+            attachment_id: attachment.map(|a| a.id),
+            file_name: attachment.map(|a| a.name.clone()),
+            line: f.line,
+            preview: f.preview.clone(),
+        });
+    };
+    for (field, text) in [
+        (SecretPlace::Subject, &input.subject),
+        (SecretPlace::Description, &input.description),
+    ] {
+        for f in found(text, &scan(text)) {
+            add(&f, field, None);
+        }
+    }
+    for a in store.attachments().list(draft_id)? {
+        if a.kind != Kind::Txt {
+            continue;
+        }
+        for f in cached_or_read(store, &a)?.iter() {
+            add(f, SecretPlace::Attachment, Some(&a));
+        }
+    }
+    Ok(report)
+}
+
+fn chosen(text: &str, which: &Which, dismissed: &HashSet<String>) -> Vec<Hit> {
+    scan(text)
+        .into_iter()
+        .filter(|h| {
+            let id = fingerprint(h.kind, &text[h.start..h.end]);
+            match which {
+                Which::All => !dismissed.contains(&id),
+                Which::One(one) => *one == id,
+            }
+        })
+        .collect()
+}
+
+/// The `.txt` attachments to redact, read and redacted and written as new files — the slow part, done
+/// without the store lock. `files` are the draft's attachments with their files' paths.
+pub fn redact_files(
+    files: Vec<(Attachment, PathBuf)>,
+    which: &Which,
+    dismissed: &HashSet<String>,
+) -> Result<Vec<(i64, Blob)>> {
+    let mut out = Vec::new();
+    for (a, path) in files {
+        if a.kind != Kind::Txt {
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Error::invalid(
+                crate::Code::FileContentUnsupported,
+                format!("{}: not UTF-8 text.", a.name),
+            )
+        })?;
+        let hits = chosen(&text, which, dismissed);
+        if hits.is_empty() {
+            continue;
+        }
+        let redacted = redact(&text, &hits).into_bytes();
+        drop(text);
+        let dir = path
+            .parent()
+            .and_then(|p| p.parent())
+            .ok_or_else(|| Error::invalid(crate::Code::Io, "bad attachment path"))?
+            .to_path_buf();
+        let blob = Blob::write(
+            &dir,
+            Candidate {
+                name: a.name.clone(),
+                kind: Kind::Txt,
+                bytes: redacted.clone(),
+            },
+        )?;
+        prime(&blob.sha256, Kind::Txt, &redacted);
+        out.push((a.id, blob));
+    }
+    Ok(out)
+}
+
+/// What a redaction left: the text to show, the saved draft, its attachments, and what remains.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redacted {
+    pub input: DraftInput,
+    pub outcome: SaveOutcome,
+    pub attachments: Vec<Attachment>,
+    pub secrets: SecretReport,
+    /// How many values were replaced.
+    pub count: usize,
+}
+
+/// Redacts the text as typed, points the attachments at their redacted copies (from
+/// [`redact_files`]) and saves the draft, in one transaction.
+pub fn redact_draft(
+    store: &Store,
+    draft_id: i64,
+    input: &DraftInput,
+    which: &Which,
+    files: Vec<(i64, Blob)>,
+) -> Result<Redacted> {
+    drafting::ensure_editable(store, draft_id)?;
+    let dismissed = store.secret_dismissals().list(draft_id)?;
+    let mut next = input.clone();
+    let mut count = files.len();
+    for text in [&mut next.subject, &mut next.description] {
+        let hits = chosen(text, which, &dismissed);
+        count += hits.len();
+        if !hits.is_empty() {
+            *text = redact(text, &hits);
+        }
+    }
+    let outcome = store.in_transaction(|s| {
+        for (id, blob) in &files {
+            s.attachments().replace_redacted(draft_id, *id, blob)?;
+        }
+        drafting::save(s, draft_id, &next)
+    })?;
+    let secrets = scan_draft(store, draft_id, &next)?;
+    Ok(Redacted {
+        attachments: store.attachments().list(draft_id)?,
+        input: next,
+        outcome,
+        secrets,
+        count,
+    })
+}
+
+/// The draft's attachments with the paths of their files, for [`redact_files`].
+pub fn files_of(store: &Store, draft_id: i64) -> Result<Vec<(Attachment, PathBuf)>> {
+    let a = store.attachments();
+    Ok(a.list(draft_id)?
+        .into_iter()
+        .map(|x| {
+            let p = a.blob_path(&x.sha256);
+            (x, p)
+        })
+        .collect())
+}
