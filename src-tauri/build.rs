@@ -65,6 +65,8 @@ const COMMANDS: &[&str] = &[
     "mail_sign_in_code",
     "mail_sign_in_code_wait",
     "mail_sign_out",
+    "redact_secrets",
+    "mark_not_secret",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@ import * as editor from './editor.js';
 import * as reasons from './reasons.js';
 import * as cases from './cases.js';
 import * as submit from './submit.js';
+import * as secrets from './secrets.js';
 import * as settings from './settings.js';
 
 const listEl = document.getElementById('draft-list');
@@ -243,6 +244,14 @@ function wire() {
     onCase: onCaseFiled,
     onQueued: async (item) => { await cases.refresh(); await openDraft(item.draftId); },
     onMarked: () => refreshList(),
+    confirmSecrets: (id) => secrets.confirmBeforeSending(id, editor.currentInput()),
+  });
+  secrets.setHooks({
+    currentId: () => editor.currentId(),
+    input: () => editor.currentInput(),
+    flush: () => editor.flush(),
+    apply: (out) => editor.applyRedaction(out),
+    toast,
   });
   settings.setHooks({ onSaved: () => cases.refresh() });
   api.onStoreProblem(showBanner);

@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { CODES } from './codes.js';
 import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
+import * as secrets from './secrets.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -85,6 +86,8 @@ export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
 }
 
+export { input as currentInput };
+
 export function currentId() {
   return current ? current.id : null;
 }
@@ -159,6 +162,7 @@ export async function open(view) {
 }
 
 export function close() {
+  secrets.clear();
   current = null;
   dirty = false;
   el.form.hidden = true;
@@ -248,7 +252,19 @@ function showError(err) {
   }
 }
 
+/** A redaction's result: the fields as redacted and saved, the attachments, the checks. */
+export function applyRedaction(out) {
+  if (!current) return;
+  el.subject.value = out.input.subject;
+  el.description.value = out.input.description;
+  renderAttachments(out.attachments);
+  renderCheck(out.outcome.check);
+  setSaveState('saved', 'Saved');
+  hooks.onSaved({ id: current.id, subject: out.input.subject, updatedAt: out.outcome.saved.updatedAt, ready: out.outcome.check.ready, reasonId: selectedId(el.reason) });
+}
+
 function renderCheck(check) {
+  secrets.render(check.secrets);
   const problemsBy = {};
   for (const p of check.problems) (problemsBy[p.field] ||= []).push(p);
   for (const [field, box] of Object.entries(FIELD_ERROR)) {
@@ -318,8 +334,9 @@ function focusField(field) {
 
 function renderAttachments(list) {
   replace(el.attachments, list.length ? list.map((a) =>
-    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind } },
+    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind, redacted: String(a.redacted) } },
       h('span', { class: 'name' }, a.name),
+      a.redacted ? h('span', { class: 'badge', title: 'Secrets in it were redacted; this copy is what is sent' }, 'redacted') : null,
       h('span', { class: 'kind' }, a.kind.toUpperCase()),
       h('span', { class: 'size' }, formatSize(a.size)),
       h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕')))

@@ -11,7 +11,7 @@ const numberEl = document.getElementById('case-number');
 const numberError = document.getElementById('case-number-error');
 let draftId = null;
 let formatted = '';
-let hooks = { toast() {}, flush: async () => {}, hold: () => () => {}, onCase() {}, onQueued() {}, onMarked() {} };
+let hooks = { toast() {}, flush: async () => {}, confirmSecrets: async () => true, hold: () => () => {}, onCase() {}, onQueued() {}, onMarked() {} };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -48,6 +48,8 @@ export async function submit(id) {
 
 async function submitNow(id) {
   await hooks.flush();
+  // Possible secrets left: a step the user can dismiss, never a silent block.
+  if (!(await hooks.confirmSecrets(id))) return;
   draftId = id;
   try {
     const settings = await api.getSettings();

@@ -11,6 +11,7 @@ mod failing;
 mod inprocess;
 mod mail;
 mod poll;
+mod secrets;
 mod startup;
 
 use inprocess::{autosave, ingest, search};
@@ -145,10 +146,11 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 8] = [
+    let figures: [(&str, &str, Figure); 9] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
+        ("secrets", "secret scan", secrets::secrets),
         ("poll", "poll sweep", poll),
         (
             "failing",

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod mail;
 pub mod oauth;
 pub mod reasons;
+pub mod secrets;
 pub mod settings;
 
 use casedesk_core::{Error, ErrorPayload};
@@ -106,6 +107,8 @@ macro_rules! app_commands {
             mail_sign_in_code,
             mail_sign_in_code_wait,
             mail_sign_out,
+            redact_secrets,
+            mark_not_secret,
             $($extra),*
         ]
     };
@@ -118,6 +121,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     use mail::*;
     use oauth::*;
     use reasons::*;
+    use secrets::*;
     use settings::*;
     #[cfg(not(feature = "e2e-hooks"))]
     {

@@ -1,0 +1,107 @@
+// Secrets caught in the draft: the panel beside the description (one row per finding, with its kind,
+// where it is and a masked preview, never the value), Redact / Redact all / Not a secret, and the
+// warning before the draft leaves the app (Submit, CJ's form panel) while findings remain.
+
+import { api } from './api.js';
+import { h, replace } from './dom.js';
+
+const panel = document.getElementById('secret-findings');
+const list = document.getElementById('secret-list');
+const note = document.getElementById('secret-note');
+const warning = document.getElementById('secret-warning-dialog');
+let shown = { findings: [], dismissed: 0 };
+let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {} };
+
+export function setHooks(h2) {
+  hooks = { ...hooks, ...h2 };
+}
+
+const PLACE = { subject: 'Subject', description: 'Description' };
+
+function where(f) {
+  const place = f.field === 'attachment' ? f.fileName : PLACE[f.field];
+  return `${place}, line ${f.line}`;
+}
+
+/** Shows a scan's findings (a check without a scan leaves the last one shown). */
+export function render(report) {
+  if (!report) return;
+  shown = report;
+  const n = report.findings.length;
+  panel.hidden = n === 0;
+  replace(note, n
+    ? `${n} possible secret${n === 1 ? '' : 's'}: everyone who handles the case would read ${n === 1 ? 'it' : 'them'}.`
+      + (report.dismissed ? ` (${report.dismissed} marked not a secret.)` : '')
+    : '');
+  replace(list, report.findings.map((f) =>
+    h('li', { 'data-testid': 'secret-item', dataset: { kind: f.kind, field: f.field, id: f.id } },
+      h('span', { class: 'secret-kind' }, f.label),
+      h('span', { class: 'secret-where' }, where(f)),
+      h('code', { class: 'secret-preview', 'aria-label': `masked: ${f.preview}` }, f.preview),
+      h('button', { type: 'button', 'data-testid': 'redact', 'aria-label': `Redact the ${f.label} in ${where(f)}`, onclick: () => redact({ which: 'one', id: f.id }) }, 'Redact'),
+      h('button', { type: 'button', 'data-testid': 'not-secret', 'aria-label': `The ${f.label} in ${where(f)} is not a secret`, onclick: () => notSecret(f.id) }, 'Not a secret'),
+    )));
+}
+
+export function clear() {
+  render({ findings: [], dismissed: 0 });
+}
+
+/** Findings not redacted nor marked, as last scanned. */
+export function remaining() {
+  return shown.findings.length;
+}
+
+async function redact(which) {
+  const id = hooks.currentId();
+  if (id == null) return;
+  await hooks.flush();
+  try {
+    const out = await api.redactSecrets(id, hooks.input(), which);
+    hooks.apply(out);
+    render(out.secrets);
+    hooks.toast(out.count === 1 ? 'Redacted.' : `${out.count} values redacted.`);
+    if (!out.secrets.findings.length) document.getElementById('description').focus();
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+async function notSecret(finding) {
+  const id = hooks.currentId();
+  if (id == null) return;
+  try {
+    render(await api.markNotSecret(id, hooks.input(), finding));
+    (list.querySelector('button') || document.getElementById('description')).focus();
+  } catch (err) {
+    hooks.toast(err.message);
+  }
+}
+
+document.getElementById('redact-all').addEventListener('click', () => redact({ which: 'all' }));
+
+/**
+ * Before the draft leaves the app: scan it again; when findings remain, ask (a dialog the user may
+ * dismiss to go on, or leave to review them). Resolves to whether to go on.
+ */
+export async function confirmBeforeSending(id, input) {
+  try {
+    render((await api.checkDraft(id, input)).secrets);
+  } catch {
+    // The check failing is not a reason to block sending; the last scan stands.
+  }
+  const n = remaining();
+  if (!n) return true;
+  replace(document.getElementById('secret-warning-text'),
+    `This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set(shown.findings.map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+  warning.returnValue = '';
+  warning.showModal();
+  document.getElementById('secret-review').focus();
+  const choice = await new Promise((resolve) => warning.addEventListener('close', () => resolve(warning.returnValue), { once: true }));
+  if (choice !== 'continue') {
+    const first = list.querySelector('button');
+    if (first) first.focus();
+    return false;
+  }
+  return true;
+}
