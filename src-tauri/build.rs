@@ -66,6 +66,9 @@ const COMMANDS: &[&str] = &[
     "mail_sign_in_code_wait",
     "mail_sign_out",
     "redact_secrets",
+    "set_reason_keywords",
+    "set_sub_reason_keywords",
+    "set_reason_template",
     "mark_not_secret",
 ];
 

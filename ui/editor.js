@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { CODES } from './codes.js';
 import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
 import * as secrets from './secrets.js';
+import * as suggestion from './suggestion.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -161,8 +162,20 @@ export async function open(view) {
   el.form.hidden = false;
 }
 
+function useSuggestion(s) {
+  if (selectedId(el.reason) == null) {
+    el.reason.value = String(s.reasonId);
+    fillSubReasons(s.subReasonId);
+  } else if (selectedId(el.subReason) == null && s.subReasonId != null) {
+    el.subReason.value = String(s.subReasonId);
+  }
+  markDirty();
+  el.reason.focus();
+}
+
 export function close() {
   secrets.clear();
+  suggestion.clear();
   current = null;
   dirty = false;
   el.form.hidden = true;
@@ -265,6 +278,9 @@ export function applyRedaction(out) {
 
 function renderCheck(check) {
   secrets.render(check.secrets);
+  // Only a full check (one that scanned for secrets) looked for a suggestion.
+  suggestion.render(check.secrets ? check.suggestion : undefined,
+    { reasonId: selectedId(el.reason), subReasonId: selectedId(el.subReason) }, useSuggestion);
   const problemsBy = {};
   for (const p of check.problems) (problemsBy[p.field] ||= []).push(p);
   for (const [field, box] of Object.entries(FIELD_ERROR)) {
@@ -403,7 +419,7 @@ function wire() {
   document.getElementById('save-now').addEventListener('click', flush);
   document.getElementById('insert-template').addEventListener('click', async () => {
     try {
-      insertAtCursor(await api.descriptionTemplate());
+      insertAtCursor(await api.descriptionTemplate(selectedId(el.reason)));
     } catch (err) {
       showError(err);
     }

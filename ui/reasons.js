@@ -1,4 +1,5 @@
-// Settings → Case reasons: add, rename, reorder, remove unused; import and export as JSON.
+// Settings → Case reasons: add, rename, reorder, remove unused; keywords that suggest each reason and
+// sub reason; a description template per reason; import and export as JSON.
 
 import { api } from './api.js';
 import { h, replace } from './dom.js';
@@ -43,6 +44,24 @@ function nameInput(value, label, onCommit) {
   return input;
 }
 
+/** A keywords field: comma-separated phrases that suggest the reason as the user writes. */
+function keywordsInput(value, name, onCommit) {
+  const input = h('input', { type: 'text', class: 'keywords', value, 'aria-label': `Keywords that suggest ${name}`, placeholder: 'Keywords that suggest it, comma-separated', maxlength: '2000' });
+  input.addEventListener('change', () => {
+    if (input.value.trim() !== value) act(() => onCommit(input.value));
+  });
+  return input;
+}
+
+function templateEditor(r) {
+  const area = h('textarea', { 'aria-label': `Description template for ${r.name}`, maxlength: '8000', placeholder: 'Empty: the general template' });
+  area.value = r.template;
+  area.addEventListener('change', () => {
+    if (area.value.trim() !== r.template) act(() => api.setReasonTemplate(r.id, area.value));
+  });
+  return h('details', {}, h('summary', {}, r.template ? 'Description template (its own)' : 'Description template (the general one)'), area);
+}
+
 function controls(name, first, last, move, remove, removeDisabledWhy) {
   return [
     h('button', { type: 'button', class: 'icon', 'aria-label': `Move ${name} up`, disabled: first, onclick: () => act(() => move(-1)) }, '↑'),
@@ -61,9 +80,12 @@ function render() {
         nameInput(r.name, `Case reason ${r.name}`, (v) => api.renameReason(r.id, v)),
         controls(r.name, i === 0, i === reasons.length - 1, (by) => api.moveReason(r.id, by), () => api.removeReason(r.id),
           r.usedBy ? `Used by ${r.usedBy} draft(s)` : null)),
+      h('div', { class: 'row' }, keywordsInput(r.keywords, r.name, (v) => api.setReasonKeywords(r.id, v))),
+      templateEditor(r),
       h('ul', { class: 'subs' },
         r.subReasons.map((s, j) => h('li', { class: 'row', dataset: { id: String(s.id) } },
           nameInput(s.name, `Sub reason ${s.name}`, (v) => api.renameSubReason(s.id, v)),
+          keywordsInput(s.keywords, s.name, (v) => api.setSubReasonKeywords(s.id, v)),
           controls(s.name, j === 0, j === r.subReasons.length - 1, (by) => api.moveSubReason(s.id, by), () => api.removeSubReason(s.id), null))),
         h('li', { class: 'row' }, subInput, h('button', { type: 'button', onclick: addSub }, 'Add'))));
   }));

@@ -233,6 +233,36 @@ fn template_and_system_info_are_real_text() {
     let h = harness();
     let t = h.ok("description_template", json!({}));
     assert!(t.as_str().unwrap().contains("Steps I took:"));
+    // A reason's own template, once set, is the one inserted for it; the others keep the general one.
+    let reasons = h.ok("list_reasons", json!({}));
+    let (first, second) = (reasons[0]["id"].clone(), reasons[1]["id"].clone());
+    h.ok(
+        "set_reason_template",
+        json!({"id": first, "template": "Tag URL:\nOrder id:\n"}),
+    );
+    let own = h.ok("description_template", json!({"reasonId": first}));
+    assert_eq!(own, json!("Tag URL:\nOrder id:"));
+    let general = h.ok("description_template", json!({"reasonId": second}));
+    assert!(general.as_str().unwrap().contains("Steps I took:"));
+    let e = h.err(
+        "set_reason_template",
+        json!({"id": first, "template": "x".repeat(8001)}),
+    );
+    assert_eq!(e["field"], json!("template"));
+    // Keywords are stored and listed; an unknown reason is refused.
+    h.ok(
+        "set_reason_keywords",
+        json!({"id": second, "keywords": "epc, payout report"}),
+    );
+    assert_eq!(
+        h.ok("list_reasons", json!({}))[1]["keywords"],
+        json!("epc, payout report")
+    );
+    let e = h.err(
+        "set_sub_reason_keywords",
+        json!({"id": 99999, "keywords": "x"}),
+    );
+    assert_eq!(e["code"], json!("not_found"));
     let s = h.ok("system_info", json!({}));
     assert!(s
         .as_str()

@@ -26,6 +26,9 @@ pub struct DraftCheck {
     /// Secrets in the text and the `.txt` attachments; `None` when this check did not scan (an
     /// autosave: the editor keeps the last scan, from the check after the typing pause).
     pub secrets: Option<crate::secret_scan::SecretReport>,
+    /// The Case Reason the text suggests ([`crate::suggest`]); `None` when there is none or this check
+    /// did not look (an autosave).
+    pub suggestion: Option<crate::suggest::Suggestion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -73,6 +76,7 @@ pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<Draft
         id.unwrap_or(-1),
         input,
     )?);
+    checked.suggestion = crate::suggest::suggest(store, id, input)?;
     Ok(checked)
 }
 
@@ -94,6 +98,7 @@ fn check_with(
         checklist: lint::description_checklist(&input.description),
         duplicate_of,
         secrets: None,
+        suggestion: None,
     })
 }
 

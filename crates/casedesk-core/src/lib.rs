@@ -27,6 +27,7 @@ pub mod secret_scan;
 pub mod secrets;
 pub mod source;
 pub mod store;
+pub mod suggest;
 pub mod sysinfo;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -160,10 +160,28 @@ pub async fn remove_attachment<R: Runtime>(
     .await
 }
 
-/// Pure text: fine on the main thread.
+/// The chosen reason's template (Settings → Case reasons), else the general one.
 #[tauri::command]
-pub fn description_template() -> String {
-    lint::description_template()
+pub async fn description_template<R: Runtime>(
+    app: AppHandle<R>,
+    reason_id: Option<i64>,
+) -> Answer<String> {
+    blocking(app, move |state| {
+        state.with_store(|s| {
+            let own = match reason_id {
+                Some(id) => s
+                    .reasons()
+                    .list()?
+                    .into_iter()
+                    .find(|r| r.id == id)
+                    .map(|r| r.template)
+                    .filter(|t| !t.trim().is_empty()),
+                None => None,
+            };
+            Ok(own.unwrap_or_else(lint::description_template))
+        })
+    })
+    .await
 }
 
 /// Reads files about the machine: a blocking thread.

@@ -103,3 +103,41 @@ pub async fn import_reasons_from_file<R: Runtime>(app: AppHandle<R>) -> Answer<O
     })
     .await
 }
+
+/// Keywords that suggest a reason (comma-separated phrases).
+#[tauri::command]
+pub async fn set_reason_keywords<R: Runtime>(
+    app: AppHandle<R>,
+    id: i64,
+    keywords: String,
+) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reason_keywords().set_reason_keywords(id, &keywords))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn set_sub_reason_keywords<R: Runtime>(
+    app: AppHandle<R>,
+    id: i64,
+    keywords: String,
+) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reason_keywords().set_sub_reason_keywords(id, &keywords))
+    })
+    .await
+}
+
+/// The description template "Insert template" uses for this reason ("" — the general one).
+#[tauri::command]
+pub async fn set_reason_template<R: Runtime>(
+    app: AppHandle<R>,
+    id: i64,
+    template: String,
+) -> Answer<()> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.reason_keywords().set_template(id, &template))
+    })
+    .await
+}

@@ -13,6 +13,7 @@ mod keyboard;
 mod mail;
 mod oauth;
 mod secrets;
+mod suggest;
 
 /// Drops files on the window as the OS would: through the test build's `e2e_drop` hook, which grants
 /// the paths in the shell and sends the page the same event a real drop does.

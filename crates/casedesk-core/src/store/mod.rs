@@ -9,11 +9,13 @@ mod attachments;
 mod cases;
 mod drafts;
 mod drafts_index;
+mod drafts_training;
 mod history;
 mod mail_folders;
 mod mail_messages;
 mod observations;
 mod outbox;
+mod reason_keywords;
 mod reasons;
 mod secret_dismissals;
 mod settings;
@@ -23,11 +25,13 @@ mod threads;
 pub use attachments::{Attachment, Attachments, Blob};
 pub use cases::{normalise_case_number, Case, Cases, Origin, Watch};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
+pub use drafts_training::Example;
 pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
 pub use mail_folders::{FolderCursor, MailFolders};
 pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
 pub use observations::{FoundInMail, Observation};
 pub use outbox::{Outbox, OutboxItem, OutboxState};
+pub use reason_keywords::ReasonKeywords;
 pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
 pub use secret_dismissals::SecretDismissals;
 pub use settings::Settings;
@@ -78,6 +82,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_secrets",
         include_str!("../../migrations/0009_secrets.sql"),
+    ),
+    (
+        "0010_reason_keywords",
+        include_str!("../../migrations/0010_reason_keywords.sql"),
     ),
 ];
 
@@ -319,6 +327,10 @@ impl Store {
 
     pub fn reasons(&self) -> Reasons<'_> {
         Reasons::new(&self.conn)
+    }
+
+    pub fn reason_keywords(&self) -> ReasonKeywords<'_> {
+        ReasonKeywords::new(&self.conn)
     }
 
     pub fn secret_dismissals(&self) -> SecretDismissals<'_> {

@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 pub struct SubReason {
     pub id: i64,
     pub name: String,
+    /// Comma-separated phrases that suggest this sub reason ([`crate::suggest`]).
+    pub keywords: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,6 +26,10 @@ pub struct Reason {
     pub sub_reasons: Vec<SubReason>,
     /// How many live drafts use this reason (a used reason cannot be removed).
     pub used_by: i64,
+    /// Comma-separated phrases that suggest this reason ([`crate::suggest`]).
+    pub keywords: String,
+    /// The description template "Insert template" uses for this reason ("" — the general one).
+    pub template: String,
 }
 
 /// The JSON shape of an exported catalogue.
@@ -87,7 +93,8 @@ impl<'c> Reasons<'c> {
 
     pub fn list(&self) -> Result<Vec<Reason>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.name, (SELECT count(*) FROM drafts d WHERE d.reason_id = r.id AND d.deleted_at IS NULL)
+            "SELECT r.id, r.name, (SELECT count(*) FROM drafts d WHERE d.reason_id = r.id AND d.deleted_at IS NULL),
+                    r.keywords, r.template
              FROM case_reasons r ORDER BY r.position, r.id",
         )?;
         let mut reasons: Vec<Reason> = stmt
@@ -97,23 +104,26 @@ impl<'c> Reasons<'c> {
                     name: r.get(1)?,
                     sub_reasons: Vec::new(),
                     used_by: r.get(2)?,
+                    keywords: r.get(3)?,
+                    template: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut subs = self
-            .conn
-            .prepare_cached("SELECT id, reason_id, name FROM sub_reasons ORDER BY position, id")?;
+        let mut subs = self.conn.prepare_cached(
+            "SELECT id, reason_id, name, keywords FROM sub_reasons ORDER BY position, id",
+        )?;
         let rows = subs.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })?;
         for row in rows {
-            let (id, reason_id, name) = row?;
+            let (id, reason_id, name, keywords) = row?;
             if let Some(reason) = reasons.iter_mut().find(|r| r.id == reason_id) {
-                reason.sub_reasons.push(SubReason { id, name });
+                reason.sub_reasons.push(SubReason { id, name, keywords });
             }
         }
         Ok(reasons)
