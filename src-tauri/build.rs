@@ -66,6 +66,7 @@ const COMMANDS: &[&str] = &[
     "mail_sign_in_code_wait",
     "mail_sign_out",
     "redact_secrets",
+    "export_case",
     "set_reason_keywords",
     "set_sub_reason_keywords",
     "set_reason_template",

@@ -24,6 +24,7 @@ export const api = {
   openDraft: (id) => call('open_draft', { id }),
   checkDraft: (id, input) => call('check_draft', { id, input }),
   saveDraft: (id, input) => call('save_draft', { id, input }),
+  exportCase: (subject, format, confirmed) => call('export_case', { subject, format, confirmed }),
   redactSecrets: (id, input, which) => call('redact_secrets', { id, input, which }),
   markNotSecret: (id, input, finding) => call('mark_not_secret', { id, input, finding }),
   trashDraft: (id) => call('trash_draft', { id }),

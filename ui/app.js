@@ -7,6 +7,7 @@ import * as reasons from './reasons.js';
 import * as cases from './cases.js';
 import * as submit from './submit.js';
 import * as secrets from './secrets.js';
+import * as exporter from './export.js';
 import * as settings from './settings.js';
 
 const listEl = document.getElementById('draft-list');
@@ -245,6 +246,15 @@ function wire() {
     onQueued: async (item) => { await cases.refresh(); await openDraft(item.draftId); },
     onMarked: () => refreshList(),
     confirmSecrets: (id) => secrets.confirmBeforeSending(id, editor.currentInput()),
+  });
+  exporter.setHooks({ toast, flush: () => editor.flush() });
+  document.getElementById('case-export').addEventListener('click', () => {
+    const id = Number(document.getElementById('case-view').dataset.id);
+    if (id) exporter.open({ kind: 'case', id });
+  });
+  document.getElementById('export-draft').addEventListener('click', () => {
+    const id = editor.currentId();
+    if (id != null) exporter.open({ kind: 'draft', id });
   });
   secrets.setHooks({
     currentId: () => editor.currentId(),

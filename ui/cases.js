@@ -124,6 +124,7 @@ export async function openCase(id, { quiet = false } = {}) {
 function renderCase(d) {
   const c = d.case;
   el.page.dataset.caseNumber = c.caseNumber;
+  el.page.dataset.id = String(c.id);
   el.title.textContent = `Case #${c.caseNumber} — ${c.subject || '(no subject)'}`;
   el.status.textContent = c.status || 'not checked yet';
   el.status.dataset.status = c.status || '';

@@ -84,6 +84,7 @@ export const CODES = Object.freeze({
   RT_URL_INVALID: 'rt_url_invalid',
   SECRET_INVALID: 'secret_invalid',
   SECRET_STORE: 'secret_store',
+  SECRETS_UNREDACTED: 'secrets_unredacted',
   SQLITE_TOO_OLD: 'sqlite_too_old',
   STATUS_UNKNOWN: 'status_unknown',
   STATUSES_INVALID: 'statuses_invalid',

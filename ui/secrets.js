@@ -92,8 +92,12 @@ export async function confirmBeforeSending(id, input) {
   }
   const n = remaining();
   if (!n) return true;
-  replace(document.getElementById('secret-warning-text'),
-    `This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set(shown.findings.map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+  return askToContinue(`This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set(shown.findings.map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+}
+
+/** The warning dialog: resolves to true for "Continue anyway"; "Review them" returns to the list. */
+export async function askToContinue(message) {
+  replace(document.getElementById('secret-warning-text'), message);
   warning.returnValue = '';
   warning.showModal();
   document.getElementById('secret-review').focus();

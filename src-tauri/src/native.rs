@@ -44,6 +44,25 @@ pub fn save_json_file<T: Serialize>(default_name: &str, value: &T) -> Result<boo
     Ok(true)
 }
 
+/// Writes an export where the user chooses (Markdown or PDF). The path written, `None` when cancelled.
+pub fn save_export(
+    default_name: &str,
+    label: &str,
+    extension: &str,
+    bytes: &[u8],
+) -> Result<Option<String>> {
+    let Some(path) = rfd::FileDialog::new()
+        .set_title("Export case")
+        .set_file_name(default_name)
+        .add_filter(label, &[extension])
+        .save_file()
+    else {
+        return Ok(None);
+    };
+    std::fs::write(&path, bytes)?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
 /// "Import e-mail…": `.eml` files, several at once. Empty when cancelled.
 pub fn pick_eml_files() -> Vec<std::path::PathBuf> {
     rfd::FileDialog::new()

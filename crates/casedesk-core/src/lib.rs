@@ -16,6 +16,7 @@ pub mod clock;
 pub mod draft;
 pub mod drafting;
 pub mod error;
+pub mod export;
 pub mod filer;
 pub mod filing;
 pub mod follow;

@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod drafts;
+pub mod export;
 pub mod mail;
 pub mod oauth;
 pub mod reasons;
@@ -108,6 +109,7 @@ macro_rules! app_commands {
             mail_sign_in_code_wait,
             mail_sign_out,
             redact_secrets,
+            export_case,
             set_reason_keywords,
             set_sub_reason_keywords,
             set_reason_template,
@@ -121,6 +123,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 {
     use cases::*;
     use drafts::*;
+    use export::*;
     use mail::*;
     use oauth::*;
     use reasons::*;

@@ -9,6 +9,7 @@ use std::time::Duration;
 mod a11y;
 mod cases;
 mod durability;
+mod export;
 mod keyboard;
 mod mail;
 mod oauth;

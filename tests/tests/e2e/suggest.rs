@@ -31,7 +31,9 @@ fn a_reason_is_suggested_from_the_text_used_with_one_click_and_never_replaces_a_
         &app.tid("description"),
         "My balance was above the threshold but the payout never arrived in my bank.",
     );
-    app.wait_until("a suggestion", Duration::from_secs(10), |a| suggestion(a).is_some());
+    app.wait_until("a suggestion", Duration::from_secs(10), |a| {
+        suggestion(a).is_some()
+    });
     assert_eq!(
         suggestion(&app),
         Some(("Payments".to_owned(), "Missing Payment".to_owned()))
@@ -39,20 +41,34 @@ fn a_reason_is_suggested_from_the_text_used_with_one_click_and_never_replaces_a_
     assert!(text_of(&app, "reason-suggestion").contains("Suggested: Payments › Missing Payment"));
     shot(&desktop, "suggest-1-shown");
     app.click(&app.tid("apply-suggestion"));
-    app.wait_until("the reason filled", Duration::from_secs(5), |a| chosen(a, "case-reason") == "Payments");
+    app.wait_until("the reason filled", Duration::from_secs(5), |a| {
+        chosen(a, "case-reason") == "Payments"
+    });
     assert_eq!(chosen(&app, "sub-reason"), "Missing Payment");
     assert_eq!(suggestion(&app), None, "nothing left to suggest");
     app.wait_saved();
 
     // A second draft: the user picks a reason themselves; the suggestion goes and does not come back.
     new_draft(&app);
-    app.type_text(&app.tid("subject"), "Invoice charged twice on our credit card");
-    app.wait_until("a suggestion", Duration::from_secs(10), |a| suggestion(a).is_some());
+    app.type_text(
+        &app.tid("subject"),
+        "Invoice charged twice on our credit card",
+    );
+    app.wait_until("a suggestion", Duration::from_secs(10), |a| {
+        suggestion(a).is_some()
+    });
     select_by_text(&app, "case-reason", "Other");
-    app.type_text(&app.tid("description"), "Our card was charged twice for the October invoice.");
+    app.type_text(
+        &app.tid("description"),
+        "Our card was charged twice for the October invoice.",
+    );
     app.wait_saved();
     std::thread::sleep(Duration::from_millis(400));
-    assert_eq!(suggestion(&app), None, "a picked reason is never second-guessed");
+    assert_eq!(
+        suggestion(&app),
+        None,
+        "a picked reason is never second-guessed"
+    );
     assert_eq!(chosen(&app, "case-reason"), "Other");
     app.quit();
 }

@@ -264,6 +264,17 @@ impl<'c> Cases<'c> {
         .optional()?)
     }
 
+    /// The case filed from this draft, if any.
+    pub fn for_draft(&self, draft_id: i64) -> Result<Option<Case>> {
+        Ok(row(
+            self.conn,
+            &format!("SELECT {COLUMNS} FROM cases WHERE draft_id = ?1 ORDER BY id LIMIT 1"),
+            [draft_id],
+            case,
+        )
+        .optional()?)
+    }
+
     /// The case with this number, whoever filed it (mail names numbers, not filers); a `cj-web` case
     /// first when two filers share a number.
     pub fn find_number(&self, number: &str) -> Result<Option<Case>> {
