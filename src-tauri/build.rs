@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "list_drafts",
     "search_drafts",
+    "search_everything",
     "create_draft",
     "open_draft",
     "check_draft",

@@ -20,6 +20,7 @@ export const api = {
   appInfo: () => call('app_info'),
   listDrafts: (limit, after) => call('list_drafts', { limit, after: after ?? null }),
   searchDrafts: (query) => call('search_drafts', { query }),
+  searchEverything: (query) => call('search_everything', { query }),
   createDraft: () => call('create_draft'),
   openDraft: (id) => call('open_draft', { id }),
   checkDraft: (id, input) => call('check_draft', { id, input }),

@@ -64,13 +64,34 @@ const draftPages = pagedList({
   empty: () => h('li', { class: 'none' }, 'No drafts yet.'),
 });
 
+const caseHitsEl = document.getElementById('search-cases');
+const caseHitsTitle = document.getElementById('search-cases-title');
+
+/** The Cases group of a search (newest first; `null` hides it). Server text is shown as text. */
+function showCaseHits(hits) {
+  const show = Array.isArray(hits) && hits.length > 0;
+  caseHitsEl.hidden = !show;
+  caseHitsTitle.hidden = !show;
+  replace(caseHitsEl, show ? hits.map((hit) => {
+    const c = hit.case;
+    return h('li', { 'data-testid': 'case-hit', dataset: { id: String(c.id), caseNumber: c.caseNumber, matchedIn: hit.matchedIn } },
+      h('button', { type: 'button', class: 'draft-open', onclick: () => cases.openCase(c.id) },
+        h('span', { class: 'subject' }, `#${c.caseNumber} — ${c.subject || '(no subject)'}`),
+        h('span', { class: 'meta' }, `${c.status || 'no status yet'} · ${hit.matchedIn === 'timeline' ? 'in its timeline' : 'case'}`),
+        h('span', { class: 'snippet' }, snippetNodes(hit.snippet))));
+  }) : []);
+}
+
 export async function refreshList() {
   const q = searchEl.value.trim();
   try {
     if (q) {
-      const hits = await api.searchDrafts(q);
+      const found = await api.searchEverything(q);
+      const hits = found.drafts;
       replace(listEl, hits.length ? hits.map((hit) => itemFor(hit, hit.snippet)) : h('li', { class: 'none' }, `No draft matches “${q}”.`));
+      showCaseHits(found.cases);
     } else {
+      showCaseHits(null);
       await draftPages.refresh();
     }
   } catch (err) {

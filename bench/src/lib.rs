@@ -50,6 +50,70 @@ pub const QUERIES: [&str; 8] = [
 
 /// 100,000 drafts of support-like text: a 3,000-word vocabulary with a Zipf-like skew (a few words
 /// common, most rare) and the domain words at about one word in ten.
+/// 100,000 cases with two timeline entries each (a status, and a reply or a second status), words
+/// drawn like the drafts'.
+pub fn seed_cases_corpus(store: &Store) {
+    let c = store.connection();
+    let tx = c.unchecked_transaction().unwrap();
+    let mut case = tx
+        .prepare("INSERT INTO cases (filer, case_number, subject, status, origin, created_at) VALUES ('cj-web', ?1, ?2, 'In Progress', 'user', ?3)")
+        .unwrap();
+    let mut history = tx
+        .prepare("INSERT INTO status_history (case_id, kind, new_status, body, at, source, notified) VALUES (?1, ?2, ?3, ?4, ?5, 'mail', 1)")
+        .unwrap();
+    let mut x: u64 = 7;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let statuses = [
+        "New",
+        "In Progress",
+        "Waiting on you",
+        "Escalated",
+        "Closed",
+    ];
+    for i in 0..100_000i64 {
+        let words: Vec<&str> = (0..6)
+            .map(|_| WORDS[(next() % WORDS.len() as u64) as usize])
+            .collect();
+        case.execute(rusqlite::params![
+            format!("{:08}", 10_000_000 + i),
+            words.join(" "),
+            i
+        ])
+        .unwrap();
+        let id = tx.last_insert_rowid();
+        let s = statuses[(next() % 5) as usize];
+        history
+            .execute(rusqlite::params![
+                id,
+                "status",
+                s,
+                Option::<String>::None,
+                i
+            ])
+            .unwrap();
+        let reply: Vec<&str> = (0..12)
+            .map(|_| WORDS[(next() % WORDS.len() as u64) as usize])
+            .collect();
+        history
+            .execute(rusqlite::params![
+                id,
+                "reply",
+                Option::<String>::None,
+                reply.join(" "),
+                i + 1
+            ])
+            .unwrap();
+    }
+    drop(case);
+    drop(history);
+    tx.commit().unwrap();
+}
+
 pub fn seed_search_corpus(store: &Store) {
     {
         let c = store.connection();

@@ -24,6 +24,7 @@ pub mod lint;
 pub mod preferences;
 pub mod remote;
 pub mod rt;
+pub mod search;
 pub mod secret_scan;
 pub mod secrets;
 pub mod source;

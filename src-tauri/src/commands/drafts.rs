@@ -52,6 +52,23 @@ pub async fn search_drafts<R: Runtime>(app: AppHandle<R>, query: String) -> Answ
     .await
 }
 
+/// Drafts and cases together, grouped (the sidebar's search).
+#[tauri::command]
+pub async fn search_everything<R: Runtime>(
+    app: AppHandle<R>,
+    query: String,
+) -> Answer<casedesk_core::search::SearchResults> {
+    use casedesk_core::search;
+    blocking(app, move |state| {
+        search::check_query(&query).map_err(ErrorPayload::from)?;
+        if state.with_reader(search::is_stale)? {
+            state.with_store(search::catch_up)?;
+        }
+        state.with_reader(|s| search::search_as_indexed(s, &query, SEARCH_MAX))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
     blocking(app, move |state| {

@@ -50,6 +50,7 @@ macro_rules! app_commands {
             app_info,
             list_drafts,
             search_drafts,
+            search_everything,
             create_draft,
             open_draft,
             check_draft,

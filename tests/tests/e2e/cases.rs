@@ -116,6 +116,43 @@ fn cj_web_a_recorded_case_number_and_a_status_set_by_hand_notify_once() {
         "and the earlier change only once"
     );
     shot(&desktop, "11-cj-web-case");
+
+    // Search covers cases: by number, and by a status in the timeline, grouped after the drafts.
+    let hits = |a: &App| -> Vec<String> {
+        serde_json::from_value(a.exec(
+            "return [...document.querySelectorAll('[data-testid=case-hit]')].map(e => e.dataset.caseNumber + '/' + e.dataset.matchedIn)",
+            json!([]),
+        ))
+        .unwrap()
+    };
+    app.type_text(&app.tid("search"), "01234567");
+    app.wait_until(
+        "the case found by its number",
+        Duration::from_secs(10),
+        |a| hits(a) == vec!["01234567/case".to_owned()],
+    );
+    app.clear(&app.tid("search"));
+    app.type_text(&app.tid("search"), "waiting");
+    app.wait_until(
+        "the case found by its timeline",
+        Duration::from_secs(10),
+        |a| hits(a) == vec!["01234567/timeline".to_owned()],
+    );
+    assert!(
+        app.exec(
+            "return document.querySelector('[data-testid=case-hit] mark').textContent",
+            json!([])
+        )
+        .as_str()
+        .unwrap_or("")
+        .eq_ignore_ascii_case("waiting"),
+        "the match is marked"
+    );
+    shot(&desktop, "11b-search-finds-cases");
+    app.click(&app.find("[data-testid=case-hit] button"));
+    app.wait_until("the case page", Duration::from_secs(10), |a| {
+        text_of(a, "case-status") == "Waiting on you"
+    });
     app.quit();
 }
 

@@ -101,11 +101,11 @@ pub struct Cases<'c> {
     pub(super) now: i64,
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
                        last_error, muted, watch, origin, dismissed_at, created_at";
 
-fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
+pub(super) fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
     let filer: String = r.get(1)?;
     let watch: String = r.get(10)?;
     let origin: String = r.get(11)?;

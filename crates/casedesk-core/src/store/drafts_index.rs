@@ -8,16 +8,29 @@ use super::{Drafts, SearchHit, SimilarDraft};
 use crate::error::Result;
 use crate::lint;
 
-/// Turns what the user typed into an FTS5 query: every word must match, each as a prefix. Quotes make
-/// FTS5 operators in the input plain words. `None` when there is no word to search for.
+/// Turns what the user typed into an FTS5 query: every word must match, the last one (the word being
+/// typed) as a prefix and the words before it whole. Quotes make FTS5 operators in the input plain
+/// words. `None` when there is no word.
+///
+/// A prefix term makes FTS5 merge the postings of every word it starts; a whole word reads one list.
+/// Words the user finished typing (followed by a space) are taken whole: "commission report" finds
+/// "commission" exactly and "report…" as typed (see BENCHMARKS.md, search).
 pub(crate) fn fts_prefix_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
+    let words: Vec<&str> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty())
         .take(16)
-        .map(|t| format!("\"{}\"*", t.replace('"', "\"\"")))
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    let last = words.len().checked_sub(1)?;
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let star = if i == last { "*" } else { "" };
+            format!("\"{}\"{star}", t.replace('"', "\"\""))
+        })
+        .collect();
+    Some(terms.join(" "))
 }
 
 impl Drafts<'_> {
@@ -148,7 +161,7 @@ mod tests {
     fn fts_operators_typed_by_the_user_are_plain_words() {
         assert_eq!(
             fts_prefix_query("report AND \"tag"),
-            Some("\"report\"* \"AND\"* \"tag\"*".into())
+            Some("\"report\" \"AND\" \"tag\"*".into())
         );
         assert_eq!(fts_prefix_query("  -- ** "), None);
     }

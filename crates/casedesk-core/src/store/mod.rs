@@ -7,6 +7,7 @@
 
 mod attachments;
 mod cases;
+mod cases_index;
 mod drafts;
 mod drafts_index;
 mod drafts_training;
@@ -24,6 +25,7 @@ mod threads;
 
 pub use attachments::{Attachment, Attachments, Blob};
 pub use cases::{normalise_case_number, Case, Cases, Origin, Watch};
+pub use cases_index::{CaseHit, HitIn};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
 pub use drafts_training::Example;
 pub use history::{excerpt, EventKind, HistoryEntry, StatusChange};
@@ -86,6 +88,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_reason_keywords",
         include_str!("../../migrations/0010_reason_keywords.sql"),
+    ),
+    (
+        "0011_cases_search",
+        include_str!("../../migrations/0011_cases_search.sql"),
     ),
 ];
 

@@ -1,0 +1,115 @@
+//! Search everything: drafts and cases, the cases found by number, subject, a status in their timeline
+//! or a reply's text; newest first; dismissed cases left out; the indexes catch up by themselves and
+//! only when something was added.
+
+use casedesk_core::draft::DraftInput;
+use casedesk_core::filer::FilerKind;
+use casedesk_core::search::search;
+use casedesk_core::source::SourceKind;
+use casedesk_core::store::{FoundInMail, HitIn};
+use casedesk_core::{drafting, Store, SystemClock};
+use std::sync::Arc;
+
+#[test]
+fn cases_are_found_by_number_subject_status_and_reply_text_next_to_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    let d = store.drafts().create().unwrap();
+    drafting::save(
+        &store,
+        d.id,
+        &DraftInput {
+            subject: "Commission report totals wrong".into(),
+            description: "The report for October shows wrong totals.".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let older = store
+        .cases()
+        .add(
+            "cj-web",
+            "00111111",
+            None,
+            "Commission report for September",
+            Some("New"),
+        )
+        .unwrap();
+    let newer = store
+        .cases()
+        .add(
+            "cj-web",
+            "00222222",
+            None,
+            "Tag not firing on checkout",
+            Some("New"),
+        )
+        .unwrap();
+    store
+        .cases()
+        .record_status(newer.id, "Escalated", None, SourceKind::Mail, false)
+        .unwrap();
+    store
+        .cases()
+        .add_reply(
+            older.id,
+            "Our engineers found a rounding issue.",
+            store.now(),
+            "<r@x>",
+        )
+        .unwrap();
+    assert!(store.cases().search_is_stale().unwrap());
+
+    let r = search(&store, "commission report", 20).unwrap();
+    assert_eq!(r.drafts.len(), 1, "the draft is in its group");
+    assert_eq!(r.cases.len(), 1);
+    assert_eq!(
+        (r.cases[0].case.id, r.cases[0].matched_in),
+        (older.id, HitIn::Case)
+    );
+    assert!(
+        r.cases[0].snippet.contains("\u{2}Commission\u{3}"),
+        "{}",
+        r.cases[0].snippet
+    );
+    assert!(!store.cases().search_is_stale().unwrap(), "caught up");
+
+    let by_number = search(&store, "00222222", 20).unwrap();
+    assert_eq!(by_number.cases.len(), 1);
+    assert_eq!(by_number.cases[0].case.id, newer.id);
+    let by_status = search(&store, "escalat", 20).unwrap();
+    assert_eq!(
+        by_status
+            .cases
+            .iter()
+            .map(|h| (h.case.id, h.matched_in))
+            .collect::<Vec<_>>(),
+        vec![(newer.id, HitIn::Timeline)]
+    );
+    let by_reply = search(&store, "rounding", 20).unwrap();
+    assert_eq!(by_reply.cases[0].case.id, older.id);
+    assert_eq!(by_reply.cases[0].matched_in, HitIn::Timeline);
+    // Both cases started New: newest first.
+    let both = search(&store, "new", 20).unwrap();
+    assert_eq!(
+        both.cases.iter().map(|h| h.case.id).collect::<Vec<_>>(),
+        vec![newer.id, older.id]
+    );
+
+    // A case found in mail and dismissed is not listed.
+    let (found, _) = store
+        .cases()
+        .add_from_mail(&FoundInMail {
+            filer: FilerKind::CjWeb,
+            number: "00333333",
+            draft_id: None,
+            subject: "Payment question",
+            status: None,
+            at: store.now(),
+            message_id: "<m@x>",
+        })
+        .unwrap();
+    assert_eq!(search(&store, "00333333", 20).unwrap().cases.len(), 1);
+    store.cases().dismiss(found.id).unwrap();
+    assert!(search(&store, "00333333", 20).unwrap().cases.is_empty());
+}
