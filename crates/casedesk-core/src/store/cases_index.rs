@@ -95,6 +95,24 @@ impl Cases<'_> {
         Ok(())
     }
 
+    /// The rows of one index's match: a case and the text to mark (column 14).
+    fn matches(
+        &self,
+        sql: &str,
+        (query, limit, words): (&str, u32, &[String]),
+        matched_in: HitIn,
+    ) -> Result<Vec<CaseHit>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![query, limit], |r| {
+            Ok(CaseHit {
+                case: case(r)?,
+                matched_in,
+                snippet: mark(&r.get::<_, String>(14)?, words),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Cases whose number or subject matches, then cases whose timeline matches, newest first, at most
     /// `limit` (dismissed cases left out). Reads the indexes as they are: catch up first.
     pub fn search_as_indexed(&self, text: &str, limit: u32) -> Result<Vec<CaseHit>> {
@@ -112,43 +130,30 @@ impl Cases<'_> {
             .map(|c| format!("c.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut out: Vec<CaseHit> = Vec::new();
-        {
-            let mut stmt = self.conn.prepare_cached(&format!(
+        let mut out = self.matches(
+            &format!(
                 "SELECT {cols}, c.case_number || ' ' || c.subject
                  FROM cases_fts JOIN cases c ON c.id = cases_fts.rowid
                  WHERE cases_fts MATCH ?1 AND c.dismissed_at IS NULL
                  ORDER BY cases_fts.rowid DESC LIMIT ?2"
-            ))?;
-            let rows = stmt.query_map(params![query, limit], |r| {
-                Ok(CaseHit {
-                    case: case(r)?,
-                    matched_in: HitIn::Case,
-                    snippet: mark(&r.get::<_, String>(14)?, &words),
-                })
-            })?;
-            for r in rows {
-                out.push(r?);
-            }
-        }
+            ),
+            (&query, limit, &words),
+            HitIn::Case,
+        )?;
         if out.len() < limit as usize {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT {cols}, history_fts.text
-                 FROM history_fts
-                 JOIN status_history h ON h.id = history_fts.rowid
-                 JOIN cases c ON c.id = h.case_id
-                 WHERE history_fts MATCH ?1 AND c.dismissed_at IS NULL
-                 ORDER BY history_fts.rowid DESC LIMIT ?2"
-            ))?;
-            let rows = stmt.query_map(params![query, limit * 2], |r| {
-                Ok(CaseHit {
-                    case: case(r)?,
-                    matched_in: HitIn::Timeline,
-                    snippet: mark(&r.get::<_, String>(14)?, &words),
-                })
-            })?;
-            for r in rows {
-                let hit = r?;
+            let timeline = self.matches(
+                &format!(
+                    "SELECT {cols}, history_fts.text
+                     FROM history_fts
+                     JOIN status_history h ON h.id = history_fts.rowid
+                     JOIN cases c ON c.id = h.case_id
+                     WHERE history_fts MATCH ?1 AND c.dismissed_at IS NULL
+                     ORDER BY history_fts.rowid DESC LIMIT ?2"
+                ),
+                (&query, limit * 2, &words),
+                HitIn::Timeline,
+            )?;
+            for hit in timeline {
                 if out.len() >= limit as usize {
                     break;
                 }
