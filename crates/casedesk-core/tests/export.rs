@@ -1,7 +1,7 @@
 //! Exports as a user gets them: a case with its draft, attachments and timeline as Markdown (every
 //! field, each attachment's SHA-256, the timeline, text that cannot break out of its block) and as a
-//! PDF whose cross-reference table is right and whose images are embedded (JPEG, opaque 8-bit PNG) or
-//! listed (a PNG with transparency).
+//! PDF whose cross-reference table is right and whose images are embedded (JPEG; PNG, with its
+//! transparency as a soft mask).
 
 use casedesk_core::draft::DraftInput;
 use casedesk_core::export::{self, Format, Subject};
@@ -161,11 +161,12 @@ fn the_pdf_is_well_formed_and_embeds_what_it_can() {
     assert!(n >= 8, "{n} objects");
     assert_eq!(
         text.matches("/Subtype /Image").count(),
-        2,
-        "the JPEG and the opaque PNG"
+        4,
+        "the JPEG, the opaque PNG, the PNG with transparency and its mask"
     );
     assert!(text.contains("/Filter /DCTDecode") && text.contains("/Predictor 15 /Colors 3"));
-    assert!(text.contains("(\\(not embedded: its PNG has transparency\\))"));
+    assert!(text.contains("/SMask "), "the alpha channel as a soft mask");
+    assert!(!text.contains("not embedded"));
     assert!(text.contains("(Commission report | showing incorrect order values)"));
 }
 

@@ -1,9 +1,10 @@
 //! A draft or a case exported for keeping or sharing: Markdown (fields, the description, attachments
-//! listed with their SHA-256, the timeline) and PDF ([`pdf`]: the same, with the attachments' images
-//! where their format can be embedded as is). Secrets still in the draft are counted, so the export
+//! listed with their SHA-256, the timeline) and PDF ([`pdf`]: the same, with the attachments' JPEG and
+//! PNG images). Secrets still in the draft are counted, so the export
 //! can warn like Submit does.
 
 pub mod pdf;
+mod png;
 
 use serde::Deserialize;
 use std::path::PathBuf;

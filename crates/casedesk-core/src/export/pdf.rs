@@ -1,8 +1,7 @@
 //! A small PDF 1.4 writer for exports, made in Rust without a PDF library (the app stays under its
 //! size target): A4 pages of Helvetica text (WinAnsi: characters outside Latin-1 print as `?`), and the
-//! attachments' images on their own pages — JPEG as is (`DCTDecode`), PNG as is when it is 8-bit,
-//! not interlaced and without transparency (its zlib data with the PNG predictor, `FlateDecode`).
-//! Other PNGs are listed with a note instead (embedding them needs decoding).
+//! attachments' images on their own pages — JPEG as is (`DCTDecode`), PNG through [`super::png`]
+//! (with a soft mask when it has transparency). An image that cannot be embedded is named with why.
 
 use super::{utc, Document};
 use crate::attachment::Kind;
@@ -14,12 +13,13 @@ const SIZE: f64 = 10.0;
 const LEADING: f64 = 13.0;
 const WRAP: usize = 96;
 
-/// An image as a PDF XObject: its dictionary entries and its data.
-struct Image {
-    width: u32,
-    height: u32,
-    dict: String,
-    data: Vec<u8>,
+/// An image as a PDF XObject: its dictionary entries and its data, and its transparency.
+pub(super) struct Image {
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) dict: String,
+    pub(super) data: Vec<u8>,
+    pub(super) smask: Option<Box<Image>>,
 }
 
 fn jpeg(bytes: &[u8]) -> Option<Image> {
@@ -45,59 +45,12 @@ fn jpeg(bytes: &[u8]) -> Option<Image> {
                 height,
                 dict: format!("/ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode"),
                 data: bytes.to_vec(),
+                smask: None,
             });
         }
         i += 2 + len;
     }
     None
-}
-
-/// A PNG whose data a PDF reader can use as is; `Err` says why not.
-fn png(bytes: &[u8]) -> Result<Image, &'static str> {
-    if bytes.len() < 33 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
-        return Err("not a PNG");
-    }
-    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    let (width, height) = (be(&bytes[16..20]), be(&bytes[20..24]));
-    let (depth, color, interlace) = (bytes[24], bytes[25], bytes[28]);
-    if depth != 8 || interlace != 0 {
-        return Err("its PNG is 16-bit or interlaced");
-    }
-    let (colors, mut space) = match color {
-        0 => (1, "/DeviceGray".to_owned()),
-        2 => (3, "/DeviceRGB".to_owned()),
-        3 => (1, String::new()),
-        _ => return Err("its PNG has transparency"),
-    };
-    let mut data = Vec::new();
-    let mut i = 8;
-    while i + 12 <= bytes.len() {
-        let len = be(&bytes[i..i + 4]) as usize;
-        let kind = &bytes[i + 4..i + 8];
-        let body = bytes.get(i + 8..i + 8 + len).ok_or("its PNG is cut off")?;
-        match kind {
-            b"IDAT" => data.extend_from_slice(body),
-            b"PLTE" => {
-                let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
-                space = format!("[/Indexed /DeviceRGB {} <{hex}>]", len / 3 - 1);
-            }
-            b"tRNS" => return Err("its PNG has transparency"),
-            b"IEND" => break,
-            _ => {}
-        }
-        i += 12 + len;
-    }
-    if data.is_empty() || space.is_empty() {
-        return Err("its PNG is incomplete");
-    }
-    Ok(Image {
-        width,
-        height,
-        dict: format!(
-            "/ColorSpace {space} /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors {colors} /BitsPerComponent 8 /Columns {width} >>"
-        ),
-        data,
-    })
 }
 
 /// Text as a PDF string in WinAnsi (Latin-1 for the characters it shares; others as `?`).
@@ -265,7 +218,7 @@ pub fn write(doc: &Document) -> Vec<u8> {
             .map_err(|_| "its file could not be read")
             .and_then(|b| match a.kind {
                 Kind::Jpeg => jpeg(&b).ok_or("its JPEG could not be read"),
-                _ => png(&b),
+                _ => super::png::image(&b),
             });
         let mut c = b"BT\n".to_vec();
         c.extend_from_slice(format!("/F2 12 Tf {MARGIN} {} Td ", H - MARGIN).as_bytes());
@@ -305,6 +258,13 @@ pub fn write(doc: &Document) -> Vec<u8> {
     };
     let first_page = 5;
     let first_image = first_page + 2 * contents.len();
+    // Each image's object id, and its mask's right after it.
+    let mut ids = Vec::with_capacity(images.len());
+    let mut next = first_image;
+    for img in &images {
+        ids.push(next);
+        next += 1 + usize::from(img.smask.is_some());
+    }
     let kids: Vec<String> = (0..contents.len())
         .map(|i| format!("{} 0 R", first_page + 2 * i))
         .collect();
@@ -326,8 +286,10 @@ pub fn write(doc: &Document) -> Vec<u8> {
         4,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
     );
-    let xobjects: Vec<String> = (0..images.len())
-        .map(|i| format!("/Im{i} {} 0 R", first_image + i))
+    let xobjects: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("/Im{i} {id} 0 R"))
         .collect();
     for (i, c) in contents.iter().enumerate() {
         let page = first_page + 2 * i;
@@ -342,15 +304,21 @@ pub fn write(doc: &Document) -> Vec<u8> {
         );
         w.stream(page + 1, "", c);
     }
-    for (i, img) in images.iter().enumerate() {
-        w.stream(
-            first_image + i,
-            &format!(
+    for (img, id) in images.iter().zip(&ids) {
+        let mask = match &img.smask {
+            Some(_) => format!(" /SMask {} 0 R", id + 1),
+            None => String::new(),
+        };
+        let head = |img: &Image| {
+            format!(
                 "/Type /XObject /Subtype /Image /Width {} /Height {} {}",
                 img.width, img.height, img.dict
-            ),
-            &img.data,
-        );
+            )
+        };
+        w.stream(*id, &format!("{}{mask}", head(img)), &img.data);
+        if let Some(m) = &img.smask {
+            w.stream(id + 1, &head(m), &m.data);
+        }
     }
     let xref = w.out.len();
     let n = w.offsets.len();

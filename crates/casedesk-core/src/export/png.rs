@@ -1,0 +1,185 @@
+//! PNG screenshots for the PDF. An opaque 8-bit PNG goes in as it is (its zlib data with the PNG
+//! predictor); one with an alpha channel (most screenshots) is inflated, unfiltered and split into
+//! colour and a soft mask, each deflated again (`miniz_oxide`, pure Rust). 16-bit, interlaced and
+//! palette-with-transparency PNGs are listed instead (rare for screenshots).
+
+use super::pdf::Image;
+
+/// At most this many pixels are decoded (a 4096 × 4096 screenshot).
+const MAX_PIXELS: u64 = 4096 * 4096;
+
+struct Header {
+    width: u32,
+    height: u32,
+    color: u8,
+    idat: Vec<u8>,
+    palette: Option<String>,
+}
+
+fn header(bytes: &[u8]) -> Result<Header, &'static str> {
+    if bytes.len() < 33 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
+        return Err("not a PNG");
+    }
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    let (width, height) = (be(&bytes[16..20]), be(&bytes[20..24]));
+    let (depth, color, interlace) = (bytes[24], bytes[25], bytes[28]);
+    if depth != 8 || interlace != 0 {
+        return Err("its PNG is 16-bit or interlaced");
+    }
+    let mut h = Header {
+        width,
+        height,
+        color,
+        idat: Vec::new(),
+        palette: None,
+    };
+    let mut i = 8;
+    while i + 12 <= bytes.len() {
+        let len = be(&bytes[i..i + 4]) as usize;
+        let kind = &bytes[i + 4..i + 8];
+        let body = bytes.get(i + 8..i + 8 + len).ok_or("its PNG is cut off")?;
+        match kind {
+            b"IDAT" => h.idat.extend_from_slice(body),
+            b"PLTE" => {
+                let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
+                h.palette = Some(format!("[/Indexed /DeviceRGB {} <{hex}>]", len / 3 - 1));
+            }
+            b"tRNS" => return Err("its PNG has a transparent palette"),
+            b"IEND" => break,
+            _ => {}
+        }
+        i += 12 + len;
+    }
+    if h.idat.is_empty() {
+        return Err("its PNG is incomplete");
+    }
+    Ok(h)
+}
+
+fn paeth(a: u8, b: u8, c: u8) -> u8 {
+    let p = i16::from(a) + i16::from(b) - i16::from(c);
+    let (pa, pb, pc) = (
+        (p - i16::from(a)).abs(),
+        (p - i16::from(b)).abs(),
+        (p - i16::from(c)).abs(),
+    );
+    if pa <= pb && pa <= pc {
+        a
+    } else if pb <= pc {
+        b
+    } else {
+        c
+    }
+}
+
+/// The raw pixels of the filtered scanlines in `data` (`bpp` bytes a pixel).
+fn unfilter(data: &[u8], width: usize, height: usize, bpp: usize) -> Option<Vec<u8>> {
+    let stride = width * bpp;
+    let mut out = vec![0u8; stride * height];
+    for y in 0..height {
+        let line = data.get(y * (stride + 1)..(y + 1) * (stride + 1))?;
+        let (filter, src) = (line[0], &line[1..]);
+        let (done, rest) = out.split_at_mut(y * stride);
+        let prior = if y == 0 {
+            None
+        } else {
+            Some(&done[(y - 1) * stride..])
+        };
+        let row = &mut rest[..stride];
+        for x in 0..stride {
+            let a = if x >= bpp { row[x - bpp] } else { 0 };
+            let b = prior.map_or(0, |p| p[x]);
+            let c = if x >= bpp {
+                prior.map_or(0, |p| p[x - bpp])
+            } else {
+                0
+            };
+            row[x] = src[x].wrapping_add(match filter {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+                4 => paeth(a, b, c),
+                _ => return None,
+            });
+        }
+    }
+    Some(out)
+}
+
+fn flate(data: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
+}
+
+/// The PNG as a PDF image (with a soft mask when it has an alpha channel).
+pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
+    let h = header(bytes)?;
+    let (width, height) = (h.width, h.height);
+    let opaque = |space: String, colors: u8, data: Vec<u8>| {
+        Image {
+        width,
+        height,
+        dict: format!(
+            "/ColorSpace {space} /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors {colors} /BitsPerComponent 8 /Columns {width} >>"
+        ),
+        data,
+        smask: None,
+    }
+    };
+    match h.color {
+        0 => return Ok(opaque("/DeviceGray".into(), 1, h.idat)),
+        2 => return Ok(opaque("/DeviceRGB".into(), 3, h.idat)),
+        3 => {
+            let space = h.palette.ok_or("its PNG has no palette")?;
+            return Ok(opaque(space, 1, h.idat));
+        }
+        4 | 6 => {}
+        _ => return Err("its PNG's colour type is unknown"),
+    }
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err("its PNG is too large to embed");
+    }
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&h.idat)
+        .map_err(|_| "its PNG data is damaged")?;
+    let (channels, space) = if h.color == 6 {
+        (4, "/DeviceRGB")
+    } else {
+        (2, "/DeviceGray")
+    };
+    let pixels = unfilter(&raw, width as usize, height as usize, channels)
+        .ok_or("its PNG data is damaged")?;
+    let colour_bytes = channels - 1;
+    let mut colour = Vec::with_capacity(pixels.len() / channels * colour_bytes);
+    let mut alpha = Vec::with_capacity(pixels.len() / channels);
+    for px in pixels.chunks_exact(channels) {
+        colour.extend_from_slice(&px[..colour_bytes]);
+        alpha.push(px[colour_bytes]);
+    }
+    let plain = |space: &str, data: &[u8]| Image {
+        width,
+        height,
+        dict: format!("/ColorSpace {space} /BitsPerComponent 8 /Filter /FlateDecode"),
+        data: flate(data),
+        smask: None,
+    };
+    let mut main = plain(space, &colour);
+    main.smask = Some(Box::new(plain("/DeviceGray", &alpha)));
+    Ok(main)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_are_undone() {
+        // Two rows of two grey+alpha pixels: "sub" then "up".
+        let data = [1, 10, 20, 5, 5, 2, 1, 1, 1, 1];
+        assert_eq!(
+            unfilter(&data, 2, 2, 2).unwrap(),
+            vec![10, 20, 15, 25, 11, 21, 16, 26]
+        );
+        assert_eq!(paeth(3, 5, 4), 4);
+        assert_eq!(paeth(10, 2, 3), 10);
+    }
+}
