@@ -193,12 +193,7 @@ pub fn prepare_files(blob_dir: &Path, paths: &[String]) -> Result<Vec<Prepared>>
             let path = Path::new(p);
             (
                 attachment::display_name(path),
-                attachment::inspect(path)
-                    .and_then(|c| Blob::write(blob_dir, c))
-                    .inspect(|b| {
-                        // A log's secrets are found now, off the store lock, not in the next check.
-                        crate::secret_scan::draft::prime(&b.sha256, b.kind, b.bytes())
-                    }),
+                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, c)),
             )
         })
         .collect())

@@ -1,6 +1,6 @@
 //! PNG screenshots for the PDF. An opaque 8-bit PNG goes in as it is (its zlib data with the PNG
 //! predictor); one with an alpha channel (most screenshots) is inflated, unfiltered and split into
-//! colour and a soft mask, each deflated again (`miniz_oxide`, pure Rust). 16-bit, interlaced and
+//! colour and a soft mask (inflated with `miniz_oxide`, pure Rust; written uncompressed). 16-bit, interlaced and
 //! palette-with-transparency PNGs are listed instead (rare for screenshots).
 
 use super::pdf::Image;
@@ -107,10 +107,6 @@ fn unfilter(data: &[u8], width: usize, height: usize, bpp: usize) -> Option<Vec<
     Some(out)
 }
 
-fn flate(data: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec_zlib(data, 6)
-}
-
 /// The PNG as a PDF image (with a soft mask when it has an alpha channel).
 pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
     let h = header(bytes)?;
@@ -155,15 +151,16 @@ pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
         colour.extend_from_slice(&px[..colour_bytes]);
         alpha.push(px[colour_bytes]);
     }
-    let plain = |space: &str, data: &[u8]| Image {
+    // Written uncompressed: a deflater would add ~50 KB to the app for smaller PDFs.
+    let plain = |space: &str, data: Vec<u8>| Image {
         width,
         height,
-        dict: format!("/ColorSpace {space} /BitsPerComponent 8 /Filter /FlateDecode"),
-        data: flate(data),
+        dict: format!("/ColorSpace {space} /BitsPerComponent 8"),
+        data,
         smask: None,
     };
-    let mut main = plain(space, &colour);
-    main.smask = Some(Box::new(plain("/DeviceGray", &alpha)));
+    let mut main = plain(space, colour);
+    main.smask = Some(Box::new(plain("/DeviceGray", alpha)));
     Ok(main)
 }
 

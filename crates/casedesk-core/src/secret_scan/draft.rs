@@ -1,8 +1,10 @@
 //! Secrets in a draft: its subject, description and `.txt` attachments scanned, redacted on request,
 //! and findings the user marked "not a secret" remembered for the draft.
 //!
-//! An attachment's findings are cached by its content hash (scanned once per run, or when attached),
-//! so the live check after each typing pause scans only the two text fields.
+//! An attachment's findings are cached by its content hash: a `.txt` file is scanned by the first check
+//! that sees it (a 10 MB log takes ~50 ms, once per run), so the live check after each typing pause
+//! scans only the two text fields. Scanning when attaching made attaching a 10 MB log 2.6× a plain
+//! copy (the ingest bench row); a background thread still 1.28× on two cores.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -105,8 +107,7 @@ fn file_findings(sha256: &str, bytes: &[u8]) -> Arc<Vec<Found>> {
     list
 }
 
-/// Scans a `.txt` attachment's content as it is attached (outside the store lock), so the draft's
-/// checks find it scanned.
+/// Scans a `.txt` attachment's content into the cache (a redacted copy, as it is written).
 pub fn prime(sha256: &str, kind: Kind, bytes: &[u8]) {
     if kind == Kind::Txt {
         file_findings(sha256, bytes);
