@@ -1,5 +1,5 @@
 //! The secret scanner's figures (issue 11): a 32,000-character description (the live check after a
-//! typing pause) and a 10 MB `.txt` log (once, when attached), each next to one plain `memchr` pass
+//! typing pause) and a 10 MB `.txt` log (once, at the first check that sees it), each next to one plain `memchr` pass
 //! over the same bytes (a substring count: the least any scan must do).
 
 use casedesk_core::secret_scan::scan;
@@ -70,7 +70,7 @@ pub(crate) fn secrets(rows: &mut Vec<Row>) {
     }
     let (o, b) = (stats(o), stats(b));
     rows.push(Row {
-        figure: "secret scan of a 10 MB .txt attachment (once, when it is attached)".into(),
+        figure: "secret scan of a 10 MB .txt attachment (once, at the first check that sees it; cached by content)".into(),
         value: format!(
             "median {:.1} ms ({:.1}–{:.1}, n={})",
             o.p50, o.min, o.max, o.n

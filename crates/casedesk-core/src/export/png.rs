@@ -151,7 +151,7 @@ pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
         colour.extend_from_slice(&px[..colour_bytes]);
         alpha.push(px[colour_bytes]);
     }
-    // Written uncompressed: a deflater would add ~50 KB to the app for smaller PDFs.
+    // Written uncompressed: the deflater added ~20 KB to the app (measured) for smaller PDFs.
     let plain = |space: &str, data: Vec<u8>| Image {
         width,
         height,
