@@ -215,6 +215,16 @@ impl Desktop {
             .status();
     }
 
+    /// The text on this display's CLIPBOARD selection now (xclip asks its owner, as a paste would).
+    pub fn clipboard_text(&self) -> String {
+        let out = Command::new("timeout")
+            .args(["5", "xclip", "-o", "-selection", "clipboard"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xclip must be installed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn xdotool(&self, args: &[&str]) -> String {
         let out = Command::new("xdotool")
             .args(args)

@@ -191,7 +191,6 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
-        .plugin(tauri_plugin_clipboard_manager::init())
         // A drop on the window is seen here, by the shell, before the page hears of it: only these
         // paths (and the dialogs' own picks) may be read by an attach or an import.
         .on_window_event(|window, event| {

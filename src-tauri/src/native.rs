@@ -223,6 +223,28 @@ pub fn open_folder(dir: &std::path::Path) -> casedesk_core::Result<()> {
 
 // ---- Window and tray ----
 
+/// Puts `text` on the desktop's clipboard through GTK, which the window already runs on (a clipboard
+/// crate would bring its own X11 and Wayland clients: ~180 KB of the binary). GTK is only touched on
+/// the main thread; this waits (at most 5 s) on the caller's thread for it to be done.
+pub fn copy_to_clipboard<R: tauri::Runtime>(app: &tauri::AppHandle<R>, text: String) -> Result<()> {
+    let (done, wait) = std::sync::mpsc::sync_channel(1);
+    app.run_on_main_thread(move || {
+        let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+        clipboard.set_text(&text);
+        let _ = done.send(());
+    })
+    .map_err(|e| clipboard_error(&e.to_string()))?;
+    wait.recv_timeout(std::time::Duration::from_secs(5))
+        .map_err(|_| clipboard_error("the window did not answer"))
+}
+
+fn clipboard_error(why: &str) -> Error {
+    Error::invalid(
+        casedesk_core::Code::Clipboard,
+        format!("The clipboard could not be written: {why}."),
+    )
+}
+
 pub fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::Manager;
     if let Some(w) = app.get_webview_window("main") {

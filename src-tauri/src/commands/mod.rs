@@ -15,7 +15,6 @@ pub mod settings;
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
-use tauri_plugin_clipboard_manager::ClipboardExt as _;
 
 use crate::{native, AppState};
 
@@ -199,13 +198,7 @@ pub async fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()
     }
     let clip = app.clone();
     blocking(app, move |_| {
-        clip.clipboard().write_text(text).map_err(|e| {
-            Error::invalid(
-                casedesk_core::Code::Clipboard,
-                format!("The clipboard could not be written: {e}"),
-            )
-            .into()
-        })
+        crate::native::copy_to_clipboard(&clip, text).map_err(Into::into)
     })
     .await
 }

@@ -57,6 +57,13 @@ fn cj_web_a_recorded_case_number_and_a_status_set_by_hand_notify_once() {
         count(a, "[data-testid=copy-field]") == 5
     });
     shot(&desktop, "10-cj-web-submit");
+    // Copy puts the field on the desktop's clipboard, where a paste into CJ's form finds it.
+    app.click(&app.find("[data-testid=copy-field][data-field=Subject]"));
+    app.wait_until(
+        "the subject on the clipboard",
+        Duration::from_secs(10),
+        |_| desktop.clipboard_text() == "Commission report showing incorrect order values",
+    );
     app.type_text(&app.tid("case-number"), " #01234567 ");
     app.click(&app.tid("record-case"));
     app.wait_until("the case page", Duration::from_secs(10), |a| {
