@@ -13,6 +13,7 @@
 //! It never changes the mailbox: `EXAMINE`, `BODY.PEEK`, no flag, move or delete.
 
 pub mod apply;
+mod chunks;
 pub mod imap;
 pub mod import;
 mod login;
@@ -37,7 +38,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-use self::apply::{Announce, Applied};
+use self::apply::Announce;
+use self::chunks::{apply_parsed, fetch_chunk, fetch_sizes, joined, Fetched, Parsed};
 use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
 use self::rules::Rules;
 use super::{StatusSource, SyncReport};
@@ -46,7 +48,7 @@ use crate::filing::{self, SharedStore};
 use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
 use crate::secrets::Secrets;
-use crate::store::{MailOutcome, Store};
+use crate::store::Store;
 
 /// The name of this source in logs and in `source_state`.
 pub const NAME: &str = "mail";
@@ -331,120 +333,6 @@ impl MailSource {
         }
         true
     }
-}
-
-/// The sizes of the mails to read, so that a mail over the cap is never fetched: one command per
-/// [`SIZE_CHUNK`] UIDs (a size is one short line; a command line stays well under servers' limits).
-async fn fetch_sizes(
-    session: &mut ImapSession,
-    uids: &[u32],
-) -> std::result::Result<std::collections::HashMap<u32, Option<u32>>, RemoteError> {
-    let mut sizes = std::collections::HashMap::with_capacity(uids.len());
-    for chunk in uids.chunks(SIZE_CHUNK) {
-        for (uid, size, _) in fetch_all(session, &uid_set(chunk), "(UID RFC822.SIZE)").await? {
-            sizes.insert(uid, size);
-        }
-    }
-    Ok(sizes)
-}
-
-/// A chunk's bodies under the cap (a mail the size fetch did not return is gone). (A mail read
-/// before is recognised by its key when it is applied; fetching headers first to skip it cost every
-/// sync a second download for a case — a changed `UIDVALIDITY`, a copy in a second folder — that is
-/// rare.)
-async fn fetch_chunk(
-    session: &mut ImapSession,
-    uids: &[u32],
-    sizes: &std::collections::HashMap<u32, Option<u32>>,
-    (folder, uid_validity): (&str, u32),
-) -> std::result::Result<Fetched, RemoteError> {
-    let mut want = Vec::new();
-    let mut too_large = Vec::new();
-    for uid in uids {
-        match sizes.get(uid) {
-            Some(Some(size)) if *size > MAX_MESSAGE_BYTES => {
-                too_large.push((format!("uid:{folder}:{uid_validity}:{uid}"), *uid))
-            }
-            Some(_) => want.push(*uid),
-            None => {}
-        }
-    }
-    let bodies = if want.is_empty() {
-        Vec::new()
-    } else {
-        fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])")
-            .await?
-            .into_iter()
-            .map(|(uid, _, bytes)| (uid, bytes))
-            .collect()
-    };
-    Ok(Fetched {
-        max_uid: uids.iter().copied().max().unwrap_or(0),
-        too_large,
-        bodies,
-    })
-}
-
-/// What a chunk fetch brought: the bodies to read, and the mails too large to fetch.
-struct Fetched {
-    max_uid: u32,
-    too_large: Vec<(String, u32)>,
-    bodies: Vec<(u32, Vec<u8>)>,
-}
-
-/// A chunk read against the rules (`None`: not a mail), ready to apply.
-struct Parsed {
-    max_uid: u32,
-    too_large: Vec<(String, u32)>,
-    readings: Vec<(u32, Option<rules::Reading>)>,
-}
-
-/// Applies a parsed chunk and advances the folder's cursor past it (inside the caller's transaction).
-fn apply_parsed(
-    s: &Store,
-    rules: &Rules,
-    folder: &str,
-    uid_validity: u32,
-    parsed: &Parsed,
-    announce: Announce,
-) -> Result<Vec<crate::store::StatusChange>> {
-    let mut changes = Vec::new();
-    for (key, uid) in &parsed.too_large {
-        apply::record_unread(
-            s,
-            key,
-            MailOutcome::TooLarge,
-            "over 2 MB",
-            Some((folder, *uid)),
-        )?;
-    }
-    for (uid, reading) in &parsed.readings {
-        match reading {
-            Some(r) => {
-                let Applied { changes: c, .. } =
-                    apply::apply(s, r, rules, Some((folder, *uid)), announce)?;
-                changes.extend(c);
-            }
-            None => apply::record_unread(
-                s,
-                &format!("uid:{folder}:{uid_validity}:{uid}"),
-                MailOutcome::Unreadable,
-                "not a mail",
-                Some((folder, *uid)),
-            )?,
-        }
-    }
-    s.mail_folders()
-        .advance(folder, uid_validity, parsed.max_uid)?;
-    Ok(changes)
-}
-
-/// A blocking chunk's outcome as the follow loop's error.
-fn joined<T>(
-    r: std::result::Result<Result<T>, tokio::task::JoinError>,
-) -> std::result::Result<T, RemoteError> {
-    r.map_err(|e| RemoteError::Config(format!("the store task failed: {e}")))?
-        .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }
 
 /// Store work on a blocking thread ([`filing::on_store`]), its error as the follow loop's.
