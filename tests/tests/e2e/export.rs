@@ -6,17 +6,7 @@ use super::*;
 /// Saves through the GTK save dialog that `testid`'s click opens: the full path typed into its name
 /// field.
 fn save_in_chooser(desktop: &Desktop, app: &App, testid: &str, path: &Path) {
-    let title = "Export case";
-    let known = desktop.windows(title);
-    app.click(&app.tid(testid));
-    let win = desktop.wait_new_window(title, &known, Duration::from_secs(15));
-    desktop.xdotool(&["windowfocus", "--sync", &win]);
-    std::thread::sleep(Duration::from_millis(300));
-    desktop.xdotool(&["key", "--window", &win, "ctrl+a"]);
-    desktop.xdotool(&["type", "--delay", "20", &path.display().to_string()]);
-    std::thread::sleep(Duration::from_millis(300));
-    desktop.xdotool(&["key", "Return"]);
-    desktop.wait_window_gone(title, Duration::from_secs(10));
+    type_in_chooser(desktop, app, (testid, "Export case"), "ctrl+a", path);
 }
 
 fn dialog_open(app: &App, id: &str) -> bool {

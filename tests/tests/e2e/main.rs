@@ -256,12 +256,25 @@ fn pick_with_gtk_dialog(desktop: &Desktop, app: &App, path: &Path) {
 
 /// Clicks the button `testid`, then picks `path` in the GTK file chooser titled `title` that it opens.
 fn pick_in_chooser(desktop: &Desktop, app: &App, testid: &str, title: &str, path: &Path) {
+    type_in_chooser(desktop, app, (testid, title), "ctrl+l", path);
+}
+
+/// Clicks the button `testid`, waits for the GTK chooser titled `title`, focuses its name field with
+/// `key` (ctrl+l opens an open dialog's location field; ctrl+a selects a save dialog's name) and types
+/// `path` there, then Return.
+fn type_in_chooser(
+    desktop: &Desktop,
+    app: &App,
+    (testid, title): (&str, &str),
+    key: &str,
+    path: &Path,
+) {
     let known = desktop.windows(title);
     app.click(&app.tid(testid));
     let win = desktop.wait_new_window(title, &known, Duration::from_secs(15));
     desktop.xdotool(&["windowfocus", "--sync", &win]);
     std::thread::sleep(Duration::from_millis(300));
-    desktop.xdotool(&["key", "--window", &win, "ctrl+l"]);
+    desktop.xdotool(&["key", "--window", &win, key]);
     std::thread::sleep(Duration::from_millis(300));
     desktop.xdotool(&["type", "--delay", "20", &path.display().to_string()]);
     std::thread::sleep(Duration::from_millis(300));
