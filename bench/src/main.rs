@@ -143,6 +143,11 @@ fn main() {
             return;
         }
     }
+    if args.first().map(String::as_str) == Some("ab") && (3..=4).contains(&args.len()) {
+        let n = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(10);
+        startup::ab(Path::new(&args[1]), Path::new(&args[2]), n);
+        return;
+    }
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);

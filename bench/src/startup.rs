@@ -115,8 +115,8 @@ fn parent_map() -> std::collections::HashMap<u32, u32> {
     m
 }
 
-/// PSS in kB of `root` and all its descendants (the app and its WebKit processes).
-fn tree_pss_kb(root: u32) -> u64 {
+/// PSS in kB of `root` and each of its descendants, by process name (`comm`).
+fn tree_pss_by_process(root: u32) -> Vec<(String, u64)> {
     let parents = parent_map();
     let mut tree = vec![root];
     let mut i = 0;
@@ -126,18 +126,32 @@ fn tree_pss_kb(root: u32) -> u64 {
         i += 1;
     }
     tree.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|t| {
-            t.lines()
+        .filter_map(|pid| {
+            let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
+            let kb = rollup
+                .lines()
                 .find(|l| l.starts_with("Pss:"))
                 .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
+                .and_then(|v| v.parse::<u64>().ok())?;
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            Some((name.trim().to_owned(), kb))
         })
-        .sum()
+        .collect()
 }
 
 /// Starts `bin`, returns (ms from spawn to the page's first IPC, PSS MB of the tree 10 s after spawn).
 fn launch_once(desk: &Desktop, bin: &Path, data: &Path, scratch: &Path) -> Option<(f64, f64)> {
+    launch_measured(desk, bin, data, scratch)
+        .map(|(s, by)| (s, by.iter().map(|(_, kb)| *kb).sum::<u64>() as f64 / 1024.0))
+}
+
+/// [`launch_once`] with the PSS (kB) of each process of the tree.
+fn launch_measured(
+    desk: &Desktop,
+    bin: &Path,
+    data: &Path,
+    scratch: &Path,
+) -> Option<(f64, Vec<(String, u64)>)> {
     use std::os::unix::process::CommandExt;
     let ready = scratch.join("ready");
     let _ = std::fs::remove_file(&ready);
@@ -173,7 +187,7 @@ fn launch_once(desk: &Desktop, bin: &Path, data: &Path, scratch: &Path) -> Optio
     if let Some(rest) = Duration::from_secs(10).checked_sub(t0.elapsed()) {
         std::thread::sleep(rest);
     }
-    let pss = tree_pss_kb(child.id()) as f64 / 1024.0;
+    let pss = tree_pss_by_process(child.id());
     let _ = Command::new("kill")
         .args(["-s", "KILL", "--", &format!("-{}", child.id())])
         .status();
@@ -268,4 +282,64 @@ pub(crate) fn startup_and_memory(rows: &mut Vec<Row>) {
         target: "≤ baseline + 25 MB".into(),
         met: Some(pa.p50 - pe.p50 <= 25.0),
     });
+}
+
+/// `casedesk-bench ab A B [N]`: two builds of the app (or the empty shell) launched alternately N
+/// times (default 10, after the warm-ups) on the same seeded data, for bisecting start-up and memory
+/// by hand: medians of start-up and of PSS per process. Prints only; BENCHMARKS.md is left alone.
+pub(crate) fn ab(a: &Path, b: &Path, n: usize) {
+    let Some(desk) = Desktop::start() else {
+        eprintln!("bench: Xvfb or dbus-daemon is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("app-data");
+    seed_app_data(&data);
+    let bins = [a, b];
+    let mut starts = [Vec::new(), Vec::new()];
+    let mut pss: [std::collections::BTreeMap<String, Vec<f64>>; 2] = Default::default();
+    for i in 0..(WARMUPS + n) {
+        for (k, bin) in bins.iter().enumerate() {
+            let scratch = dir.path().join(format!("scratch-{k}"));
+            let Some((s, by)) = launch_measured(&desk, bin, &data, &scratch) else {
+                eprintln!("bench: {} did not report ready", bin.display());
+                continue;
+            };
+            if i < WARMUPS {
+                continue;
+            }
+            starts[k].push(s);
+            let mut sums = std::collections::BTreeMap::<String, u64>::new();
+            for (name, kb) in by {
+                *sums.entry(name).or_default() += kb;
+            }
+            let total: u64 = sums.values().sum();
+            sums.insert("(tree)".into(), total);
+            for (name, kb) in sums {
+                pss[k].entry(name).or_default().push(kb as f64 / 1024.0);
+            }
+        }
+        eprintln!("bench: a/b run {} of {}", i + 1, WARMUPS + n);
+    }
+    for (k, bin) in bins.iter().enumerate() {
+        if starts[k].is_empty() {
+            continue;
+        }
+        let s = stats(starts[k].clone());
+        println!(
+            "{}: start-up median {:.0} ms ({:.0}–{:.0}, n={})",
+            bin.display(),
+            s.p50,
+            s.min,
+            s.max,
+            s.n
+        );
+        for (name, v) in &pss[k] {
+            let m = stats(v.clone());
+            println!(
+                "  PSS {name}: median {:.1} MB ({:.1}–{:.1})",
+                m.p50, m.min, m.max
+            );
+        }
+    }
 }
