@@ -308,7 +308,7 @@ function renderCheck(check) {
 
   replace(el.checklist, check.checklist.map((i) =>
     h('li', { dataset: { code: i.code, met: String(i.met) }, class: i.met ? 'met' : 'missing' },
-      h('span', { class: 'mark', 'aria-hidden': 'true' }, i.met ? '✓' : '○'),
+      h('span', { class: 'mark', 'aria-hidden': 'true' }),
       h('span', { class: 'visually-hidden' }, i.met ? 'Covered: ' : 'Missing: '),
       i.label)));
 
