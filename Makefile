@@ -4,8 +4,9 @@ CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 # Tests build the app under its own identifier so they never touch a user's data (each test also sets
-# CASEDESK_DATA_DIR and XDG_* to a temp dir), with the drop hook (`e2e-hooks`) granted to the window.
-TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop"]}]}}}
+# CASEDESK_DATA_DIR and XDG_* to a temp dir), with the drop hook (`e2e-hooks`) and hiding the window (a test hides
+# it as the tray does) granted to the window.
+TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop","core:window:allow-hide"]}]}}}
 
 .PHONY: run build test test-fast test-e2e lint supply-chain fuzz bench package package-test deps-build deps-test clean
 

@@ -61,6 +61,8 @@ const COMMANDS: &[&str] = &[
     "keep_running_in_tray",
     "show_window",
     "report_ready",
+    "next_events",
+    "finish_close",
     "mail_sign_in",
     "mail_sign_in_cancel",
     "mail_sign_in_code",

@@ -1,7 +1,40 @@
-// The only module that talks to Rust: every invoke and listen goes through here.
+// The only module that talks to Rust: every call to the shell, and what the shell has to tell the page.
 // Errors arrive as {code, message, field?}; anything else is normalised to that shape.
 
-const tauri = window.__TAURI__;
+// Tauri's IPC as the page's only door to Rust. `withGlobalTauri` is off, so WebKit does not parse
+// and run Tauri's 41 KB global API bundle at every start for the one call the page makes.
+const ipc = window.__TAURI_INTERNALS__;
+
+// What the shell has to tell the page (see src-tauri/src/events.rs) comes from `next_events`, a call
+// that waits until there is something: one request always pending, nothing evaluated in the page.
+const handlers = new Map();
+let pumping = false;
+
+function on(kind, fn) {
+  if (!handlers.has(kind)) handlers.set(kind, []);
+  handlers.get(kind).push(fn);
+  if (!pumping) {
+    pumping = true;
+    pump();
+  }
+}
+
+async function pump() {
+  for (;;) {
+    let events = [];
+    try {
+      events = await call('next_events');
+    } catch (_) {
+      // The shell answers every call; should one fail, ask again a little later rather than spin.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    for (const e of events) {
+      for (const fn of handlers.get(e.kind) || []) {
+        Promise.resolve().then(() => fn(e)).catch(() => {});
+      }
+    }
+  }
+}
 
 function normalise(err) {
   if (err && typeof err === 'object' && typeof err.code === 'string') return err;
@@ -10,7 +43,7 @@ function normalise(err) {
 
 async function call(cmd, args) {
   try {
-    return await tauri.core.invoke(cmd, args);
+    return await ipc.invoke(cmd, args);
   } catch (err) {
     throw normalise(err);
   }
@@ -89,41 +122,40 @@ export const api = {
   reportReady: (marks) => call('report_ready', { marks }),
 
   /** The database failed its check after start: cb gets the error to show. */
-  async onStoreProblem(cb) {
-    await tauri.event.listen('store-problem', (e) => cb(e.payload));
+  onStoreProblem(cb) {
+    on('store-problem', (e) => cb(e.problem));
   },
 
   /** Case events from the poller: kind is 'changed' (with the change) or 'refreshed'. */
-  async onCaseEvents(cb) {
-    await tauri.event.listen('case-changed', (e) => cb({ kind: 'changed', change: e.payload }));
-    await tauri.event.listen('cases-refreshed', () => cb({ kind: 'refreshed' }));
+  onCaseEvents(cb) {
+    on('case-changed', (e) => cb({ kind: 'changed', change: e.change }));
+    on('cases-refreshed', () => cb({ kind: 'refreshed' }));
   },
 
   /** The tray's Quit: cb runs, then the app exits. */
-  async onQuitRequested(cb) {
-    await tauri.event.listen('quit-requested', async () => {
+  onQuitRequested(cb) {
+    on('quit-requested', async () => {
       try { await cb(); } finally { await call('quit_app'); }
     });
   },
   systemInfo: () => call('system_info'),
 
   /** Files dropped on the window: cb({paths}) on drop, cb({hover: bool}) while dragging. */
-  async onFileDrop(cb) {
-    await tauri.event.listen('tauri://drag-drop', (e) => cb({ paths: e.payload.paths || [] }));
-    await tauri.event.listen('tauri://drag-enter', () => cb({ hover: true }));
-    await tauri.event.listen('tauri://drag-leave', () => cb({ hover: false }));
+  onFileDrop(cb) {
+    on('drop', (e) => cb({ paths: e.paths || [] }));
+    on('drag-hover', (e) => cb({ hover: e.hover }));
   },
 
   /** Closes the window the way the window manager's close button does (so `beforeClose` runs). */
-  closeWindow: () => tauri.window.getCurrentWindow().close(),
+  closeWindow: () => ipc.invoke('plugin:window|close', { label: ipc.metadata.currentWindow.label }),
 
   /**
    * Runs `flush` before the window closes. When `keepRunning()` says so (a provider is being polled),
-   * the window hides to the tray instead of closing, and polling goes on.
+   * the window hides to the tray instead of closing, and polling goes on. (The shell closes it
+   * anyway should no answer come within 10 s.)
    */
-  async beforeClose(flush, keepRunning) {
-    const win = tauri.window.getCurrentWindow();
-    await win.onCloseRequested(async (event) => {
+  beforeClose(flush, keepRunning) {
+    on('close-requested', async (e) => {
       try {
         await flush();
       } catch (_) {
@@ -131,10 +163,7 @@ export const api = {
       }
       let keep = false;
       try { keep = await keepRunning(); } catch (_) { keep = false; }
-      if (keep) {
-        event.preventDefault();
-        await win.hide();
-      }
+      await call('finish_close', { seq: e.seq, keep });
     });
   },
 };

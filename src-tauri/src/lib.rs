@@ -6,6 +6,7 @@
 //! no filer or status source: the core's registries build them from the preferences.
 
 pub mod commands;
+pub mod events;
 pub mod instance;
 pub mod native;
 pub mod state;
@@ -16,10 +17,11 @@ use casedesk_core::filing::{self, SharedStore};
 use casedesk_core::follow::StatusSink;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::store::StatusChange;
+use events::{Events, ShellEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 /// The window starts hidden and the page shows it; this is how long it waits for the page.
 const SHOW_WINDOW_AT_THE_LATEST: Duration = Duration::from_secs(4);
@@ -33,9 +35,9 @@ struct ShellSink<R: Runtime> {
 
 impl<R: Runtime> StatusSink for ShellSink<R> {
     fn changed(&self, change: &StatusChange) {
-        if let Err(e) = self.app.emit("case-changed", change) {
-            tracing::warn!(error = %e, "could not tell the window about a change");
-        }
+        self.app.state::<Events>().push(ShellEvent::CaseChanged {
+            change: change.clone(),
+        });
         let notifications = filing::lock(&self.store)
             .and_then(|s| Preferences::load(&s))
             .map(|p| p.notifications)
@@ -46,11 +48,11 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
     }
 
     fn refreshed(&self) {
-        let _ = self.app.emit("cases-refreshed", ());
+        self.app.state::<Events>().push(ShellEvent::CasesRefreshed);
     }
 
     fn attention(&self, _source: &str, message: &str) {
-        let _ = self.app.emit("cases-refreshed", ());
+        self.app.state::<Events>().push(ShellEvent::CasesRefreshed);
         let notifications = filing::lock(&self.store)
             .and_then(|s| Preferences::load(&s))
             .map(|p| p.notifications)
@@ -134,13 +136,57 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
     }
     let checked = std::time::Instant::now();
     if let Err(problem) = state.verify_store() {
-        let _ = app.emit("store-problem", problem);
+        app.state::<Events>()
+            .push(ShellEvent::StoreProblem { problem });
     }
     tracing::info!(
         ms = checked.elapsed().as_millis() as u64,
         "database checked"
     );
+    native::release_freed_memory();
 }
+
+/// A drop on the window is seen here, by the shell, before the page hears of it: only these paths
+/// (and the dialogs' own picks) may be read by an attach or an import. A close waits for the page to
+/// save (it answers with `finish_close`), or 10 s if it never does.
+fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    use tauri::{DragDropEvent, WindowEvent};
+    let events = window.state::<Events>();
+    match event {
+        WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+            if let Some(state) = window.try_state::<AppState>() {
+                state.grant(paths);
+            }
+            events.push(ShellEvent::Drop {
+                paths: paths.clone(),
+            });
+        }
+        WindowEvent::DragDrop(DragDropEvent::Enter { .. }) => {
+            events.push(ShellEvent::DragHover { hover: true })
+        }
+        WindowEvent::DragDrop(DragDropEvent::Leave) => {
+            events.push(ShellEvent::DragHover { hover: false })
+        }
+        WindowEvent::CloseRequested { api, .. } if events.page_listening() => {
+            api.prevent_close();
+            let seq = events.close_requested();
+            let window = window.clone();
+            let _ = std::thread::Builder::new()
+                .name("close-fallback".into())
+                .spawn(move || {
+                    std::thread::sleep(CLOSE_AT_THE_LATEST);
+                    if !window.state::<Events>().was_answered(seq) {
+                        tracing::warn!("the page did not answer a close in time; closing");
+                        let _ = window.destroy();
+                    }
+                });
+        }
+        _ => {}
+    }
+}
+
+/// How long a close waits for the page to save what is typed.
+const CLOSE_AT_THE_LATEST: Duration = Duration::from_secs(10);
 
 /// When `run` began (ms since the Unix epoch): the start-up timeline's zero.
 pub static STARTED_AT_MS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
@@ -191,15 +237,8 @@ pub fn run() {
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             None,
         ))
-        // A drop on the window is seen here, by the shell, before the page hears of it: only these
-        // paths (and the dialogs' own picks) may be read by an attach or an import.
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                if let Some(state) = window.try_state::<AppState>() {
-                    state.grant(paths);
-                }
-            }
-        })
+        .manage(Events::default())
+        .on_window_event(window_event)
         .invoke_handler(commands::handler())
         .build(context);
     match result {

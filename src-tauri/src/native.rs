@@ -275,7 +275,7 @@ pub fn show_main_window_if_never_shown<R: tauri::Runtime>(app: &tauri::AppHandle
 pub fn build_tray<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::menu::{Menu, MenuItem};
     use tauri::tray::TrayIconBuilder;
-    use tauri::{Emitter, Manager};
+    use tauri::Manager;
     let built = (|| -> tauri::Result<()> {
         let open = MenuItem::with_id(app, "open", "Open Casedesk", true, None::<&str>)?;
         let check = MenuItem::with_id(app, "check", "Check now", true, None::<&str>)?;
@@ -296,7 +296,8 @@ pub fn build_tray<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
             }
             "quit" => {
                 // The window saves what is typed, then asks to exit; exit anyway after 3 s.
-                let _ = app.emit("quit-requested", ());
+                app.state::<crate::events::Events>()
+                    .push(crate::events::ShellEvent::QuitRequested);
                 let app = app.clone();
                 std::thread::spawn(move || {
                     std::thread::sleep(std::time::Duration::from_secs(3));
@@ -341,4 +342,16 @@ pub fn attachments_folder(
         std::fs::copy(blob, dir.join(&candidate))?;
     }
     Ok(dir)
+}
+
+/// Hands memory that start-up allocated and freed back to the system. glibc keeps what a thread
+/// frees in that thread's arena, so the store's first queries and the database check (on threads of
+/// their own) stayed resident for the app's whole life: 2.0 MB with 10,000 drafts (smaps). Called
+/// once, when start-up is over; it takes a few ms and never blocks the window.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; it takes no pointer and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }

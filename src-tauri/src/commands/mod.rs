@@ -16,6 +16,7 @@ use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::events::{Events, ShellEvent};
 use crate::{native, AppState};
 
 pub(crate) type Answer<T> = Result<T, ErrorPayload>;
@@ -103,6 +104,8 @@ macro_rules! app_commands {
             keep_running_in_tray,
             show_window,
             report_ready,
+            next_events,
+            finish_close,
             mail_sign_in,
             mail_sign_in_cancel,
             mail_sign_in_code,
@@ -145,13 +148,39 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
 #[cfg(feature = "e2e-hooks")]
 #[tauri::command]
 pub fn e2e_drop<R: Runtime>(app: AppHandle<R>, paths: Vec<std::path::PathBuf>) -> Answer<()> {
-    use tauri::Emitter;
     app.state::<AppState>().grant(&paths);
-    app.emit(
-        "tauri://drag-drop",
-        serde_json::json!({"paths": paths, "position": {"x": 0, "y": 0}}),
-    )
-    .map_err(|e| ErrorPayload::from(Error::invalid(casedesk_core::Code::Internal, e.to_string())))
+    app.state::<Events>().push(ShellEvent::Drop { paths });
+    Ok(())
+}
+
+/// What the shell has to tell the page, once there is something (or empty after 25 s; the page asks
+/// again). See `events.rs` for why the page asks rather than being told.
+#[tauri::command]
+pub async fn next_events(events: State<'_, Events>) -> Answer<Vec<ShellEvent>> {
+    Ok(events.next(std::time::Duration::from_secs(25)).await)
+}
+
+/// The page's answer to close request `seq`: it has saved; the window hides to the tray (`keep`,
+/// a status source is followed) or closes.
+#[tauri::command]
+pub fn finish_close<R: Runtime>(
+    app: AppHandle<R>,
+    events: State<'_, Events>,
+    seq: u64,
+    keep: bool,
+) -> Answer<()> {
+    events.close_answered(seq);
+    let Some(window) = app.get_webview_window("main") else {
+        return Ok(());
+    };
+    let done = if keep {
+        window.hide()
+    } else {
+        window.destroy()
+    };
+    done.map_err(|e| {
+        ErrorPayload::from(Error::invalid(casedesk_core::Code::Internal, e.to_string()))
+    })
 }
 
 #[derive(Debug, Serialize)]

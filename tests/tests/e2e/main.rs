@@ -20,7 +20,7 @@ mod suggest;
 /// the paths in the shell and sends the page the same event a real drop does.
 fn drop_files(app: &App, paths: &[&Path]) {
     let r = app.post_async(&format!(
-        "window.__TAURI__.core.invoke('e2e_drop', {{paths: {}}}).then(() => 'dropped')",
+        "window.__TAURI_INTERNALS__.invoke('e2e_drop', {{paths: {}}}).then(() => 'dropped')",
         json!(paths)
     ));
     assert_eq!(r, json!("dropped"), "the drop hook answered: {r}");
@@ -563,7 +563,7 @@ fn a_second_launch_shows_the_running_window_and_exits() {
     let desktop = Desktop::start();
     let data = desktop.dir.path().join("data");
     let app = desktop.launch(&data);
-    app.post_async("window.__TAURI__.window.getCurrentWindow().hide()");
+    app.post_async("window.__TAURI_INTERNALS__.invoke('plugin:window|hide', {label: 'main'})");
     desktop.wait_window_gone("Casedesk", Duration::from_secs(10));
     let started = std::time::Instant::now();
     let mut second = std::process::Command::new(app_binary())
@@ -613,7 +613,7 @@ fn the_page_gets_exactly_what_it_needs_and_nothing_else() {
         .unwrap();
     // A compromised page naming a file it was never given: refused, nothing attached.
     let r = app.post_async(&format!(
-        "window.__TAURI__.core.invoke('attach_paths', {{draftId: {id}, paths: [{}]}}).then(() => 'attached', e => JSON.stringify(e))",
+        "window.__TAURI_INTERNALS__.invoke('attach_paths', {{draftId: {id}, paths: [{}]}}).then(() => 'attached', e => JSON.stringify(e))",
         json!(key)
     ));
     assert!(
@@ -621,12 +621,15 @@ fn the_page_gets_exactly_what_it_needs_and_nothing_else() {
         "a path that was not dropped is refused: {r}"
     );
     assert_eq!(count(&app, "[data-testid=attachment-item]"), 0);
-    // Emitting events (a fake drop among them) and plugin commands are not granted.
+    // Emitting or listening to Tauri events (a fake drop among them), destroying the window, and plugin
+    // commands are not granted.
     for call in [
-        "window.__TAURI__.event.emit('tauri://drag-drop', {paths: ['/etc/passwd'], position: {x: 0, y: 0}})",
-        "window.__TAURI__.core.invoke('plugin:tray|new', {options: {}})",
-        "window.__TAURI__.core.invoke('plugin:app|version')",
-        "window.__TAURI__.core.invoke('plugin:autostart|enable')",
+        "window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {event: 'tauri://drag-drop', payload: {paths: ['/etc/passwd'], position: {x: 0, y: 0}}})",
+        "window.__TAURI_INTERNALS__.invoke('plugin:event|listen', {event: 'tauri://drag-drop', target: {kind: 'Any'}, handler: 0})",
+        "window.__TAURI_INTERNALS__.invoke('plugin:window|destroy', {label: 'main'})",
+        "window.__TAURI_INTERNALS__.invoke('plugin:tray|new', {options: {}})",
+        "window.__TAURI_INTERNALS__.invoke('plugin:app|version')",
+        "window.__TAURI_INTERNALS__.invoke('plugin:autostart|enable')",
     ] {
         let r = app.post_async(&format!("{call}.then(() => 'allowed', e => 'refused: ' + String(e))"));
         assert!(
