@@ -124,6 +124,24 @@ pub fn launch_pids(data_dir: &Path) -> Vec<u32> {
         .collect()
 }
 
+/// The environment (`KEY=value`) of each process of one launch named `comm` (e.g. `WebKitWebProces`,
+/// as /proc shortens it).
+pub fn launch_environs(data_dir: &Path, comm: &str) -> Vec<Vec<String>> {
+    launch_pids(data_dir)
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == comm)
+        })
+        .filter_map(|pid| std::fs::read(format!("/proc/{pid}/environ")).ok())
+        .map(|env| {
+            env.split(|&b| b == 0)
+                .filter(|kv| !kv.is_empty())
+                .map(|kv| String::from_utf8_lossy(kv).into_owned())
+                .collect()
+        })
+        .collect()
+}
+
 fn is_zombie(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|s| {

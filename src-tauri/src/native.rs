@@ -188,39 +188,6 @@ impl casedesk_core::secrets::Secrets for KeyringSecrets {
 
 // ---- The desktop's browser and file manager ----
 
-/// Opens a web address in the desktop's browser. Only http(s): a page-supplied `file:` or `javascript:`
-/// address is refused.
-pub fn open_url(url: &str) -> casedesk_core::Result<()> {
-    let parsed = url::Url::parse(url).map_err(|_| {
-        casedesk_core::Error::invalid(
-            casedesk_core::Code::OpenFailed,
-            "That is not a web address.",
-        )
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(casedesk_core::Error::invalid(
-            casedesk_core::Code::OpenFailed,
-            "Only http:// and https:// addresses are opened.",
-        ));
-    }
-    open::that_detached(parsed.as_str()).map_err(|e| {
-        casedesk_core::Error::invalid(
-            casedesk_core::Code::OpenFailed,
-            format!("No browser could be opened: {e}"),
-        )
-    })
-}
-
-/// Opens a folder in the desktop's file manager.
-pub fn open_folder(dir: &std::path::Path) -> casedesk_core::Result<()> {
-    open::that_detached(dir).map_err(|e| {
-        casedesk_core::Error::invalid(
-            casedesk_core::Code::OpenFailed,
-            format!("No file manager could be opened: {e}"),
-        )
-    })
-}
-
 // ---- Window and tray ----
 
 /// Puts `text` on the desktop's clipboard through GTK, which the window already runs on (a clipboard

@@ -12,7 +12,9 @@ fn main() {
             .append(true)
             .open(log)
         {
-            let _ = writeln!(f, "{result:?}");
+            // What the app opens must not inherit the JIT switch it set for its own page.
+            let jit = std::env::var("JSC_useJIT").unwrap_or_else(|_| "unset".into());
+            let _ = writeln!(f, "{result:?} JSC_useJIT={jit}");
         }
     }
     std::process::exit(if result.is_ok() { 0 } else { 1 });

@@ -602,7 +602,18 @@ fn the_page_gets_exactly_what_it_needs_and_nothing_else() {
         "-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n",
     )
     .unwrap();
-    let app = desktop.launch(&desktop.dir.path().join("data"));
+    let data = desktop.dir.path().join("data");
+    let app = desktop.launch(&data);
+    // The page's script runs without JavaScriptCore's JIT (no writable-and-executable memory where
+    // support desks' text is rendered): the web process got the switch from the app.
+    let pages = launch_environs(&data, "WebKitWebProces");
+    assert!(!pages.is_empty(), "the app's web process is found");
+    assert!(
+        pages
+            .iter()
+            .all(|env| env.iter().any(|kv| kv == "JSC_useJIT=false")),
+        "every web process of the app runs without the JIT"
+    );
     new_draft(&app);
     let id = app
         .exec(

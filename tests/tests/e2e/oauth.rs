@@ -105,6 +105,10 @@ fn signing_in_with_oauth_syncs_refreshes_unseen_and_asks_again_once_revoked() {
         browser.contains("Ok(200)"),
         "the browser saw the success page: {browser:?}"
     );
+    assert!(
+        browser.contains("JSC_useJIT=unset"),
+        "the browser is started without the app's JIT switch: {browser:?}"
+    );
     shot(&desktop, "40-oauth-signed-in");
     app.click(&app.find("#close-settings"));
 

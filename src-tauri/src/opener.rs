@@ -1,0 +1,88 @@
+//! Opening things outside the app: a web address in the desktop's browser, a folder in its file
+//! manager, through the desktop's launcher — started without the JIT switch the app set for its own
+//! page (see `lib.rs`).
+
+/// Opens a web address in the desktop's browser. Only http(s): a page-supplied `file:` or `javascript:`
+/// address is refused.
+pub fn open_url(url: &str) -> casedesk_core::Result<()> {
+    let parsed = url::Url::parse(url).map_err(|_| {
+        casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            "That is not a web address.",
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            "Only http:// and https:// addresses are opened.",
+        ));
+    }
+    open_detached(parsed.as_str().as_ref()).map_err(|e| {
+        casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            format!("No browser could be opened: {e}"),
+        )
+    })
+}
+
+/// Opens a folder in the desktop's file manager.
+pub fn open_folder(dir: &std::path::Path) -> casedesk_core::Result<()> {
+    open_detached(dir.as_os_str()).map_err(|e| {
+        casedesk_core::Error::invalid(
+            casedesk_core::Code::OpenFailed,
+            format!("No file manager could be opened: {e}"),
+        )
+    })
+}
+
+/// The variable that turns JavaScriptCore's JIT off in our web process (see `lib.rs`).
+pub const JIT_VAR: &str = "JSC_useJIT";
+/// Whether Casedesk set [`JIT_VAR`] itself (then what it opens does not inherit it).
+pub static JIT_OFF_BY_US: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Opens `target` with the desktop's opener, trying each launcher the `open` crate knows (xdg-open,
+/// gio, …) as its `that_detached` does: one that fails within a second gives way to the next, one
+/// still running then has taken it (and is reaped when it ends). Unlike it, the launcher does not
+/// inherit [`JIT_VAR`]: a WebKit browser the user opens keeps its JIT.
+fn open_detached(target: &std::ffi::OsStr) -> std::io::Result<()> {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut last = None;
+    for mut cmd in open::commands(target) {
+        if JIT_OFF_BY_US.load(std::sync::atomic::Ordering::SeqCst) {
+            cmd.env_remove(JIT_VAR);
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = match cmd.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                last = Some(e);
+                continue;
+            }
+        };
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) if status.success() => return Ok(()),
+                Ok(Some(status)) => {
+                    last = Some(std::io::Error::other(format!("launcher {status}")));
+                    break;
+                }
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(None) => {
+                    std::thread::spawn(move || child.wait());
+                    return Ok(());
+                }
+                Err(e) => {
+                    last = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no launcher found")))
+}
