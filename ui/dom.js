@@ -138,5 +138,5 @@ export function pagedList({ listEl, fetch, render, cursorOf, empty, pageSize = 5
     return loading;
   }
 
-  return { refresh, more, draw, fetchFirst: () => fetch(firstLimit(), null) };
+  return { refresh, more, draw };
 }

@@ -91,6 +91,33 @@ fn sql_lives_only_in_migrations_and_the_store_modules() {
     assert!(offenders.is_empty(), "SQL outside the store: {offenders:?}");
 }
 
+/// The first screen's data is asked while the page loads (BENCHMARKS.md, start-up): api.js is the page's
+/// first script, async, ahead of the stylesheet and app.js, and asks for it at load.
+#[test]
+fn api_js_loads_first_and_asks_for_the_first_screen_at_once() {
+    let html = std::fs::read_to_string(root().join("ui/index.html")).unwrap();
+    let first_script = html.find("<script").expect("index.html loads scripts");
+    assert!(
+        html[first_script..].starts_with(r#"<script type="module" async src="api.js"></script>"#),
+        "api.js must be the page's first script, an async module"
+    );
+    assert!(
+        first_script < html.find("style.css").unwrap()
+            && first_script < html.find("app.js").unwrap(),
+        "api.js must come before the stylesheet and app.js"
+    );
+    let api = std::fs::read_to_string(root().join("ui/api.js")).unwrap();
+    assert!(
+        api.contains("let firstScreen = askFirstScreen();"),
+        "api.js asks for the first screen when it runs"
+    );
+    let app = std::fs::read_to_string(root().join("ui/app.js")).unwrap();
+    assert!(
+        app.contains("api.startUp()") && !app.contains("api.appInfo()"),
+        "app.js takes the answers api.js asked for"
+    );
+}
+
 #[test]
 fn only_api_js_talks_to_tauri_and_the_ui_never_builds_html_from_strings() {
     for f in files_under(&root().join("ui"), "js") {

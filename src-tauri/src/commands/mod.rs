@@ -272,7 +272,7 @@ pub fn report_ready(marks: Option<std::collections::BTreeMap<String, f64>>) {
                 )
             })
             .collect();
-        tracing::info!(marks = %marks.join(" "), "drafts list rendered");
+        tracing::info!(page_began = %format!("{origin:.0}ms"), marks = %marks.join(" "), "drafts list rendered");
     }
     if let Some(path) = std::env::var_os("CASEDESK_READY_FILE") {
         let _ = std::fs::write(path, b"ready");
