@@ -18,6 +18,7 @@ mod observations;
 mod outbox;
 mod reason_keywords;
 mod reasons;
+mod reasons_catalogue;
 mod secret_dismissals;
 mod settings;
 mod source_state;
@@ -34,7 +35,10 @@ pub use mail_messages::{MailCounts, MailMessages, MailOutcome};
 pub use observations::{FoundInMail, Observation};
 pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reason_keywords::ReasonKeywords;
-pub use reasons::{CatalogueExport, Reason, Reasons, SubReason};
+pub use reasons::{Reason, Reasons, SubReason};
+pub use reasons_catalogue::{
+    CatalogueExport, ExportedReason, ExportedSubReason, SubReasonEntry, CATALOGUE_VERSION,
+};
 pub use secret_dismissals::SecretDismissals;
 pub use settings::Settings;
 pub use source_state::{SourceState, SourceStates};

@@ -13,7 +13,7 @@ pub struct ReasonKeywords<'c> {
     conn: &'c Connection,
 }
 
-fn checked(text: &str, max: usize, field: &'static str, what: &str) -> Result<String> {
+pub(super) fn checked(text: &str, max: usize, field: &'static str, what: &str) -> Result<String> {
     if text.chars().count() > max || text.contains('\0') {
         return Err(Error::field(
             field,

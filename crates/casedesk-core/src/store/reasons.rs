@@ -1,10 +1,10 @@
 //! The `case_reasons` and `sub_reasons` tables: the editable catalogue behind Case Reason / Sub Reason.
 //!
 //! No public page lists CJ's reasons, so the user owns this list: add, rename, reorder, remove (only when
-//! no draft uses it), and import / export as JSON. Import merges by name and never removes anything.
+//! no draft uses it); import / export as JSON is [`super::reasons_catalogue`].
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::draft::{ReasonLookup, SubReasonLookup};
 use crate::error::{Error, Result};
@@ -32,31 +32,13 @@ pub struct Reason {
     pub template: String,
 }
 
-/// The JSON shape of an exported catalogue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CatalogueExport {
-    pub version: u32,
-    pub reasons: Vec<ExportedReason>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ExportedReason {
-    pub name: String,
-    #[serde(default)]
-    pub sub_reasons: Vec<String>,
-}
-
 pub struct Reasons<'c> {
-    conn: &'c Connection,
+    pub(super) conn: &'c Connection,
 }
 
 const NAME_MAX: usize = 120;
-const IMPORT_MAX_REASONS: usize = 500;
-const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
-fn clean_name(field: &'static str, name: &str) -> Result<String> {
+pub(super) fn clean_name(field: &'static str, name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::field(
@@ -358,98 +340,5 @@ impl<'c> Reasons<'c> {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    pub fn export(&self) -> Result<CatalogueExport> {
-        Ok(CatalogueExport {
-            version: 1,
-            reasons: self
-                .list()?
-                .into_iter()
-                .map(|r| ExportedReason {
-                    name: r.name,
-                    sub_reasons: r.sub_reasons.into_iter().map(|s| s.name).collect(),
-                })
-                .collect(),
-        })
-    }
-
-    /// Merges an exported catalogue: reasons and sub reasons missing by name (case-insensitive) are added
-    /// at the end; nothing is removed or renamed. All or nothing. Returns how many entries were added.
-    pub fn import(&self, json: &str) -> Result<usize> {
-        if json.len() > IMPORT_MAX_BYTES {
-            return Err(Error::field(
-                "import",
-                crate::Code::ImportInvalid,
-                "The file is larger than 1 MB; it is not a catalogue.",
-            ));
-        }
-        let parsed: CatalogueExport = serde_json::from_str(json).map_err(|e| {
-            Error::field(
-                "import",
-                crate::Code::ImportInvalid,
-                format!("This is not a Casedesk catalogue: {e}."),
-            )
-        })?;
-        if parsed.version != 1 {
-            return Err(Error::field(
-                "import",
-                crate::Code::ImportInvalid,
-                format!("Unknown catalogue version {}.", parsed.version),
-            ));
-        }
-        if parsed.reasons.len() > IMPORT_MAX_REASONS {
-            return Err(Error::field(
-                "import",
-                crate::Code::ImportInvalid,
-                "Too many reasons in one catalogue.",
-            ));
-        }
-        let bad_entry = |e: Error| {
-            Error::field(
-                "import",
-                crate::Code::ImportInvalid,
-                format!("The catalogue has a bad entry: {e}"),
-            )
-        };
-        for r in &parsed.reasons {
-            clean_name("import", &r.name).map_err(bad_entry)?;
-            for s in &r.sub_reasons {
-                clean_name("import", s).map_err(bad_entry)?;
-            }
-        }
-        let tx = self.conn.unchecked_transaction()?;
-        let mut added = 0;
-        for r in &parsed.reasons {
-            let name = r.name.trim();
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM case_reasons WHERE name = ?1",
-                    [name],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            let reason_id = match existing {
-                Some(id) => id,
-                None => {
-                    added += 1;
-                    self.add(name)?
-                }
-            };
-            for s in &r.sub_reasons {
-                let s = s.trim();
-                let has: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM sub_reasons WHERE reason_id = ?1 AND name = ?2)",
-                    params![reason_id, s],
-                    |row| row.get(0),
-                )?;
-                if !has {
-                    self.add_sub(reason_id, s)?;
-                    added += 1;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(added)
     }
 }
