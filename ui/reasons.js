@@ -53,13 +53,22 @@ function keywordsInput(value, name, onCommit) {
   return input;
 }
 
+// Reasons whose template the user opened: they stay open when the list is drawn again after a save.
+const openTemplates = new Set();
+
 function templateEditor(r) {
   const area = h('textarea', { 'aria-label': `Description template for ${r.name}`, maxlength: '8000', placeholder: 'Empty: the general template' });
   area.value = r.template;
   area.addEventListener('change', () => {
     if (area.value.trim() !== r.template) act(() => api.setReasonTemplate(r.id, area.value));
   });
-  return h('details', {}, h('summary', {}, r.template ? 'Description template (its own)' : 'Description template (the general one)'), area);
+  const details = h('details', {}, h('summary', {}, r.template ? 'Description template (its own)' : 'Description template (the general one)'), area);
+  details.open = openTemplates.has(r.id);
+  details.addEventListener('toggle', () => {
+    if (details.open) openTemplates.add(r.id);
+    else openTemplates.delete(r.id);
+  });
+  return details;
 }
 
 function controls(name, first, last, move, remove, removeDisabledWhy) {

@@ -72,3 +72,71 @@ fn a_reason_is_suggested_from_the_text_used_with_one_click_and_never_replaces_a_
     assert_eq!(chosen(&app, "case-reason"), "Other");
     app.quit();
 }
+
+/// Tab out of the focused field of the reason `li` (it commits on change), then wait until the catalogue
+/// was saved and drawn again (a new `li`), so the next element found is not a stale one.
+fn commit_and_wait_redrawn(app: &App, li: &str) {
+    app.exec(
+        "document.querySelector(arguments[0]).dataset.before = 'yes'",
+        json!([li]),
+    );
+    app.press(&["\u{E004}"]);
+    app.wait_until("the catalogue drawn again", Duration::from_secs(10), |a| {
+        a.exec(
+            "const e = document.querySelector(arguments[0]); return !!e && e.dataset.before !== 'yes'",
+            json!([li]),
+        ) == json!(true)
+    });
+}
+
+#[test]
+fn keywords_and_a_template_edited_in_settings_drive_the_suggestion_and_insert_template() {
+    let desktop = Desktop::start();
+    let app = desktop.launch(&desktop.dir.path().join("data"));
+    new_draft(&app);
+    open_settings(&app);
+    // "Other" comes with keywords of its own; the user adds one at the end.
+    let other = r#"#reasons-editor > li.reason:has(input[aria-label="Case reason Other"])"#;
+    app.type_text(
+        &app.find(&format!("{other} input.keywords")),
+        ", zebra crossing",
+    );
+    commit_and_wait_redrawn(&app, other);
+    app.click(&app.find(&format!("{other} details > summary")));
+    app.type_text(
+        &app.find(&format!("{other} details textarea")),
+        "Which zebra crossing:\u{E007}Since when:", // Enter: a new line
+    );
+    commit_and_wait_redrawn(&app, other);
+    app.wait_until("both saved and shown again", Duration::from_secs(10), |a| {
+        a.exec(
+            "const li = document.querySelector(arguments[0]); return !!li && li.querySelector('input.keywords').value.endsWith('idea, zebra crossing') && li.querySelector('summary').textContent.includes('its own') && li.querySelector('details').open",
+            json!([other]),
+        ) == json!(true)
+    });
+    shot(&desktop, "suggest-2-settings-keywords");
+    app.click(&app.find("#close-settings"));
+
+    app.type_text(
+        &app.tid("subject"),
+        "Banner covers the zebra crossing on the map",
+    );
+    app.wait_until("the edited keywords suggest Other", Duration::from_secs(10), |a| {
+        a.exec(
+            "const b = document.querySelector('[data-testid=reason-suggestion]'); return b.hidden ? null : b.dataset.reason",
+            json!([]),
+        ) == json!("Other")
+    });
+    select_by_text(&app, "case-reason", "Other");
+    app.click(&app.find("#insert-template"));
+    app.wait_until(
+        "the reason's own template inserted",
+        Duration::from_secs(10),
+        |a| {
+            a.value(&a.tid("description"))
+                .contains("Which zebra crossing:\nSince when:")
+        },
+    );
+    app.wait_saved();
+    app.quit();
+}
