@@ -6,9 +6,7 @@
 //! are refused before anything is read, and the file opened must be the file inspected.
 
 use serde::Serialize;
-use std::fs::File;
 use std::io::Read;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -131,7 +129,13 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
             format!("{name}: the path must be absolute."),
         ));
     }
-    let meta = match std::fs::symlink_metadata(path) {
+    if is_device_name(path) {
+        return Err(refuse(
+            crate::Code::FileNotRegular,
+            format!("{name}: this name is a device on Windows, not a file."),
+        ));
+    }
+    let (meta, inspected) = match identity::entry(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(refuse(
@@ -172,7 +176,7 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
             format!("{name}: CJ accepts only PNG, JPG, PDF and TXT files."),
         )
     })?;
-    let mut file = File::open(path).map_err(|_| {
+    let mut file = identity::open(path).map_err(|_| {
         refuse(
             crate::Code::FileUnreadable,
             format!("{name}: the file cannot be read (check its permissions)."),
@@ -180,7 +184,7 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
     })?;
     // The file opened must be the one inspected: a swap for a symlink or another file in between is refused.
     let opened = file.metadata()?;
-    if opened.ino() != meta.ino() || opened.dev() != meta.dev() || !opened.is_file() {
+    if !identity::same(&inspected, &file, &opened) || !opened.is_file() {
         return Err(refuse(
             crate::Code::FileChanged,
             format!("{name}: the file changed while it was being read; try again."),
@@ -218,6 +222,88 @@ pub fn inspect(path: &Path) -> Result<Candidate> {
         kind: actual,
         bytes,
     })
+}
+
+/// Whether the path's last component is one of Windows' device names (`CON.png` is the console
+/// there). Refused on Windows only: elsewhere it is an ordinary file.
+fn is_device_name(path: &Path) -> bool {
+    cfg!(windows)
+        && path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(crate::file_name::is_reserved_on_windows)
+}
+
+/// "The file opened is the file inspected", per OS. On Unix the identity is the inode (`lstat` before,
+/// `fstat` after). On Windows std has no stable file id, so both the inspection and the read go
+/// through handles opened without following reparse points (symlinks, junctions), and their identity
+/// is the volume serial number and file index (`GetFileInformationByHandle`, through `same-file`).
+#[cfg(unix)]
+mod identity {
+    use std::fs::{File, Metadata};
+    use std::os::unix::fs::MetadataExt;
+    use std::path::Path;
+
+    pub struct Inspected {
+        dev: u64,
+        ino: u64,
+    }
+
+    pub fn entry(path: &Path) -> std::io::Result<(Metadata, Inspected)> {
+        let meta = std::fs::symlink_metadata(path)?;
+        let id = Inspected {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        };
+        Ok((meta, id))
+    }
+
+    pub fn open(path: &Path) -> std::io::Result<File> {
+        File::open(path)
+    }
+
+    pub fn same(inspected: &Inspected, _file: &File, opened: &Metadata) -> bool {
+        opened.dev() == inspected.dev && opened.ino() == inspected.ino
+    }
+}
+
+#[cfg(windows)]
+mod identity {
+    use std::fs::{File, Metadata, OpenOptions};
+    use std::os::windows::fs::OpenOptionsExt;
+    use std::path::Path;
+
+    // winbase.h / winnt.h: open the link itself rather than its target; let a folder be opened (so
+    // it is reported as one); only the attributes are asked for by the inspection.
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+    const FILE_READ_ATTRIBUTES: u32 = 0x0080;
+
+    pub struct Inspected(same_file::Handle);
+
+    pub fn entry(path: &Path) -> std::io::Result<(Metadata, Inspected)> {
+        let probe = OpenOptions::new()
+            .access_mode(FILE_READ_ATTRIBUTES)
+            .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT | FILE_FLAG_BACKUP_SEMANTICS)
+            .open(path)?;
+        let meta = probe.metadata()?;
+        Ok((meta, Inspected(same_file::Handle::from_file(probe)?)))
+    }
+
+    pub fn open(path: &Path) -> std::io::Result<File> {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)
+    }
+
+    pub fn same(inspected: &Inspected, file: &File, opened: &Metadata) -> bool {
+        !opened.file_type().is_symlink()
+            && file
+                .try_clone()
+                .and_then(same_file::Handle::from_file)
+                .is_ok_and(|h| h == inspected.0)
+    }
 }
 
 fn check_size(name: &str, len: u64) -> Result<()> {

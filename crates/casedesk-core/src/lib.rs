@@ -17,6 +17,7 @@ pub mod draft;
 pub mod drafting;
 pub mod error;
 pub mod export;
+pub mod file_name;
 pub mod filer;
 pub mod filing;
 pub mod follow;

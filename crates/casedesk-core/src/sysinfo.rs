@@ -1,7 +1,5 @@
 //! "Insert system info": real values read from this machine, as text for a case description.
 
-use std::path::Path;
-
 /// The facts CJ's team asks for when "browser or system information" is relevant.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -14,64 +12,106 @@ pub struct SystemInfo {
     pub app_version: String,
 }
 
-fn read_trimmed(path: &str) -> Option<String> {
-    std::fs::read_to_string(path)
-        .ok()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
+/// Linux: `/etc/os-release`, the kernel's release, `TZ` / `/etc/timezone` / `/etc/localtime`, and the
+/// locale variables — what the desktop itself shows.
+#[cfg(target_os = "linux")]
+mod platform {
+    fn read_trimmed(path: &str) -> Option<String> {
+        std::fs::read_to_string(path)
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn os_release_field(text: &str, key: &str) -> Option<String> {
+        text.lines().find_map(|l| {
+            l.strip_prefix(key)
+                .and_then(|v| v.strip_prefix('='))
+                .map(|v| v.trim_matches('"').to_owned())
+        })
+    }
+
+    pub fn time_zone() -> String {
+        if let Ok(tz) = std::env::var("TZ") {
+            if !tz.trim().is_empty() {
+                return tz.trim_start_matches(':').to_owned();
+            }
+        }
+        if let Some(tz) = read_trimmed("/etc/timezone") {
+            return tz;
+        }
+        if let Ok(target) = std::fs::read_link("/etc/localtime") {
+            let s = target.to_string_lossy();
+            if let Some((_, zone)) = s.split_once("zoneinfo/") {
+                return zone.to_owned();
+            }
+        }
+        "UTC".into()
+    }
+
+    pub fn locale() -> String {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .unwrap_or_else(|| "C".into())
+    }
+
+    /// (name, version)
+    pub fn os() -> (String, String) {
+        let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+        let os = os_release_field(&release, "PRETTY_NAME")
+            .or_else(|| os_release_field(&release, "NAME"))
+            .unwrap_or_else(|| std::env::consts::OS.to_owned());
+        let kernel = read_trimmed("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let version = if kernel.is_empty() {
+            std::env::consts::OS.into()
+        } else {
+            format!("{} {kernel}", std::env::consts::OS)
+        };
+        (os, version)
+    }
 }
 
-fn os_release_field(text: &str, key: &str) -> Option<String> {
-    text.lines().find_map(|l| {
-        l.strip_prefix(key)
-            .and_then(|v| v.strip_prefix('='))
-            .map(|v| v.trim_matches('"').to_owned())
-    })
-}
-
-fn time_zone() -> String {
-    if let Ok(tz) = std::env::var("TZ") {
-        if !tz.trim().is_empty() {
-            return tz.trim_start_matches(':').to_owned();
+/// Windows and macOS: the OS's own answers, through small well-kept crates — `os_info` (Windows:
+/// `RtlGetVersion` and the registry's edition, so Windows 11 is not called 10; macOS: `sw_vers`),
+/// `iana-time-zone` (Windows: the WinRT calendar's zone; macOS: CoreFoundation's) and `sys-locale`
+/// (Windows: `GetUserDefaultLocaleName`; macOS: CFLocale). GUI apps on these systems get no `LANG`
+/// or `TZ`, which is why the Linux way gave Windows "UTC".
+#[cfg(not(target_os = "linux"))]
+mod platform {
+    pub fn time_zone() -> String {
+        match iana_time_zone::get_timezone() {
+            Ok(tz) if !tz.trim().is_empty() => tz,
+            // Never a guess such as "UTC": a wrong zone misleads CJ's team about when things happened.
+            _ => std::env::var("TZ").unwrap_or_else(|_| "unknown (the system did not say)".into()),
         }
     }
-    if let Some(tz) = read_trimmed("/etc/timezone") {
-        return tz;
-    }
-    if let Ok(target) = std::fs::read_link("/etc/localtime") {
-        let s = target.to_string_lossy();
-        if let Some((_, zone)) = s.split_once("zoneinfo/") {
-            return zone.to_owned();
-        }
-    }
-    "UTC".into()
-}
 
-fn locale() -> String {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-        .unwrap_or_else(|| "C".into())
+    pub fn locale() -> String {
+        sys_locale::get_locale().unwrap_or_else(|| "unknown (the system did not say)".into())
+    }
+
+    /// (name, version)
+    pub fn os() -> (String, String) {
+        let info = os_info::get();
+        let name = match info.edition() {
+            Some(edition) if !edition.is_empty() => edition.to_owned(),
+            _ => info.os_type().to_string(),
+        };
+        (name, format!("{} {}", info.os_type(), info.version()))
+    }
 }
 
 impl SystemInfo {
     /// Reads the machine. `app_version` is the shell's version (the core does not know the bundle).
     pub fn read(app_version: &str) -> SystemInfo {
-        let release = std::fs::read_to_string(Path::new("/etc/os-release")).unwrap_or_default();
-        let os = os_release_field(&release, "PRETTY_NAME")
-            .or_else(|| os_release_field(&release, "NAME"))
-            .unwrap_or_else(|| std::env::consts::OS.to_owned());
-        let kernel = read_trimmed("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let (os, os_version) = platform::os();
         SystemInfo {
             os,
-            os_version: if kernel.is_empty() {
-                std::env::consts::OS.into()
-            } else {
-                format!("{} {kernel}", std::env::consts::OS)
-            },
+            os_version,
             architecture: std::env::consts::ARCH.to_owned(),
-            locale: locale(),
-            time_zone: time_zone(),
+            locale: platform::locale(),
+            time_zone: platform::time_zone(),
             app_version: app_version.to_owned(),
         }
     }
@@ -94,6 +134,17 @@ mod tests {
         let info = SystemInfo::read("1.2.3");
         assert!(!info.os.is_empty());
         assert_eq!(info.architecture, std::env::consts::ARCH);
+        assert!(
+            !info.time_zone.is_empty() && !info.locale.is_empty() && !info.os_version.is_empty(),
+            "every fact is read: {info:?}"
+        );
+        #[cfg(windows)]
+        assert!(
+            info.os_version.starts_with("Windows") && info.os.contains("Windows"),
+            "Windows names itself, with a version: {info:?}"
+        );
+        #[cfg(target_os = "macos")]
+        assert!(info.os_version.starts_with("Mac OS"), "{info:?}");
         let text = info.as_text();
         for label in [
             "Operating system:",

@@ -113,17 +113,29 @@ fn size_limit_is_ten_million_bytes_exactly() {
 #[test]
 fn links_folders_and_special_files_are_refused_before_reading() {
     let dir = tempfile::tempdir().unwrap();
-    let target = write(dir.path(), "real.png", PNG);
-    let link = dir.path().join("link.png");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
-    assert_eq!(code_of(&link), "file_is_symlink");
-    let dangling = dir.path().join("dangling.png");
-    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
-    assert_eq!(code_of(&dangling), "file_is_symlink");
     let folder = dir.path().join("folder.png");
     std::fs::create_dir(&folder).unwrap();
     assert_eq!(code_of(&folder), "file_is_directory");
-    let fifo = dir.path().join("pipe.txt");
+    assert_eq!(
+        code_of(&dir.path().join("gone.png")),
+        "file_not_found",
+        "a missing file says so"
+    );
+    unix_links_and_devices(dir.path());
+    windows_links_and_devices(dir.path());
+}
+
+/// Unix: symlinks (also dangling), a FIFO that would block the reader, a character device.
+#[cfg(unix)]
+fn unix_links_and_devices(dir: &Path) {
+    let target = write(dir, "real.png", PNG);
+    let link = dir.join("link.png");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert_eq!(code_of(&link), "file_is_symlink");
+    let dangling = dir.join("dangling.png");
+    std::os::unix::fs::symlink(dir.join("nowhere"), &dangling).unwrap();
+    assert_eq!(code_of(&dangling), "file_is_symlink");
+    let fifo = dir.join("pipe.txt");
     let ok = std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
@@ -137,6 +149,56 @@ fn links_folders_and_special_files_are_refused_before_reading() {
         );
     }
     assert_eq!(code_of(Path::new("/dev/null")), "file_not_regular");
+}
+
+#[cfg(not(unix))]
+fn unix_links_and_devices(_dir: &Path) {}
+
+/// Windows: device names that open the console or the null device whatever the folder, and a
+/// symbolic link (where the account may make one: Windows needs a privilege or developer mode).
+#[cfg(windows)]
+fn windows_links_and_devices(dir: &Path) {
+    for device in ["CON.png", "nul.txt", "COM1.pdf", "aux.jpg", "LPT1"] {
+        assert_eq!(
+            code_of(&dir.join(device)),
+            "file_not_regular",
+            "{device} is a device on Windows: reading it would hang or read nothing"
+        );
+    }
+    let target = write(dir, "real.png", PNG);
+    let link = dir.join("link.png");
+    // Only where the OS then reports a link (Wine 8 answers success and makes none).
+    let made = std::os::windows::fs::symlink_file(&target, &link).is_ok()
+        && std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink());
+    if made {
+        assert_eq!(code_of(&link), "file_is_symlink");
+    } else {
+        eprintln!("NOTE: this account cannot make symbolic links; that check did not run");
+    }
+}
+
+#[cfg(not(windows))]
+fn windows_links_and_devices(_dir: &Path) {}
+
+#[test]
+fn long_paths_and_windows_line_endings_attach() {
+    // Past Windows' classic 260-character MAX_PATH: std gives such paths the `\\?\` prefix itself.
+    let dir = tempfile::tempdir().unwrap();
+    let mut deep = dir.path().to_path_buf();
+    for i in 0..6 {
+        deep.push(format!("{i}-{}", "d".repeat(50)));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    let crlf = "Tag fired twice on 2026-11-30.\r\nOrder 1234\r\nOrder 1235\r\n";
+    let path = write(&deep, "console-log.txt", crlf.as_bytes());
+    assert!(path.as_os_str().len() > 300, "the path is a long one");
+    let got = casedesk_core::attachment::inspect(&path).expect("a long path attaches");
+    assert_eq!(got.kind.as_str(), "txt", "CRLF text is text");
+    assert_eq!(
+        got.bytes,
+        crlf.as_bytes(),
+        "read byte for byte, line endings kept"
+    );
 }
 
 #[test]

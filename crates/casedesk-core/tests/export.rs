@@ -118,6 +118,13 @@ fn markdown_has_every_field_each_sha256_and_the_timeline() {
         export::file_name(&doc, Format::Markdown),
         "Commission-report-showing-incorrect-order-values.md"
     );
+    let mut doc = doc;
+    doc.title = "CON".into();
+    assert_eq!(
+        export::file_name(&doc, Format::Pdf),
+        "_CON.pdf",
+        "a title that is a Windows device name must not name the file the console"
+    );
 }
 
 fn doc_draft(store: &Store, case: i64) -> i64 {

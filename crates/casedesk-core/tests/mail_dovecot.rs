@@ -116,6 +116,10 @@ fn fill_inbox(d: &Dovecot) {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Dovecot and the openssl CLI, Linux services"
+)]
 fn first_sync_counts_the_20_of_500_then_reads_only_new_mail_and_never_touches_the_mailbox() {
     let tmp = tempfile::tempdir().unwrap();
     let d = Dovecot::start(&tmp.path().join("dovecot"));
@@ -212,6 +216,10 @@ fn first_sync_counts_the_20_of_500_then_reads_only_new_mail_and_never_touches_th
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Dovecot and the openssl CLI, Linux services"
+)]
 fn a_changed_uidvalidity_rereads_the_window_without_doubling_anything() {
     let tmp = tempfile::tempdir().unwrap();
     let d = Dovecot::start(&tmp.path().join("dovecot"));
@@ -266,6 +274,10 @@ fn a_changed_uidvalidity_rereads_the_window_without_doubling_anything() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Dovecot and the openssl CLI, Linux services"
+)]
 fn the_loop_reconnects_after_the_server_went_away_and_idle_brings_new_mail_within_5_s() {
     let tmp = tempfile::tempdir().unwrap();
     let mut d = Dovecot::start(&tmp.path().join("dovecot"));
@@ -395,6 +407,10 @@ fn the_loop_reconnects_after_the_server_went_away_and_idle_brings_new_mail_withi
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Dovecot and the openssl CLI, Linux services"
+)]
 fn a_wrong_password_and_an_untrusted_certificate_each_say_what_is_wrong() {
     let tmp = tempfile::tempdir().unwrap();
     let d = Dovecot::start(&tmp.path().join("dovecot"));
@@ -450,6 +466,10 @@ fn a_wrong_password_and_an_untrusted_certificate_each_say_what_is_wrong() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "needs Dovecot and the openssl CLI, Linux services"
+)]
 fn starttls_and_plain_to_this_computer_both_work_and_test_connection_reports_the_last_three() {
     let tmp = tempfile::tempdir().unwrap();
     let d = Dovecot::start(&tmp.path().join("dovecot"));

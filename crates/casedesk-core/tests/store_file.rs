@@ -175,6 +175,10 @@ fn the_file_is_copied_aside_before_a_migration_and_a_failed_one_changes_nothing(
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "mounts a small tmpfs to fill it: Linux (and root) only"
+)]
 fn a_save_whose_commit_fails_on_a_full_disk_is_an_error_never_a_silent_success() {
     // Found by the full-disk end-to-end test: with `UPDATE … RETURNING` in autocommit mode the commit
     // happens when the statement is reset, and that error was dropped: "Saved" on screen, text lost.

@@ -260,7 +260,8 @@ pub fn file_name(doc: &Document, format: Format) -> String {
         .collect::<Vec<_>>()
         .join("-");
     let stem = if stem.is_empty() { "case".into() } else { stem };
-    format!("{stem}.{}", format.extension())
+    // Valid on every OS: no device name ("CON.md" is the console on Windows), not too long.
+    crate::file_name::portable(&format!("{stem}.{}", format.extension()))
 }
 
 /// The bytes of the export (reads image files for a PDF: no store lock needed).

@@ -280,7 +280,16 @@ impl<'c> Attachments<'c> {
     }
 }
 
+/// Makes a new name in `dir` durable. On Unix that is an fsync of the folder itself. Windows has no
+/// such call (a folder cannot even be opened as a file without `FILE_FLAG_BACKUP_SEMANTICS`, and NTFS
+/// journals its names itself), so there it is nothing: trying it refused every attachment.
+#[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }

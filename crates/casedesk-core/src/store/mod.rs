@@ -255,7 +255,13 @@ impl Store {
         // would fill once (a 20 MB store) and free into a thread's malloc arena. 256 KiB holds the
         // interior pages the check walks through.
         conn.pragma_update(None, "cache_size", -256)?;
-        let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        // Debian's SQLite reports damage as rows; a bundled build (Windows, macOS) may fail the
+        // statement itself with SQLITE_CORRUPT or SQLITE_NOTADB: both are the same finding.
+        let check: String = match conn.query_row("PRAGMA quick_check", [], |r| r.get(0)) {
+            Ok(check) => check,
+            Err(e) if is_damage(&e) => e.to_string(),
+            Err(e) => return Err(e.into()),
+        };
         if check == "ok" {
             return Ok(());
         }
@@ -392,4 +398,12 @@ impl Store {
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Whether SQLite said the file is damaged or is not a database at all.
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
 }
