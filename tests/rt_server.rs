@@ -83,17 +83,19 @@ impl RtServer {
 
     /// Starts the server (again) on the same database and port, and waits until REST answers.
     pub fn resume(&mut self) {
-        use std::os::unix::process::CommandExt;
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.dir.join("server.log"))
             .unwrap();
-        let child = Command::new(RT_SERVER)
+        let mut cmd = Command::new(RT_SERVER);
+        // Its own process group, so stopping it stops the workers it forks (Unix; RT runs on Linux).
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let child = cmd
             .args(["--port", &self.port.to_string()])
             .envs(self.env())
             .current_dir(&self.dir)
-            .process_group(0)
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()

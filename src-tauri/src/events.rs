@@ -32,8 +32,10 @@ pub enum ShellEvent {
     CaseChanged { change: StatusChange },
     /// The cases list should be read again (a sweep ended, a source needs attention).
     CasesRefreshed,
-    /// The tray's Quit: save, then call `quit_app`.
+    /// The tray's Quit (or macOS's Cmd+Q): save, then call `quit_app`.
     QuitRequested,
+    /// macOS's Casedesk → Settings… (Cmd+,): show Settings.
+    OpenSettings,
     /// The window's close button (or Ctrl+W): save, then answer with `finish_close(seq, keep)`.
     CloseRequested { seq: u64 },
     /// Files dropped on the window (already granted by the shell).

@@ -7,9 +7,8 @@
 
 pub mod commands;
 pub mod events;
-pub mod instance;
 pub mod native;
-pub mod opener;
+pub mod platform;
 pub mod state;
 
 pub use state::AppState;
@@ -69,7 +68,9 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
     }
 }
 
-/// The data folder: `CASEDESK_DATA_DIR` when set (tests, benches), else `$XDG_DATA_HOME/<identifier>`.
+/// The data folder: `CASEDESK_DATA_DIR` when set (tests, benches), else the platform's app data folder
+/// for the identifier (`$XDG_DATA_HOME/<identifier>` on Linux, `%APPDATA%\<identifier>` on Windows,
+/// `~/Library/Application Support/<identifier>` on macOS).
 /// `None` when neither can be found: then nothing is saved (never in a temp folder the OS empties).
 pub fn data_dir<R: Runtime>(app: &tauri::App<R>) -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("CASEDESK_DATA_DIR").filter(|d| !d.is_empty()) {
@@ -189,26 +190,11 @@ fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEven
 /// How long a close waits for the page to save what is typed.
 const CLOSE_AT_THE_LATEST: Duration = Duration::from_secs(10);
 
-/// The page's script runs in JavaScriptCore's interpreter, without its JIT compilers. The page is our
-/// own code, a few hundred lines per view that spend their time in the DOM and waiting on the shell,
-/// and the JIT's compiled code and data cost the web process 9.5 MB for its whole life
-/// (`casedesk-bench ab`, n=8; start-up unchanged). It also leaves no writable-and-executable memory
-/// in the process that renders text from support desks, as browsers offer for hardening. WebKit's
-/// web process reads it from our environment; `JSC_useJIT=true` brings the JIT back. Called first
-/// thing, before any thread exists; what we open (a browser) is started without it
-/// ([`opener::open_url`]).
-fn interpreted_page_script() {
-    if std::env::var_os(opener::JIT_VAR).is_none() {
-        std::env::set_var(opener::JIT_VAR, "false");
-        opener::JIT_OFF_BY_US.store(true, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
 /// When `run` began (ms since the Unix epoch): the start-up timeline's zero.
 pub static STARTED_AT_MS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
 
 pub fn run() {
-    interpreted_page_script();
+    platform::webview::interpreted_page_script();
     STARTED_AT_MS.get_or_init(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -235,19 +221,16 @@ pub fn run() {
         .with(filter)
         .init();
     let context = tauri::generate_context!();
-    let instance = match instance::claim(&context.config().identifier) {
-        instance::Claim::Second => {
-            tracing::info!("Casedesk is already running: its window was asked to show");
-            return;
-        }
-        instance::Claim::First(conn) => conn,
+    let identifier = context.config().identifier.clone();
+    let Some(instance) = platform::instance::claim(&identifier) else {
+        tracing::info!("Casedesk is already running: its window was asked to show");
+        return;
     };
-    let result = tauri::Builder::default()
+    platform::notifications::init(&identifier);
+    let builder = instance.attach(tauri::Builder::default(), native::show_main_window);
+    let result = platform::menu::attach(builder)
         .setup(move |app| {
-            if let Some(conn) = instance {
-                let handle = app.handle().clone();
-                instance::serve(conn, move || native::show_main_window(&handle));
-            }
+            instance.serve(app.handle(), native::show_main_window);
             setup(app)
         })
         .plugin(tauri_plugin_autostart::init(
@@ -259,14 +242,14 @@ pub fn run() {
         .invoke_handler(commands::handler())
         .build(context);
     match result {
-        Ok(app) => app.run(|_, event| match event {
+        Ok(app) => app.run(|app, event| match event {
             tauri::RunEvent::WindowEvent {
                 label,
                 event: tauri::WindowEvent::Destroyed,
                 ..
             } => tracing::info!(window = %label, "window closed"),
             tauri::RunEvent::Exit => tracing::info!("exiting"),
-            _ => {}
+            other => platform::menu::on_run_event(app, &other),
         }),
         Err(e) => {
             eprintln!("casedesk: could not start: {e}");

@@ -1,4 +1,5 @@
-//! Native shims: the only module that talks to rfd, notify-rust and the keyring. The core never sees
+//! Native shims: the only module that talks to rfd, notify-rust and the keyring (what differs per OS
+//! is in [`crate::platform`]). The core never sees
 //! them (it reaches the keyring through its `Secrets` trait).
 //!
 //! The dialogs block, so they are only called from `async` commands (off the main thread); with rfd's gtk3
@@ -122,8 +123,8 @@ pub fn notify(change: &casedesk_core::store::StatusChange, icon: Option<std::pat
 pub fn notify_text(summary: String, body: String, icon: Option<std::path::PathBuf>) {
     std::thread::spawn(move || {
         let mut n = notify_rust::Notification::new();
-        n.appname("Casedesk")
-            .summary(&summary)
+        crate::platform::notifications::attribute(&mut n);
+        n.summary(&summary)
             .body(&body)
             .timeout(notify_rust::Timeout::Milliseconds(10_000));
         if let Some(icon) = icon.as_ref().and_then(|p| p.to_str()) {
@@ -140,7 +141,8 @@ pub fn notify_text(summary: String, body: String, icon: Option<std::path::PathBu
 
 // ---- Secrets (keyring: the OS secret store) ----
 
-/// The OS secret store (Secret Service on Linux), under the app's identifier (tests use their own).
+/// The OS secret store (Secret Service, Credential Manager, Keychain: see
+/// [`crate::platform::secret_store`]), under the app's identifier (tests use their own).
 pub struct KeyringSecrets {
     service: String,
 }
@@ -161,7 +163,11 @@ fn secret_error(e: keyring::Error) -> casedesk_core::Error {
     // keyring's messages never include the secret itself.
     casedesk_core::Error::invalid(
         casedesk_core::Code::SecretStore,
-        format!("The system's secret store could not be used ({e}). Is a keyring (e.g. GNOME Keyring) running and unlocked?"),
+        format!(
+            "The system's secret store, {}, could not be used ({e}). {}",
+            crate::platform::secret_store::NAME,
+            crate::platform::secret_store::HINT
+        ),
     )
 }
 
@@ -190,28 +196,6 @@ impl casedesk_core::secrets::Secrets for KeyringSecrets {
 
 // ---- Window and tray ----
 
-/// Puts `text` on the desktop's clipboard through GTK, which the window already runs on (a clipboard
-/// crate would bring its own X11 and Wayland clients: 575 KB of the binary). GTK is only touched on
-/// the main thread; this waits (at most 5 s) on the caller's thread for it to be done.
-pub fn copy_to_clipboard<R: tauri::Runtime>(app: &tauri::AppHandle<R>, text: String) -> Result<()> {
-    let (done, wait) = std::sync::mpsc::sync_channel(1);
-    app.run_on_main_thread(move || {
-        let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
-        clipboard.set_text(&text);
-        let _ = done.send(());
-    })
-    .map_err(|e| clipboard_error(&e.to_string()))?;
-    wait.recv_timeout(std::time::Duration::from_secs(5))
-        .map_err(|_| clipboard_error("the window did not answer"))
-}
-
-fn clipboard_error(why: &str) -> Error {
-    Error::invalid(
-        casedesk_core::Code::Clipboard,
-        format!("The clipboard could not be written: {why}."),
-    )
-}
-
 pub fn show_main_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::Manager;
     if let Some(w) = app.get_webview_window("main") {
@@ -238,7 +222,20 @@ pub fn show_main_window_if_never_shown<R: tauri::Runtime>(app: &tauri::AppHandle
     }
 }
 
-/// Tray: Open / Check now / Quit. Without a tray host (some desktops, CI) it is logged and skipped.
+/// Quit from the tray or the macOS menu: the window saves what is typed, then asks to exit; exit
+/// anyway after 3 s.
+pub fn request_quit<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri::Manager;
+    app.state::<crate::events::Events>()
+        .push(crate::events::ShellEvent::QuitRequested);
+    let app = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        app.exit(0);
+    });
+}
+
+/// Tray (the notification area on Windows, the menu bar on macOS): Open / Check now / Quit. Without a tray host (some desktops, CI) it is logged and skipped.
 pub fn build_tray<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::menu::{Menu, MenuItem};
     use tauri::tray::TrayIconBuilder;
@@ -261,16 +258,7 @@ pub fn build_tray<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
                     state.check_now();
                 }
             }
-            "quit" => {
-                // The window saves what is typed, then asks to exit; exit anyway after 3 s.
-                app.state::<crate::events::Events>()
-                    .push(crate::events::ShellEvent::QuitRequested);
-                let app = app.clone();
-                std::thread::spawn(move || {
-                    std::thread::sleep(std::time::Duration::from_secs(3));
-                    app.exit(0);
-                });
-            }
+            "quit" => request_quit(app),
             _ => {}
         })
         .build(app)?;
@@ -294,19 +282,10 @@ pub fn attachments_folder(
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    let mut used = std::collections::HashSet::new();
+    // Names valid on every OS, and unique whatever their case (one file on Windows and macOS).
+    let mut names = casedesk_core::file_name::FolderNames::default();
     for (name, blob) in files {
-        let safe: String = name
-            .chars()
-            .map(|c| if c == '/' || c == '\\' { '_' } else { c })
-            .collect();
-        let mut candidate = safe.clone();
-        let mut n = 1;
-        while !used.insert(candidate.clone()) {
-            n += 1;
-            candidate = format!("{n}-{safe}");
-        }
-        std::fs::copy(blob, dir.join(&candidate))?;
+        std::fs::copy(blob, dir.join(names.claim(name)))?;
     }
     Ok(dir)
 }

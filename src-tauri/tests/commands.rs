@@ -49,7 +49,14 @@ impl Harness {
                 cmd: cmd.into(),
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
+                // Tauri's own origin: a custom scheme on Linux and macOS, http on Windows (WebView2).
+                url: if cfg!(windows) {
+                    "http://tauri.localhost"
+                } else {
+                    "tauri://localhost"
+                }
+                .parse()
+                .unwrap(),
                 body: InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
@@ -172,26 +179,54 @@ fn malformed_arguments_are_refused_not_panicked_on() {
     h.ok("create_draft", json!({}));
 }
 
+/// A system file with the wrong extension, a relative path, a missing file, a device, a folder —
+/// each as this OS spells it.
+fn hostile_paths() -> Vec<String> {
+    let temp = std::env::temp_dir().display().to_string();
+    if cfg!(windows) {
+        vec![
+            r"C:\windows\win.ini".into(),
+            "relative.png".into(),
+            r"C:\nonexistent\a.png".into(),
+            format!(r"{}\CON.png", temp.trim_end_matches('\\')),
+            temp,
+        ]
+    } else {
+        vec![
+            "/etc/passwd".into(),
+            "relative.png".into(),
+            "/nonexistent/a.png".into(),
+            "/dev/zero".into(),
+            "/tmp".into(),
+        ]
+    }
+}
+
+/// A symbolic link, where this account may make one (Windows needs a privilege or developer mode).
+/// `true` only when the OS then reports a link there (Wine 8 answers success and makes none).
+fn symlink(target: &std::path::Path, link: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    let made = std::os::unix::fs::symlink(target, link).is_ok();
+    #[cfg(windows)]
+    let made = std::os::windows::fs::symlink_file(target, link).is_ok();
+    made && std::fs::symlink_metadata(link).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 #[test]
 fn hostile_paths_are_refused_with_the_reason() {
     let h = harness();
     let id = h.ok("create_draft", json!({}))["draft"]["id"].clone();
+    let hostile = hostile_paths();
     // A path nobody dropped on the window is refused before anything reads it.
     let e = h.err(
         "attach_paths",
-        json!({"draftId": id, "paths": ["/etc/passwd"]}),
+        json!({"draftId": id, "paths": [hostile[0]]}),
     );
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("path_not_granted"), Some("attachments"))
     );
-    let hostile = [
-        "/etc/passwd",
-        "relative.png",
-        "/nonexistent/a.png",
-        "/dev/zero",
-        "/tmp",
-    ];
+    let hostile: Vec<&str> = hostile.iter().map(String::as_str).collect();
     h.grant(&hostile);
     let out = h.ok("attach_paths", json!({"draftId": id, "paths": hostile}));
     let codes: Vec<&str> = out["refused"]
@@ -516,16 +551,17 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
     let good = dir.path().join("confirmation.eml");
     std::fs::write(&good, "From: CJ Support <support@cj.com>\r\nSubject: CJ Case # 00007777:  Payout missing\r\nMessage-ID: <x.7777@sf.example>\r\nDate: Mon, 24 Nov 2025 10:00:00 +0000\r\n\r\nCase #00007777: \"Payout missing\" has been created.\r\n").unwrap();
     let link = dir.path().join("link.eml");
-    std::os::unix::fs::symlink(&good, &link).unwrap();
+    let linked = symlink(&good, &link);
     let spoof = dir.path().join("spoof.eml");
     std::fs::write(&spoof, "From: support@cj.com.evil.example\r\nSubject: Case 00007777: Closed\r\n\r\nThe status of your case has been changed to Closed.\r\n").unwrap();
     for p in [&good, &link, &spoof] {
         h.grant(&[p.to_str().unwrap()]);
     }
-    h.grant(&[dir.path().to_str().unwrap(), "/no/such/file.eml"]);
+    let missing = dir.path().join("no-such-file.eml");
+    h.grant(&[dir.path().to_str().unwrap(), missing.to_str().unwrap()]);
     let out = h.ok(
         "import_eml_paths",
-        json!({"paths": [good, link, dir.path(), spoof, "/no/such/file.eml"]}),
+        json!({"paths": [good, link, dir.path(), spoof, missing]}),
     );
     let outcomes: Vec<(&str, &str)> = out
         .as_array()
@@ -544,12 +580,16 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
     assert_eq!(
         refused.len(),
         3,
-        "a link, a folder and a missing file: {out}"
+        "a link (or where none could be made, its missing path), a folder and a missing file: {out}"
     );
-    assert!(refused.iter().any(|r| r["detail"]
-        .as_str()
-        .unwrap()
-        .contains("links are not followed")));
+    assert!(
+        !linked
+            || refused.iter().any(|r| r["detail"]
+                .as_str()
+                .unwrap()
+                .contains("links are not followed")),
+        "{out}"
+    );
     let again = h.ok("import_eml_paths", json!({"paths": [good]}));
     assert_eq!(
         again[0]["outcome"], "already_read",

@@ -130,7 +130,7 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
 pub async fn open_cj_form<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
     blocking(app, move |state| {
         let url = state.with_store(Preferences::load)?.cj_form_url;
-        crate::opener::open_url(&url).map_err(ErrorPayload::from)
+        crate::platform::opener::open_url(&url).map_err(ErrorPayload::from)
     })
     .await
 }
@@ -149,7 +149,7 @@ pub async fn show_attachments<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> A
             native::attachments_folder(s.dir(), draft_id, &files)
         })?;
         let shown = dir.display().to_string();
-        if let Err(e) = crate::opener::open_folder(&dir) {
+        if let Err(e) = crate::platform::opener::open_folder(&dir) {
             tracing::warn!(error = %e, "no file manager could be opened");
         }
         Ok(shown)
@@ -306,7 +306,7 @@ pub async fn open_case_in_browser<R: Runtime>(app: AppHandle<R>, case_id: i64) -
                 "This case has no address to open.",
             ))
         })?;
-        crate::opener::open_url(&url).map_err(ErrorPayload::from)
+        crate::platform::opener::open_url(&url).map_err(ErrorPayload::from)
     })
     .await
 }

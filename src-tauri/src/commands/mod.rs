@@ -227,7 +227,7 @@ pub async fn copy_text<R: Runtime>(app: AppHandle<R>, text: String) -> Answer<()
     }
     let clip = app.clone();
     blocking(app, move |_| {
-        crate::native::copy_to_clipboard(&clip, text).map_err(Into::into)
+        crate::platform::clipboard::copy_text(&clip, text).map_err(Into::into)
     })
     .await
 }

@@ -58,7 +58,10 @@ pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> 
     let http = http()?;
     let auth = flow::begin(&endpoints).await?;
     let url = auth.url.to_string();
-    blocking(app.clone(), move |_| Ok(crate::opener::open_url(&url)?)).await?;
+    blocking(app.clone(), move |_| {
+        Ok(crate::platform::opener::open_url(&url)?)
+    })
+    .await?;
     let cancel = app.state::<AppState>().sign_in.cancel.clone();
     let granted = auth.finish(flow::SIGN_IN_TIMEOUT, &cancel, &http).await?;
     keep(app, granted).await

@@ -1,6 +1,10 @@
 //! Opening things outside the app: a web address in the desktop's browser, a folder in its file
 //! manager, through the desktop's launcher — started without the JIT switch the app set for its own
-//! page (see `lib.rs`).
+//! page (see [`super::webview`]).
+//!
+//! The launchers are the `open` crate's for each OS: `xdg-open`, `gio` and friends on Linux;
+//! `open` on macOS; on Windows PowerShell's `Start-Process` then `explorer.exe`, both spawned with
+//! `CREATE_NO_WINDOW`, so no console window flashes from our GUI process (open 5.4's `commands`).
 
 /// Opens a web address in the desktop's browser. Only http(s): a page-supplied `file:` or `javascript:`
 /// address is refused.
@@ -35,10 +39,7 @@ pub fn open_folder(dir: &std::path::Path) -> casedesk_core::Result<()> {
     })
 }
 
-/// The variable that turns JavaScriptCore's JIT off in our web process (see `lib.rs`).
-pub const JIT_VAR: &str = "JSC_useJIT";
-/// Whether Casedesk set [`JIT_VAR`] itself (then what it opens does not inherit it).
-pub static JIT_OFF_BY_US: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+use super::webview::{JIT_OFF_BY_US, JIT_VAR};
 
 /// Opens `target` with the desktop's opener, trying each launcher the `open` crate knows (xdg-open,
 /// gio, …) as its `that_detached` does: one that fails within a second gives way to the next, one
