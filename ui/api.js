@@ -157,6 +157,10 @@ export const api = {
       try { await cb(); } finally { await call('quit_app'); }
     });
   },
+  /** macOS's Casedesk → Settings… (Cmd+,). */
+  onOpenSettings(cb) {
+    on('open-settings', () => cb());
+  },
   systemInfo: () => call('system_info'),
 
   /** Files dropped on the window: cb({paths}) on drop, cb({hover: bool}) while dragging. */

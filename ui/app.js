@@ -1,6 +1,7 @@
 // Start-up, the drafts list and search, keyboard shortcuts, delete with undo, and the toast.
 
 import { api, FIRST_PAGE } from './api.js';
+import { OS, isShortcut, applyToDocument } from './platform.js';
 import { h, replace, snippetNodes, formatWhen, debounce, pagedList } from './dom.js';
 import * as editor from './editor.js';
 import * as reasons from './reasons.js';
@@ -228,7 +229,7 @@ function wire() {
     if (e.key === 'Escape') { searchEl.value = ''; refreshList(); }
   });
   document.addEventListener('keydown', (e) => {
-    const ctrl = e.ctrlKey || e.metaKey;
+    const ctrl = isShortcut(e, OS);
     if (ctrl && e.key.toLowerCase() === 'n') { e.preventDefault(); newDraft(); }
     else if (ctrl && e.key.toLowerCase() === 'f') { e.preventDefault(); searchEl.focus(); searchEl.select(); }
     else if (ctrl && e.key.toLowerCase() === 's') { e.preventDefault(); editor.flush(); }
@@ -258,6 +259,8 @@ function wire() {
     if (section === 'mail') document.getElementById('mail-title').scrollIntoView();
   };
   document.getElementById('open-settings').addEventListener('click', () => openSettings());
+  // macOS: Casedesk → Settings… (Cmd+,) in the menu bar.
+  api.onOpenSettings(() => { if (!document.querySelector('dialog[open]')) openSettings(); });
   cases.setHooks({ toast, showView, onLinked: () => refreshList(), onOutboxChanged: () => refreshList(), openSettings });
   submit.setHooks({
     toast,
@@ -316,6 +319,7 @@ function navigationMarks() {
 
 async function start() {
   mark('script');
+  applyToDocument(document);
   wire();
   // Asked by api.js as soon as it ran, while the other modules were still loading: one round trip.
   const firstScreen = api.startUp();
