@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # it as the tray does) granted to the window.
 TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop","core:window:allow-hide"]}]}}}
 
-.PHONY: run build test test-fast test-e2e lint supply-chain fuzz bench package package-test deps-build deps-test clean
+.PHONY: run build test test-fast test-ui test-e2e test-cross package-windows lint supply-chain fuzz bench package package-test deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -39,6 +39,20 @@ fuzz:
 test-fast:
 	$(CARGO) test --workspace --exclude casedesk-e2e
 
+# The page's per-OS choices (Cmd on macOS, hints, fonts), in Node's own test runner.
+test-ui:
+	node --test ui/tests/
+
+# Windows and macOS from this Linux machine (scripts/cross.sh): clippy -D warnings for windows-gnu,
+# windows-msvc and both Macs, the core's and the shell's tests under Wine, the app's .exe and its imports.
+test-cross:
+	scripts/cross.sh all
+
+# The release .exe as a portable .zip (with WebView2Loader.dll); not part of `make test`.
+package-windows:
+	scripts/cross.sh setup
+	scripts/cross.sh portable
+
 test-e2e:
 	TAURI_CONFIG='$(TEST_CONFIG)' $(CARGO) build -p casedesk --features e2e-hooks
 	$(CARGO) test -p casedesk-e2e --test e2e -- --test-threads=1
@@ -47,7 +61,9 @@ test: deps-test
 	$(MAKE) lint
 	$(MAKE) supply-chain
 	$(MAKE) test-fast
+	$(MAKE) test-ui
 	$(MAKE) test-e2e
+	$(MAKE) test-cross
 
 # Figures next to same-run baselines, written to BENCHMARKS.md. Never part of `make test`.
 bench: deps-build

@@ -14,7 +14,9 @@ package_pkgs=(lintian desktop-file-utils dpkg-dev xvfb dbus libgtk-3-bin)
 pkgs=("${build_pkgs[@]}")
 case "$want" in
   build) ;;
-  test) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}") ;;
+  test) pkgs+=("${test_pkgs[@]}" "${rt_pkgs[@]}")
+    # `make test-ui` runs Node's test runner; Debian's nodejs only when no Node is there.
+    command -v node >/dev/null 2>&1 || pkgs+=(nodejs) ;;
   rt) pkgs=("${rt_pkgs[@]}") ;;
   package) pkgs+=("${package_pkgs[@]}")
     # npm only when no Node is there (a Node from elsewhere brings its own npm).

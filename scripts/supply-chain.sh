@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db="${CASEDESK_ADVISORY_DB:-../shared/rustsec-advisory-db}"
+# cargo deny reads every target's crates (deny.toml lists Windows and macOS too) without the network:
+# fetch them first (all platforms; a no-op when they are there).
+cargo fetch --locked --quiet
 cargo deny --offline check licenses bans sources
 if [ -d "$db/crates" ]; then
   # A copy, because cargo audit may write its lock file and an index into the database folder.

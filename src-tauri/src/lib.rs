@@ -145,7 +145,7 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
         ms = checked.elapsed().as_millis() as u64,
         "database checked"
     );
-    native::release_freed_memory();
+    platform::memory::release_freed_memory();
 }
 
 /// A drop on the window is seen here, by the shell, before the page hears of it: only these paths

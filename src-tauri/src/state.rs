@@ -122,7 +122,7 @@ impl AppState {
         let Some(data_dir) = &self.data_dir else {
             let e = ErrorPayload {
                 code: casedesk_core::Code::DataFolderUnknown,
-                message: format!("Casedesk could not find a folder for its data ({}), so it will not save anything rather than save where the system deletes files. {}, or CASEDESK_DATA_DIR, and start it again.", DATA_DIR_MISSING.0, DATA_DIR_MISSING.1),
+                message: format!("Casedesk could not find a folder for its data ({}), so it will not save anything rather than save where the system deletes files. {}, or CASEDESK_DATA_DIR, and start it again.", crate::platform::data_folder::MISSING.0, crate::platform::data_folder::MISSING.1),
                 field: None,
             };
             self.store.set(Err(e.clone()));
@@ -381,14 +381,3 @@ pub fn follow_config(prefs: &Preferences) -> FollowConfig {
         ..FollowConfig::default()
     }
 }
-
-/// Why no data folder was found, and what to set, in the OS's own words.
-#[cfg(windows)]
-const DATA_DIR_MISSING: (&str, &str) = ("Windows gave no AppData folder", "Set APPDATA");
-#[cfg(target_os = "macos")]
-const DATA_DIR_MISSING: (&str, &str) = ("no home folder is set", "Set HOME");
-#[cfg(not(any(windows, target_os = "macos")))]
-const DATA_DIR_MISSING: (&str, &str) = (
-    "no home or XDG data folder is set",
-    "Set HOME or XDG_DATA_HOME",
-);

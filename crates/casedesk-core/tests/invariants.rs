@@ -446,3 +446,34 @@ fn the_ui_knows_every_error_code_and_no_other() {
         );
     }
 }
+
+#[test]
+fn the_shell_has_os_specific_code_only_in_its_platform_folder() {
+    // One module per concern under src-tauri/src/platform/, each with one interface on every OS:
+    // a `cfg` on the OS anywhere else in the shell is platform code that escaped.
+    let platform = root().join("src-tauri/src/platform");
+    let os_cfg = [
+        "target_os",
+        "cfg(windows",
+        "cfg(unix",
+        "cfg(not(windows",
+        "cfg(not(unix",
+        "cfg!(windows",
+        "cfg!(unix",
+        "target_family",
+    ];
+    for f in files_under(&root().join("src-tauri/src"), "rs") {
+        if f.starts_with(&platform) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            assert!(
+                !os_cfg.iter().any(|c| line.contains(c)),
+                "{}:{}: OS-specific code belongs in src-tauri/src/platform/: {line}",
+                f.display(),
+                n + 1
+            );
+        }
+    }
+}

@@ -1,9 +1,11 @@
 //! Platform code: one module per concern, each with the same interface on Linux, Windows and macOS,
-//! and the OS-specific part behind `cfg` inside it. Nothing outside this folder has a `cfg` on the
-//! OS (the shell's only other one is glibc's `malloc_trim` in `native.rs`).
+//! and the OS-specific part behind `cfg` inside it. Nothing else in the shell has a `cfg` on the OS
+//! (checked by `tests/invariants.rs`).
 
 pub mod clipboard;
+pub mod data_folder;
 pub mod instance;
+pub mod memory;
 pub mod menu;
 pub mod notifications;
 pub mod opener;
