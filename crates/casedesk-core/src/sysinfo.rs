@@ -132,6 +132,8 @@ mod tests {
     #[test]
     fn reads_real_values() {
         let info = SystemInfo::read("1.2.3");
+        // Shown with --nocapture: what this OS (or Wine) told us.
+        eprintln!("{}", info.as_text());
         assert!(!info.os.is_empty());
         assert_eq!(info.architecture, std::env::consts::ARCH);
         assert!(
