@@ -77,6 +77,8 @@ setup() {
     timeout 60 wineserver -w || true
   fi
   cp "$tools/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+  # Tests see the Windows Casedesk supports (Wine 8 makes a Windows 7 prefix).
+  timeout 60 wine reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null 2>&1 || true
   # C for msvc *checks*: zig's clang with MinGW headers (an MSVC SDK cannot be had here).
   install -m 0755 "$root/scripts/cross/zigcc-win" "$tools/zigcc-win"
   rustc --version; cargo --version; x86_64-w64-mingw32-gcc --version | head -1; wine --version

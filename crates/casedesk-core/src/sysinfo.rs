@@ -83,8 +83,33 @@ mod platform {
         match iana_time_zone::get_timezone() {
             Ok(tz) if !tz.trim().is_empty() => tz,
             // Never a guess such as "UTC": a wrong zone misleads CJ's team about when things happened.
-            _ => std::env::var("TZ").unwrap_or_else(|_| "unknown (the system did not say)".into()),
+            _ => windows_zone_name()
+                .or_else(|| std::env::var("TZ").ok().filter(|tz| !tz.trim().is_empty()))
+                .unwrap_or_else(|| "unknown (the system did not say)".into()),
         }
+    }
+
+    /// Windows' own name for the zone ("W. Europe Standard Time"), for when the WinRT calendar behind
+    /// `iana-time-zone` is not there (Windows Server Core, Wine).
+    #[cfg(windows)]
+    fn windows_zone_name() -> Option<String> {
+        use windows_sys::Win32::System::Time::{
+            GetDynamicTimeZoneInformation, DYNAMIC_TIME_ZONE_INFORMATION,
+        };
+        let mut info = DYNAMIC_TIME_ZONE_INFORMATION::default();
+        // SAFETY: `info` is a valid, writable DYNAMIC_TIME_ZONE_INFORMATION for the call's duration.
+        let id = unsafe { GetDynamicTimeZoneInformation(&mut info) };
+        if id == u32::MAX {
+            return None;
+        }
+        let key = &info.TimeZoneKeyName;
+        let len = key.iter().position(|&c| c == 0).unwrap_or(key.len());
+        Some(String::from_utf16_lossy(&key[..len])).filter(|k| !k.trim().is_empty())
+    }
+
+    #[cfg(not(windows))]
+    fn windows_zone_name() -> Option<String> {
+        None
     }
 
     pub fn locale() -> String {
@@ -144,6 +169,11 @@ mod tests {
         assert!(
             info.os_version.starts_with("Windows") && info.os.contains("Windows"),
             "Windows names itself, with a version: {info:?}"
+        );
+        #[cfg(windows)]
+        assert!(
+            !info.time_zone.starts_with("unknown"),
+            "Windows always has a zone (the WinRT calendar's, else its own name): {info:?}"
         );
         #[cfg(target_os = "macos")]
         assert!(info.os_version.starts_with("Mac OS"), "{info:?}");
