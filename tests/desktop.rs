@@ -157,6 +157,11 @@ impl Desktop {
 
     /// The summaries of the Notify calls seen so far (the 4th string argument of each call).
     pub fn notify_summaries(&self) -> Vec<String> {
+        self.notify_calls().into_iter().map(|(s, _)| s).collect()
+    }
+
+    /// `(summary, body)` of each Notify call seen so far, as sent on the bus.
+    pub fn notify_calls(&self) -> Vec<(String, String)> {
         let text =
             std::fs::read_to_string(self.dir.path().join("notify-calls.log")).unwrap_or_default();
         let mut out = Vec::new();
@@ -168,7 +173,7 @@ impl Desktop {
                 .collect();
             // app_name, app_icon, summary, body
             if strings.len() >= 4 {
-                out.push(strings[2].to_owned());
+                out.push((strings[2].to_owned(), strings[3].to_owned()));
             }
         }
         out

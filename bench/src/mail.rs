@@ -38,9 +38,13 @@ fn fresh_store() -> (tempfile::TempDir, SharedStore) {
 
 /// What a plain client does for the same result: log in, search, fetch the headers.
 async fn plain_client(s: &MailSettings, password: &str) -> usize {
-    let mut session = imap::connect(s, &imap::Login::Password(password.to_owned()))
-        .await
-        .unwrap();
+    let mut session = imap::connect(
+        s,
+        &imap::Login::Password(password.to_owned()),
+        casedesk_core::limits::IMAP_IDLE_TIMEOUT,
+    )
+    .await
+    .unwrap();
     session.examine("INBOX").await.unwrap();
     let query = format!(
         "{} {}",
@@ -198,9 +202,13 @@ pub fn mail(rows: &mut Vec<Row>) {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let mut session = imap::connect(&s, &imap::Login::Password(password.clone()))
-                    .await
-                    .unwrap();
+                let mut session = imap::connect(
+                    &s,
+                    &imap::Login::Password(password.clone()),
+                    casedesk_core::limits::IMAP_IDLE_TIMEOUT,
+                )
+                .await
+                .unwrap();
                 loop {
                     session.examine("INBOX").await.unwrap();
                     let mut idle = session.idle();

@@ -125,7 +125,7 @@ pub fn notify_text(summary: String, body: String, icon: Option<std::path::PathBu
         let mut n = notify_rust::Notification::new();
         crate::platform::notifications::attribute(&mut n);
         n.summary(&summary)
-            .body(&body)
+            .body(&crate::platform::notifications::body_text(&body))
             .timeout(notify_rust::Timeout::Milliseconds(10_000));
         if let Some(icon) = icon.as_ref().and_then(|p| p.to_str()) {
             n.icon(icon);

@@ -302,7 +302,7 @@ impl AppState {
 
     /// Builds the filer the preferences name (reading its credentials from the keyring).
     pub fn install_filer(&self, prefs: &Preferences) {
-        let filer = filer::build(prefs, self.secrets()).unwrap_or_else(|e| {
+        let filer = filer::build(prefs, self.secrets_arc()).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the configured filer could not be set up; using CJ's web form");
             Arc::new(CjWeb {
                 form_url: prefs.cj_form_url.clone(),

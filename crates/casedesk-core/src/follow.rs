@@ -96,11 +96,14 @@ pub fn deliver_pending(store: &SharedStore, sink: &dyn StatusSink) {
     }
 }
 
-/// Hands one committed change to the sink, then marks it notified so it is never shown again.
+/// Marks one committed change notified, then hands it to the sink — only when this call marked it, so
+/// a change is shown at most once, whoever else delivers (another source's loop, the start-up
+/// delivery). A change that cannot be marked is not shown (it stays pending for a later delivery).
 pub fn deliver(store: &SharedStore, sink: &dyn StatusSink, change: &StatusChange) {
-    sink.changed(change);
-    if let Err(e) = filing::lock(store).and_then(|s| s.cases().mark_notified(change.history_id)) {
-        tracing::warn!(error = %e, "could not mark a change as notified");
+    match filing::lock(store).and_then(|s| s.cases().mark_notified(change.history_id)) {
+        Ok(true) => sink.changed(change),
+        Ok(false) => tracing::debug!(id = change.history_id, "already delivered"),
+        Err(e) => tracing::warn!(error = %e, "could not mark a change as notified"),
     }
 }
 
@@ -291,6 +294,12 @@ async fn run(
                 next = Next::News(healthy_wait(&config, &mut jitter));
             }
             Err(e) => {
+                // What the pass stored before it failed is delivered now, not at the next start.
+                let (pending_store, pending_sink) = (store.clone(), sink.clone());
+                let _ = tokio::task::spawn_blocking(move || {
+                    deliver_pending(&pending_store, pending_sink.as_ref())
+                })
+                .await;
                 sink.refreshed();
                 if matches!(e, RemoteError::SignInNeeded(_))
                     && told

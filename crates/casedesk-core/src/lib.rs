@@ -21,6 +21,7 @@ pub mod file_name;
 pub mod filer;
 pub mod filing;
 pub mod follow;
+pub mod limits;
 pub mod lint;
 pub mod preferences;
 pub mod remote;
@@ -32,6 +33,7 @@ pub mod source;
 pub mod store;
 pub mod suggest;
 pub mod sysinfo;
+pub mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Code, Error, ErrorPayload, Result};

@@ -54,6 +54,9 @@ pub enum RemoteError {
     /// A setting is missing or wrong.
     #[error("{0}")]
     Config(String),
+    /// The OS secret store (keyring) is locked or failed: temporary, never an empty secret.
+    #[error("the keyring is locked or could not be read ({0}); Casedesk tries again later")]
+    SecretStore(String),
 }
 
 impl RemoteError {
@@ -65,6 +68,7 @@ impl RemoteError {
                 | RemoteError::Throttled { .. }
                 | RemoteError::Server(_)
                 | RemoteError::MailServer(_)
+                | RemoteError::SecretStore(_)
         )
     }
 
@@ -83,6 +87,7 @@ impl RemoteError {
             RemoteError::Malformed(_) => crate::Code::ProviderMalformed,
             RemoteError::Unsupported(_) => crate::Code::ProviderUnsupported,
             RemoteError::Config(_) => crate::Code::ProviderConfig,
+            RemoteError::SecretStore(_) => crate::Code::SecretStore,
         }
     }
 }

@@ -389,3 +389,57 @@ async fn an_answer_larger_than_the_cap_is_refused_not_read_into_memory() {
         "{e:?}"
     );
 }
+
+/// A keyring whose reads fail while it is locked.
+struct Keyring(std::sync::atomic::AtomicBool);
+
+impl casedesk_core::secrets::Secrets for Keyring {
+    fn get(&self, _name: &str) -> casedesk_core::Result<Option<String>> {
+        if self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(casedesk_core::Error::invalid(
+                casedesk_core::Code::SecretStore,
+                "locked",
+            ));
+        }
+        Ok(Some(TOKEN.into()))
+    }
+    fn set(&self, _: &str, _: &str) -> casedesk_core::Result<()> {
+        Ok(())
+    }
+    fn delete(&self, _: &str) -> casedesk_core::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keyring_sends_nothing_and_the_token_is_used_once_it_unlocks() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/REST/2.0/tickets"))
+        .and(header("Authorization", format!("token {TOKEN}").as_str()))
+        .respond_with(empty_search())
+        .mount(&server)
+        .await;
+    let keyring = std::sync::Arc::new(Keyring(true.into()));
+    let rt = Rt::with_stored_token(
+        RtSettings::new(&server.uri(), "General"),
+        keyring.clone(),
+        Duration::from_secs(2),
+    )
+    .unwrap();
+    let numbers = vec!["12".to_string()];
+    let e = rt.statuses(&numbers).await.unwrap_err();
+    assert!(
+        matches!(e, RemoteError::SecretStore(_)) && e.is_transient(),
+        "{e:?}"
+    );
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no request without the token (never an empty one)"
+    );
+    keyring.0.store(false, std::sync::atomic::Ordering::Relaxed);
+    rt.statuses(&numbers)
+        .await
+        .expect("the token is read at the next request");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}

@@ -172,9 +172,10 @@ pub async fn test_connection<R: Runtime>(
         match typed {
             Some(token) => filer::build(
                 &preferences,
-                &secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]),
+                &(std::sync::Arc::new(secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]))
+                    as std::sync::Arc<dyn secrets::Secrets>),
             ),
-            None => filer::build(&preferences, state.secrets()),
+            None => filer::build(&preferences, state.secrets_arc()),
         }
         .map_err(ErrorPayload::from)
     })

@@ -35,6 +35,25 @@ pub fn attribute(n: &mut notify_rust::Notification) {
     }
 }
 
+/// The body as this OS's notification service should be given it: plain text, except for a Linux
+/// notification server that reads the body as markup (it advertises `body-markup`, as dunst and
+/// GNOME Shell do), which gets it escaped so that `<b>`, `<a href>`, `<img>` or `&` from a mail stay
+/// text. Windows builds its toast with the XML DOM and macOS takes plain text: both show it as is.
+pub fn body_text(body: &str) -> String {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    {
+        // Asked per notification: the user may switch servers. When the server cannot be asked,
+        // escaping is the safe side (text that shows an entity beats markup that runs).
+        let markup = notify_rust::get_capabilities()
+            .map(|caps| caps.iter().any(|c| c == "body-markup"))
+            .unwrap_or(true);
+        if markup {
+            return casedesk_core::text::markup_escaped(body);
+        }
+    }
+    body.to_owned()
+}
+
 /// Windows: the process's explicit AppUserModelID, so the taskbar groups the window with the
 /// shortcut and the toasts with both.
 #[cfg(windows)]

@@ -153,7 +153,7 @@ fn a_case_followed_by_mail_gets_its_number_status_and_reply_each_notified_once()
         "INBOX",
         &mails::cj_reply(
             "00001234",
-            "We found the cause: orders from 3 October were imported twice.",
+            "We found the cause: orders from 3 October were <b>imported twice</b> & <a href=\"https://x.example/\">fixed</a> <img src=\"https://x.example/p.png\"> see report_\u{202E}gnp.exe",
             now_ms(),
             "e2e",
         ),
@@ -163,9 +163,24 @@ fn a_case_followed_by_mail_gets_its_number_status_and_reply_each_notified_once()
         "Case 00001234: new reply",
         Duration::from_secs(20),
     );
+    // The mail's markup reached the notification server (dunst reads bodies as markup) as text, and
+    // its bidi override not at all.
+    let (_, body) = desktop
+        .notify_calls()
+        .into_iter()
+        .find(|(s, _)| s == "Case 00001234: new reply")
+        .expect("the reply was notified");
+    assert!(
+        body.contains("&lt;b&gt;imported twice&lt;/b&gt; &amp; &lt;a href=&quot;"),
+        "markup from a mail must be escaped for a markup server: {body}"
+    );
+    assert!(
+        !body.contains('\u{202E}'),
+        "a bidi override reached the notification: {body}"
+    );
     app.click(&app.find("[data-testid=case-item][data-case-number=\"00001234\"] .case-open"));
     app.wait_until("the reply in the timeline", Duration::from_secs(10), |a| {
-        text_of(a, "case-reply").contains("imported twice")
+        text_of(a, "case-reply").contains("<b>imported twice</b>")
     });
     shot(&desktop, "32-mail-reply");
 

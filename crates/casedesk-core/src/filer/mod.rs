@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::error::Result;
 use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 
 /// The filers Casedesk knows, as stored in settings and on cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,7 +83,7 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// The filer the preferences name, with its credentials from `secrets`. The one place filers are
 /// registered: a new filer is a module plus an arm here and its settings.
-pub fn build(prefs: &Preferences, secrets: &dyn Secrets) -> Result<Arc<dyn Filer>> {
+pub fn build(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
     Ok(match prefs.filer {
         FilerKind::CjWeb => Arc::new(cj_web::CjWeb {
             form_url: prefs.cj_form_url.clone(),
@@ -93,14 +93,11 @@ pub fn build(prefs: &Preferences, secrets: &dyn Secrets) -> Result<Arc<dyn Filer
 }
 
 /// The RT client the preferences describe (shared by the RT filer and the RT status source).
-pub fn rt_client(prefs: &Preferences, secrets: &dyn Secrets) -> Result<crate::rt::Rt> {
-    let token = secrets.get(secrets::RT_TOKEN).unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "the secret store could not be read");
-        None
-    });
-    Ok(crate::rt::Rt::new(
+/// Its token is read from the keyring at each request (a locked keyring is a temporary error).
+pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<crate::rt::Rt> {
+    Ok(crate::rt::Rt::with_stored_token(
         prefs.rt_settings(),
-        token.as_deref().unwrap_or(""),
+        secrets.clone(),
         REQUEST_TIMEOUT,
     )?)
 }

@@ -8,7 +8,7 @@
 //! `Authorization` header; it is never logged or put in an error.
 
 use base64::Engine;
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{Client, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -97,26 +97,55 @@ impl RtSettings {
     }
 }
 
+/// Where the RT token comes from.
+enum RtToken {
+    /// Checked when given ("Test connection" with a token just typed, tests).
+    Given(HeaderValue),
+    /// The keyring, read at every request: a locked or failing keyring is a temporary error
+    /// ([`RemoteError::SecretStore`]), and no request is ever sent with an empty token.
+    Stored(std::sync::Arc<dyn crate::secrets::Secrets>),
+}
+
+fn auth_value(token: &str) -> Result<HeaderValue, RemoteError> {
+    let mut auth = HeaderValue::from_str(&format!("token {}", token.trim())).map_err(|_| {
+        RemoteError::Config("The RT token contains characters a token cannot have.".into())
+    })?;
+    auth.set_sensitive(true);
+    Ok(auth)
+}
+
 pub struct Rt {
     settings: RtSettings,
     client: Client,
+    token: RtToken,
     /// The queue's ticket custom field names, fetched once.
     queue_fields: Mutex<Option<Vec<String>>>,
 }
 
 impl Rt {
+    /// A client with this token.
     pub fn new(settings: RtSettings, token: &str, timeout: Duration) -> Result<Rt, RemoteError> {
+        Self::with_token(settings, RtToken::Given(auth_value(token)?), timeout)
+    }
+
+    /// A client that reads its token from the keyring at every request.
+    pub fn with_stored_token(
+        settings: RtSettings,
+        secrets: std::sync::Arc<dyn crate::secrets::Secrets>,
+        timeout: Duration,
+    ) -> Result<Rt, RemoteError> {
+        Self::with_token(settings, RtToken::Stored(secrets), timeout)
+    }
+
+    fn with_token(
+        settings: RtSettings,
+        token: RtToken,
+        timeout: Duration,
+    ) -> Result<Rt, RemoteError> {
         settings
             .validate()
             .map_err(|e| RemoteError::Config(e.to_string()))?;
-        let mut headers = HeaderMap::new();
-        let mut auth = HeaderValue::from_str(&format!("token {}", token.trim())).map_err(|_| {
-            RemoteError::Config("The RT token contains characters a token cannot have.".into())
-        })?;
-        auth.set_sensitive(true);
-        headers.insert(AUTHORIZATION, auth);
         let client = Client::builder()
-            .default_headers(headers)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
             .timeout(timeout)
             .user_agent(concat!("Casedesk/", env!("CARGO_PKG_VERSION")))
@@ -125,8 +154,30 @@ impl Rt {
         Ok(Rt {
             settings,
             client,
+            token,
             queue_fields: Mutex::new(None),
         })
+    }
+
+    /// The `Authorization` header for the next request.
+    async fn authorization(&self) -> Result<HeaderValue, RemoteError> {
+        let secrets = match &self.token {
+            RtToken::Given(v) => return Ok(v.clone()),
+            RtToken::Stored(s) => s.clone(),
+        };
+        let read = tokio::task::spawn_blocking(move || secrets.get(crate::secrets::RT_TOKEN))
+            .await
+            .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?;
+        match read {
+            Ok(Some(t)) if !t.trim().is_empty() => auth_value(&t),
+            Ok(_) => Err(RemoteError::Config(
+                "No RT token is in the keyring: enter it in Settings → Filing.".into(),
+            )),
+            Err(e) => {
+                tracing::warn!(error = %e, "the secret store could not be read");
+                Err(RemoteError::SecretStore(e.to_string()))
+            }
+        }
     }
 
     fn api(&self, path: &str) -> String {
@@ -162,7 +213,13 @@ impl Rt {
     }
 
     async fn get_json<T: for<'de> Deserialize<'de>>(&self, url: &str) -> Result<T, RemoteError> {
-        let resp = self.client.get(url).send().await.map_err(transport_error)?;
+        let resp = self
+            .client
+            .get(url)
+            .header(AUTHORIZATION, self.authorization().await?)
+            .send()
+            .await
+            .map_err(transport_error)?;
         Self::json(Self::check(resp).await?).await
     }
 
@@ -270,6 +327,7 @@ impl Rt {
         let resp = self
             .client
             .post(self.api("ticket"))
+            .header(AUTHORIZATION, self.authorization().await?)
             .json(&body)
             .send()
             .await

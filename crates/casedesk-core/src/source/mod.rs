@@ -95,7 +95,7 @@ pub trait StatusSource: Send + Sync + 'static {
 /// a new source is a module plus a line here and its settings.
 pub fn enabled(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
     let mut out: Vec<Arc<dyn StatusSource>> = Vec::new();
-    if let Some(s) = polling::from_preferences(prefs, secrets.as_ref()) {
+    if let Some(s) = polling::from_preferences(prefs, secrets) {
         out.push(s);
     }
     if let Some(s) = mail::from_preferences(prefs, secrets) {

@@ -54,7 +54,7 @@ impl PollingSource {
 /// RT is polled when it is the filer in use.
 pub fn from_preferences(
     prefs: &Preferences,
-    secrets: &dyn Secrets,
+    secrets: &Arc<dyn Secrets>,
 ) -> Option<Arc<dyn StatusSource>> {
     if prefs.filer != FilerKind::Rt {
         return None;

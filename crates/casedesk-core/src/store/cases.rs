@@ -332,7 +332,8 @@ impl<'c> Cases<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn mark_notified(&self, history_id: i64) -> Result<()> {
+    /// `true` when this call marked it (it was not notified before): the caller may notify.
+    pub fn mark_notified(&self, history_id: i64) -> Result<bool> {
         history::mark_notified(self.conn, history_id)
     }
 

@@ -32,6 +32,8 @@ pub struct CaseHit {
 /// Up to 24 words around the first match, each word starting with a searched word marked between
 /// `\u{2}` and `\u{3}` (as FTS5's `snippet` would; these indexes keep no positions).
 fn mark(text: &str, words: &[String]) -> String {
+    // The markers can only come from here: the text's own U+0002/U+0003 (and bidi controls) go.
+    let text = crate::text::shown(text);
     let tokens: Vec<&str> = text.split_whitespace().collect();
     let hit = |t: &str| {
         let t = t

@@ -50,17 +50,33 @@ impl Drafts<'_> {
         };
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since,
-                    snippet(drafts_fts, -1, char(2), char(3), '…', 12)
+                    snippet(drafts_fts, -1, ?3, ?4, '…', 12)
              FROM drafts_fts
              JOIN drafts d ON d.id = drafts_fts.rowid
              LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE drafts_fts MATCH ?1 AND d.deleted_at IS NULL AND d.submitted_at IS NULL
              ORDER BY drafts_fts.rowid DESC LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![query, limit], |r| {
+        // The matches are marked with strings the text cannot hold (a fresh random number each
+        // search), then turned into U+0002/U+0003 once the text's own U+0002/U+0003 are gone: only the
+        // search marks a match.
+        let nonce = {
+            use std::hash::{BuildHasher, Hasher};
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        let (open, close) = (
+            format!("\u{E000}{nonce:016x}<"),
+            format!(">{nonce:016x}\u{E000}"),
+        );
+        let rows = stmt.query_map(params![query, limit, open, close], |r| {
+            let raw: String = r.get(6)?;
             Ok(SearchHit {
                 summary: summary(r)?,
-                snippet: r.get(6)?,
+                snippet: crate::text::shown(&raw)
+                    .replace(&open, "\u{2}")
+                    .replace(&close, "\u{3}"),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -79,7 +79,17 @@ pub struct StatusChange {
 
 impl StatusChange {
     /// The desktop notification's summary and body.
+    /// Summary and body, one line each, with no character from outside that could reorder or forge
+    /// what is shown ([`crate::text`]); plain text (a shell that sends it as markup escapes it).
     pub fn notification(&self) -> (String, String) {
+        let (summary, body) = self.notification_raw();
+        (
+            crate::text::shown_line(&summary).into_owned(),
+            crate::text::shown_line(&body).into_owned(),
+        )
+    }
+
+    fn notification_raw(&self) -> (String, String) {
         let subject = match self.subject.trim() {
             "" => "(no subject)",
             s => s,
@@ -200,13 +210,14 @@ pub(crate) fn timeline(conn: &Connection, case_id: i64) -> Result<Vec<HistoryEnt
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub(crate) fn mark_notified(conn: &Connection, history_id: i64) -> Result<()> {
-    exec(
+/// Marks an entry notified; `true` when this call did (it was not already), so that of two callers
+/// only one notifies.
+pub(crate) fn mark_notified(conn: &Connection, history_id: i64) -> Result<bool> {
+    Ok(exec(
         conn,
-        "UPDATE status_history SET notified = 1 WHERE id = ?1",
+        "UPDATE status_history SET notified = 1 WHERE id = ?1 AND notified = 0",
         [history_id],
-    )?;
-    Ok(())
+    )? == 1)
 }
 
 /// Entries stored but not yet notified (the app stopped between the commit and the notification).

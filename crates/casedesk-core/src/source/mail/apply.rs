@@ -215,7 +215,7 @@ pub fn apply(
                         at,
                         &message_id,
                     )? {
-                        s.cases().mark_notified(c.history_id)?;
+                        let _ = s.cases().mark_notified(c.history_id)?;
                     }
                 }
                 let detail = match draft {
@@ -234,7 +234,7 @@ pub fn apply(
             let on_draft = case.draft_id.is_some();
             for c in &changes {
                 if !(c.kind == EventKind::Found && on_draft) {
-                    s.cases().mark_notified(c.history_id)?;
+                    let _ = s.cases().mark_notified(c.history_id)?;
                 }
             }
             changes.retain(|c| c.kind == EventKind::Found && on_draft);

@@ -2,10 +2,11 @@
 //! chunk applied to the store with the folder's cursor.
 
 use super::apply::{self, Announce, Applied};
-use super::imap::{fetch_all, uid_set, ImapSession};
+use super::imap::{fetch_all, ImapSession};
 use super::rules::{self, Rules};
-use super::{MAX_MESSAGE_BYTES, SIZE_CHUNK};
+use super::{CHUNK, MAX_MESSAGE_BYTES, SIZE_CHUNK};
 use crate::error::Result;
+use crate::limits::IMAP_FETCH_BYTES;
 use crate::remote::RemoteError;
 use crate::store::{MailOutcome, Store};
 
@@ -17,11 +18,44 @@ pub(super) async fn fetch_sizes(
 ) -> std::result::Result<std::collections::HashMap<u32, Option<u32>>, RemoteError> {
     let mut sizes = std::collections::HashMap::with_capacity(uids.len());
     for chunk in uids.chunks(SIZE_CHUNK) {
-        for (uid, size, _) in fetch_all(session, &uid_set(chunk), "(UID RFC822.SIZE)").await? {
+        for (uid, size, _) in
+            fetch_all(session, chunk, "(UID RFC822.SIZE)", 64 * chunk.len() as u64).await?
+        {
             sizes.insert(uid, size);
         }
     }
     Ok(sizes)
+}
+
+/// The UIDs cut into chunks of at most [`CHUNK`] mails whose announced sizes add up to at most
+/// [`IMAP_FETCH_BYTES`] (a mail over the cap is not fetched, so it costs nothing; a mail whose size is
+/// unknown counts as the cap).
+pub(super) fn byte_chunks<'a>(
+    uids: &'a [u32],
+    sizes: &std::collections::HashMap<u32, Option<u32>>,
+) -> Vec<&'a [u32]> {
+    let cost = |uid: &u32| -> u64 {
+        match sizes.get(uid) {
+            Some(Some(s)) if *s > MAX_MESSAGE_BYTES => 0,
+            Some(Some(s)) => u64::from(*s),
+            Some(None) => u64::from(MAX_MESSAGE_BYTES),
+            None => 0,
+        }
+    };
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, uid) in uids.iter().enumerate() {
+        let c = cost(uid);
+        if i > start && (i - start >= CHUNK || bytes + c > IMAP_FETCH_BYTES) {
+            out.push(&uids[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += c;
+    }
+    if start < uids.len() {
+        out.push(&uids[start..]);
+    }
+    out
 }
 
 /// A chunk's bodies under the cap (a mail the size fetch did not return is gone). (A mail read
@@ -34,26 +68,31 @@ pub(super) async fn fetch_chunk(
     sizes: &std::collections::HashMap<u32, Option<u32>>,
     (folder, uid_validity): (&str, u32),
 ) -> std::result::Result<Fetched, RemoteError> {
+    let key = |uid: u32| (format!("uid:{folder}:{uid_validity}:{uid}"), uid);
     let mut want = Vec::new();
     let mut too_large = Vec::new();
+    let mut expected = 0u64;
     for uid in uids {
         match sizes.get(uid) {
-            Some(Some(size)) if *size > MAX_MESSAGE_BYTES => {
-                too_large.push((format!("uid:{folder}:{uid_validity}:{uid}"), *uid))
+            Some(Some(size)) if *size > MAX_MESSAGE_BYTES => too_large.push(key(*uid)),
+            Some(size) => {
+                expected += u64::from(size.unwrap_or(MAX_MESSAGE_BYTES));
+                want.push(*uid)
             }
-            Some(_) => want.push(*uid),
             None => {}
         }
     }
-    let bodies = if want.is_empty() {
-        Vec::new()
-    } else {
-        fetch_all(session, &uid_set(&want), "(UID BODY.PEEK[])")
-            .await?
-            .into_iter()
-            .map(|(uid, _, bytes)| (uid, bytes))
-            .collect()
-    };
+    let mut bodies = Vec::new();
+    if !want.is_empty() {
+        for (uid, _, bytes) in fetch_all(session, &want, "(UID BODY.PEEK[])", expected).await? {
+            // Larger than the server said (within the guard's slack): recorded, never parsed.
+            if bytes.len() as u64 > u64::from(MAX_MESSAGE_BYTES) {
+                too_large.push(key(uid));
+            } else {
+                bodies.push((uid, bytes));
+            }
+        }
+    }
     Ok(Fetched {
         max_uid: uids.iter().copied().max().unwrap_or(0),
         too_large,

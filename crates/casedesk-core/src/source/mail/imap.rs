@@ -14,7 +14,9 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
+use super::guard::{Guarded, Refused};
 use super::settings::{MailSettings, Security};
+use crate::limits;
 use crate::remote::RemoteError;
 
 /// How long connecting (TCP, TLS, greeting, login) may take.
@@ -26,7 +28,8 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug> Io for T {}
 
-pub type ImapSession = Session<Box<dyn Io>>;
+/// A session over a [`Guarded`] connection: every answer is bounded by the bytes that arrive.
+pub type ImapSession = Session<Guarded<Box<dyn Io>>>;
 
 /// Runs `f` within `limit`, or answers that the server did not answer in time.
 pub async fn timed<T>(
@@ -45,10 +48,26 @@ pub async fn timed<T>(
 pub fn imap_error(e: async_imap::error::Error) -> RemoteError {
     use async_imap::error::Error as E;
     match e {
-        E::Io(io) => RemoteError::Unreachable(format!("connection: {}", io.kind())),
+        E::Io(io) => io_error(&io),
         E::ConnectionLost => RemoteError::Unreachable("the connection was lost".into()),
         E::No(m) | E::Bad(m) => RemoteError::MailServer(clean(&m)),
         other => RemoteError::Malformed(clean(&other.to_string())),
+    }
+}
+
+/// A connection's failure: refused by the guard, or not IMAP at all (the server answered garbage), or
+/// the connection itself.
+fn io_error(io: &std::io::Error) -> RemoteError {
+    if let Some(why) = io.get_ref().and_then(|i| i.downcast_ref::<Refused>()) {
+        return RemoteError::Malformed(why.0.clone());
+    }
+    match io.kind() {
+        // async-imap's parser: its text quotes the whole buffer, so it is not kept.
+        std::io::ErrorKind::Other | std::io::ErrorKind::InvalidData => {
+            RemoteError::Malformed("the server's answer is not IMAP".into())
+        }
+        std::io::ErrorKind::TimedOut => RemoteError::Unreachable(clean(&io.to_string())),
+        kind => RemoteError::Unreachable(format!("connection: {kind}")),
     }
 }
 
@@ -136,16 +155,18 @@ async fn tls_wrap<S: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug + '
     Ok(Box::new(tls))
 }
 
-async fn read_greeting<T: Io>(client: &mut Client<T>) -> Result<(), RemoteError> {
+async fn read_greeting<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
+    client: &mut Client<T>,
+) -> Result<(), RemoteError> {
     match client.read_response().await {
         Ok(Some(_)) => Ok(()),
         Ok(None) => Err(RemoteError::Unreachable(
             "the server closed the connection".into(),
         )),
-        Err(e) => Err(RemoteError::Unreachable(format!(
-            "no greeting ({})",
-            e.kind()
-        ))),
+        Err(e) => Err(match io_error(&e) {
+            RemoteError::Unreachable(m) => RemoteError::Unreachable(format!("no greeting ({m})")),
+            other => other,
+        }),
     }
 }
 
@@ -178,7 +199,12 @@ impl async_imap::Authenticator for XOAuth2 {
 }
 
 /// Connects and logs in. A refused login is [`RemoteError::LoginRefused`] with the server's words.
-pub async fn connect(settings: &MailSettings, login: &Login) -> Result<ImapSession, RemoteError> {
+/// `patience` is the silence allowed while an answer is awaited ([`limits::IMAP_IDLE_TIMEOUT`]).
+pub async fn connect(
+    settings: &MailSettings,
+    login: &Login,
+    patience: Duration,
+) -> Result<ImapSession, RemoteError> {
     let host = settings.host.trim().to_owned();
     let port = settings.port;
     let security = settings.security;
@@ -202,7 +228,7 @@ pub async fn connect(settings: &MailSettings, login: &Login) -> Result<ImapSessi
             Security::Tls => tls_wrap(&host, tcp).await?,
             Security::Plain => Box::new(tcp),
             Security::Starttls => {
-                let mut plain = Client::new(tcp);
+                let mut plain = Client::new(Guarded::with_patience(tcp, patience));
                 read_greeting(&mut plain).await?;
                 plain
                     .run_command_and_check_ok("STARTTLS", None)
@@ -213,10 +239,10 @@ pub async fn connect(settings: &MailSettings, login: &Login) -> Result<ImapSessi
                         )),
                         other => other,
                     })?;
-                tls_wrap(&host, plain.into_inner()).await?
+                tls_wrap(&host, plain.into_inner().into_inner()).await?
             }
         };
-        let mut client = Client::new(stream);
+        let mut client = Client::new(Guarded::with_patience(stream, patience));
         if security != Security::Starttls {
             read_greeting(&mut client).await?;
         }
@@ -329,20 +355,37 @@ pub fn uid_set(uids: &[u32]) -> String {
     out
 }
 
-/// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail.
+/// `(uid, size, bytes)` of each fetched mail: the header section, or the whole mail. Only the UIDs
+/// asked for are kept; the command has [`limits::imap_command_time`] of `expected` bytes, and brings at
+/// most [`limits::IMAP_FETCH_RECEIVED_MAX`] whatever the server sends.
 pub(crate) async fn fetch_all(
     session: &mut ImapSession,
-    set: &str,
+    uids: &[u32],
     query: &str,
+    expected: u64,
 ) -> std::result::Result<Vec<(u32, Option<u32>, Vec<u8>)>, RemoteError> {
-    timed(COMMAND_TIMEOUT, "FETCH", async {
+    let mut asked = uids.to_vec();
+    asked.sort_unstable();
+    let set = uid_set(&asked);
+    timed(limits::imap_command_time(expected), "FETCH", async {
         let mut out = Vec::new();
-        let mut stream = session.uid_fetch(set, query).await.map_err(imap_error)?;
+        let mut received: u64 = 0;
+        let mut answers: usize = 0;
+        let mut stream = session.uid_fetch(&set, query).await.map_err(imap_error)?;
         while let Some(f) = stream.next().await {
             let f = f.map_err(imap_error)?;
-            let Some(uid) = f.uid else { continue };
-            let bytes = f.body().or_else(|| f.header()).unwrap_or_default().to_vec();
-            out.push((uid, f.size, bytes));
+            answers += 1;
+            let bytes = f.body().or_else(|| f.header()).unwrap_or_default();
+            received += bytes.len() as u64 + 64;
+            if received > limits::IMAP_FETCH_RECEIVED_MAX || answers > 2 * uids.len() + 16 {
+                return Err(RemoteError::Malformed(format!(
+                    "the server sent more than was asked for ({answers} answers, {received} bytes)"
+                )));
+            }
+            let Some(uid) = f.uid.filter(|u| asked.binary_search(u).is_ok()) else {
+                continue;
+            };
+            out.push((uid, f.size, bytes.to_vec()));
         }
         Ok(out)
     })

@@ -11,33 +11,45 @@ use crate::secrets::{self, Secrets};
 
 /// What the account logs in with.
 pub enum Credential {
-    /// An (app) password from the secret store.
+    /// A password given directly ("Test connection" with the one just typed, tests).
     Password(String),
+    /// The (app) password in the secret store, read at every login: a keyring that is locked or fails
+    /// is a temporary error ([`RemoteError::SecretStore`]), a missing password a setting to fix, and
+    /// neither ever sends an empty password.
+    Stored(Arc<dyn Secrets>),
     /// OAuth 2.0: access tokens from the refresh token in the secret store.
     OAuth(Arc<oauth::TokenSource>),
 }
 
 /// The credential the settings call for: the stored password, or a token source over the stored
-/// refresh token (read when a token is needed, so signing in again takes effect at once).
+/// refresh token — both read when a login needs them, so a keyring unlocked later, or signing in again,
+/// takes effect at the next pass.
 pub fn credential(settings: &MailSettings, secrets: &Arc<dyn Secrets>) -> Result<Credential> {
     if settings.auth.is_oauth() {
         let endpoints = settings.oauth.endpoints(settings.auth)?;
         let tokens = oauth::TokenSource::new(endpoints, secrets.clone())?;
         return Ok(Credential::OAuth(Arc::new(tokens)));
     }
-    Ok(Credential::Password(
-        match secrets.get(secrets::MAIL_PASSWORD) {
-            Ok(Some(p)) => p,
-            Ok(None) => {
-                tracing::warn!("the mail account has no password in the secret store");
-                String::new()
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "the secret store could not be read");
-                String::new()
-            }
-        },
-    ))
+    Ok(Credential::Stored(secrets.clone()))
+}
+
+/// The stored password, read on a blocking thread (a keyring may wait for a prompt or D-Bus).
+async fn stored_password(secrets: &Arc<dyn Secrets>) -> std::result::Result<String, RemoteError> {
+    let secrets = secrets.clone();
+    let read = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_PASSWORD))
+        .await
+        .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?;
+    match read {
+        Ok(Some(p)) if !p.is_empty() => Ok(p),
+        Ok(_) => Err(RemoteError::Config(
+            "No password for the mail account is in the keyring: enter it in Settings → Case e-mail."
+                .into(),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "the secret store could not be read");
+            Err(RemoteError::SecretStore(e.to_string()))
+        }
+    }
 }
 
 impl MailSource {
@@ -46,16 +58,21 @@ impl MailSource {
     pub(super) async fn login(&self) -> std::result::Result<ImapSession, RemoteError> {
         let tokens = match &self.credential {
             Credential::Password(p) => {
-                return imap::connect(&self.settings, &imap::Login::Password(p.clone())).await
+                let login = imap::Login::Password(p.clone());
+                return imap::connect(&self.settings, &login, self.patience).await;
+            }
+            Credential::Stored(secrets) => {
+                let login = imap::Login::Password(stored_password(secrets).await?);
+                return imap::connect(&self.settings, &login, self.patience).await;
             }
             Credential::OAuth(t) => t,
         };
         let token = tokens.access_token(false).await?;
-        match imap::connect(&self.settings, &imap::Login::Bearer(token)).await {
+        match imap::connect(&self.settings, &imap::Login::Bearer(token), self.patience).await {
             Err(RemoteError::LoginRefused(first)) => {
                 tracing::info!("the mail server refused the access token; refreshing it once");
                 let token = tokens.access_token(true).await?;
-                imap::connect(&self.settings, &imap::Login::Bearer(token))
+                imap::connect(&self.settings, &imap::Login::Bearer(token), self.patience)
                     .await
                     .map_err(|e| match e {
                         RemoteError::LoginRefused(_) => RemoteError::SignInNeeded(format!(

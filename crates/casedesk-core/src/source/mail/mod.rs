@@ -14,6 +14,7 @@
 
 pub mod apply;
 mod chunks;
+mod guard;
 pub mod imap;
 pub mod import;
 mod login;
@@ -25,7 +26,6 @@ pub mod settings;
 mod state;
 pub mod test_connection;
 
-pub(crate) use imap::fetch_all;
 pub use imap::uid_set;
 pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
 pub use login::{credential, Credential};
@@ -39,7 +39,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use self::apply::Announce;
-use self::chunks::{apply_parsed, fetch_chunk, fetch_sizes, joined, Fetched, Parsed};
+use self::chunks::{apply_parsed, byte_chunks, fetch_chunk, fetch_sizes, joined, Fetched, Parsed};
 use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
 use self::rules::Rules;
 use super::{StatusSource, SyncReport};
@@ -53,7 +53,7 @@ use crate::store::Store;
 /// The name of this source in logs and in `source_state`.
 pub const NAME: &str = "mail";
 /// Mails larger than this are skipped (and recorded as such), never fetched whole.
-pub const MAX_MESSAGE_BYTES: u32 = 2 * 1024 * 1024;
+pub const MAX_MESSAGE_BYTES: u32 = crate::limits::MAIL_MAX_MESSAGE_BYTES;
 /// IDLE is re-issued at least this often: some providers drop idle connections after about 10 minutes.
 pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
 /// UIDs whose bodies are fetched per command.
@@ -68,6 +68,8 @@ pub struct MailSource {
     session: tokio::sync::Mutex<Option<ImapSession>>,
     /// The server announced IDLE.
     idle: AtomicBool,
+    /// Silence allowed while an answer is awaited.
+    patience: Duration,
 }
 
 /// Turned on in Settings, with a password (or an OAuth sign-in) in the secret store.
@@ -108,7 +110,15 @@ impl MailSource {
             credential,
             session: tokio::sync::Mutex::new(None),
             idle: AtomicBool::new(false),
+            patience: crate::limits::IMAP_IDLE_TIMEOUT,
         })
+    }
+
+    /// The silence allowed while an answer is awaited ([`crate::limits::IMAP_IDLE_TIMEOUT`] unless
+    /// set; tests of stalling servers shorten it).
+    pub fn with_patience(mut self, patience: Duration) -> MailSource {
+        self.patience = patience;
+        self
     }
 
     /// Whether the server offered IDLE when last connected.
@@ -126,7 +136,10 @@ impl MailSource {
         Ok(session)
     }
 
-    /// One pass over every folder. The connection is kept for the next pass; any error drops it.
+    /// One pass over every folder. The connection is kept for the next pass; a connection error drops
+    /// it and ends the pass. A folder that cannot be opened is skipped and the others are read; the
+    /// pass then answers that folder's error (what the others stored is delivered all the same: the
+    /// follow loop delivers stored changes after a failed pass).
     pub async fn pass(&self, store: &SharedStore) -> std::result::Result<SyncReport, RemoteError> {
         let mut guard = self.session.lock().await;
         let mut session = match guard.take() {
@@ -137,14 +150,26 @@ impl MailSource {
             refreshed: true,
             ..Default::default()
         };
+        let mut folder_error = None;
         for folder in self.settings.folder_list() {
-            let (changes, read) = self.sync_folder(&mut session, store, &folder).await?;
-            report.changes.extend(changes);
-            report.checked += read;
+            match self.sync_folder(&mut session, store, &folder).await {
+                Ok((changes, read)) => {
+                    report.changes.extend(changes);
+                    report.checked += read;
+                }
+                Err(Skipped::Folder(e)) => {
+                    tracing::info!(%folder, error = %e, "a folder was skipped");
+                    folder_error.get_or_insert(e);
+                }
+                Err(Skipped::Connection(e)) => return Err(e),
+            }
         }
         while session.unsolicited_responses.try_recv().is_ok() {}
         *guard = Some(session);
-        Ok(report)
+        match folder_error {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 
     async fn sync_folder(
@@ -152,19 +177,30 @@ impl MailSource {
         session: &mut ImapSession,
         store: &SharedStore,
         folder: &str,
-    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
+    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), Skipped> {
         let mailbox = timed(COMMAND_TIMEOUT, "EXAMINE", async {
-            session
-                .examine(folder)
-                .await
-                .map_err(|e| match imap_error(e) {
-                    RemoteError::MailServer(m) => {
-                        RemoteError::Config(format!("The folder “{folder}” cannot be opened: {m}"))
-                    }
-                    other => other,
-                })
+            session.examine(folder).await.map_err(imap_error)
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            RemoteError::MailServer(m) => Skipped::Folder(RemoteError::Config(format!(
+                "The folder “{folder}” cannot be opened: {m}"
+            ))),
+            other => Skipped::Connection(other),
+        })?;
+        self.read_folder(session, store, folder, mailbox)
+            .await
+            .map_err(Skipped::Connection)
+    }
+
+    /// Reads an opened folder from its cursor.
+    async fn read_folder(
+        &self,
+        session: &mut ImapSession,
+        store: &SharedStore,
+        folder: &str,
+        mailbox: async_imap::types::Mailbox,
+    ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
         let (cursor, now) = blocking(store, {
             let folder = folder.to_owned();
@@ -212,7 +248,7 @@ impl MailSource {
         let mut storing: Option<tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>>> =
             None;
         let sizes = fetch_sizes(session, &uids).await?;
-        for chunk in uids.chunks(CHUNK) {
+        for chunk in byte_chunks(&uids, &sizes) {
             let fetched = fetch_chunk(session, chunk, &sizes, (folder, uid_validity)).await?;
             read += fetched.bodies.len();
             let parsing = self.parse_chunk(fetched);
@@ -225,10 +261,15 @@ impl MailSource {
             changes.extend(joined(previous.await)?);
         }
         if uids.is_empty() {
+            // Nothing matched. On a first read the cursor starts at the folder's end, so that the next
+            // pass reads only what arrives after it — never the whole folder as news.
+            let at = match last {
+                Some(l) => l,
+                None => folder_end(session, mailbox.uid_next).await?,
+            };
             let folder = folder.to_owned();
             blocking(store, move |s| {
-                s.mail_folders()
-                    .advance(&folder, uid_validity, last.unwrap_or(0))
+                s.mail_folders().advance(&folder, uid_validity, at)
             })
             .await?;
         }
@@ -307,6 +348,7 @@ impl MailSource {
         {
             return false;
         }
+        session.get_mut().set_patience(None);
         let mut handle = session.idle();
         if timed(COMMAND_TIMEOUT, "IDLE", async {
             handle.init().await.map_err(imap_error)
@@ -328,11 +370,35 @@ impl MailSource {
         })
         .await
         {
-            Ok(s) => *guard = Some(s),
+            Ok(mut s) => {
+                s.get_mut().set_patience(Some(self.patience));
+                *guard = Some(s)
+            }
             Err(e) => tracing::info!(error = %e, "the connection ended after IDLE; reconnecting"),
         }
         true
     }
+}
+
+/// Why a folder was not read: it alone (the others are read), or the connection (the pass ends).
+enum Skipped {
+    Folder(RemoteError),
+    Connection(RemoteError),
+}
+
+/// The highest UID in the open folder: `UIDNEXT` − 1 when the server said it, else asked for.
+async fn folder_end(
+    session: &mut ImapSession,
+    uid_next: Option<u32>,
+) -> std::result::Result<u32, RemoteError> {
+    if let Some(next) = uid_next {
+        return Ok(next.saturating_sub(1));
+    }
+    let found = timed(COMMAND_TIMEOUT, "SEARCH", async {
+        session.uid_search("UID *").await.map_err(imap_error)
+    })
+    .await?;
+    Ok(found.into_iter().max().unwrap_or(0))
 }
 
 /// Store work on a blocking thread ([`filing::on_store`]), its error as the follow loop's.

@@ -78,6 +78,7 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
         .subject()
         .unwrap_or("")
         .chars()
+        .filter(|c| !crate::text::is_bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
         .split_whitespace()
@@ -89,7 +90,12 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
         Some(p) if p.is_text() && !p.is_text_html() => msg.body_text(0).map(|t| t.into_owned()),
         _ => msg.body_html(0).map(|h| html_to_text(&h)),
     }
-    .map(|t| t.chars().take(TEXT_MAX_CHARS).collect())
+    .map(|t| {
+        crate::text::shown(&t)
+            .chars()
+            .take(TEXT_MAX_CHARS)
+            .collect()
+    })
     .unwrap_or_default();
     let mut answers = Vec::new();
     for header in [msg.in_reply_to(), msg.references()] {

@@ -4,11 +4,9 @@
 use serde::Serialize;
 
 use super::apply::{MailResult, ResultKind};
+use super::chunks::{byte_chunks, fetch_chunk, fetch_sizes};
 use super::imap::{self, imap_error, timed, COMMAND_TIMEOUT};
-use super::{
-    fetch_all, parse, rules, uid_set, Credential, MailSettings, MailSource, CHUNK,
-    MAX_MESSAGE_BYTES,
-};
+use super::{parse, rules, Credential, MailSettings, MailSource};
 use crate::remote::RemoteError;
 
 /// What "Test connection" found: the folders, how many mails in the look-back window count, and what
@@ -69,21 +67,22 @@ pub async fn test_connection(
         .collect();
         uids.sort_unstable();
         candidates += uids.len();
-        for chunk in uids.chunks(CHUNK) {
-            for (_, size, bytes) in fetch_all(
-                &mut session,
-                &uid_set(chunk),
-                "(UID RFC822.SIZE BODY.PEEK[])",
-            )
-            .await?
-            {
-                if size.is_some_and(|s| s > MAX_MESSAGE_BYTES) {
-                    continue;
-                }
-                if let Some(p) = parse::parse(&bytes) {
-                    readings.push(source.rules.read(&p, settings));
-                }
-            }
+        // The same path as a sync: sizes first, chunks cut by bytes, bodies under the cap, each
+        // chunk parsed on a blocking thread.
+        let sizes = fetch_sizes(&mut session, &uids).await?;
+        for chunk in byte_chunks(&uids, &sizes) {
+            let fetched = fetch_chunk(&mut session, chunk, &sizes, (folder, 0)).await?;
+            let (rules, settings) = (source.rules.clone(), settings.clone());
+            let read = tokio::task::spawn_blocking(move || {
+                fetched
+                    .bodies
+                    .iter()
+                    .filter_map(|(_, bytes)| parse::parse(bytes).map(|p| rules.read(&p, &settings)))
+                    .collect::<Vec<_>>()
+            })
+            .await
+            .map_err(|e| RemoteError::Malformed(format!("reading the mail failed: {e}")))?;
+            readings.extend(read);
         }
     }
     let _ = timed(COMMAND_TIMEOUT, "LOGOUT", async {
