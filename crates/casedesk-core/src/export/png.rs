@@ -33,14 +33,19 @@ fn header(bytes: &[u8]) -> Result<Header, &'static str> {
         idat: Vec::new(),
         palette: None,
     };
-    let mut i = 8;
-    while i + 12 <= bytes.len() {
+    let mut i = 8usize;
+    while i.checked_add(12).is_some_and(|end| end <= bytes.len()) {
         let len = be(&bytes[i..i + 4]) as usize;
         let kind = &bytes[i + 4..i + 8];
-        let body = bytes.get(i + 8..i + 8 + len).ok_or("its PNG is cut off")?;
+        let end = (i + 8).checked_add(len).ok_or("its PNG is cut off")?;
+        let body = bytes.get(i + 8..end).ok_or("its PNG is cut off")?;
         match kind {
             b"IDAT" => h.idat.extend_from_slice(body),
             b"PLTE" => {
+                // 1 to 256 entries of 3 bytes; anything else is not a palette.
+                if len == 0 || !len.is_multiple_of(3) || len > 768 {
+                    return Err("its PNG's palette is damaged");
+                }
                 let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
                 h.palette = Some(format!("[/Indexed /DeviceRGB {} <{hex}>]", len / 3 - 1));
             }
@@ -48,7 +53,7 @@ fn header(bytes: &[u8]) -> Result<Header, &'static str> {
             b"IEND" => break,
             _ => {}
         }
-        i += 12 + len;
+        i = end.saturating_add(4);
     }
     if h.idat.is_empty() {
         return Err("its PNG is incomplete");
@@ -135,13 +140,16 @@ pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err("its PNG is too large to embed");
     }
-    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&h.idat)
-        .map_err(|_| "its PNG data is damaged")?;
     let (channels, space) = if h.color == 6 {
         (4, "/DeviceRGB")
     } else {
         (2, "/DeviceGray")
     };
+    // Inflated up to what the header says the pixels need (one filter byte a row), never more: a
+    // small file that inflates to gigabytes stops here.
+    let expected = u64::from(height) * (1 + u64::from(width) * channels as u64);
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&h.idat, expected as usize)
+        .map_err(|_| "its PNG data is damaged or larger than its size says")?;
     let pixels = unfilter(&raw, width as usize, height as usize, channels)
         .ok_or("its PNG data is damaged")?;
     let colour_bytes = channels - 1;
@@ -178,5 +186,54 @@ mod tests {
         );
         assert_eq!(paeth(3, 5, 4), 4);
         assert_eq!(paeth(10, 2, 3), 10);
+    }
+
+    fn chunk(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut c = (body.len() as u32).to_be_bytes().to_vec();
+        c.extend_from_slice(kind);
+        c.extend_from_slice(body);
+        c.extend_from_slice(&[0, 0, 0, 0]); // CRC: not checked here
+        c
+    }
+
+    fn png(width: u32, height: u32, color: u8, extra: &[Vec<u8>]) -> Vec<u8> {
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, color, 0, 0, 0]);
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        out.extend(chunk(b"IHDR", &ihdr));
+        for c in extra {
+            out.extend_from_slice(c);
+        }
+        out.extend(chunk(b"IEND", &[]));
+        out
+    }
+
+    #[test]
+    fn a_short_or_empty_palette_is_an_error_not_a_panic() {
+        for body in [&b""[..], &b"\x01\x02"[..], &[7u8; 771][..]] {
+            let bytes = png(1, 1, 3, &[chunk(b"PLTE", body), chunk(b"IDAT", b"x")]);
+            assert_eq!(image(&bytes).err(), Some("its PNG's palette is damaged"));
+        }
+    }
+
+    #[test]
+    fn a_decompression_bomb_stops_at_the_size_the_header_gives() {
+        // 1 × 1 RGBA needs 5 bytes; this IDAT inflates to 64 MiB of zeros.
+        let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 64 << 20], 10);
+        assert!(bomb.len() < 200_000);
+        let bytes = png(1, 1, 6, &[chunk(b"IDAT", &bomb)]);
+        assert_eq!(
+            image(&bytes).err(),
+            Some("its PNG data is damaged or larger than its size says")
+        );
+    }
+
+    #[test]
+    fn a_chunk_length_past_the_end_is_cut_off() {
+        let mut bytes = png(1, 1, 6, &[]);
+        let at = bytes.len() - 12;
+        bytes.splice(at..at, [0xff, 0xff, 0xff, 0xf0, b'I', b'D', b'A', b'T']);
+        assert_eq!(image(&bytes).err(), Some("its PNG is cut off"));
     }
 }
