@@ -136,3 +136,72 @@ fn keywords_and_templates_travel_with_the_catalogue_and_never_overwrite_what_is_
         "a refused import changes nothing"
     );
 }
+
+#[test]
+fn a_reason_with_too_many_sub_reasons_is_refused_and_the_largest_allowed_file_imports_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        casedesk_core::Store::open(dir.path(), std::sync::Arc::new(casedesk_core::SystemClock))
+            .unwrap();
+    let limit = casedesk_core::limits::CATALOGUE_MAX_SUB_REASONS;
+    let subs = |n: usize| {
+        (0..n)
+            .map(|i| format!("\"S{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    // 60,000 sub reasons under one reason (0.9 MB): refused before anything is written, at once.
+    let huge = format!(
+        "{{\"version\":2,\"reasons\":[{{\"name\":\"Huge\",\"subReasons\":[{}]}}]}}",
+        subs(60_000)
+    );
+    let t = std::time::Instant::now();
+    let e = store.reasons().import(&huge).unwrap_err();
+    assert_eq!(e.code(), casedesk_core::Code::ImportInvalid);
+    assert!(e.to_string().contains("60000 sub reasons"), "{e}");
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        t.elapsed()
+    );
+    assert!(store
+        .reasons()
+        .list()
+        .unwrap()
+        .iter()
+        .all(|r| r.name != "Huge"));
+
+    // The largest catalogue the limits allow within the file size: every reason at its sub reason
+    // limit (as many as fit in 1 MB). One pass, one transaction.
+    let mut reasons = Vec::new();
+    let mut bytes = 0;
+    for r in 0..casedesk_core::limits::CATALOGUE_MAX_REASONS {
+        let one = format!(
+            "{{\"name\":\"Reason {r}\",\"subReasons\":[{}]}}",
+            subs(limit)
+        );
+        if bytes + one.len() + 64 > casedesk_core::limits::CATALOGUE_MAX_BYTES {
+            break;
+        }
+        bytes += one.len() + 1;
+        reasons.push(one);
+    }
+    let big = format!("{{\"version\":2,\"reasons\":[{}]}}", reasons.join(","));
+    let t = std::time::Instant::now();
+    let added = store.reasons().import(&big).unwrap();
+    let took = t.elapsed();
+    eprintln!(
+        "largest allowed catalogue: {} bytes, {added} added in {took:?}",
+        big.len()
+    );
+    assert!(
+        added >= reasons.len() * (limit + 1) - reasons.len(),
+        "{added}"
+    );
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    let too_many = format!(
+        "{{\"version\":2,\"reasons\":[{{\"name\":\"Over\",\"subReasons\":[{}]}}]}}",
+        subs(limit + 1)
+    );
+    assert!(store.reasons().import(&too_many).is_err());
+}

@@ -99,7 +99,11 @@ pub async fn import_reasons_from_file<R: Runtime>(app: AppHandle<R>) -> Answer<O
         let Some(json) = native::open_json_file().map_err(|e| ErrorPayload::from(&e))? else {
             return Ok(None);
         };
-        state.with_store(|s| s.reasons().import(&json)).map(Some)
+        // Parsed and checked before the store's lock is taken: an autosave never waits on it.
+        let parsed = casedesk_core::store::parse_catalogue(&json).map_err(ErrorPayload::from)?;
+        state
+            .with_store(|s| s.reasons().import_parsed(&parsed))
+            .map(Some)
     })
     .await
 }

@@ -37,7 +37,8 @@ pub use outbox::{Outbox, OutboxItem, OutboxState};
 pub use reason_keywords::ReasonKeywords;
 pub use reasons::{Reason, Reasons, SubReason};
 pub use reasons_catalogue::{
-    CatalogueExport, ExportedReason, ExportedSubReason, SubReasonEntry, CATALOGUE_VERSION,
+    parse_catalogue, CatalogueExport, ExportedReason, ExportedSubReason, SubReasonEntry,
+    CATALOGUE_VERSION,
 };
 pub use secret_dismissals::SecretDismissals;
 pub use settings::Settings;

@@ -14,8 +14,7 @@ use crate::error::{Error, Result};
 
 /// The version [`Reasons::export`] writes; [`Reasons::import`] reads it and version 1.
 pub const CATALOGUE_VERSION: u32 = 2;
-const IMPORT_MAX_REASONS: usize = 500;
-const IMPORT_MAX_BYTES: usize = 1024 * 1024;
+use crate::limits::{CATALOGUE_MAX_BYTES, CATALOGUE_MAX_REASONS, CATALOGUE_MAX_SUB_REASONS};
 
 /// The JSON shape of an exported catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,11 +80,20 @@ fn check(parsed: &CatalogueExport) -> Result<()> {
             parsed.version
         )));
     }
-    if parsed.reasons.len() > IMPORT_MAX_REASONS {
-        return Err(invalid("Too many reasons in one catalogue."));
+    if parsed.reasons.len() > CATALOGUE_MAX_REASONS {
+        return Err(invalid(format!(
+            "Too many reasons in one catalogue (at most {CATALOGUE_MAX_REASONS})."
+        )));
     }
     let bad_entry = |e: Error| invalid(format!("The catalogue has a bad entry: {e}"));
     for r in &parsed.reasons {
+        if r.sub_reasons.len() > CATALOGUE_MAX_SUB_REASONS {
+            return Err(invalid(format!(
+                "“{}” has {} sub reasons; a catalogue may have at most {CATALOGUE_MAX_SUB_REASONS} per reason.",
+                r.name.trim().chars().take(60).collect::<String>(),
+                r.sub_reasons.len()
+            )));
+        }
         clean_name("import", &r.name).map_err(bad_entry)?;
         checked(&r.keywords, KEYWORDS_MAX_CHARS, "import", "Keywords").map_err(bad_entry)?;
         checked(&r.template, TEMPLATE_MAX_CHARS, "import", "A template").map_err(bad_entry)?;
@@ -127,26 +135,30 @@ impl Reasons<'_> {
         })
     }
 
-    /// Merges an exported catalogue: reasons and sub reasons missing by name are added at the end,
-    /// and keywords and templates fill in where the store has none; nothing is removed, renamed or
-    /// overwritten. All or nothing. Returns how many reasons and sub reasons were added.
+    /// Merges an exported catalogue ([`parse_catalogue`] then [`Reasons::import_parsed`]).
     pub fn import(&self, json: &str) -> Result<usize> {
-        if json.len() > IMPORT_MAX_BYTES {
-            return Err(invalid(
-                "The file is larger than 1 MB; it is not a catalogue.",
-            ));
-        }
-        let parsed: CatalogueExport = serde_json::from_str(json)
-            .map_err(|e| invalid(format!("This is not a Casedesk catalogue: {e}.")))?;
-        check(&parsed)?;
+        self.import_parsed(&parse_catalogue(json)?)
+    }
+
+    /// Merges a parsed, checked catalogue: reasons and sub reasons missing by name are added at the
+    /// end, and keywords and templates fill in where the store has none; nothing is removed, renamed
+    /// or overwritten. All or nothing, in one pass: each name is looked up by its unique index and
+    /// positions are counted on, so the work is linear in the file. Returns how many reasons and sub
+    /// reasons were added.
+    pub fn import_parsed(&self, parsed: &CatalogueExport) -> Result<usize> {
         let tx = self.conn.unchecked_transaction()?;
         let mut added = 0;
+        let mut next_reason: i64 = tx.query_row(
+            "SELECT coalesce(max(position), 0) + 1 FROM case_reasons",
+            [],
+            |r| r.get(0),
+        )?;
         for r in &parsed.reasons {
-            let name = r.name.trim();
+            let name = clean_name("import", &r.name)?;
             let existing: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM case_reasons WHERE name = ?1",
-                    [name],
+                    [&name],
                     |row| row.get(0),
                 )
                 .optional()?;
@@ -154,7 +166,12 @@ impl Reasons<'_> {
                 Some(id) => id,
                 None => {
                     added += 1;
-                    self.add(name)?
+                    next_reason += 1;
+                    tx.query_row(
+                        "INSERT INTO case_reasons (name, position) VALUES (?1, ?2) RETURNING id",
+                        params![name, next_reason - 1],
+                        |row| row.get(0),
+                    )?
                 }
             };
             tx.execute(
@@ -165,8 +182,13 @@ impl Reasons<'_> {
                 "UPDATE case_reasons SET template = ?2 WHERE id = ?1 AND template = ''",
                 params![reason_id, r.template.trim()],
             )?;
+            let mut next_sub: i64 = tx.query_row(
+                "SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1",
+                [reason_id],
+                |row| row.get(0),
+            )?;
             for s in &r.sub_reasons {
-                let sub_name = s.name().trim();
+                let sub_name = clean_name("import", s.name())?;
                 let sub_id: Option<i64> = tx
                     .query_row(
                         "SELECT id FROM sub_reasons WHERE reason_id = ?1 AND name = ?2",
@@ -174,20 +196,43 @@ impl Reasons<'_> {
                         |row| row.get(0),
                     )
                     .optional()?;
-                let sub_id = match sub_id {
+                let sub_id: i64 = match sub_id {
                     Some(id) => id,
                     None => {
                         added += 1;
-                        self.add_sub(reason_id, sub_name)?
+                        next_sub += 1;
+                        tx.query_row(
+                            "INSERT INTO sub_reasons (reason_id, name, position) VALUES (?1, ?2, ?3) RETURNING id",
+                            params![reason_id, sub_name, next_sub - 1],
+                            |row| row.get(0),
+                        )?
                     }
                 };
-                tx.execute(
-                    "UPDATE sub_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''",
-                    params![sub_id, s.keywords().trim()],
-                )?;
+                if !s.keywords().trim().is_empty() {
+                    tx.execute(
+                        "UPDATE sub_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''",
+                        params![sub_id, s.keywords().trim()],
+                    )?;
+                }
             }
         }
         tx.commit()?;
         Ok(added)
     }
+}
+
+/// Reads and checks a catalogue file without the store (so the shell does it before taking the
+/// store's lock): its size, its JSON, its version, its counts and every name, keyword list and
+/// template.
+pub fn parse_catalogue(json: &str) -> Result<CatalogueExport> {
+    if json.len() > CATALOGUE_MAX_BYTES {
+        return Err(invalid(format!(
+            "The file is larger than {} MB; it is not a catalogue.",
+            CATALOGUE_MAX_BYTES >> 20
+        )));
+    }
+    let parsed: CatalogueExport = serde_json::from_str(json)
+        .map_err(|e| invalid(format!("This is not a Casedesk catalogue: {e}.")))?;
+    check(&parsed)?;
+    Ok(parsed)
 }
