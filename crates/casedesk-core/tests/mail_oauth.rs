@@ -167,9 +167,24 @@ fn sign_in_then_sync_over_xoauth2_refresh_without_the_user_and_ask_again_once_re
         "revoked → sign in again: {err:?}"
     );
     assert_eq!(err.code().as_str(), "mail_sign_in_needed");
+    // Said once for good: the dead token is gone, so no later pass or start tries it or says it
+    // again (a restart is a new source over the same keyring).
+    assert_eq!(memory.get(secrets::MAIL_OAUTH_REFRESH).unwrap(), None);
+    let refreshes = server.log().iter().filter(|l| *l == "refresh").count();
+    let (after_restart, _) = source(&settings);
+    let again = rt.block_on(after_restart.pass(&data)).unwrap_err();
+    assert!(
+        matches!(again, RemoteError::Config(_)),
+        "not a second sign-in-needed: {again:?}"
+    );
+    assert_eq!(
+        server.log().iter().filter(|l| *l == "refresh").count(),
+        refreshes,
+        "the withdrawn token is never sent again"
+    );
 
     // Signed out (no refresh token): said in the sync state, but not a withdrawn sign-in.
-    memory.delete(secrets::MAIL_OAUTH_REFRESH).unwrap();
+    let _ = memory.delete(secrets::MAIL_OAUTH_REFRESH);
     let (sixth, _) = source(&settings);
     let err = rt.block_on(sixth.pass(&data)).unwrap_err();
     assert!(matches!(err, RemoteError::Config(_)), "{err:?}");

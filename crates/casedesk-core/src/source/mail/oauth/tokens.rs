@@ -25,6 +25,9 @@ pub struct TokenSource {
     secrets: Arc<dyn Secrets>,
     http: reqwest::Client,
     cached: tokio::sync::Mutex<Option<Access>>,
+    /// A rotated refresh token the secret store did not take (locked): used, and saved again, at the
+    /// next refresh — never dropped while the app runs.
+    unsaved: std::sync::Mutex<Option<String>>,
 }
 
 /// Stores what a sign-in granted: the refresh token in the secret store (a provider that gives none
@@ -50,6 +53,7 @@ impl TokenSource {
             secrets,
             http: http_client()?,
             cached: tokio::sync::Mutex::new(None),
+            unsaved: std::sync::Mutex::new(None),
         })
     }
 
@@ -73,33 +77,41 @@ impl TokenSource {
             }
         }
         *cached = None;
-        let secrets = self.secrets.clone();
-        let stored = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_OAUTH_REFRESH))
-            .await
-            .map_err(|_| RemoteError::Config("the secret store could not be read".into()))?
-            .map_err(|e| RemoteError::Config(e.to_string()))?;
-        let Some(refresh) = stored else {
-            // Signed out (or never signed in): the user's choice, shown in the sync state, not
-            // announced as a withdrawn sign-in.
-            return Err(RemoteError::Config(
-                "The mail account is not signed in. Sign in in Settings → Case e-mail.".into(),
-            ));
+        let unsaved = self
+            .unsaved
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let refresh = match unsaved {
+            Some(r) => {
+                self.save_refresh(&r).await;
+                r
+            }
+            None => self.stored_refresh().await?,
         };
         let response = self
             .endpoints
             .client()
-            .exchange_refresh_token(&oauth2::RefreshToken::new(refresh))
+            .exchange_refresh_token(&oauth2::RefreshToken::new(refresh.clone()))
             .request_async(&self.http)
             .await
-            .map_err(token_error)?;
+            .map_err(token_error);
+        let response = match response {
+            Ok(r) => r,
+            Err(e @ RemoteError::SignInNeeded(_)) => {
+                // Withdrawn for good (invalid_grant): the dead token is removed so that no later pass,
+                // and no later start, uses it or says so again; the sync state says "not signed in"
+                // until the user signs in again.
+                self.forget_refresh(&refresh).await;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
         let granted = Granted::from_response(&response);
         if let Some(rotated) = granted.refresh_token.clone() {
             // A provider that rotates refresh tokens invalidates the old one: keep the new one.
-            let secrets = self.secrets.clone();
-            tokio::task::spawn_blocking(move || secrets.set(secrets::MAIL_OAUTH_REFRESH, &rotated))
-                .await
-                .map_err(|_| RemoteError::Config("the secret store could not be written".into()))?
-                .map_err(|e| RemoteError::Config(e.to_string()))?;
+            *self.unsaved.lock().unwrap_or_else(|p| p.into_inner()) = Some(rotated.clone());
+            self.save_refresh(&rotated).await;
         }
         tracing::info!(expires_in = ?granted.expires_in, "mail access token refreshed");
         let token = granted.access_token.clone();
@@ -108,5 +120,59 @@ impl TokenSource {
             good_until: Instant::now() + granted.expires_in.unwrap_or(ASSUMED_LIFETIME),
         });
         Ok(token)
+    }
+
+    /// The refresh token in the secret store: a store that fails is a temporary error.
+    async fn stored_refresh(&self) -> Result<String, RemoteError> {
+        let secrets = self.secrets.clone();
+        let stored = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_OAUTH_REFRESH))
+            .await
+            .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?
+            .map_err(|e| RemoteError::SecretStore(e.to_string()))?;
+        match stored {
+            Some(r) if !r.is_empty() => Ok(r),
+            // Signed out (or never signed in): the user's choice, shown in the sync state, not
+            // announced as a withdrawn sign-in.
+            _ => Err(RemoteError::Config(
+                "The mail account is not signed in. Sign in in Settings → Case e-mail.".into(),
+            )),
+        }
+    }
+
+    /// Saves a rotated refresh token; kept in memory (and tried again) while the store refuses.
+    async fn save_refresh(&self, token: &str) {
+        let (secrets, value) = (self.secrets.clone(), token.to_owned());
+        let saved =
+            tokio::task::spawn_blocking(move || secrets.set(secrets::MAIL_OAUTH_REFRESH, &value))
+                .await;
+        match saved {
+            Ok(Ok(())) => {
+                let mut unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
+                if unsaved.as_deref() == Some(token) {
+                    *unsaved = None;
+                }
+            }
+            _ => tracing::warn!("the rotated refresh token could not be saved yet; kept in memory and saved at the next refresh"),
+        }
+    }
+
+    /// Removes a refresh token the provider withdrew, unless a new sign-in replaced it meanwhile.
+    async fn forget_refresh(&self, dead: &str) {
+        *self.unsaved.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let (secrets, dead) = (self.secrets.clone(), dead.to_owned());
+        let _ = tokio::task::spawn_blocking(move || {
+            if secrets
+                .get(secrets::MAIL_OAUTH_REFRESH)
+                .ok()
+                .flatten()
+                .as_deref()
+                == Some(dead.as_str())
+            {
+                if let Err(e) = secrets.delete(secrets::MAIL_OAUTH_REFRESH) {
+                    tracing::warn!(error = %e, "the withdrawn refresh token could not be removed");
+                }
+            }
+        })
+        .await;
     }
 }
