@@ -140,14 +140,20 @@ pub fn scan(text: &str) -> Vec<Hit> {
         h.end > h.start && text.is_char_boundary(h.start) && text.is_char_boundary(h.end)
     });
     raw.sort_by_key(|h| (h.kind.rank(), h.start));
-    let mut kept: Vec<Hit> = Vec::with_capacity(raw.len());
+    // Most specific first; a hit is kept when it overlaps nothing kept. The kept ranges never overlap
+    // one another, so only the kept range starting last before this hit's end can overlap it: one
+    // ordered lookup per hit, O(n log n) however many findings a log holds.
+    let mut kept: std::collections::BTreeMap<usize, Hit> = std::collections::BTreeMap::new();
     for h in raw {
-        if !kept.iter().any(|k| h.start < k.end && k.start < h.end) {
-            kept.push(h);
+        let overlaps = kept
+            .range(..h.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > h.start);
+        if !overlaps {
+            kept.insert(h.start, h);
         }
     }
-    kept.sort_by_key(|h| h.start);
-    kept
+    kept.into_values().collect()
 }
 
 /// Part of a SHA-256 of kind and value: how "not a secret" is remembered without the value.
