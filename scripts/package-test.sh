@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "package-test: installing a package needs root" >&2; exit 1; }
-deb="$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -1)"
+out="${CARGO_TARGET_DIR:-target}"
+deb="$(ls -t "$out"/release/bundle/deb/*.deb 2>/dev/null | head -1)"
 [ -n "$deb" ] || { echo "package-test: no .deb; run make package" >&2; exit 1; }
 pkg="$(dpkg-deb -f "$deb" Package)"
 
 echo "package-test: installing $deb"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null
 installed="$(dpkg -L "$pkg")"
 test -x /usr/bin/casedesk
 entry="$(dpkg -L "$pkg" | grep '^/usr/share/applications/.*\.desktop$' | head -1)"

@@ -7,6 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
+# Cargo's output folder: $CARGO_TARGET_DIR when set (relative to the checkout, as cargo takes it).
+out="${CARGO_TARGET_DIR:-$root/target}"
+case "$out" in /*) ;; *) out="$root/$out" ;; esac
 scripts/deps.sh package
 cli="$root/target/tools/node_modules/.bin/tauri"
 
@@ -19,8 +22,8 @@ printf 'casedesk (%s) unstable; urgency=medium\n\n  * Release %s: see README.md.
 gzip -9n -c packaging/casedesk.1 > target/package/casedesk.1.gz
 
 (cd src-tauri && "$cli" build --bundles deb --ci)
-bin="$root/target/release/casedesk"
-deb="$(ls -t target/release/bundle/deb/*.deb | head -1)"
+bin="$out/release/casedesk"
+deb="$(ls -t "$out"/release/bundle/deb/*.deb | head -1)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -75,11 +75,26 @@ pub(crate) fn time_parts(runs: usize, mut f: impl FnMut(usize) -> Duration) -> S
     stats((0..runs).map(|i| ms(f(WARMUPS + i))).collect())
 }
 
+/// Cargo's output folder: `$CARGO_TARGET_DIR` when set (relative to the checkout), else `target/`.
+pub(crate) fn target_dir() -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) if Path::new(&d).is_absolute() => d.into(),
+        Some(d) => root.join(d),
+        None => root.join("target"),
+    }
+}
+
+/// Where `cargo build --release` puts the binaries.
+pub(crate) fn release_dir() -> std::path::PathBuf {
+    target_dir().join("release")
+}
+
 /// criterion's median for `name` (ms), from the `cargo bench --bench inprocess` that `make bench`
 /// runs just before; none when that run is missing or older than an hour.
 pub(crate) fn criterion_median(name: &str) -> Option<f64> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/criterion")
+    let path = target_dir()
+        .join("criterion")
         .join(name)
         .join("new/estimates.json");
     let age = std::fs::metadata(&path)

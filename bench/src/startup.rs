@@ -12,8 +12,7 @@ use std::sync::Arc;
 use crate::{ms, stats, Row, WARMUPS};
 
 pub(crate) fn binary_size(rows: &mut Vec<Row>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let bin = root.join("target/release/casedesk");
+    let bin = crate::release_dir().join("casedesk");
     match std::fs::metadata(&bin) {
         Ok(m) => {
             let mb = m.len() as f64 / 1_000_000.0;
@@ -213,9 +212,8 @@ pub(crate) fn seed_app_data(dir: &Path) {
 }
 
 pub(crate) fn startup_and_memory(rows: &mut Vec<Row>) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let app = root.join("target/release/casedesk");
-    let empty = root.join("target/release/casedesk-empty-shell");
+    let app = crate::release_dir().join("casedesk");
+    let empty = crate::release_dir().join("casedesk-empty-shell");
     let missing = |rows: &mut Vec<Row>, why: &str| {
         for (figure, target) in [
             ("start → drafts list rendered", "≤ 1.15×"),
