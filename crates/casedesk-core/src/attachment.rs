@@ -102,13 +102,18 @@ pub struct Candidate {
     pub bytes: Vec<u8>,
 }
 
-/// The name shown for a file: its last path component, without control characters, at most 255 chars.
+/// The name shown for a file: its last path component, without control characters or bidi controls
+/// (`report_\u{202E}gnp.exe` must not read "report_exe.png"), at most 255 chars.
 pub fn display_name(path: &Path) -> String {
     let raw = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "unnamed".into());
-    let clean: String = raw.chars().filter(|c| !c.is_control()).take(255).collect();
+    let clean: String = raw
+        .chars()
+        .filter(|c| !c.is_control() && !crate::text::is_bidi_control(*c))
+        .take(255)
+        .collect();
     if clean.is_empty() {
         "unnamed".into()
     } else {

@@ -343,3 +343,11 @@ fn attaching_to_a_missing_draft_or_too_many_files_is_refused() {
         "too_many_files"
     );
 }
+
+#[test]
+fn a_bidi_override_in_a_file_name_is_not_shown() {
+    let name = casedesk_core::attachment::display_name(std::path::Path::new(
+        "/tmp/report_\u{202E}gnp.exe",
+    ));
+    assert_eq!(name, "report_gnp.exe", "what the name really says, in its real order");
+}

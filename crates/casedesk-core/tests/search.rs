@@ -113,3 +113,44 @@ fn cases_are_found_by_number_subject_status_and_reply_text_next_to_drafts() {
     store.cases().dismiss(found.id).unwrap();
     assert!(search(&store, "00333333", 20).unwrap().cases.is_empty());
 }
+
+/// Only the search marks a match: U+0002/U+0003 in a reply or a draft (the snippet's markers) never
+/// become marks, and bidi overrides do not reach the snippet.
+#[test]
+fn text_from_outside_cannot_forge_a_highlight() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    let case = store
+        .cases()
+        .add("cj-web", "00444444", None, "Payout delayed", Some("New"))
+        .unwrap();
+    store
+        .cases()
+        .add_reply(
+            case.id,
+            "Please \u{2}click here\u{3} to verify payout for report_\u{202E}gnp.exe",
+            store.now(),
+            "<forged@x>",
+        )
+        .unwrap();
+    let d = store.drafts().create().unwrap();
+    drafting::save(
+        &store,
+        d.id,
+        &DraftInput {
+            subject: "Payout \u{2}forged\u{3} question".into(),
+            description: "payout missing".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = search(&store, "verify", 20).unwrap();
+    let snippet = &r.cases[0].snippet;
+    assert_eq!(snippet.matches('\u{2}').count(), 1, "{snippet:?}");
+    assert!(snippet.contains("\u{2}verify\u{3}"), "{snippet:?}");
+    assert!(!snippet.contains('\u{202E}'), "{snippet:?}");
+    let r = search(&store, "question", 20).unwrap();
+    let snippet = &r.drafts[0].snippet;
+    assert_eq!(snippet.matches('\u{2}').count(), 1, "{snippet:?}");
+    assert!(snippet.contains("\u{2}question\u{3}"), "{snippet:?}");
+}
