@@ -349,5 +349,8 @@ fn a_bidi_override_in_a_file_name_is_not_shown() {
     let name = casedesk_core::attachment::display_name(std::path::Path::new(
         "/tmp/report_\u{202E}gnp.exe",
     ));
-    assert_eq!(name, "report_gnp.exe", "what the name really says, in its real order");
+    assert_eq!(
+        name, "report_gnp.exe",
+        "what the name really says, in its real order"
+    );
 }

@@ -12,7 +12,8 @@
 
 use serde::Serialize;
 
-use super::rules::{titles_match, IgnoreReason, MailKind, Reading, Rules};
+use super::matching::best_draft;
+use super::rules::{IgnoreReason, MailKind, Reading, Rules};
 use crate::error::Result;
 use crate::filer::FilerKind;
 use crate::source::SourceKind;
@@ -187,12 +188,8 @@ pub fn apply(
                         changes: Vec::new(),
                     });
                 };
-                let draft = s
-                    .drafts()
-                    .awaiting_number(now - AWAIT_NUMBER_MS)?
-                    .into_iter()
-                    .find(|(_, subject)| titles_match(&reading.titles, subject))
-                    .map(|(id, _)| id);
+                let waiting = s.drafts().awaiting_number(now - AWAIT_NUMBER_MS)?;
+                let draft = best_draft(&reading.titles, &waiting);
                 let (case, found) = s.cases().add_from_mail(&FoundInMail {
                     filer: FilerKind::CjWeb,
                     number,

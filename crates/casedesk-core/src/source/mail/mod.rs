@@ -18,6 +18,7 @@ mod guard;
 pub mod imap;
 pub mod import;
 mod login;
+pub mod matching;
 pub mod oauth;
 pub mod parse;
 pub mod presets;

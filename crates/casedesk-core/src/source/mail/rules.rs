@@ -422,25 +422,3 @@ pub fn reply_text(text: &str, markers: &[Regex]) -> String {
         out.to_owned()
     }
 }
-
-/// Whether a mail's titles name the draft `subject` (same words, or one inside the other, or close).
-pub fn titles_match(titles: &[String], subject: &str) -> bool {
-    let norm = |s: &str| {
-        s.to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let d = norm(subject);
-    if d.len() < 5 {
-        return false;
-    }
-    titles.iter().any(|t| {
-        let t = norm(t);
-        t == d
-            || (t.len() >= 10 && d.contains(&t))
-            || (d.len() >= 10 && t.contains(&d))
-            || crate::lint::subject_similarity(&t, &d) >= 0.8
-    })
-}
