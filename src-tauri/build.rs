@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "record_case",
     "mark_submitted",
     "link_case",
+    "unlink_case",
     "dismiss_case",
     "set_case_status",
     "set_case_muted",

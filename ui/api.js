@@ -121,6 +121,7 @@ export const api = {
   recordCase: (draftId, caseNumber, subject, filer) => call('record_case', { draftId, caseNumber, subject, filer }),
   markSubmitted: (draftId) => call('mark_submitted', { draftId }),
   linkCase: (caseId, draftId) => call('link_case', { caseId, draftId }),
+  unlinkCase: (caseId) => call('unlink_case', { caseId }),
   dismissCase: (caseId) => call('dismiss_case', { caseId }),
   mailSyncState: () => call('mail_sync_state'),
   importEml: () => call('import_eml'),

@@ -20,6 +20,7 @@ const el = {
   error: document.getElementById('case-error'),
   history: document.getElementById('status-history'),
   draft: document.getElementById('case-draft'),
+  unlinkRow: document.getElementById('case-unlink-row'),
   muted: document.getElementById('case-muted'),
   watch: document.getElementById('case-watch'),
   picker: document.getElementById('case-status-picker'),
@@ -138,12 +139,13 @@ function renderCase(d) {
   replace(el.pickerSelect, d.statuses.map((s) => h('option', { value: s, selected: s === c.status }, s)));
   replace(el.history, d.history.map(timelineEntry));
   el.found.hidden = !(c.origin === 'mail' && c.draftId == null);
+  el.unlinkRow.hidden = !(c.origin === 'mail' && c.draftId != null);
   replace(el.linkDraft, d.linkableDrafts.length
     ? d.linkableDrafts.map((x) => h('option', { value: String(x.id) }, x.subject || '(no subject)'))
     : h('option', { value: '' }, 'No drafts to link'));
   replace(el.draft, d.draft
     ? [h('p', {}, h('strong', {}, 'Subject: '), d.draft.subject), h('pre', { class: 'sent-text' }, d.draft.description), d.draft.cc ? h('p', {}, h('strong', {}, 'CC: '), d.draft.cc) : null]
-    : h('p', { class: 'help' }, 'Added by number; there is no draft.'));
+    : h('p', { class: 'help' }, c.origin === 'mail' ? 'Found in your e-mail; not tied to a draft.' : 'Added by number; there is no draft.'));
 }
 
 const SOURCES = { manual: 'set by hand', poll: 'seen on the server', mail: 'from your e-mail', added: 'recorded' };
@@ -215,6 +217,16 @@ function wire() {
     try {
       renderCase(await api.linkCase(currentCase, draftId));
       hooks.onLinked();
+    } catch (err) {
+      el.error.textContent = err.message;
+    }
+  });
+  document.getElementById('case-unlink').addEventListener('click', async () => {
+    if (!currentCase) return;
+    try {
+      renderCase(await api.unlinkCase(currentCase));
+      hooks.onLinked();
+      document.getElementById('link-draft').focus();
     } catch (err) {
       el.error.textContent = err.message;
     }

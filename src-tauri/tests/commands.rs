@@ -620,6 +620,30 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
         .any(|d| d["id"] == draft));
     let linked = h.ok("link_case", json!({"caseId": case_id, "draftId": draft}));
     assert_eq!(linked["case"]["draftId"], draft);
+    // The wrong draft was chosen: unlinked, the draft waits for its number again and the case can be
+    // tied again.
+    let unlinked = h.ok("unlink_case", json!({"caseId": case_id}));
+    assert!(unlinked["case"]["draftId"].is_null(), "{unlinked}");
+    assert!(unlinked["linkableDrafts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["id"] == draft));
+    let list = h.ok("list_drafts", json!({}));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == draft && d["awaitingNumber"] == true),
+        "{list}"
+    );
+    assert_eq!(
+        h.err("unlink_case", json!({"caseId": case_id}))["code"],
+        "draft_unavailable",
+        "nothing left to unlink"
+    );
+    let relinked = h.ok("link_case", json!({"caseId": case_id, "draftId": draft}));
+    assert_eq!(relinked["case"]["draftId"], draft);
     assert_eq!(
         h.err("dismiss_case", json!({"caseId": 12345}))["code"],
         "not_found"

@@ -210,6 +210,17 @@ pub async fn link_case<R: Runtime>(
     .await
 }
 
+/// Unties a case found in mail from its draft (the wrong draft was chosen): the draft waits for its
+/// number again.
+#[tauri::command]
+pub async fn unlink_case<R: Runtime>(app: AppHandle<R>, case_id: i64) -> Answer<CaseDetail> {
+    blocking(app, move |state| {
+        state.with_store(|s| s.cases().unlink_draft(case_id))?;
+        case_detail(state, case_id)
+    })
+    .await
+}
+
 /// Hides a case found in mail that is not the user's.
 #[tauri::command]
 pub async fn dismiss_case<R: Runtime>(app: AppHandle<R>, case_id: i64) -> Answer<()> {

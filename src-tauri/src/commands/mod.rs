@@ -86,6 +86,7 @@ macro_rules! app_commands {
             record_case,
             mark_submitted,
             link_case,
+            unlink_case,
             dismiss_case,
             set_case_status,
             set_case_muted,

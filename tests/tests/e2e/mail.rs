@@ -107,6 +107,20 @@ fn a_case_followed_by_mail_gets_its_number_status_and_reply_each_notified_once()
             .is_some_and(|t| t.contains(subject))
         },
     );
+    // Tied to the wrong draft? Unlink: the draft waits for its number again, and the case can be
+    // tied again (here to the same draft).
+    app.click(&app.tid("unlink-case"));
+    app.wait_until(
+        "the case offers to be linked",
+        Duration::from_secs(10),
+        |a| count(a, "[data-testid=case-found]:not([hidden])") == 1,
+    );
+    shot(&desktop, "31b-case-unlinked");
+    app.click(&app.tid("link-case"));
+    app.wait_until("the case is tied again", Duration::from_secs(10), |a| {
+        count(a, "[data-testid=case-found]:not([hidden])") == 0
+            && count(a, "#case-unlink-row:not([hidden])") == 1
+    });
     app.click(&app.find("#back-to-cases"));
 
     // A status mail: shown, and notified once.

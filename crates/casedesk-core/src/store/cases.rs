@@ -414,4 +414,37 @@ impl<'c> Cases<'c> {
         commit(tx)?;
         self.get(case_id)
     }
+
+    /// Undoes a tie between a case found in mail and a draft (made from the mail, or by hand): the
+    /// draft is back among the drafts, waiting for its number, and the case is "found in your e-mail"
+    /// again, to be tied to the right draft or dismissed. Only for cases found in mail.
+    pub fn unlink_draft(&self, case_id: i64) -> Result<Case> {
+        let tx = own_tx(self.conn)?;
+        let draft: Option<Option<i64>> = row(
+            self.conn,
+            "SELECT draft_id FROM cases WHERE id = ?1 AND origin = 'mail'",
+            [case_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+        let Some(Some(draft_id)) = draft else {
+            return Err(Error::field(
+                "draft",
+                crate::Code::DraftUnavailable,
+                "This case was not tied to a draft from your e-mail.",
+            ));
+        };
+        exec(
+            self.conn,
+            "UPDATE cases SET draft_id = NULL WHERE id = ?1",
+            [case_id],
+        )?;
+        exec(
+            self.conn,
+            "UPDATE drafts SET submitted_at = NULL, awaiting_number_since = ?2 WHERE id = ?1",
+            params![draft_id, self.now],
+        )?;
+        commit(tx)?;
+        self.get(case_id)
+    }
 }

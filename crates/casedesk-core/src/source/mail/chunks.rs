@@ -112,6 +112,8 @@ pub(super) struct Parsed {
     pub(super) max_uid: u32,
     pub(super) too_large: Vec<(String, u32)>,
     pub(super) readings: Vec<(u32, Option<rules::Reading>)>,
+    /// Mails whose reading hit a bug (contained): recorded as unreadable, never read again.
+    pub(super) failed: Vec<u32>,
 }
 
 /// Applies a parsed chunk and advances the folder's cursor past it (inside the caller's transaction).
@@ -148,6 +150,15 @@ pub(super) fn apply_parsed(
                 Some((folder, *uid)),
             )?,
         }
+    }
+    for uid in &parsed.failed {
+        apply::record_unread(
+            s,
+            &format!("uid:{folder}:{uid_validity}:{uid}"),
+            MailOutcome::Unreadable,
+            "reading it hit a bug in Casedesk; skipped",
+            Some((folder, *uid)),
+        )?;
     }
     s.mail_folders()
         .advance(folder, uid_validity, parsed.max_uid)?;

@@ -282,15 +282,23 @@ impl MailSource {
         let rules = self.rules.clone();
         let settings = self.settings.clone();
         tokio::task::spawn_blocking(move || {
-            let readings = fetched
-                .bodies
-                .iter()
-                .map(|(uid, bytes)| (*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))))
-                .collect();
+            let mut readings = Vec::with_capacity(fetched.bodies.len());
+            let mut failed = Vec::new();
+            for (uid, bytes) in &fetched.bodies {
+                // A mail that trips a bug is recorded as unreadable and never read again: no crash,
+                // and no crash at every start.
+                match crate::contain::contained("reading a mail", || {
+                    parse::parse(bytes).map(|p| rules.read(&p, &settings))
+                }) {
+                    Some(reading) => readings.push((*uid, reading)),
+                    None => failed.push(*uid),
+                }
+            }
             Parsed {
                 max_uid: fetched.max_uid,
                 too_large: fetched.too_large,
                 readings,
+                failed,
             }
         })
     }
