@@ -319,8 +319,11 @@ impl AppState {
     /// Puts the preferences to work: the filer, and a follow loop per status source they turn on.
     pub fn apply_preferences(&self, prefs: &Preferences) {
         self.install_filer(prefs);
+        // Built before the followers' lock is taken (the main thread's Check now, tray and close wait
+        // on it); building reads no keyring (secrets are read when a pass uses them).
+        let sources = source::enabled(prefs, &self.secrets);
         if let Some(f) = self.followers.lock().ok().as_ref().and_then(|g| g.as_ref()) {
-            f.replace(source::enabled(prefs, &self.secrets), follow_config(prefs));
+            f.replace(sources, follow_config(prefs));
         }
     }
 

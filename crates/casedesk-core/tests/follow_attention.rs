@@ -135,3 +135,40 @@ async fn a_pass_that_panics_costs_that_pass_and_the_loop_goes_on() {
         "the loop kept going after two panics"
     );
 }
+
+/// Counts every read; building the sources must make none.
+#[derive(Default)]
+struct CountingKeyring(std::sync::atomic::AtomicUsize);
+
+impl casedesk_core::secrets::Secrets for CountingKeyring {
+    fn get(&self, _: &str) -> casedesk_core::Result<Option<String>> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Some("secret".into()))
+    }
+    fn set(&self, _: &str, _: &str) -> casedesk_core::Result<()> {
+        Ok(())
+    }
+    fn delete(&self, _: &str) -> casedesk_core::Result<()> {
+        Ok(())
+    }
+}
+
+/// Settings are applied under the followers' lock: the sources are built without a keyring read
+/// (which can wait for an unlock prompt), the secrets are read when a pass uses them.
+#[test]
+fn building_the_sources_reads_no_secret() {
+    let mut prefs = casedesk_core::preferences::Preferences {
+        filer: casedesk_core::filer::FilerKind::Rt,
+        rt_url: "https://rt.example.com".into(),
+        rt_queue: "General".into(),
+        ..Default::default()
+    };
+    prefs.mail.enabled = true;
+    prefs.mail.host = "imap.example.com".into();
+    prefs.mail.user = "someone@example.com".into();
+    let keyring = Arc::new(CountingKeyring::default());
+    let secrets: Arc<dyn casedesk_core::secrets::Secrets> = keyring.clone();
+    let sources = casedesk_core::source::enabled(&prefs, &secrets);
+    assert_eq!(sources.len(), 2, "RT and the mailbox are followed");
+    assert_eq!(keyring.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
