@@ -389,3 +389,39 @@ proptest! {
         }
     }
 }
+
+/// A confirmation without `Authentication-Results` (many servers add none) is trusted by its sender
+/// address, but it never moves a draft to submitted by itself: only a draft the user marked "I've
+/// submitted it" takes its number; any other draft stays a draft and the case is listed as found.
+#[test]
+fn a_confirmation_without_authentication_results_never_submits_a_draft_by_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_764_000_000_000))).unwrap();
+    let subject = "Commission report showing incorrect order values";
+    let d = store.drafts().create().unwrap();
+    casedesk_core::drafting::save(
+        &store,
+        d.id,
+        &casedesk_core::draft::DraftInput {
+            subject: subject.into(),
+            description: "x".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mail = format!(
+        "From: CJ Support <support@cj.com>\r\nTo: ana@example.com\r\nSubject: CJ Case # 00005555:  {subject}\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <noauth.5555@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00005555: \"{subject}\" has been created.\r\n"
+    );
+    let (results, _) = casedesk_core::source::mail::import(
+        &store,
+        &settings(Preset::Cj),
+        &[("noauth.eml".into(), mail.into_bytes())],
+    )
+    .unwrap();
+    assert_eq!(results.len(), 1);
+    let cases = store.cases().list(10).unwrap();
+    assert_eq!(cases.len(), 1, "trusted by its sender: the case is found");
+    assert_eq!(cases[0].draft_id, None, "not tied to a draft nobody marked submitted");
+    let draft = store.drafts().get(d.id).unwrap();
+    assert!(draft.submitted_at.is_none(), "the draft is still a draft");
+}
