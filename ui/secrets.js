@@ -9,7 +9,7 @@ const panel = document.getElementById('secret-findings');
 const list = document.getElementById('secret-list');
 const note = document.getElementById('secret-note');
 const warning = document.getElementById('secret-warning-dialog');
-let shown = { findings: [], dismissed: 0 };
+let shown = { findings: [], total: 0, more: [], kinds: [], dismissed: 0 };
 let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {} };
 
 export function setHooks(h2) {
@@ -27,29 +27,41 @@ function where(f) {
 export function render(report) {
   if (!report) return;
   shown = report;
-  const n = report.findings.length;
+  const n = report.total ?? report.findings.length;
   panel.hidden = n === 0;
   replace(note, n
     ? `${n} possible secret${n === 1 ? '' : 's'}: everyone who handles the case would read ${n === 1 ? 'it' : 'them'}.`
       + (report.dismissed ? ` (${report.dismissed} marked not a secret.)` : '')
     : '');
-  replace(list, report.findings.map((f) =>
+  // At most a few rows per place come from the core; the rest are one "and N more" row per place,
+  // and a "Redact all" per kind that has several.
+  const rows = report.findings.map((f) =>
     h('li', { 'data-testid': 'secret-item', dataset: { kind: f.kind, field: f.field, id: f.id } },
       h('span', { class: 'secret-kind' }, f.label),
       h('span', { class: 'secret-where' }, where(f)),
       h('code', { class: 'secret-preview', 'aria-label': `masked: ${f.preview}` }, f.preview),
       h('button', { type: 'button', 'data-testid': 'redact', 'aria-label': `Redact the ${f.label} in ${where(f)}`, onclick: () => redact({ which: 'one', id: f.id }) }, 'Redact'),
       h('button', { type: 'button', 'data-testid': 'not-secret', 'aria-label': `The ${f.label} in ${where(f)} is not a secret`, onclick: () => notSecret(f.id) }, 'Not a secret'),
-    )));
+    ));
+  for (const m of report.more || []) {
+    const place = m.field === 'attachment' ? m.fileName : PLACE[m.field];
+    rows.push(h('li', { 'data-testid': 'secret-more', class: 'secret-more' }, `and ${m.count.toLocaleString('en-US')} more in ${place}`));
+  }
+  for (const k of (report.kinds || []).filter((x) => x.count > 1)) {
+    rows.push(h('li', { class: 'secret-kind-row' },
+      h('button', { type: 'button', 'data-testid': 'redact-kind', dataset: { kind: k.kind }, onclick: () => redact({ which: 'kind', id: k.kind }) },
+        `Redact all ${k.count.toLocaleString('en-US')} × ${k.label}`)));
+  }
+  replace(list, rows);
 }
 
 export function clear() {
-  render({ findings: [], dismissed: 0 });
+  render({ findings: [], total: 0, more: [], kinds: [], dismissed: 0 });
 }
 
-/** Findings not redacted nor marked, as last scanned. */
+/** Findings not redacted nor marked, as last scanned (listed or not). */
 export function remaining() {
-  return shown.findings.length;
+  return shown.total ?? shown.findings.length;
 }
 
 async function redact(which) {
@@ -92,7 +104,7 @@ export async function confirmBeforeSending(id, input) {
   }
   const n = remaining();
   if (!n) return true;
-  return askToContinue(`This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set(shown.findings.map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+  return askToContinue(`This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set((shown.kinds || shown.findings).map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
 }
 
 /** The warning dialog: resolves to true for "Continue anyway"; "Review them" returns to the list. */

@@ -52,6 +52,11 @@ pub const CATALOGUE_MAX_REASONS: usize = 200;
 /// with autosave waiting.) The largest file the limits allow, 200 × 100, imports in about 0.7 s (release, this machine).
 pub const CATALOGUE_MAX_SUB_REASONS: usize = 100;
 
+/// Secret findings listed per place (the subject, the description, each `.txt` attachment); the
+/// rest are counted ("and 9,980 more") and redacted by kind or all at once. A log with a token on
+/// every line once put 100,000 rows in the editor at every check.
+pub const SECRET_FINDINGS_SHOWN_PER_PLACE: usize = 20;
+
 /// The time a command that should bring `bytes` may take, at [`IMAP_MIN_BYTES_PER_SECOND`].
 pub fn imap_command_time(bytes: u64) -> Duration {
     IMAP_COMMAND_BASE + Duration::from_secs(bytes / IMAP_MIN_BYTES_PER_SECOND)

@@ -421,7 +421,10 @@ fn a_confirmation_without_authentication_results_never_submits_a_draft_by_itself
     assert_eq!(results.len(), 1);
     let cases = store.cases().list(10).unwrap();
     assert_eq!(cases.len(), 1, "trusted by its sender: the case is found");
-    assert_eq!(cases[0].draft_id, None, "not tied to a draft nobody marked submitted");
+    assert_eq!(
+        cases[0].draft_id, None,
+        "not tied to a draft nobody marked submitted"
+    );
     let draft = store.drafts().get(d.id).unwrap();
     assert!(draft.submitted_at.is_none(), "the draft is still a draft");
 }

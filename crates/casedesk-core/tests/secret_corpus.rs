@@ -167,3 +167,64 @@ mod properties {
         }
     }
 }
+
+/// A 10 MB log with a bearer token on every line: the scan stays linear and the report small — at
+/// most the cap listed per place, the rest counted, one "redact all" per kind — and redacting by kind
+/// takes them all.
+#[test]
+fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
+    use casedesk_core::secret_scan::draft::{files_of, redact_files, Which};
+    use casedesk_core::{drafting, Store, SystemClock};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), std::sync::Arc::new(SystemClock)).unwrap();
+    let d = store.drafts().create().unwrap();
+    let mut log = String::with_capacity(10 << 20);
+    let mut lines = 0;
+    while log.len() < 10_000_000 {
+        log.push_str(&format!(
+            "2026-12-02T04:00:{:02}Z GET /api/v1/orders Authorization: Bearer eyJhbGciOiJIUzI1NiJ9x{lines:08}Qw9sT3kR\n",
+            lines % 60
+        ));
+        lines += 1;
+    }
+    let path = dir.path().join("server.txt");
+    std::fs::write(&path, &log).unwrap();
+    let out = drafting::attach(&store, d.id, &[path.display().to_string()]).unwrap();
+    assert_eq!(out.added.len(), 1, "{:?}", out.refused);
+    let input = casedesk_core::draft::DraftInput::default();
+    let t = std::time::Instant::now();
+    let report = casedesk_core::secret_scan::scan_draft(&store, d.id, &input).unwrap();
+    let first = t.elapsed();
+    let t = std::time::Instant::now();
+    let again = casedesk_core::secret_scan::scan_draft(&store, d.id, &input).unwrap();
+    let second = t.elapsed();
+    assert_eq!(again, report);
+    let t = std::time::Instant::now();
+    let hits = scan(&log).len();
+    eprintln!(
+        "dense log: {lines} lines; first check {first:?}, next check {second:?}; scan alone {:?} ({hits} hits)",
+        t.elapsed()
+    );
+    let cap = casedesk_core::limits::SECRET_FINDINGS_SHOWN_PER_PLACE;
+    assert_eq!(report.total, lines, "every token counted");
+    assert_eq!(report.findings.len(), cap, "only the cap is listed");
+    assert_eq!(report.more.len(), 1);
+    assert_eq!(report.more[0].count, lines - cap);
+    assert_eq!(report.kinds.len(), 1);
+    assert_eq!(report.kinds[0].count, lines);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        json.len() < 20_000,
+        "the page gets a small report: {} bytes",
+        json.len()
+    );
+
+    let which = Which::Kind(report.kinds[0].kind);
+    let blobs = redact_files(files_of(&store, d.id).unwrap(), &which, &Default::default()).unwrap();
+    let redacted =
+        casedesk_core::secret_scan::redact_draft(&store, d.id, &input, &which, blobs).unwrap();
+    assert_eq!(
+        redacted.secrets.total, 0,
+        "redact all of a kind took every one"
+    );
+}

@@ -92,6 +92,12 @@ pub async fn check_draft<R: Runtime>(
     input: DraftInput,
 ) -> Answer<DraftCheck> {
     blocking(app, move |state| {
+        // A `.txt` attachment no scan has seen (the first check after a start) is scanned before the
+        // store's lock is taken: an autosave never waits behind a 10 MB log.
+        if let Some(id) = id {
+            let files = state.with_store(|s| casedesk_core::secret_scan::draft::files_of(s, id))?;
+            casedesk_core::secret_scan::draft::warm(&files);
+        }
         state.with_store(|s| drafting::check(s, id, &input))
     })
     .await

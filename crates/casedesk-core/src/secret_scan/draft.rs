@@ -16,6 +16,7 @@ use crate::attachment::{Candidate, Kind};
 use crate::draft::DraftInput;
 use crate::drafting::{self, SaveOutcome};
 use crate::error::{Error, Result};
+use crate::limits::SECRET_FINDINGS_SHOWN_PER_PLACE;
 use crate::store::{Attachment, Blob, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,9 +46,34 @@ pub struct SecretFinding {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SecretReport {
+    /// At most [`SECRET_FINDINGS_SHOWN_PER_PLACE`] per place, in order.
     pub findings: Vec<SecretFinding>,
+    /// Every finding not marked "not a secret", listed or not.
+    pub total: usize,
+    /// The places with more findings than are listed, and how many more.
+    pub more: Vec<MoreFindings>,
+    /// How many findings of each kind (for "Redact all 9,999 bearer tokens").
+    pub kinds: Vec<KindCount>,
     /// Findings the user marked "not a secret" (not listed).
     pub dismissed: usize,
+}
+
+/// A place's findings beyond those listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MoreFindings {
+    pub field: SecretPlace,
+    pub attachment_id: Option<i64>,
+    pub file_name: Option<String>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindCount {
+    pub kind: SecretKind,
+    pub label: &'static str,
+    pub count: usize,
 }
 
 /// Which findings to redact.
@@ -58,6 +84,8 @@ pub enum Which {
     All,
     /// The finding with this fingerprint (wherever it occurs).
     One(String),
+    /// Every finding of this kind not marked "not a secret".
+    Kind(SecretKind),
 }
 
 /// A finding without its place: what the cache keeps per attachment content.
@@ -114,6 +142,19 @@ pub fn prime(sha256: &str, kind: Kind, bytes: &[u8]) {
     }
 }
 
+/// Scans the `.txt` files among `files` that no scan has seen yet — the slow part of a first check
+/// after a start, done before the store's lock is taken (the check then finds them cached).
+pub fn warm(files: &[(Attachment, PathBuf)]) {
+    for (a, path) in files {
+        if a.kind != Kind::Txt || cache().lock().is_ok_and(|c| c.contains_key(&a.sha256)) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(path) {
+            file_findings(&a.sha256, &bytes);
+        }
+    }
+}
+
 fn cached_or_read(store: &Store, a: &Attachment) -> Result<Arc<Vec<Found>>> {
     if let Some(hit) = cache().lock().ok().and_then(|c| c.get(&a.sha256).cloned()) {
         return Ok(hit);
@@ -122,16 +163,45 @@ fn cached_or_read(store: &Store, a: &Attachment) -> Result<Arc<Vec<Found>>> {
     Ok(file_findings(&a.sha256, &bytes))
 }
 
-/// The draft's secrets: the text as typed (not yet saved) and its attachments.
-pub fn scan_draft(store: &Store, draft_id: i64, input: &DraftInput) -> Result<SecretReport> {
-    let dismissed = store.secret_dismissals().list(draft_id)?;
-    let mut report = SecretReport::default();
-    let mut add = |f: &Found, field, attachment: Option<&Attachment>| {
-        if dismissed.contains(&f.id) {
-            report.dismissed += 1;
+/// A report being built: findings listed up to the cap per place, the rest counted.
+struct Building<'a> {
+    report: SecretReport,
+    dismissed: &'a HashSet<String>,
+    kinds: Vec<(SecretKind, usize)>,
+    in_place: usize,
+}
+
+impl Building<'_> {
+    fn place(&mut self) {
+        self.in_place = 0;
+    }
+
+    fn add(&mut self, f: &Found, field: SecretPlace, attachment: Option<&Attachment>) {
+        if self.dismissed.contains(&f.id) {
+            self.report.dismissed += 1;
             return;
         }
-        report.findings.push(SecretFinding {
+        self.report.total += 1;
+        match self.kinds.iter_mut().find(|(k, _)| *k == f.kind) {
+            Some((_, n)) => *n += 1,
+            None => self.kinds.push((f.kind, 1)),
+        }
+        self.in_place += 1;
+        if self.in_place > SECRET_FINDINGS_SHOWN_PER_PLACE {
+            match self.report.more.last_mut() {
+                Some(m) if m.field == field && m.attachment_id == attachment.map(|a| a.id) => {
+                    m.count += 1
+                }
+                _ => self.report.more.push(MoreFindings {
+                    field,
+                    attachment_id: attachment.map(|a| a.id),
+                    file_name: attachment.map(|a| a.name.clone()),
+                    count: 1,
+                }),
+            }
+            return;
+        }
+        self.report.findings.push(SecretFinding {
             id: f.id.clone(),
             kind: f.kind,
             label: f.kind.label(),
@@ -141,23 +211,47 @@ pub fn scan_draft(store: &Store, draft_id: i64, input: &DraftInput) -> Result<Se
             line: f.line,
             preview: f.preview.clone(),
         });
+    }
+}
+
+/// The draft's secrets: the text as typed (not yet saved) and its attachments. At most
+/// [`SECRET_FINDINGS_SHOWN_PER_PLACE`] are listed per place; the rest are counted.
+pub fn scan_draft(store: &Store, draft_id: i64, input: &DraftInput) -> Result<SecretReport> {
+    let dismissed = store.secret_dismissals().list(draft_id)?;
+    let mut b = Building {
+        report: SecretReport::default(),
+        dismissed: &dismissed,
+        kinds: Vec::new(),
+        in_place: 0,
     };
     for (field, text) in [
         (SecretPlace::Subject, &input.subject),
         (SecretPlace::Description, &input.description),
     ] {
+        b.place();
         for f in found(text, &scan(text)) {
-            add(&f, field, None);
+            b.add(&f, field, None);
         }
     }
     for a in store.attachments().list(draft_id)? {
         if a.kind != Kind::Txt {
             continue;
         }
+        b.place();
         for f in cached_or_read(store, &a)?.iter() {
-            add(f, SecretPlace::Attachment, Some(&a));
+            b.add(f, SecretPlace::Attachment, Some(&a));
         }
     }
+    let mut report = b.report;
+    report.kinds = b
+        .kinds
+        .into_iter()
+        .map(|(kind, count)| KindCount {
+            kind,
+            label: kind.label(),
+            count,
+        })
+        .collect();
     Ok(report)
 }
 
@@ -169,6 +263,7 @@ fn chosen(text: &str, which: &Which, dismissed: &HashSet<String>) -> Vec<Hit> {
             match which {
                 Which::All => !dismissed.contains(&id),
                 Which::One(one) => *one == id,
+                Which::Kind(kind) => h.kind == *kind && !dismissed.contains(&id),
             }
         })
         .collect()
