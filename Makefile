@@ -32,7 +32,7 @@ supply-chain:
 
 # Longer property campaigns than `make test` runs (opt-in; not part of `make test`).
 fuzz:
-	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --test properties --test mail_corpus
+	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --lib --test properties --test mail_corpus
 	PROPTEST_CASES=5000 $(CARGO) test --release -p casedesk --test commands any_arguments
 
 # Core and shell tests only (no display needed): the developer's fast loop.

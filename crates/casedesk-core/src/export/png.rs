@@ -236,4 +236,24 @@ mod tests {
         bytes.splice(at..at, [0xff, 0xff, 0xff, 0xf0, b'I', b'D', b'A', b'T']);
         assert_eq!(image(&bytes).err(), Some("its PNG is cut off"));
     }
+
+    proptest::proptest! {
+        /// Any bytes, and any mutation of a real PNG (an alpha one, the decoded kind), end in an image
+        /// or an error — never a panic (`make fuzz` runs many more cases).
+        #[test]
+        fn no_bytes_make_the_decoder_panic(
+            noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+            flips in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..16),
+            cut in 0usize..4096,
+        ) {
+            let _ = image(&noise);
+            let mut png = png(3, 2, 6, &[chunk(b"IDAT", &miniz_oxide::deflate::compress_to_vec_zlib(&[0u8; 2 * (1 + 3 * 4)], 6))]);
+            for (at, b) in flips {
+                let n = png.len();
+                png[at % n] ^= b;
+            }
+            png.truncate(cut.max(8));
+            let _ = image(&png);
+        }
+    }
 }

@@ -376,4 +376,29 @@ mod tests {
             assert!(waited.is_err(), "no limit while idling");
         });
     }
+
+    proptest::proptest! {
+        /// Whatever a server sends, in whatever pieces: no panic, and what the client gets is the
+        /// server's bytes, in order, never more than arrived (`make fuzz` runs many more cases).
+        #[test]
+        fn any_bytes_in_any_pieces_pass_as_a_prefix(
+            pieces in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![b'a', b'{', b'}', b'1', b'9', b'+', b'~', b'\r', b'\n', b' ', 0u8, 0xff]),
+                    0..64,
+                ),
+                0..32,
+            ),
+        ) {
+            let mut g = Guarded::new(());
+            let mut all = Vec::new();
+            for p in &pieces {
+                all.extend_from_slice(p);
+                if g.take_in(p).is_err() {
+                    break;
+                }
+            }
+            proptest::prop_assert!(all.starts_with(&g.ready));
+        }
+    }
 }
