@@ -130,9 +130,8 @@ exe() {
   local profile="${1:-debug}" flags=()
   step "casedesk.exe ($profile)"
   if [ "$profile" = release ]; then
-    # The release profile unwinds on panic (a bug in a reader costs one mail, not the app): std is
-    # built with panic_unwind then.
-    flags=(--release -Zbuild-std=std,panic_unwind)
+    # The release profile aborts on panic: std is built with panic_abort then.
+    flags=(--release -Zbuild-std=std,panic_abort)
   else
     flags=($BS)
   fi

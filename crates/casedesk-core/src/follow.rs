@@ -278,19 +278,7 @@ async fn run(
             }
         }
         let config = *config.borrow();
-        // A bug in a pass costs that pass, never the loop: it is answered as an error and the loop
-        // waits and tries again.
-        let pass = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
-            source.sync(&store),
-        ))
-        .await
-        .unwrap_or_else(|_| {
-            tracing::error!(source = source.name(), "a pass hit a bug; it was contained");
-            Err(RemoteError::Malformed(
-                "Casedesk hit a bug in this check; it tries again later".into(),
-            ))
-        });
-        match pass {
+        match source.sync(&store).await {
             Ok(report) => {
                 failures = 0;
                 not_before = None;

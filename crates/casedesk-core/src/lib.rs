@@ -13,7 +13,6 @@
 pub mod attachment;
 pub mod case_view;
 pub mod clock;
-pub mod contain;
 pub mod draft;
 pub mod drafting;
 pub mod error;

@@ -102,40 +102,6 @@ async fn a_withdrawn_sign_in_is_told_once_until_a_pass_works_again() {
     assert_eq!(told[1], "mail: The sign-in was withdrawn.");
 }
 
-/// Panics in its first two passes (a bug tripped by what a server sent), then works.
-struct Buggy(std::sync::atomic::AtomicUsize);
-
-impl StatusSource for Buggy {
-    fn name(&self) -> &'static str {
-        "mail"
-    }
-    fn sync<'a>(&'a self, _: &'a SharedStore) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
-        Box::pin(async move {
-            let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            if n < 2 {
-                panic!("a bug in a reader, pass {n}");
-            }
-            Ok(SyncReport::default())
-        })
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_pass_that_panics_costs_that_pass_and_the_loop_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let store: SharedStore = Arc::new(Mutex::new(
-        Store::open(dir.path(), Arc::new(FixedClock::new(1_000))).unwrap(),
-    ));
-    let f = Followers::start(store, Arc::new(Told::default()), 7);
-    let source = Arc::new(Buggy(0.into()));
-    f.replace(vec![source.clone() as Arc<dyn StatusSource>], CONFIG);
-    run_for(Duration::from_secs(200)).await;
-    assert!(
-        source.0.load(std::sync::atomic::Ordering::SeqCst) >= 3,
-        "the loop kept going after two panics"
-    );
-}
-
 /// Counts every read; building the sources must make none.
 #[derive(Default)]
 struct CountingKeyring(std::sync::atomic::AtomicUsize);

@@ -541,3 +541,36 @@ fn a_first_read_without_support_mail_starts_at_the_folders_end() {
     // UIDNEXT was 3: the next pass asks for 3:*, never for the whole folder from 1.
     assert_eq!((cursor.uid_validity, cursor.last_uid), (7, 2));
 }
+
+/// The release build aborts on a panic: a mail whose read stopped the app is named by the breadcrumb
+/// the read left, and the next pass records it unreadable and skips it — no crash at every start.
+#[test]
+fn a_mail_whose_read_stopped_the_app_is_skipped_at_the_next_pass() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let server = serve(Body::Honest, None);
+    let dir = tempfile::tempdir().unwrap();
+    // What a process that died while reading UID 1 leaves behind.
+    std::fs::write(dir.path().join("reading-mail"), "uid:INBOX:7:1").unwrap();
+    let crumb = dir.path().join("reading-mail");
+    let o = pass_with(
+        &server,
+        "INBOX",
+        Duration::from_secs(10),
+        Credential::Password("secret".into()),
+        dir,
+    );
+    assert!(o.result.is_ok(), "{:?}", o.result.err());
+    let s = o.store.lock().unwrap();
+    assert!(
+        s.mail_messages().seen("uid:INBOX:7:1").unwrap(),
+        "recorded, never read again"
+    );
+    let counts = s.mail_messages().counts().unwrap();
+    assert_eq!(counts.counted, 1, "only UID 2 was read: {counts:?}");
+    assert!(counts.unreadable >= 1, "{counts:?}");
+    assert_eq!(
+        std::fs::read(&crumb).unwrap_or_default(),
+        b"",
+        "a finished read leaves no key"
+    );
+}

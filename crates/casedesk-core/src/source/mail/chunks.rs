@@ -112,7 +112,8 @@ pub(super) struct Parsed {
     pub(super) max_uid: u32,
     pub(super) too_large: Vec<(String, u32)>,
     pub(super) readings: Vec<(u32, Option<rules::Reading>)>,
-    /// Mails whose reading hit a bug (contained): recorded as unreadable, never read again.
+    /// Mails whose last read stopped the app (the breadcrumb named them): recorded unreadable, never
+    /// read again.
     pub(super) failed: Vec<u32>,
 }
 
@@ -156,7 +157,7 @@ pub(super) fn apply_parsed(
             s,
             &format!("uid:{folder}:{uid_validity}:{uid}"),
             MailOutcome::Unreadable,
-            "reading it hit a bug in Casedesk; skipped",
+            super::STOPPED_THE_APP,
             Some((folder, *uid)),
         )?;
     }

@@ -14,6 +14,7 @@
 
 pub mod apply;
 mod chunks;
+pub mod crumb;
 mod guard;
 pub mod imap;
 pub mod import;
@@ -49,7 +50,7 @@ use crate::filing::{self, SharedStore};
 use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
 use crate::secrets::Secrets;
-use crate::store::Store;
+use crate::store::{MailOutcome, Store};
 
 /// The name of this source in logs and in `source_state`.
 pub const NAME: &str = "mail";
@@ -57,6 +58,8 @@ pub const NAME: &str = "mail";
 pub const MAX_MESSAGE_BYTES: u32 = crate::limits::MAIL_MAX_MESSAGE_BYTES;
 /// IDLE is re-issued at least this often: some providers drop idle connections after about 10 minutes.
 pub const IDLE_REISSUE: Duration = Duration::from_secs(9 * 60);
+/// Why a mail the breadcrumb named is not read.
+pub(crate) const STOPPED_THE_APP: &str = "its last read stopped Casedesk; skipped";
 /// UIDs whose bodies are fetched per command.
 pub(crate) const CHUNK: usize = 100;
 /// UIDs whose sizes are fetched per command.
@@ -71,6 +74,8 @@ pub struct MailSource {
     idle: AtomicBool,
     /// Silence allowed while an answer is awaited.
     patience: Duration,
+    /// Mails a crashed read left in the breadcrumb: skipped (and recorded unreadable).
+    quarantine: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// Turned on in Settings, with a password (or an OAuth sign-in) in the secret store.
@@ -112,6 +117,7 @@ impl MailSource {
             session: tokio::sync::Mutex::new(None),
             idle: AtomicBool::new(false),
             patience: crate::limits::IMAP_IDLE_TIMEOUT,
+            quarantine: Default::default(),
         })
     }
 
@@ -151,9 +157,13 @@ impl MailSource {
             refreshed: true,
             ..Default::default()
         };
+        let data_dir = self.take_crumb(store).await?;
         let mut folder_error = None;
         for folder in self.settings.folder_list() {
-            match self.sync_folder(&mut session, store, &folder).await {
+            match self
+                .sync_folder(&mut session, store, &folder, &data_dir)
+                .await
+            {
                 Ok((changes, read)) => {
                     report.changes.extend(changes);
                     report.checked += read;
@@ -173,11 +183,37 @@ impl MailSource {
         }
     }
 
+    /// The data folder (for the breadcrumb), after taking in what a crashed read left there: that mail
+    /// is recorded unreadable and skipped from now on.
+    async fn take_crumb(
+        &self,
+        store: &SharedStore,
+    ) -> std::result::Result<std::path::PathBuf, RemoteError> {
+        let (dir, left) = blocking(store, |s| {
+            let dir = s.dir().to_owned();
+            let left = crumb::Crumb::in_dir(&dir).left_over();
+            if let Some(key) = &left {
+                tracing::error!(%key, "the last read of this mail stopped Casedesk; it is skipped");
+                apply::record_unread(s, key, MailOutcome::Unreadable, STOPPED_THE_APP, None)?;
+            }
+            Ok((dir, left))
+        })
+        .await?;
+        if let Some(key) = left {
+            self.quarantine
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key);
+        }
+        Ok(dir)
+    }
+
     async fn sync_folder(
         &self,
         session: &mut ImapSession,
         store: &SharedStore,
         folder: &str,
+        data_dir: &std::path::Path,
     ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), Skipped> {
         let mailbox = timed(COMMAND_TIMEOUT, "EXAMINE", async {
             session.examine(folder).await.map_err(imap_error)
@@ -189,7 +225,7 @@ impl MailSource {
             ))),
             other => Skipped::Connection(other),
         })?;
-        self.read_folder(session, store, folder, mailbox)
+        self.read_folder(session, store, folder, mailbox, data_dir)
             .await
             .map_err(Skipped::Connection)
     }
@@ -201,6 +237,7 @@ impl MailSource {
         store: &SharedStore,
         folder: &str,
         mailbox: async_imap::types::Mailbox,
+        data_dir: &std::path::Path,
     ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
         let (cursor, now) = blocking(store, {
@@ -252,7 +289,7 @@ impl MailSource {
         for chunk in byte_chunks(&uids, &sizes) {
             let fetched = fetch_chunk(session, chunk, &sizes, (folder, uid_validity)).await?;
             read += fetched.bodies.len();
-            let parsing = self.parse_chunk(fetched);
+            let parsing = self.parse_chunk(fetched, (folder, uid_validity), data_dir);
             if let Some(previous) = storing.take() {
                 changes.extend(joined(previous.await)?);
             }
@@ -278,22 +315,37 @@ impl MailSource {
     }
 
     /// Parses and reads a fetched chunk's mails on a blocking thread.
-    fn parse_chunk(&self, fetched: Fetched) -> tokio::task::JoinHandle<Parsed> {
+    /// The breadcrumb names the mail being read ([`crumb`]); a mail a crashed read left there is
+    /// skipped (`failed`).
+    fn parse_chunk(
+        &self,
+        fetched: Fetched,
+        (folder, uid_validity): (&str, u32),
+        data_dir: &std::path::Path,
+    ) -> tokio::task::JoinHandle<Parsed> {
         let rules = self.rules.clone();
         let settings = self.settings.clone();
+        let quarantine = self
+            .quarantine
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let crumb = crumb::Crumb::in_dir(data_dir);
+        let folder = folder.to_owned();
         tokio::task::spawn_blocking(move || {
             let mut readings = Vec::with_capacity(fetched.bodies.len());
             let mut failed = Vec::new();
+            let mut reading = crumb.reading();
             for (uid, bytes) in &fetched.bodies {
-                // A mail that trips a bug is recorded as unreadable and never read again: no crash,
-                // and no crash at every start.
-                match crate::contain::contained("reading a mail", || {
-                    parse::parse(bytes).map(|p| rules.read(&p, &settings))
-                }) {
-                    Some(reading) => readings.push((*uid, reading)),
-                    None => failed.push(*uid),
+                let key = format!("uid:{folder}:{uid_validity}:{uid}");
+                if quarantine.contains(&key) {
+                    failed.push(*uid);
+                    continue;
                 }
+                reading.now(&key);
+                readings.push((*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))));
             }
+            drop(reading);
             Parsed {
                 max_uid: fetched.max_uid,
                 too_large: fetched.too_large,
