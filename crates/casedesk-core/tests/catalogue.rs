@@ -198,7 +198,7 @@ fn a_reason_with_too_many_sub_reasons_is_refused_and_the_largest_allowed_file_im
         added >= reasons.len() * (limit + 1) - reasons.len(),
         "{added}"
     );
-    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
     let too_many = format!(
         "{{\"version\":2,\"reasons\":[{{\"name\":\"Over\",\"subReasons\":[{}]}}]}}",
         subs(limit + 1)
