@@ -8,6 +8,7 @@
 pub mod desktop;
 pub mod disk;
 pub mod dovecot;
+pub mod hostile_imap;
 pub mod mails;
 pub mod oauth_server;
 pub mod rt_server;

@@ -16,12 +16,14 @@ pub mod apply;
 mod chunks;
 pub mod crumb;
 mod guard;
+mod idle;
 pub mod imap;
 pub mod import;
 mod login;
 pub mod matching;
 pub mod oauth;
 pub mod parse;
+mod pipeline;
 pub mod presets;
 pub mod rules;
 pub mod settings;
@@ -41,7 +43,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use self::apply::Announce;
-use self::chunks::{apply_parsed, byte_chunks, fetch_chunk, fetch_sizes, joined, Fetched, Parsed};
+use self::chunks::{byte_chunks, fetch_chunk, fetch_sizes, joined};
 use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
 use self::rules::Rules;
 use super::{StatusSource, SyncReport};
@@ -312,132 +314,6 @@ impl MailSource {
             .await?;
         }
         Ok((changes, read))
-    }
-
-    /// Parses and reads a fetched chunk's mails on a blocking thread.
-    /// The breadcrumb names the mail being read ([`crumb`]); a mail a crashed read left there is
-    /// skipped (`failed`).
-    fn parse_chunk(
-        &self,
-        fetched: Fetched,
-        (folder, uid_validity): (&str, u32),
-        data_dir: &std::path::Path,
-    ) -> tokio::task::JoinHandle<Parsed> {
-        let rules = self.rules.clone();
-        let settings = self.settings.clone();
-        let quarantine = self
-            .quarantine
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let crumb = crumb::Crumb::in_dir(data_dir);
-        let folder = folder.to_owned();
-        tokio::task::spawn_blocking(move || {
-            let mut readings = Vec::with_capacity(fetched.bodies.len());
-            let mut failed = Vec::new();
-            let mut reading = crumb.reading();
-            for (uid, bytes) in &fetched.bodies {
-                let key = format!("uid:{folder}:{uid_validity}:{uid}");
-                if quarantine.contains(&key) {
-                    failed.push(*uid);
-                    continue;
-                }
-                reading.now(&key);
-                readings.push((*uid, parse::parse(bytes).map(|p| rules.read(&p, &settings))));
-            }
-            drop(reading);
-            Parsed {
-                max_uid: fetched.max_uid,
-                too_large: fetched.too_large,
-                readings,
-                failed,
-            }
-        })
-    }
-
-    /// Applies a parsed chunk once it is parsed, on a blocking thread: its mails and the folder's
-    /// cursor commit together.
-    fn store_chunk(
-        &self,
-        store: &SharedStore,
-        (folder, uid_validity): (&str, u32),
-        parsing: tokio::task::JoinHandle<Parsed>,
-        announce: Announce,
-    ) -> tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>> {
-        let rules = self.rules.clone();
-        let folder = folder.to_owned();
-        let store = store.clone();
-        tokio::spawn(async move {
-            let parsed = parsing.await.map_err(|e| {
-                crate::Error::invalid(
-                    crate::Code::Internal,
-                    format!("reading the mail failed: {e}"),
-                )
-            })?;
-            let applying = tokio::task::spawn_blocking(move || {
-                let s = filing::lock(&store)?;
-                s.in_transaction(|s| {
-                    apply_parsed(s, &rules, &folder, uid_validity, &parsed, announce)
-                })
-            });
-            applying.await.map_err(|e| {
-                crate::Error::invalid(
-                    crate::Code::Internal,
-                    format!("storing the mail failed: {e}"),
-                )
-            })?
-        })
-    }
-
-    /// IDLE on the first folder until news, `max`, or `wake`; `false` when IDLE is not available.
-    async fn idle(&self, max: Duration, wake: &Notify) -> bool {
-        if !self.uses_idle() {
-            return false;
-        }
-        let mut guard = self.session.lock().await;
-        let Some(mut session) = guard.take() else {
-            return false;
-        };
-        let Some(folder) = self.settings.folder_list().into_iter().next() else {
-            return false;
-        };
-        if timed(COMMAND_TIMEOUT, "EXAMINE", async {
-            session.examine(&folder).await.map_err(imap_error)
-        })
-        .await
-        .is_err()
-        {
-            return false;
-        }
-        session.get_mut().set_patience(None);
-        let mut handle = session.idle();
-        if timed(COMMAND_TIMEOUT, "IDLE", async {
-            handle.init().await.map_err(imap_error)
-        })
-        .await
-        .is_err()
-        {
-            return false;
-        }
-        {
-            let (news, _stop) = handle.wait_with_timeout(max.min(IDLE_REISSUE));
-            tokio::select! {
-                r = news => tracing::debug!(?r, "IDLE ended"),
-                _ = wake.notified() => {}
-            }
-        }
-        match timed(COMMAND_TIMEOUT, "DONE", async {
-            handle.done().await.map_err(imap_error)
-        })
-        .await
-        {
-            Ok(mut s) => {
-                s.get_mut().set_patience(Some(self.patience));
-                *guard = Some(s)
-            }
-            Err(e) => tracing::info!(error = %e, "the connection ended after IDLE; reconnecting"),
-        }
-        true
     }
 }
 
