@@ -151,20 +151,26 @@ pub struct Followers {
     told: Told,
 }
 
-type Told = Arc<Mutex<std::collections::HashSet<&'static str>>>;
+type Told = Arc<Mutex<std::collections::HashSet<String>>>;
 
 impl Followers {
     /// Must be called inside a tokio runtime (the loops run on it). Delivers what an earlier run
     /// committed but did not notify, once, before any loop starts.
     pub fn start(store: SharedStore, sink: Arc<dyn StatusSink>, seed: u64) -> Followers {
         deliver_pending(&store, sink.as_ref());
+        // Told before this start (the stored sync state still says so): not told again.
+        let told: std::collections::HashSet<String> = filing::lock(&store)
+            .and_then(|s| s.source_states().needing_sign_in())
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         Followers {
             store,
             sink,
             runtime: tokio::runtime::Handle::current(),
             running: Mutex::new(Vec::new()),
             seed,
-            told: Told::default(),
+            told: Arc::new(Mutex::new(told)),
         }
     }
 
@@ -305,7 +311,7 @@ async fn run(
                     && told
                         .lock()
                         .unwrap_or_else(|p| p.into_inner())
-                        .insert(source.name())
+                        .insert(source.name().to_owned())
                 {
                     sink.attention(source.name(), &e.to_string());
                 }

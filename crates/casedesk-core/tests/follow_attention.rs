@@ -102,6 +102,33 @@ async fn a_withdrawn_sign_in_is_told_once_until_a_pass_works_again() {
     assert_eq!(told[1], "mail: The sign-in was withdrawn.");
 }
 
+/// A start whose stored sync state already says "sign in again" does not say it again: the user was
+/// told before the restart.
+#[tokio::test(start_paused = true)]
+async fn a_withdrawn_sign_in_told_before_a_restart_is_not_told_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: SharedStore = Arc::new(Mutex::new(
+        Store::open(dir.path(), Arc::new(FixedClock::new(1_000))).unwrap(),
+    ));
+    store
+        .lock()
+        .unwrap()
+        .source_states()
+        .failed("mail", "mail_sign_in_needed", "The sign-in was withdrawn.")
+        .unwrap();
+    let told = Arc::new(Told::default());
+    let f = Followers::start(store, told.clone(), 7);
+    f.replace(
+        vec![Arc::new(Scripted(Mutex::new(vec![withdrawn()].into()))) as Arc<dyn StatusSource>],
+        CONFIG,
+    );
+    run_for(Duration::from_secs(200)).await;
+    assert!(
+        told.0.lock().unwrap().is_empty(),
+        "told again after a restart"
+    );
+}
+
 /// Counts every read; building the sources must make none.
 #[derive(Default)]
 struct CountingKeyring(std::sync::atomic::AtomicUsize);

@@ -60,12 +60,22 @@ fn has(state: &AppState, name: &str) -> bool {
     state.secrets().get(name).ok().flatten().is_some()
 }
 
+/// A refresh token is stored, and it is not the mark of one the provider withdrew.
+fn signed_in(state: &AppState) -> bool {
+    state
+        .secrets()
+        .get(secrets::MAIL_OAUTH_REFRESH)
+        .ok()
+        .flatten()
+        .is_some_and(|t| t != casedesk_core::source::mail::oauth::tokens::WITHDRAWN)
+}
+
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let preferences = state.with_store(Preferences::load)?;
     Ok(SettingsView {
         has_rt_token: has(state, secrets::RT_TOKEN),
         has_mail_password: has(state, secrets::MAIL_PASSWORD),
-        mail_signed_in: has(state, secrets::MAIL_OAUTH_REFRESH)
+        mail_signed_in: signed_in(state)
             && state
                 .with_reader(|s| s.source_states().get(mail::NAME))?
                 .last_error_code
@@ -201,7 +211,7 @@ pub async fn test_mail_connection<R: Runtime>(
     let settings = to_test.clone();
     let (credential, now) = blocking(app, move |state| {
         if settings.auth.is_oauth() {
-            if !has(state, secrets::MAIL_OAUTH_REFRESH) {
+            if !signed_in(state) {
                 return Err(Error::field(
                     "mail_auth",
                     casedesk_core::Code::MailSignInNeeded,

@@ -67,6 +67,15 @@ impl<'c> SourceStates<'c> {
         Ok(())
     }
 
+    /// The sources whose last pass said the user must sign in again.
+    pub fn needing_sign_in(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source FROM source_state WHERE last_error_code = ?1")?;
+        let rows = stmt.query_map([crate::Code::MailSignInNeeded.as_str()], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The error is over (the user signed in again), though no pass ran yet.
     pub fn clear_error(&self, source: &str) -> Result<()> {
         self.conn.execute(

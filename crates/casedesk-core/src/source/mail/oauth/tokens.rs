@@ -9,6 +9,10 @@ use super::{http_client, token_error, Endpoints, Granted};
 use crate::remote::RemoteError;
 use crate::secrets::{self, Secrets};
 
+/// What the keyring holds in place of a refresh token the provider withdrew (never a token: tokens
+/// have no spaces).
+pub const WITHDRAWN: &str = "withdrawn by the provider";
+
 /// An access token this close to its expiry is refreshed before use.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// When a provider does not say how long a token lasts.
@@ -130,6 +134,10 @@ impl TokenSource {
             .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?
             .map_err(|e| RemoteError::SecretStore(e.to_string()))?;
         match stored {
+            Some(r) if r == WITHDRAWN => Err(RemoteError::SignInNeeded(
+                "The provider withdrew Casedesk's sign-in. Sign in again in Settings → Case e-mail."
+                    .into(),
+            )),
             Some(r) if !r.is_empty() => Ok(r),
             // Signed out (or never signed in): the user's choice, shown in the sync state, not
             // announced as a withdrawn sign-in.
@@ -156,7 +164,9 @@ impl TokenSource {
         }
     }
 
-    /// Removes a refresh token the provider withdrew, unless a new sign-in replaced it meanwhile.
+    /// Replaces a refresh token the provider withdrew by [`WITHDRAWN`], unless a new sign-in replaced it
+    /// meanwhile: no later pass or start sends it again, and each still says "sign in again" (without
+    /// a request), until the user signs in or out.
     async fn forget_refresh(&self, dead: &str) {
         *self.unsaved.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let (secrets, dead) = (self.secrets.clone(), dead.to_owned());
@@ -168,8 +178,8 @@ impl TokenSource {
                 .as_deref()
                 == Some(dead.as_str())
             {
-                if let Err(e) = secrets.delete(secrets::MAIL_OAUTH_REFRESH) {
-                    tracing::warn!(error = %e, "the withdrawn refresh token could not be removed");
+                if let Err(e) = secrets.set(secrets::MAIL_OAUTH_REFRESH, WITHDRAWN) {
+                    tracing::warn!(error = %e, "the withdrawn refresh token could not be replaced");
                 }
             }
         })
