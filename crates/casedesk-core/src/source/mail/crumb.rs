@@ -26,13 +26,18 @@ impl Crumb {
         }
     }
 
-    /// The key left by a read that never finished, and the file emptied.
+    /// The key left by a read that never finished, and the file emptied (emptied, not removed: on
+    /// Windows a file another handle still holds stays visible after removal).
     pub fn left_over(&self) -> Option<String> {
-        let mut f = std::fs::File::open(&self.path).ok()?;
+        let mut f = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&self.path)
+            .ok()?;
         let mut key = String::new();
         let read = (&mut f).take(KEY_MAX).read_to_string(&mut key);
+        let _ = f.set_len(0);
         drop(f);
-        let _ = std::fs::remove_file(&self.path);
         read.ok()?;
         let key = key.trim().to_owned();
         key.starts_with("uid:").then_some(key)
