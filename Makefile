@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # it as the tray does) granted to the window.
 TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop","core:window:allow-hide"]}]}}}
 
-.PHONY: run build test test-fast test-ui test-e2e test-cross package-windows lint supply-chain fuzz bench package package-test deps-build deps-test clean
+.PHONY: run build test test-fast test-ui test-e2e test-cross package-windows lint supply-chain fuzz fuzz-long bench package package-test deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -34,6 +34,11 @@ supply-chain:
 fuzz:
 	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --lib --test properties --test mail_corpus
 	PROPTEST_CASES=5000 $(CARGO) test --release -p casedesk --test commands any_arguments
+
+# A coverage-guided campaign (libFuzzer; needs nightly and cargo-fuzz) over every reader of outside
+# bytes, FUZZ_SECONDS in all (default an hour). Not part of `make test`; figures in BENCHMARKS.md.
+fuzz-long:
+	scripts/fuzz-long.sh $(or $(FUZZ_SECONDS),3600)
 
 # Core and shell tests only (no display needed): the developer's fast loop.
 test-fast:

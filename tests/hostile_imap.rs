@@ -28,6 +28,11 @@ pub enum Body {
     Flood,
     /// A folder with mail, none of it from support.
     NoSupportMail,
+    /// Honest mail, but status texts whose first byte after a `[code]` is not ASCII (the greeting
+    /// and an unasked `* OK [ALERT]`): imap-proto 0.17.0 sliced them mid-character and panicked.
+    EightBitStatusText,
+    /// An unasked `INTERNALDATE NIL` among the size answers: imap-proto 0.17.0 unwrapped it.
+    NilInternalDate,
 }
 
 pub struct Server {
@@ -95,7 +100,11 @@ fn session(
     conn.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut out = conn.try_clone()?;
     let mut lines = BufReader::new(conn);
-    out.write_all(b"* OK hostile IMAP ready\r\n")?;
+    if body == Body::EightBitStatusText {
+        out.write_all(b"* OK [CAPABILITY IMAP4rev1]\xa0bereit\r\n")?;
+    } else {
+        out.write_all(b"* OK hostile IMAP ready\r\n")?;
+    }
     let mails = mails();
     let mut line = String::new();
     for _ in 0..50 {
@@ -123,11 +132,18 @@ fn session(
             out.write_all(b"* SEARCH\r\n")?;
             ok(&mut out)?;
         } else if upper.starts_with("UID SEARCH") {
+            if body == Body::EightBitStatusText {
+                out.write_all(b"* OK [ALERT]\xc3\xa9t\xc3\xa9 maintenance\r\n")?;
+            }
             out.write_all(b"* SEARCH 1 2\r\n")?;
             ok(&mut out)?;
         } else if upper.starts_with("UID FETCH") && upper.contains("RFC822.SIZE") {
+            if body == Body::NilInternalDate {
+                out.write_all(b"* 1 FETCH (UID 1 INTERNALDATE NIL)\r\n")?;
+            }
             for (i, m) in mails.iter().enumerate() {
-                let size = if body == Body::Honest { m.len() } else { 1200 };
+                let honest = matches!(body, Body::Honest | Body::EightBitStatusText);
+                let size = if honest { m.len() } else { 1200 };
                 out.write_all(
                     format!("* {} FETCH (UID {} RFC822.SIZE {size})\r\n", i + 1, i + 1).as_bytes(),
                 )?;
@@ -135,7 +151,10 @@ fn session(
             ok(&mut out)?;
         } else if upper.starts_with("UID FETCH") {
             match body {
-                Body::Honest | Body::NoSupportMail => {
+                Body::Honest
+                | Body::NoSupportMail
+                | Body::EightBitStatusText
+                | Body::NilInternalDate => {
                     for (i, m) in mails.iter().enumerate() {
                         out.write_all(
                             format!(

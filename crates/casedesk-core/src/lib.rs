@@ -21,6 +21,8 @@ pub mod file_name;
 pub mod filer;
 pub mod filing;
 pub mod follow;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod limits;
 pub mod lint;
 pub mod preferences;

@@ -139,6 +139,30 @@ fn an_honest_server_is_read_and_the_pass_is_small() {
     assert!(o.heap_growth < 8 * MB, "heap grew {} bytes", o.heap_growth);
 }
 
+/// Found by `make fuzz-long` in imap-proto 0.17.0 (async-imap's parser): a status text whose first
+/// byte after `[code]` is not ASCII was sliced mid-character, a panic, which with `panic = "abort"`
+/// ends the app. With the patched parser (vendor/imap-proto) the pass reads the mail as usual.
+#[test]
+fn eight_bit_status_text_after_a_code_is_read_not_a_crash() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let server = serve(Body::EightBitStatusText, None);
+    let o = one_pass(&server, "INBOX", Duration::from_secs(10));
+    let report = o.result.expect("the server is read");
+    assert_eq!(report.checked, 2);
+}
+
+/// Also found by the fuzzer: an unasked `INTERNALDATE NIL` was unwrapped by the parser. The patched
+/// parser refuses that answer; the client passes over what it cannot read, and the pass reads the
+/// mail it asked for.
+#[test]
+fn a_nil_internal_date_is_passed_over_not_a_crash() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let server = serve(Body::NilInternalDate, None);
+    let o = one_pass(&server, "INBOX", Duration::from_secs(10));
+    let report = o.result.expect("the server is read");
+    assert_eq!(report.checked, 2);
+}
+
 #[test]
 fn a_huge_announcement_costs_no_memory_and_is_called_malformed() {
     let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());

@@ -4,7 +4,7 @@
 //! can warn like Submit does.
 
 pub mod pdf;
-mod png;
+pub(crate) mod png;
 
 use serde::Deserialize;
 use std::path::PathBuf;

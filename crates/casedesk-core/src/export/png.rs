@@ -112,6 +112,12 @@ fn unfilter(data: &[u8], width: usize, height: usize, bpp: usize) -> Option<Vec<
     Some(out)
 }
 
+/// The fuzz target's way in (src/fuzzing.rs).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn image_any(bytes: &[u8]) {
+    let _ = image(bytes);
+}
+
 /// The PNG as a PDF image (with a soft mask when it has an alpha channel).
 pub(super) fn image(bytes: &[u8]) -> Result<Image, &'static str> {
     let h = header(bytes)?;

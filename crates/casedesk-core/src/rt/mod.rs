@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use std::sync::Mutex;
 use std::time::Duration;
 
-mod wire;
+pub(crate) mod wire;
 
 use wire::{
     capped_bytes, id_string, page_number, sql_quote, status_of, transport_error, urlencode,

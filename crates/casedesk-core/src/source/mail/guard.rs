@@ -102,6 +102,14 @@ impl<S> Guarded<S> {
         self.inner
     }
 
+    /// The fuzz targets' way in: bytes through the framing, and what would reach the client.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn pass_through(&mut self, bytes: &[u8]) -> Result<Vec<u8>, Refused> {
+        self.take_in(bytes)?;
+        self.taken = 0;
+        Ok(std::mem::take(&mut self.ready))
+    }
+
     /// Reads newly received bytes through the framing, moving what is complete to `ready`.
     fn take_in(&mut self, mut bytes: &[u8]) -> Result<(), Refused> {
         while !bytes.is_empty() {

@@ -15,7 +15,7 @@
 pub mod apply;
 mod chunks;
 pub mod crumb;
-mod guard;
+pub(crate) mod guard;
 mod idle;
 pub mod imap;
 pub mod import;
