@@ -44,6 +44,7 @@ pub(super) fn all(text: &str, out: &mut Vec<Hit>) {
     private_keys(b, out);
     url_credentials(b, out);
     auth_headers(b, out);
+    super::services::webhooks(b, out);
     tokens(b, out);
 }
 
@@ -76,6 +77,16 @@ fn private_keys(b: &[u8], out: &mut Vec<Hit>) {
         let body = label_from + close + 5;
         let limit = b.len().min(body + 16 * 1024);
         let end = match memmem::find(&b[body..limit], b"-----END ") {
+            // A key has a body: `BEGIN … END` with next to nothing between is a template.
+            Some(e)
+                if b[body..body + e]
+                    .iter()
+                    .filter(|c| !c.is_ascii_whitespace())
+                    .count()
+                    < 32 =>
+            {
+                continue
+            }
             Some(e) => {
                 let after = body + e + 9;
                 match memmem::find(&b[after..limit], b"-----") {
@@ -250,118 +261,11 @@ fn token(b: &[u8], start: usize, end: usize, out: &mut Vec<Hit>) {
         iban(b, s, out);
     }
     if t.len() >= 16 {
-        prefixed(t, s, out);
+        super::services::prefixed(t, s, out);
     }
     // `key = value`, `"key": "value"`, `key: value`: a key name is short.
     if t.len() <= 48 && end < b.len() {
         key_value(b, s, end, out);
-    }
-}
-
-fn run(t: &[u8], from: usize, ok: impl Fn(u8) -> bool) -> usize {
-    t[from..].iter().take_while(|c| ok(**c)).count()
-}
-
-/// Tokens known by their published prefixes, and JWTs.
-fn prefixed(t: &[u8], at: usize, out: &mut Vec<Hit>) {
-    let alnum = |c: u8| c.is_ascii_alphanumeric();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let dashed = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-    // Most long tokens (hashes, URLs' parts, ids) start with none of the prefixes' letters.
-    if !matches!(t[0], b'A' | b'g' | b'x' | b's' | b'r' | b'w' | b'y' | b'e') {
-        return;
-    }
-    let mut found = |kind, len: usize| hit(out, kind, at, at + len);
-    for p in [&b"AKIA"[..], b"ASIA", b"ABIA", b"ACCA"] {
-        if t.starts_with(p) {
-            let n = run(t, 0, |c| c.is_ascii_uppercase() || c.is_ascii_digit());
-            if n == 20 {
-                found(SecretKind::AwsAccessKey, 20);
-            }
-            return;
-        }
-    }
-    for p in [&b"ghp_"[..], b"gho_", b"ghu_", b"ghs_", b"ghr_"] {
-        if t.starts_with(p) {
-            let n = run(t, 4, alnum);
-            if n >= 36 {
-                found(SecretKind::GithubToken, 4 + n);
-            }
-            return;
-        }
-    }
-    if t.starts_with(b"github_pat_") {
-        let n = run(t, 11, word);
-        if n >= 22 {
-            found(SecretKind::GithubToken, 11 + n);
-        }
-        return;
-    }
-    if t.starts_with(b"glpat-") {
-        let n = run(t, 6, dashed);
-        if n >= 20 {
-            found(SecretKind::GitlabToken, 6 + n);
-        }
-        return;
-    }
-    for p in [
-        &b"xoxb-"[..],
-        b"xoxp-",
-        b"xoxa-",
-        b"xoxr-",
-        b"xoxs-",
-        b"xoxe-",
-        b"xapp-",
-    ] {
-        if t.starts_with(p) {
-            let n = run(t, 5, dashed);
-            if n >= 10 && t[5..5 + n].iter().any(u8::is_ascii_digit) {
-                found(SecretKind::SlackToken, 5 + n);
-            }
-            return;
-        }
-    }
-    for p in [
-        &b"sk_live_"[..],
-        b"sk_test_",
-        b"rk_live_",
-        b"rk_test_",
-        b"whsec_",
-    ] {
-        if t.starts_with(p) {
-            let n = run(t, p.len(), alnum);
-            if n >= 16 {
-                found(SecretKind::StripeKey, p.len() + n);
-            }
-            return;
-        }
-    }
-    if t.starts_with(b"AIza") {
-        let n = run(t, 4, dashed);
-        if n == 35 {
-            found(SecretKind::GoogleApiKey, 39);
-        }
-        return;
-    }
-    if t.starts_with(b"ya29.") {
-        let n = run(t, 5, |c| dashed(c) || c == b'.');
-        if n >= 20 {
-            found(SecretKind::GoogleApiKey, 5 + n);
-        }
-        return;
-    }
-    if t.starts_with(b"eyJ") {
-        let b64 = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-        let h = run(t, 0, b64);
-        if h >= 10 && t.get(h) == Some(&b'.') && t.get(h + 1..h + 4) == Some(b"eyJ") {
-            let p = run(t, h + 1, b64);
-            if p >= 10 && t.get(h + 1 + p) == Some(&b'.') {
-                let sig = run(t, h + 2 + p, b64);
-                if sig >= 16 {
-                    found(SecretKind::Jwt, h + 2 + p + sig);
-                }
-            }
-        }
     }
 }
 
@@ -393,7 +297,26 @@ fn iban(b: &[u8], s: usize, out: &mut Vec<Hit>) {
     }
 }
 
-/// A run of 13–19 digits from `start` (single spaces or dashes between groups) that passes Luhn and
+/// What people put between a card number's groups: a space (or two, from a PDF), a dash with or
+/// without spaces, a dot, a no-break or thin space. The length of the one at the start of `rest`.
+fn card_separator(rest: &[u8]) -> Option<usize> {
+    const SEPARATORS: [&[u8]; 8] = [
+        b" - ",
+        b"  ",
+        b" ",
+        b"-",
+        b".",
+        b"\xc2\xa0",
+        b"\xe2\x80\x89",
+        b"\xe2\x80\xaf",
+    ];
+    SEPARATORS
+        .iter()
+        .find(|s| rest.starts_with(s))
+        .map(|s| s.len())
+}
+
+/// A run of 13–19 digits from `start` (the same separator between all groups) that passes Luhn and
 /// has a card brand's prefix and length. A run that goes on (`4111 1111 1111 1111 12 27`) is also
 /// tried up to each group's end.
 fn card(b: &[u8], start: usize, out: &mut Vec<Hit>) {
@@ -413,14 +336,14 @@ fn card(b: &[u8], start: usize, out: &mut Vec<Hit>) {
             digits[count] = c;
             count += 1;
             i += 1;
-        } else if matches!(c, b' ' | b'-')
-            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-            && sep.is_none_or(|s| s == c)
-        {
-            sep = Some(c);
+        } else if let Some(len) = card_separator(&b[i..]).filter(|&l| {
+            b.get(i + l).is_some_and(u8::is_ascii_digit)
+                && sep.is_none_or(|s: &[u8]| s == &b[i..i + l])
+        }) {
+            sep = Some(&b[i..i + len]);
             ends[groups] = (count, i);
             groups += 1;
-            i += 1;
+            i += len;
         } else {
             break;
         }

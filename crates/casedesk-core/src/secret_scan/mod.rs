@@ -10,6 +10,7 @@ mod checks;
 mod detect;
 pub mod draft;
 mod keys;
+mod services;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -25,6 +26,7 @@ pub enum SecretKind {
     GithubToken,
     GitlabToken,
     SlackToken,
+    WebhookUrl,
     StripeKey,
     GoogleApiKey,
     Jwt,
@@ -38,13 +40,14 @@ pub enum SecretKind {
 }
 
 impl SecretKind {
-    pub const ALL: [SecretKind; 16] = [
+    pub const ALL: [SecretKind; 17] = [
         SecretKind::PrivateKey,
         SecretKind::AwsAccessKey,
         SecretKind::AwsSecretKey,
         SecretKind::GithubToken,
         SecretKind::GitlabToken,
         SecretKind::SlackToken,
+        SecretKind::WebhookUrl,
         SecretKind::StripeKey,
         SecretKind::GoogleApiKey,
         SecretKind::Jwt,
@@ -65,6 +68,7 @@ impl SecretKind {
             SecretKind::GithubToken => "github_token",
             SecretKind::GitlabToken => "gitlab_token",
             SecretKind::SlackToken => "slack_token",
+            SecretKind::WebhookUrl => "webhook_url",
             SecretKind::StripeKey => "stripe_key",
             SecretKind::GoogleApiKey => "google_api_key",
             SecretKind::Jwt => "jwt",
@@ -91,6 +95,7 @@ impl SecretKind {
             SecretKind::GithubToken => "GitHub token",
             SecretKind::GitlabToken => "GitLab token",
             SecretKind::SlackToken => "Slack token",
+            SecretKind::WebhookUrl => "webhook URL",
             SecretKind::StripeKey => "Stripe key",
             SecretKind::GoogleApiKey => "Google API key",
             SecretKind::Jwt => "JWT",
@@ -112,6 +117,7 @@ impl SecretKind {
             | SecretKind::GithubToken
             | SecretKind::GitlabToken
             | SecretKind::SlackToken
+            | SecretKind::WebhookUrl
             | SecretKind::StripeKey
             | SecretKind::GoogleApiKey => 1,
             SecretKind::Jwt => 2,
@@ -185,6 +191,10 @@ pub fn mask(kind: SecretKind, value: &str) -> String {
         SecretKind::Iban => {
             let head: String = chars.iter().take(4).collect();
             format!("{head}…{}", tail(4))
+        }
+        SecretKind::WebhookUrl => {
+            let host = value.split('/').next().unwrap_or("");
+            format!("{host}/…{}", tail(4))
         }
         SecretKind::AwsAccessKey
         | SecretKind::GithubToken
@@ -269,8 +279,8 @@ mod tests {
     #[test]
     fn finds_each_kind_where_it_is() {
         assert_eq!(
-            kinds("key id AKIAIOSFODNN7EXAMPLE in the log"),
-            vec![(SecretKind::AwsAccessKey, "AKIAIOSFODNN7EXAMPLE")]
+            kinds("key id AKIAQ3EGRTW7HZ5LMN2P in the log"),
+            vec![(SecretKind::AwsAccessKey, "AKIAQ3EGRTW7HZ5LMN2P")]
         );
         assert_eq!(
             kinds("curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://x"),
