@@ -8,6 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod failing;
+mod hostile;
 mod inprocess;
 mod mail;
 mod poll;
@@ -166,12 +167,23 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 9] = [
+    let figures: [(&str, &str, Figure); 12] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
         ("secrets", "secret scan", secrets::secrets),
+        (
+            "dense",
+            "dense secrets through the check",
+            hostile::dense_secrets,
+        ),
+        ("catalogue", "largest catalogue import", hostile::catalogue),
         ("poll", "poll sweep", poll),
+        (
+            "hostile",
+            "memory under hostile IMAP servers (about a minute)",
+            hostile::rss_under_attack,
+        ),
         (
             "failing",
             "autosave while RT is down (about 20 s)",

@@ -49,13 +49,29 @@ pub(super) fn all(text: &str, out: &mut Vec<Hit>) {
 }
 
 /// A substring test for short texts (a key name, a value): building a `memmem` searcher for each
-/// would cost more than the search.
+/// would cost more than the search. Plain loops: the release build is optimised for size, where a
+/// closure per position (and `memcmp` per candidate) was most of a dense log's scan.
 pub(super) fn contains(hay: &[u8], needle: &[u8]) -> bool {
     let n = needle.len();
     if n == 0 || hay.len() < n {
         return n == 0;
     }
-    (0..=hay.len() - n).any(|i| hay[i] == needle[0] && (1..n).all(|j| hay[i + j] == needle[j]))
+    let (first, rest) = (needle[0], &needle[1..]);
+    let last = hay.len() - n;
+    let mut i = 0;
+    while i <= last {
+        if hay[i] == first {
+            let mut j = 0;
+            while j < rest.len() && hay[i + 1 + j] == rest[j] {
+                j += 1;
+            }
+            if j == rest.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
 }
 
 pub(super) fn hit(out: &mut Vec<Hit>, kind: SecretKind, start: usize, end: usize) {
@@ -196,6 +212,10 @@ pub(super) fn placeholder(v: &[u8]) -> bool {
             .any(|p| contains(v, p))
     {
         return true;
+    }
+    // The words below are at most 13 bytes: a longer value is none of them (and needs no copy).
+    if v.len() > 13 {
+        return false;
     }
     let lower = v.to_ascii_lowercase();
     const WORDS: &[&[u8]] = &[

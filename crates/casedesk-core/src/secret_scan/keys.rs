@@ -36,6 +36,20 @@ fn word_before(b: &[u8], s: usize) -> Vec<u8> {
     b[w..e].to_ascii_lowercase()
 }
 
+/// Whether a lowercased key holds `pass`, `pw`, `secret`, `token`, `key`, `auth` or `cred`.
+fn quick_look(k: &[u8]) -> bool {
+    let at = |i: usize, w: &[u8]| k.len() - i >= w.len() && k[i..i + w.len()] == *w;
+    (0..k.len()).any(|i| match k[i] {
+        b'p' => at(i, b"pass") || at(i, b"pw"),
+        b's' => at(i, b"secret"),
+        b't' => at(i, b"token"),
+        b'k' => at(i, b"key"),
+        b'a' => at(i, b"auth"),
+        b'c' => at(i, b"cred"),
+        _ => false,
+    })
+}
+
 /// What kind of secret a key name announces, if any.
 fn key_kind(key: &[u8]) -> Option<SecretKind> {
     if key.len() > 48 {
@@ -47,11 +61,9 @@ fn key_kind(key: &[u8]) -> Option<SecretKind> {
     k.make_ascii_lowercase();
     let k = &*k;
     let has = |w: &str| contains(k, w.as_bytes());
-    // Most keys (`id`, `date`, `url`, `page`) name none of these: one quick look first.
-    if !["pass", "pw", "secret", "token", "key", "auth", "cred"]
-        .iter()
-        .any(|w| has(w))
-    {
+    // Most keys (`id`, `date`, `url`, `page`) name none of these: one quick look first, in one pass
+    // over the key (seven substring searches per key were much of a dense log's scan).
+    if !quick_look(k) {
         return None;
     }
     let last = k.rsplit(|c| matches!(c, b'.' | b'/')).next().unwrap_or(k);

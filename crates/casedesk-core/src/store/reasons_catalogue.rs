@@ -153,69 +153,70 @@ impl Reasons<'_> {
             [],
             |r| r.get(0),
         )?;
+        // Each statement is prepared once for the whole file: preparing it per name was most of
+        // the time (BENCHMARKS.md, the largest catalogue).
+        let mut find_reason = tx.prepare("SELECT id FROM case_reasons WHERE name = ?1")?;
+        let mut add_reason =
+            tx.prepare("INSERT INTO case_reasons (name, position) VALUES (?1, ?2) RETURNING id")?;
+        let mut fill_reason = tx.prepare(
+            "UPDATE case_reasons SET keywords = CASE WHEN keywords = '' THEN ?2 ELSE keywords END,
+                                     template = CASE WHEN template = '' THEN ?3 ELSE template END
+             WHERE id = ?1",
+        )?;
+        let mut next_sub_of = tx.prepare(
+            "SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1",
+        )?;
+        let mut find_sub =
+            tx.prepare("SELECT id FROM sub_reasons WHERE reason_id = ?1 AND name = ?2")?;
+        let mut add_sub = tx.prepare(
+            "INSERT INTO sub_reasons (reason_id, name, position) VALUES (?1, ?2, ?3) RETURNING id",
+        )?;
+        let mut fill_sub =
+            tx.prepare("UPDATE sub_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''")?;
         for r in &parsed.reasons {
             let name = clean_name("import", &r.name)?;
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM case_reasons WHERE name = ?1",
-                    [&name],
-                    |row| row.get(0),
-                )
+            let existing: Option<i64> = find_reason
+                .query_row([&name], |row| row.get(0))
                 .optional()?;
             let reason_id = match existing {
                 Some(id) => id,
                 None => {
                     added += 1;
                     next_reason += 1;
-                    tx.query_row(
-                        "INSERT INTO case_reasons (name, position) VALUES (?1, ?2) RETURNING id",
-                        params![name, next_reason - 1],
-                        |row| row.get(0),
-                    )?
+                    add_reason.query_row(params![name, next_reason - 1], |row| row.get(0))?
                 }
             };
-            tx.execute(
-                "UPDATE case_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''",
-                params![reason_id, r.keywords.trim()],
-            )?;
-            tx.execute(
-                "UPDATE case_reasons SET template = ?2 WHERE id = ?1 AND template = ''",
-                params![reason_id, r.template.trim()],
-            )?;
-            let mut next_sub: i64 = tx.query_row(
-                "SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1",
-                [reason_id],
-                |row| row.get(0),
-            )?;
+            fill_reason.execute(params![reason_id, r.keywords.trim(), r.template.trim()])?;
+            let mut next_sub: i64 = next_sub_of.query_row([reason_id], |row| row.get(0))?;
             for s in &r.sub_reasons {
                 let sub_name = clean_name("import", s.name())?;
-                let sub_id: Option<i64> = tx
-                    .query_row(
-                        "SELECT id FROM sub_reasons WHERE reason_id = ?1 AND name = ?2",
-                        params![reason_id, sub_name],
-                        |row| row.get(0),
-                    )
+                let sub_id: Option<i64> = find_sub
+                    .query_row(params![reason_id, sub_name], |row| row.get(0))
                     .optional()?;
                 let sub_id: i64 = match sub_id {
                     Some(id) => id,
                     None => {
                         added += 1;
                         next_sub += 1;
-                        tx.query_row(
-                            "INSERT INTO sub_reasons (reason_id, name, position) VALUES (?1, ?2, ?3) RETURNING id",
-                            params![reason_id, sub_name, next_sub - 1],
-                            |row| row.get(0),
-                        )?
+                        add_sub.query_row(params![reason_id, sub_name, next_sub - 1], |row| {
+                            row.get(0)
+                        })?
                     }
                 };
                 if !s.keywords().trim().is_empty() {
-                    tx.execute(
-                        "UPDATE sub_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''",
-                        params![sub_id, s.keywords().trim()],
-                    )?;
+                    fill_sub.execute(params![sub_id, s.keywords().trim()])?;
                 }
             }
         }
+        drop((
+            find_reason,
+            add_reason,
+            fill_reason,
+            next_sub_of,
+            find_sub,
+            add_sub,
+            fill_sub,
+        ));
         tx.commit()?;
         Ok(added)
     }
