@@ -10,6 +10,7 @@ const list = document.getElementById('secret-list');
 const note = document.getElementById('secret-note');
 const warning = document.getElementById('secret-warning-dialog');
 let shown = { findings: [], total: 0, more: [], kinds: [], dismissed: 0 };
+let renderedKey = null;
 let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {} };
 
 export function setHooks(h2) {
@@ -27,6 +28,11 @@ function where(f) {
 export function render(report) {
   if (!report) return;
   shown = report;
+  // A check after each typing pause answers the same report most of the time: the page is left as
+  // it is (no rows rebuilt, no focus lost, nothing announced again) unless the findings changed.
+  const key = JSON.stringify(report);
+  if (key === renderedKey) return;
+  renderedKey = key;
   const n = report.total ?? report.findings.length;
   panel.hidden = n === 0;
   replace(note, n

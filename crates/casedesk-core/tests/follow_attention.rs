@@ -165,3 +165,81 @@ fn building_the_sources_reads_no_secret() {
     assert_eq!(sources.len(), 2, "RT and the mailbox are followed");
     assert_eq!(keyring.0.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// Stores a status change of case `case`, then fails, at every pass (a mail pass that read one
+/// folder and lost the connection in the next).
+struct StoresThenFails(i64);
+
+impl StatusSource for StoresThenFails {
+    fn name(&self) -> &'static str {
+        "mail"
+    }
+    fn sync<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
+        Box::pin(async move {
+            let s = store.lock().unwrap();
+            let _ = s
+                .cases()
+                .record_status(
+                    self.0,
+                    "Closed",
+                    None,
+                    casedesk_core::source::SourceKind::Mail,
+                    true,
+                )
+                .unwrap();
+            drop(s);
+            Err(RemoteError::Unreachable("the connection was lost".into()))
+        })
+    }
+}
+
+#[derive(Default)]
+struct Changes(Mutex<Vec<String>>);
+
+impl StatusSink for Changes {
+    fn changed(&self, c: &StatusChange) {
+        self.0.lock().unwrap().push(c.new_status.clone().unwrap_or_default());
+    }
+    fn refreshed(&self) {}
+    fn attention(&self, _: &str, _: &str) {}
+}
+
+/// A pass that stored a change and then failed delivers it now, not at the next start; the failed
+/// passes after it (backing off) store nothing new and notify nothing again.
+#[tokio::test(start_paused = true)]
+async fn a_pass_that_fails_part_way_delivers_what_it_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: SharedStore = Arc::new(Mutex::new(
+        Store::open(dir.path(), Arc::new(FixedClock::new(1_000))).unwrap(),
+    ));
+    let case = store
+        .lock()
+        .unwrap()
+        .cases()
+        .add("cj-web", "12345678", None, "Tracking link broken", Some("Open"))
+        .unwrap();
+    let changes = Arc::new(Changes::default());
+    let f = Followers::start(store.clone(), changes.clone(), 7);
+    let open_at_start = changes.0.lock().unwrap().len();
+    f.replace(vec![Arc::new(StoresThenFails(case.id))], CONFIG);
+    run_for(Duration::from_secs(3)).await;
+    let after_first = changes.0.lock().unwrap().clone();
+    assert_eq!(
+        &after_first[open_at_start..],
+        ["Closed"],
+        "delivered after the failed pass"
+    );
+    run_for(Duration::from_secs(300)).await;
+    assert_eq!(
+        changes.0.lock().unwrap().len(),
+        after_first.len(),
+        "failed passes after it notify nothing again"
+    );
+    assert!(store
+        .lock()
+        .unwrap()
+        .cases()
+        .pending_notifications()
+        .unwrap()
+        .is_empty());
+}

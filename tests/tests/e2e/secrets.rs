@@ -72,6 +72,23 @@ fn secrets_are_found_live_redacted_in_text_and_attachment_and_submit_warns_while
     );
     shot(&desktop, "secrets-1-found");
 
+    // Typing on without a new secret: the checks after each pause answer the same findings, and the
+    // page is left alone (the rows are not rebuilt).
+    app.exec(
+        "window.__secretMutations = 0; new MutationObserver((m) => { window.__secretMutations += m.length; }).observe(document.querySelector('[data-testid=secret-findings]'), { subtree: true, childList: true, characterData: true, attributes: true }); return null",
+        json!([]),
+    );
+    app.type_text(&app.tid("description"), " It fails every night.");
+    app.wait_until("saved after typing", Duration::from_secs(10), |a| {
+        a.attr(&a.tid("save-state"), "data-state").as_deref() == Some("saved")
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        app.exec("return window.__secretMutations", json!([])),
+        json!(0),
+        "unchanged findings leave the panel untouched"
+    );
+
     // The test card is not a secret: marked, it leaves the list for this draft.
     app.click(
         &app.find("[data-testid=secret-item][data-kind=card_number] [data-testid=not-secret]"),
