@@ -174,7 +174,10 @@ impl StatusSource for StoresThenFails {
     fn name(&self) -> &'static str {
         "mail"
     }
-    fn sync<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
+    fn sync<'a>(
+        &'a self,
+        store: &'a SharedStore,
+    ) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
         Box::pin(async move {
             let s = store.lock().unwrap();
             let _ = s
@@ -198,7 +201,10 @@ struct Changes(Mutex<Vec<String>>);
 
 impl StatusSink for Changes {
     fn changed(&self, c: &StatusChange) {
-        self.0.lock().unwrap().push(c.new_status.clone().unwrap_or_default());
+        self.0
+            .lock()
+            .unwrap()
+            .push(c.new_status.clone().unwrap_or_default());
     }
     fn refreshed(&self) {}
     fn attention(&self, _: &str, _: &str) {}
@@ -216,7 +222,13 @@ async fn a_pass_that_fails_part_way_delivers_what_it_stored_once() {
         .lock()
         .unwrap()
         .cases()
-        .add("cj-web", "12345678", None, "Tracking link broken", Some("Open"))
+        .add(
+            "cj-web",
+            "12345678",
+            None,
+            "Tracking link broken",
+            Some("Open"),
+        )
         .unwrap();
     let changes = Arc::new(Changes::default());
     let f = Followers::start(store.clone(), changes.clone(), 7);
