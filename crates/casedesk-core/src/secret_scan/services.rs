@@ -39,158 +39,72 @@ impl Body {
     }
 }
 
-/// Prefix, the body's shortest and longest length after it, the body's characters, and the kind.
-/// Longer prefixes of one family come before shorter ones.
-const SERVICES: &[(&[u8], usize, usize, Body, SecretKind)] = &[
+/// A token known by its prefix: how long its body after the prefix may be, of which characters,
+/// and what kind it is.
+struct Service {
+    prefix: &'static [u8],
+    min: usize,
+    max: usize,
+    body: Body,
+    kind: SecretKind,
+}
+
+/// A body of at least `min` characters.
+const fn at_least(prefix: &'static [u8], min: usize, body: Body) -> Service {
+    Service {
+        prefix,
+        min,
+        max: usize::MAX,
+        body,
+        kind: SecretKind::GenericSecret,
+    }
+}
+
+/// A body of exactly `len` characters (a longer run is something else).
+const fn exactly(prefix: &'static [u8], len: usize, body: Body) -> Service {
+    Service {
+        max: len,
+        ..at_least(prefix, len, body)
+    }
+}
+
+impl Service {
+    const fn of(self, kind: SecretKind) -> Service {
+        Service { kind, ..self }
+    }
+}
+
+/// The services' tokens. Longer prefixes of one family come before shorter ones.
+const SERVICES: &[Service] = &[
     // OpenAI (project, service account, admin) and Anthropic keys.
-    (
-        b"sk-proj-",
-        40,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"sk-svcacct-",
-        40,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"sk-admin-",
-        40,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"sk-ant-",
-        40,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
+    at_least(b"sk-proj-", 40, Body::Dashed),
+    at_least(b"sk-svcacct-", 40, Body::Dashed),
+    at_least(b"sk-admin-", 40, Body::Dashed),
+    at_least(b"sk-ant-", 40, Body::Dashed),
     // Hugging Face user and organisation tokens.
-    (b"hf_", 34, 34, Body::Alnum, SecretKind::GenericSecret),
-    (b"api_org_", 34, 34, Body::Alnum, SecretKind::GenericSecret),
+    exactly(b"hf_", 34, Body::Alnum),
+    exactly(b"api_org_", 34, Body::Alnum),
     // Notion, Sourcegraph, HashiCorp Vault, Perplexity, Sentry, npm, PyPI.
-    (
-        b"ntn_",
-        40,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (b"sgp_local_", 40, 40, Body::Word, SecretKind::GenericSecret),
-    (b"sgp_", 57, 57, Body::Word, SecretKind::GenericSecret),
-    (
-        b"hvs.",
-        24,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"pplx-",
-        40,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"sntrys_",
-        40,
-        usize::MAX,
-        Body::Base64,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"npm_",
-        36,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"pypi-AgE",
-        50,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
+    at_least(b"ntn_", 40, Body::Alnum),
+    exactly(b"sgp_local_", 40, Body::Word),
+    exactly(b"sgp_", 57, Body::Word),
+    at_least(b"hvs.", 24, Body::Dashed),
+    at_least(b"pplx-", 40, Body::Alnum),
+    at_least(b"sntrys_", 40, Body::Base64),
+    at_least(b"npm_", 36, Body::Alnum),
+    at_least(b"pypi-AgE", 50, Body::Dashed),
     // Shopify, Grafana, DigitalOcean, Databricks, Square, Atlassian, age.
-    (
-        b"shpat_",
-        32,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"shpss_",
-        32,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"glsa_",
-        32,
-        usize::MAX,
-        Body::Word,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"dop_v1_",
-        64,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"dapi",
-        32,
-        usize::MAX,
-        Body::Hex,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"sq0csp-",
-        40,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"ATATT",
-        100,
-        usize::MAX,
-        Body::Base64,
-        SecretKind::GenericSecret,
-    ),
-    (
-        b"AGE-SECRET-KEY-1",
-        50,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::GenericSecret,
-    ),
+    at_least(b"shpat_", 32, Body::Alnum),
+    at_least(b"shpss_", 32, Body::Alnum),
+    at_least(b"glsa_", 32, Body::Word),
+    at_least(b"dop_v1_", 64, Body::Alnum),
+    at_least(b"dapi", 32, Body::Hex),
+    at_least(b"sq0csp-", 40, Body::Dashed),
+    at_least(b"ATATT", 100, Body::Base64),
+    at_least(b"AGE-SECRET-KEY-1", 50, Body::Alnum),
     // Stripe's restricted keys in production, and Slack's configuration tokens.
-    (
-        b"rk_prod_",
-        16,
-        usize::MAX,
-        Body::Alnum,
-        SecretKind::StripeKey,
-    ),
-    (
-        b"xoxe.xox",
-        100,
-        usize::MAX,
-        Body::Dashed,
-        SecretKind::SlackToken,
-    ),
+    at_least(b"rk_prod_", 16, Body::Alnum).of(SecretKind::StripeKey),
+    at_least(b"xoxe.xox", 100, Body::Dashed).of(SecretKind::SlackToken),
 ];
 
 /// A documentation stand-in rather than a key: `ghp_xxxx…`, `AKIAIOSFODNN7EXAMPLE`, or a body of one
@@ -255,9 +169,16 @@ pub(super) fn prefixed(t: &[u8], at: usize, out: &mut Vec<Hit>) {
             hit(out, kind, at, at + len)
         }
     };
-    for &(p, min, max, class, kind) in SERVICES {
+    for &Service {
+        prefix: p,
+        min,
+        max,
+        body,
+        kind,
+    } in SERVICES
+    {
         if t.starts_with(p) {
-            let n = run(t, p.len(), |c| class.admits(c));
+            let n = run(t, p.len(), |c| body.admits(c));
             if n > max {
                 return;
             }
