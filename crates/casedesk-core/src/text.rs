@@ -43,6 +43,22 @@ pub fn shown_line(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// [`shown`] for an owned string: the same string back when it held nothing to drop (no copy).
+pub fn shown_owned(s: String) -> String {
+    match shown(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => o,
+    }
+}
+
+/// [`shown_line`] for an owned string: the same string back when it held nothing to change.
+pub fn shown_line_owned(s: String) -> String {
+    match shown_line(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => o,
+    }
+}
+
 /// Escapes text for a notification server that reads its body as markup (`body-markup`): the
 /// Desktop Notifications Specification's subset of XML, so `&`, `<` and `>` (and quotes) are entities.
 pub fn markup_escaped(s: &str) -> String {

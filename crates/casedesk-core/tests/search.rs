@@ -154,3 +154,69 @@ fn text_from_outside_cannot_forge_a_highlight() {
     assert_eq!(snippet.matches('\u{2}').count(), 1, "{snippet:?}");
     assert!(snippet.contains("\u{2}question\u{3}"), "{snippet:?}");
 }
+
+/// Text stored with bidi or control characters (by a caller that did not clean it, or by an older
+/// release) is shown without them: the case list, the case page's timeline and the notifications
+/// read it cleaned; a status a server sends with one is one change, not one at every check.
+#[test]
+fn stored_text_is_shown_without_bidi_controls_and_a_dirty_status_changes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    let case = store
+        .cases()
+        .add(
+            "cj-web",
+            "00555555",
+            None,
+            "Payout for report_\u{202E}gnp.exe",
+            Some("New\u{2066}"),
+        )
+        .unwrap();
+    let unsafe_char = |c: char| casedesk_core::text::is_bidi_control(c) || c == '\u{2}';
+    let seen = store.cases().get(case.id).unwrap();
+    assert_eq!(seen.subject, "Payout for report_gnp.exe");
+    assert_eq!(seen.status.as_deref(), Some("New"));
+    let listed = store.cases().list(10).unwrap();
+    assert!(!listed[0].subject.contains(unsafe_char));
+
+    store
+        .cases()
+        .add_reply(
+            case.id,
+            "Open report_\u{202E}gnp.exe\nthen \u{2}reply\u{3}",
+            store.now(),
+            "<reply@x>",
+        )
+        .unwrap();
+    let first = store
+        .cases()
+        .record_status(case.id, "Pending\u{202E}", None, SourceKind::Poll, false)
+        .unwrap();
+    assert!(first.is_some(), "a new status is a change");
+    let again = store
+        .cases()
+        .record_status(case.id, "Pending\u{202E}", None, SourceKind::Poll, false)
+        .unwrap();
+    assert!(again.is_none(), "the same dirty status again is no change");
+    for entry in store.cases().history(case.id).unwrap() {
+        for text in [&entry.body, &entry.old_status, &entry.new_status]
+            .into_iter()
+            .flatten()
+        {
+            assert!(!text.contains(unsafe_char), "{text:?}");
+        }
+    }
+    let body = store
+        .cases()
+        .history(case.id)
+        .unwrap()
+        .into_iter()
+        .find_map(|e| e.body)
+        .unwrap();
+    assert_eq!(body, "Open report_gnp.exe\nthen reply", "line breaks kept");
+    for change in store.cases().pending_notifications().unwrap() {
+        let shown = serde_json::to_string(&change).unwrap();
+        assert!(!shown.contains('\u{202E}'), "{shown}");
+        assert!(!change.subject.contains(unsafe_char), "{change:?}");
+    }
+}

@@ -105,7 +105,11 @@ pub(super) const COLUMNS: &str =
     "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
                        last_error, muted, watch, origin, dismissed_at, created_at";
 
+/// A case row as the app shows it: its texts (from mail and helpdesks, perhaps stored by a release that
+/// did not clean them on the way in) pass through [`crate::text`] on the way out too, so no bidi
+/// control or control character reaches the case list, the case page or a notification.
 pub(super) fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
+    use crate::text::shown_line_owned as line;
     let filer: String = r.get(1)?;
     let watch: String = r.get(10)?;
     let origin: String = r.get(11)?;
@@ -114,11 +118,11 @@ pub(super) fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
         filer: FilerKind::parse(&filer).ok_or_else(|| bad_text(1, &filer))?,
         case_number: r.get(2)?,
         draft_id: r.get(3)?,
-        subject: r.get(4)?,
-        status: r.get(5)?,
+        subject: line(r.get(4)?),
+        status: r.get::<_, Option<String>>(5)?.map(line),
         remote_updated: r.get(6)?,
         last_checked_at: r.get(7)?,
-        last_error: r.get(8)?,
+        last_error: r.get::<_, Option<String>>(8)?.map(line),
         muted: r.get(9)?,
         watch: Watch::parse(&watch).ok_or_else(|| bad_text(10, &watch))?,
         origin: match origin.as_str() {

@@ -178,15 +178,18 @@ pub(crate) fn last_status_at(conn: &Connection, case_id: i64) -> Result<Option<i
     )?)
 }
 
+/// A timeline entry as shown: statuses as one line, a reply's text with its line breaks, both without
+/// bidi or control characters whenever they were stored ([`crate::text`]).
 fn entry(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
+    use crate::text::{shown_line_owned as line, shown_owned};
     let kind: String = r.get(1)?;
     let source: String = r.get(6)?;
     Ok(HistoryEntry {
         id: r.get(0)?,
         kind: EventKind::parse(&kind).ok_or_else(|| bad_text(1, &kind))?,
-        old_status: r.get(2)?,
-        new_status: r.get(3)?,
-        body: r.get(4)?,
+        old_status: r.get::<_, Option<String>>(2)?.map(line),
+        new_status: r.get::<_, Option<String>>(3)?.map(line),
+        body: r.get::<_, Option<String>>(4)?.map(shown_owned),
         at: r.get(5)?,
         source: SourceKind::parse(&source).ok_or_else(|| bad_text(6, &source))?,
     })
@@ -230,6 +233,7 @@ pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
          WHERE h.notified = 0 ORDER BY h.id",
     )?;
     let rows = stmt.query_map([], |r| {
+        use crate::text::shown_line_owned as line;
         let filer: String = r.get(3)?;
         let kind: String = r.get(5)?;
         let body: Option<String> = r.get(8)?;
@@ -239,11 +243,11 @@ pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
             case_number: r.get(2)?,
             filer: FilerKind::parse(&filer).ok_or_else(|| bad_text(3, &filer))?,
             draft_id: r.get(10)?,
-            subject: r.get(4)?,
+            subject: line(r.get(4)?),
             kind: EventKind::parse(&kind).ok_or_else(|| bad_text(5, &kind))?,
-            old_status: r.get(6)?,
-            new_status: r.get(7)?,
-            excerpt: body.as_deref().map(excerpt),
+            old_status: r.get::<_, Option<String>>(6)?.map(line),
+            new_status: r.get::<_, Option<String>>(7)?.map(line),
+            excerpt: body.as_deref().map(|b| line(excerpt(b))),
             muted: r.get(9)?,
         })
     })?;

@@ -127,13 +127,17 @@ impl<'c> Cases<'c> {
     pub fn record(&self, case_id: i64, o: &Observation<'_>) -> Result<Option<StatusChange>> {
         // Its own transaction, unless the caller batches many checks in one (a sweep: one fsync, not one per case).
         let tx = own_tx(self.conn)?;
+        // Compared and stored as shown (cases are read through `crate::text` too): a status with a
+        // bidi or control character from a server is one change, not a change at every check.
+        let status = crate::text::shown_line(o.status);
+        let status: &str = &status;
         let current = self.get(case_id)?;
         let at = o.at.unwrap_or(self.now);
         let stale = match o.at {
             Some(at) => history::last_status_at(self.conn, case_id)?.is_some_and(|last| at < last),
             None => false,
         };
-        let changed = !stale && current.status.as_deref() != Some(o.status);
+        let changed = !stale && current.status.as_deref() != Some(status);
         let mut out = None;
         if stale {
             history::insert(
@@ -142,7 +146,7 @@ impl<'c> Cases<'c> {
                     case_id,
                     kind: EventKind::Status,
                     old_status: None,
-                    new_status: Some(o.status),
+                    new_status: Some(status),
                     body: None,
                     at,
                     source: o.source,
@@ -160,7 +164,7 @@ impl<'c> Cases<'c> {
             exec(self.conn,
                 "UPDATE cases SET status = ?2, remote_updated = coalesce(?3, remote_updated), last_checked_at = ?4,
                         last_error = NULL, watch = ?5 WHERE id = ?1",
-                params![case_id, o.status, o.remote_updated, self.now, watch.as_str()],
+                params![case_id, status, o.remote_updated, self.now, watch.as_str()],
             )?;
             if changed {
                 let first = current.status.is_none();
@@ -170,7 +174,7 @@ impl<'c> Cases<'c> {
                         case_id,
                         kind: EventKind::Status,
                         old_status: current.status.as_deref(),
-                        new_status: Some(o.status),
+                        new_status: Some(status),
                         body: None,
                         at,
                         source: o.source,
@@ -184,7 +188,7 @@ impl<'c> Cases<'c> {
                         id,
                         EventKind::Status,
                         current.status.clone(),
-                        Some(o.status.to_owned()),
+                        Some(status.to_owned()),
                         None,
                     ));
                 }
