@@ -71,10 +71,11 @@ fn io_error(io: &std::io::Error) -> RemoteError {
     }
 }
 
-/// Server text as one short line of plain text.
+/// Server text as one short line of plain text, with nothing that could reorder what is shown
+/// ([`crate::text::shown_line`]), at most 300 characters.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+    crate::text::shown_line(s)
+        .chars()
         .take(300)
         .collect::<String>()
         .trim()
@@ -407,6 +408,15 @@ mod tests {
             "OR FROM \"a@x.com\" (OR FROM \"@y.com\" (FROM \"b@z.com\"))"
         );
         assert_eq!(quote("a\"b\\c"), "\"a b c\"");
+    }
+
+    #[test]
+    fn server_text_is_one_short_line_without_bidi_controls() {
+        assert_eq!(
+            clean("NO [ALERT] open\r\nreport_\u{202E}gnp.exe"),
+            "NO [ALERT] open  report_gnp.exe"
+        );
+        assert_eq!(clean(&"x".repeat(1000)).len(), 300);
     }
 
     #[test]
