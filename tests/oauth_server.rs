@@ -3,7 +3,7 @@
 //! a code — or with `error=access_denied` when told to deny), the token endpoint (code + PKCE
 //! verifier, refresh tokens, the device grant), a device authorization endpoint, and a token
 //! introspection endpoint for Dovecot's `oauth2` passdb. The test can make access tokens expire,
-//! revoke refresh tokens, deny consent and approve a device code. Plain HTTP/1.1 over std, one
+//! revoke or rotate refresh tokens, deny consent and approve a device code. Plain HTTP/1.1 over std, one
 //! connection at a time, every read bounded in time.
 
 use base64::Engine;
@@ -29,6 +29,8 @@ struct State {
     /// Device code → approved.
     devices: HashMap<String, bool>,
     deny: bool,
+    /// Each refresh revokes the refresh token it used and issues a new one (like Microsoft's).
+    rotate: bool,
     lifetime: Option<Duration>,
     /// What the test can read: grants by kind.
     log: Vec<String>,
@@ -206,6 +208,10 @@ impl OAuthServer {
     pub fn deny_consent(&self, deny: bool) {
         self.state.lock().unwrap().deny = deny;
     }
+    /// From now on, each refresh revokes the refresh token it used and answers a new one.
+    pub fn rotate_refresh_tokens(&self, rotate: bool) {
+        self.state.lock().unwrap().rotate = rotate;
+    }
     /// How long new access tokens last (default an hour).
     pub fn token_lifetime(&self, d: Duration) {
         self.state.lock().unwrap().lifetime = Some(d);
@@ -351,7 +357,11 @@ fn handle(
                         return;
                     }
                     s.log.push("refresh".into());
-                    let body = issue(&mut s, false);
+                    let rotate = s.rotate;
+                    if rotate {
+                        s.refresh.insert(get("refresh_token"), false);
+                    }
+                    let body = issue(&mut s, rotate);
                     reply(stream, "200 OK", "", "application/json", &body);
                 }
                 "urn:ietf:params:oauth:grant-type:device_code" => {

@@ -360,3 +360,93 @@ fn the_device_flow_signs_in_once_the_user_approves_the_code() {
     assert!(granted.refresh_token.is_some());
     assert_eq!(server.log(), vec!["device"]);
 }
+
+/// A secret store whose writes fail while `refuse` is set (a keyring locked after the app started).
+#[derive(Default)]
+struct LockingSecrets {
+    inner: MemorySecrets,
+    refuse: std::sync::atomic::AtomicBool,
+    writes_refused: std::sync::atomic::AtomicUsize,
+}
+
+impl Secrets for LockingSecrets {
+    fn get(&self, name: &str) -> casedesk_core::Result<Option<String>> {
+        self.inner.get(name)
+    }
+    fn set(&self, name: &str, value: &str) -> casedesk_core::Result<()> {
+        if self.refuse.load(std::sync::atomic::Ordering::SeqCst) {
+            self.writes_refused
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            return Err(casedesk_core::Error::invalid(
+                casedesk_core::Code::SecretStore,
+                "The keyring is locked.",
+            ));
+        }
+        self.inner.set(name, value)
+    }
+    fn delete(&self, name: &str) -> casedesk_core::Result<()> {
+        self.inner.delete(name)
+    }
+}
+
+#[test]
+fn a_rotated_refresh_token_the_keyring_would_not_take_is_kept_and_saved_once_it_can() {
+    let server = OAuthServer::start("ana@example.com");
+    let rt = rt();
+    let (granted, _) = sign_in(&rt, &server);
+    let granted = granted.expect("signed in");
+    let locking = Arc::new(LockingSecrets::default());
+    tokens::store_grant(locking.as_ref(), &granted).unwrap();
+    let first = locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().unwrap();
+    let endpoints = oauth_settings(&server)
+        .endpoints(AuthMethod::Custom)
+        .unwrap();
+    let store: Arc<dyn Secrets> = locking.clone();
+    let source = tokens::TokenSource::new(endpoints.clone(), store.clone()).unwrap();
+
+    // The provider rotates (each refresh revokes the token it used) and the keyring locks.
+    server.rotate_refresh_tokens(true);
+    locking
+        .refuse
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    rt.block_on(source.access_token(true))
+        .expect("refreshed: the access token does not need the keyring's write");
+    assert!(
+        locking
+            .writes_refused
+            .load(std::sync::atomic::Ordering::SeqCst)
+            >= 1
+    );
+    assert_eq!(
+        locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().as_deref(),
+        Some(first.as_str()),
+        "the keyring still holds the first (now revoked) token"
+    );
+    // The next refresh uses the rotated token kept in memory, not the revoked one in the keyring.
+    rt.block_on(source.access_token(true))
+        .expect("the rotated token was kept, not dropped");
+    assert!(
+        !server.log().contains(&"refused-refresh".to_owned()),
+        "the revoked token was never sent: {:?}",
+        server.log()
+    );
+
+    // The keyring unlocks: the next refresh saves the newest token, and a restart (a new source over
+    // the same keyring) goes on with it.
+    locking
+        .refuse
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    rt.block_on(source.access_token(true)).expect("refreshed");
+    let saved = locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().unwrap();
+    assert_ne!(saved, first, "the rotated token reached the keyring");
+    let restarted = tokens::TokenSource::new(endpoints, store).unwrap();
+    rt.block_on(restarted.access_token(true))
+        .expect("after a restart the saved token works");
+    assert_eq!(
+        server.log().iter().filter(|l| *l == "refresh").count(),
+        4,
+        "{:?}",
+        server.log()
+    );
+    assert!(!server.log().contains(&"refused-refresh".to_owned()));
+}
