@@ -16,8 +16,29 @@ use crate::AppState;
 /// The sign-in under way: "Cancel" ends it; a started code sign-in waits here for its poll.
 #[derive(Default)]
 pub struct SignIn {
-    cancel: Arc<Notify>,
+    /// The current sign-in's Cancel, new for each sign-in: a Cancel pressed before the sign-in waits
+    /// (while the browser opens, or between "Sign in with a code" and its wait) is kept by
+    /// `notify_one` and ends the wait at once; one pressed when none was under way cannot end the
+    /// next sign-in.
+    cancel: std::sync::Mutex<Arc<Notify>>,
     device: tokio::sync::Mutex<Option<device::DeviceSignIn>>,
+}
+
+impl SignIn {
+    /// A new sign-in begins: its own Cancel.
+    fn begin(&self) -> Arc<Notify> {
+        let fresh = Arc::new(Notify::new());
+        *self.cancel.lock().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
+        fresh
+    }
+
+    /// The Cancel of the sign-in under way (for a code sign-in's wait).
+    fn current(&self) -> Arc<Notify> {
+        self.cancel
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
 }
 
 fn endpoints(mail: &MailSettings) -> Answer<Endpoints> {
@@ -54,6 +75,7 @@ async fn keep<R: Runtime>(app: AppHandle<R>, granted: oauth::Granted) -> Answer<
 /// "Cancel") for it to redirect back to this computer.
 #[tauri::command]
 pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> Answer<()> {
+    let cancel = app.state::<AppState>().sign_in.begin();
     let endpoints = endpoints(&mail)?;
     let http = http()?;
     let auth = flow::begin(&endpoints).await?;
@@ -62,7 +84,6 @@ pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> 
         Ok(crate::platform::opener::open_url(&url)?)
     })
     .await?;
-    let cancel = app.state::<AppState>().sign_in.cancel.clone();
     let granted = auth.finish(flow::SIGN_IN_TIMEOUT, &cancel, &http).await?;
     keep(app, granted).await
 }
@@ -70,7 +91,7 @@ pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> 
 /// Ends the sign-in under way (browser or code).
 #[tauri::command]
 pub fn mail_sign_in_cancel<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
-    app.state::<AppState>().sign_in.cancel.notify_waiters();
+    app.state::<AppState>().sign_in.current().notify_one();
     Ok(())
 }
 
@@ -80,6 +101,7 @@ pub async fn mail_sign_in_code<R: Runtime>(
     app: AppHandle<R>,
     mail: MailSettings,
 ) -> Answer<device::DeviceStart> {
+    app.state::<AppState>().sign_in.begin();
     let endpoints = endpoints(&mail)?;
     let (start, pending) = device::begin(&endpoints, &http()?).await?;
     *app.state::<AppState>().sign_in.device.lock().await = Some(pending);
@@ -92,7 +114,7 @@ pub async fn mail_sign_in_code_wait<R: Runtime>(app: AppHandle<R>) -> Answer<()>
     let (pending, cancel) = {
         let state = app.state::<AppState>();
         let pending = state.sign_in.device.lock().await.take();
-        (pending, state.sign_in.cancel.clone())
+        (pending, state.sign_in.current())
     };
     let Some(pending) = pending else {
         return Err(Error::field(
