@@ -1,6 +1,6 @@
 //! A scripted IMAP server on loopback that misbehaves on purpose (a real one cannot): huge literal
 //! announcements, bodies larger than announced, endless lines, garbage, stalls, floods, a folder that
-//! cannot be opened. It answers LOGIN, CAPABILITY, EXAMINE (2 mails, UIDVALIDITY 7, UIDNEXT 3),
+//! cannot be opened. It answers LOGIN, CAPABILITY, LIST (INBOX), EXAMINE (2 mails, UIDVALIDITY 7, UIDNEXT 3),
 //! UID SEARCH, size and body FETCH, LOGOUT; every command line it hears is kept. Bounded: at most 20
 //! connections, 50 commands each, 200 MB sent per flood.
 
@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Body {
     /// Real mails, as announced.
     Honest,
@@ -120,6 +120,9 @@ fn session(
             ok(&mut out)?;
         } else if upper.starts_with("CAPABILITY") {
             out.write_all(b"* CAPABILITY IMAP4rev1\r\n")?;
+            ok(&mut out)?;
+        } else if upper.starts_with("LIST") {
+            out.write_all(b"* LIST (\\HasNoChildren) \"/\" INBOX\r\n")?;
             ok(&mut out)?;
         } else if upper.starts_with("EXAMINE") {
             if bad_folder.is_some_and(|f| command.contains(f)) {

@@ -8,7 +8,9 @@
 
 use casedesk_core::filing::SharedStore;
 use casedesk_core::remote::RemoteError;
-use casedesk_core::source::mail::{Credential, MailSettings, MailSource, Security};
+use casedesk_core::source::mail::{
+    test_connection, Credential, MailSettings, MailSource, Security, TestReport,
+};
 use casedesk_core::{Store, SystemClock};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -399,4 +401,64 @@ fn a_mail_whose_read_stopped_the_app_is_skipped_at_the_next_pass() {
         b"",
         "a finished read leaves no key"
     );
+}
+
+/// "Test connection" against the same servers: it goes through the sync's path (sizes first, capped
+/// chunks, the guard under the IMAP library), so a hostile server costs it no more than a pass.
+fn tested(server: &Server) -> (Result<TestReport, RemoteError>, usize, Duration) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let t = Instant::now();
+    let result = rt.block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(60),
+            test_connection(
+                &settings(server.port, "INBOX"),
+                Credential::Password("secret".into()),
+                casedesk_e2e::mails::now_ms(),
+            ),
+        )
+        .await
+        .expect("the test ends by itself")
+    });
+    (
+        result,
+        PEAK.load(Ordering::Relaxed).saturating_sub(base),
+        t.elapsed(),
+    )
+}
+
+#[test]
+fn test_connection_reads_an_honest_server_and_refuses_hostile_ones_within_bounds() {
+    let _one = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let honest = serve(Body::Honest, None);
+    let (report, _, _) = tested(&honest);
+    let report = report.expect("an honest server is read");
+    assert_eq!(report.folders, vec!["INBOX".to_owned()]);
+    assert_eq!(report.candidates, 2, "{report:?}");
+    for body in [
+        Body::HugeAnnouncement,
+        Body::Lies,
+        Body::Garbage,
+        Body::EndlessLine,
+        Body::Flood,
+    ] {
+        let server = serve(body, None);
+        let (result, heap, took) = tested(&server);
+        assert!(
+            matches!(result, Err(RemoteError::Malformed(_))),
+            "{body:?}: {result:?}"
+        );
+        assert!(heap < 16 * MB, "{body:?}: heap grew {heap} bytes");
+        assert!(took < Duration::from_secs(20), "{body:?}: took {took:?}");
+        assert!(
+            server.sent.load(Ordering::Relaxed) < 64 * MB,
+            "{body:?}: read far past the limit"
+        );
+    }
 }
