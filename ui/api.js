@@ -75,7 +75,8 @@ export const api = {
   searchEverything: (query) => call('search_everything', { query }),
   createDraft: () => call('create_draft'),
   openDraft: (id) => call('open_draft', { id }),
-  checkDraft: (id, input) => call('check_draft', { id, input }),
+  // `known`: the key of the secrets report on the page; the answer leaves the report out when unchanged.
+  checkDraft: (id, input, known = null) => call('check_draft', { id, input, known }),
   saveDraft: (id, input) => call('save_draft', { id, input }),
   exportCase: (subject, format, confirmed) => call('export_case', { subject, format, confirmed }),
   redactSecrets: (id, input, which) => call('redact_secrets', { id, input, which }),

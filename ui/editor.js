@@ -207,7 +207,7 @@ const scheduleCheck = debounce(async () => {
   if (!current) return;
   const id = current.id;
   try {
-    const check = await api.checkDraft(id, input());
+    const check = await api.checkDraft(id, input(), secrets.known());
     if (current && current.id === id) renderCheck(check);
   } catch (err) {
     showError(err);
@@ -277,9 +277,9 @@ export function applyRedaction(out) {
 }
 
 function renderCheck(check) {
-  secrets.render(check.secrets);
-  // Only a full check (one that scanned for secrets) looked for a suggestion.
-  suggestion.render(check.secrets ? check.suggestion : undefined,
+  secrets.render(check.secrets, check.secretsKey);
+  // Only a full check (one that scanned for secrets, changed or not) looked for a suggestion.
+  suggestion.render(check.secretsKey ? check.suggestion : undefined,
     { reasonId: selectedId(el.reason), subReasonId: selectedId(el.subReason) }, useSuggestion);
   const problemsBy = {};
   for (const p of check.problems) (problemsBy[p.field] ||= []).push(p);

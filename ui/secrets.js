@@ -11,6 +11,9 @@ const note = document.getElementById('secret-note');
 const warning = document.getElementById('secret-warning-dialog');
 let shown = { findings: [], total: 0, more: [], kinds: [], dismissed: 0 };
 let renderedKey = null;
+// The app's key for the report shown (from a full check); `null` after a redaction or a "not a
+// secret", whose answers carry none.
+let knownKey = null;
 let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {} };
 
 export function setHooks(h2) {
@@ -24,9 +27,18 @@ function where(f) {
   return `${place}, line ${f.line}`;
 }
 
-/** Shows a scan's findings (a check without a scan leaves the last one shown). */
-export function render(report) {
+/** The app's key for the findings shown, so a check can answer "unchanged" without them. */
+export function known() {
+  return knownKey;
+}
+
+/**
+ * Shows a scan's findings (a check without a scan, or one that found them unchanged, leaves the last
+ * one shown). `appKey` is the app's key for `report` when it gave one.
+ */
+export function render(report, appKey = null) {
   if (!report) return;
+  knownKey = appKey;
   shown = report;
   // A check after each typing pause answers the same report most of the time: the page is left as
   // it is (no rows rebuilt, no focus lost, nothing announced again) unless the findings changed.
@@ -104,7 +116,8 @@ document.getElementById('redact-all').addEventListener('click', () => redact({ w
  */
 export async function confirmBeforeSending(id, input) {
   try {
-    render((await api.checkDraft(id, input)).secrets);
+    const check = await api.checkDraft(id, input, knownKey);
+    render(check.secrets, check.secretsKey);
   } catch {
     // The check failing is not a reason to block sending; the last scan stands.
   }

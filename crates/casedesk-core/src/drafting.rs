@@ -26,6 +26,10 @@ pub struct DraftCheck {
     /// Secrets in the text and the `.txt` attachments; `None` when this check did not scan (an
     /// autosave: the editor keeps the last scan, from the check after the typing pause).
     pub secrets: Option<crate::secret_scan::SecretReport>,
+    /// What `secrets` (this scan's report) is, in a few characters: a check given the key it last got
+    /// answers `secrets: None` when the findings did not change, so a page shows nothing new and a
+    /// large report does not cross the IPC at every typing pause. `None` when this check did not scan.
+    pub secrets_key: Option<String>,
     /// The Case Reason the text suggests ([`crate::suggest`]); `None` when there is none or this check
     /// did not look (an autosave).
     pub suggestion: Option<crate::suggest::Suggestion>,
@@ -66,18 +70,37 @@ pub struct AttachOutcome {
 
 /// Checks a draft as typed. `id` excludes the draft itself from the duplicate search.
 pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<DraftCheck> {
+    check_known(store, id, input, None)
+}
+
+/// [`check`], for a page that shows the report whose key is `known`: the report is left out
+/// (`secrets: None`, the same `secrets_key`) when it is the same.
+pub fn check_known(
+    store: &Store,
+    id: Option<i64>,
+    input: &DraftInput,
+    known: Option<&str>,
+) -> Result<DraftCheck> {
     input.check_storable()?;
     let lookup = store
         .reasons()
         .lookup(input.reason_id, input.sub_reason_id)?;
     let mut checked = check_with(store, id, input, lookup)?;
-    checked.secrets = Some(crate::secret_scan::scan_draft(
-        store,
-        id.unwrap_or(-1),
-        input,
-    )?);
+    let report = crate::secret_scan::scan_draft(store, id.unwrap_or(-1), input)?;
+    let key = report_key(&report);
+    checked.secrets = (known != Some(key.as_str())).then_some(report);
+    checked.secrets_key = Some(key);
     checked.suggestion = crate::suggest::suggest(store, id, input)?;
     Ok(checked)
+}
+
+/// A report's key: a hash of what the page would be sent (its JSON), as 16 hex digits. Stable for one
+/// build, which is all a page needs (it asks the app that answered).
+fn report_key(report: &crate::secret_scan::SecretReport) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_vec(report).unwrap_or_default().hash(&mut h);
+    format!("{:016x}", h.finish())
 }
 
 /// The checks, given what the catalogue says about the chosen reason (looked up once per save).
@@ -98,6 +121,7 @@ fn check_with(
         checklist: lint::description_checklist(&input.description),
         duplicate_of,
         secrets: None,
+        secrets_key: None,
         suggestion: None,
     })
 }

@@ -228,3 +228,51 @@ fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
         "redact all of a kind took every one"
     );
 }
+
+/// A check told the key of the report the page shows leaves the report out while the findings stay
+/// the same, and sends it again as soon as they change (or the key is not this report's).
+#[test]
+fn a_check_sends_the_findings_only_when_they_change() {
+    use casedesk_core::draft::DraftInput;
+    use casedesk_core::{drafting, Store, SystemClock};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), std::sync::Arc::new(SystemClock)).unwrap();
+    let d = store.drafts().create().unwrap();
+    let mut input = DraftInput {
+        subject: "Payout API refuses our key".into(),
+        description:
+            "We call it with Authorization: Bearer eyJhbGciOiJIUzI1NiJ9xQw9sT3kR7pLm2 and get 401."
+                .into(),
+        ..Default::default()
+    };
+    let first = drafting::check_known(&store, Some(d.id), &input, None).unwrap();
+    let report = first
+        .secrets
+        .clone()
+        .expect("the first check sends the report");
+    assert_eq!(report.total, 1);
+    let key = first.secrets_key.clone().expect("and its key");
+
+    // More typing elsewhere, same findings: no report, the same key, the other checks as usual.
+    input.description.push_str(" It started on Monday.");
+    let same = drafting::check_known(&store, Some(d.id), &input, Some(&key)).unwrap();
+    assert!(
+        same.secrets.is_none(),
+        "unchanged findings are not sent again"
+    );
+    assert_eq!(same.secrets_key.as_deref(), Some(key.as_str()));
+    assert!(!same.checklist.is_empty(), "the writing checks still come");
+
+    // A second token: sent, with a new key.
+    input
+        .description
+        .push_str(" Our other key is sk_live_4eC39HqLyjWDarjtT1zdp7dc.");
+    let changed = drafting::check_known(&store, Some(d.id), &input, Some(&key)).unwrap();
+    assert_eq!(changed.secrets.as_ref().map(|r| r.total), Some(2));
+    assert_ne!(changed.secrets_key.as_deref(), Some(key.as_str()));
+
+    // A key the page made up is no key: the report is sent.
+    let other =
+        drafting::check_known(&store, Some(d.id), &input, Some("0123456789abcdef")).unwrap();
+    assert!(other.secrets.is_some());
+}

@@ -90,7 +90,19 @@ pub async fn check_draft<R: Runtime>(
     app: AppHandle<R>,
     id: Option<i64>,
     input: DraftInput,
+    known: Option<String>,
 ) -> Answer<DraftCheck> {
+    // The key of the secrets report the page shows (16 hex digits): the same report is not sent again.
+    if known
+        .as_deref()
+        .is_some_and(|k| k.len() > 64 || !k.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(casedesk_core::Error::invalid(
+            casedesk_core::Code::InvalidArgument,
+            "The shown report's key is not one this app gave.",
+        )
+        .into());
+    }
     blocking(app, move |state| {
         // A `.txt` attachment no scan has seen (the first check after a start) is scanned before the
         // store's lock is taken: an autosave never waits behind a 10 MB log.
@@ -98,7 +110,7 @@ pub async fn check_draft<R: Runtime>(
             let files = state.with_store(|s| casedesk_core::secret_scan::draft::files_of(s, id))?;
             casedesk_core::secret_scan::draft::warm(&files);
         }
-        state.with_store(|s| drafting::check(s, id, &input))
+        state.with_store(|s| drafting::check_known(s, id, &input, known.as_deref()))
     })
     .await
 }

@@ -1,5 +1,6 @@
 //! The commands through Tauri's mock runtime: valid arguments, hostile ones, and the error shape.
 
+mod checks;
 mod sign_in;
 
 use casedesk_lib::{commands, AppState};
