@@ -390,11 +390,15 @@ async fn an_answer_larger_than_the_cap_is_refused_not_read_into_memory() {
     );
 }
 
-/// A keyring whose reads fail while it is locked.
-struct Keyring(std::sync::atomic::AtomicBool);
+/// A keyring whose reads fail while it is locked, counting its reads.
+struct Keyring(
+    std::sync::atomic::AtomicBool,
+    std::sync::atomic::AtomicUsize,
+);
 
 impl casedesk_core::secrets::Secrets for Keyring {
     fn get(&self, _name: &str) -> casedesk_core::Result<Option<String>> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if self.0.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(casedesk_core::Error::invalid(
                 casedesk_core::Code::SecretStore,
@@ -420,7 +424,7 @@ async fn a_locked_keyring_sends_nothing_and_the_token_is_used_once_it_unlocks() 
         .respond_with(empty_search())
         .mount(&server)
         .await;
-    let keyring = std::sync::Arc::new(Keyring(true.into()));
+    let keyring = std::sync::Arc::new(Keyring(true.into(), 0.into()));
     let rt = Rt::with_stored_token(
         RtSettings::new(&server.uri(), "General"),
         keyring.clone(),
@@ -442,4 +446,11 @@ async fn a_locked_keyring_sends_nothing_and_the_token_is_used_once_it_unlocks() 
         .await
         .expect("the token is read at the next request");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // Once read, the token serves the next requests (a sweep is up to 100 of them) without a keyring
+    // read each: two reads in all, the refused one and the good one.
+    for _ in 0..20 {
+        rt.statuses(&numbers).await.expect("polled");
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 21);
+    assert_eq!(keyring.1.load(std::sync::atomic::Ordering::Relaxed), 2);
 }

@@ -101,10 +101,18 @@ impl RtSettings {
 enum RtToken {
     /// Checked when given ("Test connection" with a token just typed, tests).
     Given(HeaderValue),
-    /// The keyring, read at every request: a locked or failing keyring is a temporary error
+    /// The keyring, read when a request needs it and kept for [`TOKEN_KEPT`] (a sweep of 10,000 cases
+    /// is 100 requests: one keyring read, not 100): a locked or failing keyring is a temporary error
     /// ([`RemoteError::SecretStore`]), and no request is ever sent with an empty token.
-    Stored(std::sync::Arc<dyn crate::secrets::Secrets>),
+    Stored(
+        std::sync::Arc<dyn crate::secrets::Secrets>,
+        Mutex<Option<(HeaderValue, std::time::Instant)>>,
+    ),
 }
+
+/// How long a token read from the keyring is used before it is read again (a token changed in
+/// Settings builds a new client at once; one changed in the keyring by other means is seen this late).
+pub const TOKEN_KEPT: Duration = Duration::from_secs(60);
 
 fn auth_value(token: &str) -> Result<HeaderValue, RemoteError> {
     let mut auth = HeaderValue::from_str(&format!("token {}", token.trim())).map_err(|_| {
@@ -134,7 +142,11 @@ impl Rt {
         secrets: std::sync::Arc<dyn crate::secrets::Secrets>,
         timeout: Duration,
     ) -> Result<Rt, RemoteError> {
-        Self::with_token(settings, RtToken::Stored(secrets), timeout)
+        Self::with_token(
+            settings,
+            RtToken::Stored(secrets, Mutex::new(None)),
+            timeout,
+        )
     }
 
     fn with_token(
@@ -161,15 +173,25 @@ impl Rt {
 
     /// The `Authorization` header for the next request.
     async fn authorization(&self) -> Result<HeaderValue, RemoteError> {
-        let secrets = match &self.token {
+        let (secrets, kept) = match &self.token {
             RtToken::Given(v) => return Ok(v.clone()),
-            RtToken::Stored(s) => s.clone(),
+            RtToken::Stored(s, kept) => (s.clone(), kept),
         };
+        if let Some((v, at)) = kept.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            if at.elapsed() < TOKEN_KEPT {
+                return Ok(v.clone());
+            }
+        }
         let read = tokio::task::spawn_blocking(move || secrets.get(crate::secrets::RT_TOKEN))
             .await
             .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?;
         match read {
-            Ok(Some(t)) if !t.trim().is_empty() => auth_value(&t),
+            Ok(Some(t)) if !t.trim().is_empty() => {
+                let v = auth_value(&t)?;
+                *kept.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((v.clone(), std::time::Instant::now()));
+                Ok(v)
+            }
             Ok(_) => Err(RemoteError::Config(
                 "No RT token is in the keyring: enter it in Settings → Filing.".into(),
             )),
