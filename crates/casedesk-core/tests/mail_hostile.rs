@@ -86,6 +86,43 @@ fn one_pass(server: &Server, folders: &str, patience: Duration) -> Outcome {
     )
 }
 
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// What one piece of work cost: wall time, this process's CPU, and the heap's peak growth.
+struct Measured {
+    took: Duration,
+    cpu: Duration,
+    heap_growth: usize,
+}
+
+/// Runs `work` on `rt` (it must end by itself within `limit`) and measures it.
+fn measured<F: std::future::Future>(
+    rt: &tokio::runtime::Runtime,
+    limit: Duration,
+    work: F,
+) -> (F::Output, Measured) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let (t, cpu) = (Instant::now(), cpu_time());
+    let out = rt.block_on(async {
+        tokio::time::timeout(limit, work)
+            .await
+            .expect("the work ends by itself")
+    });
+    let m = Measured {
+        took: t.elapsed(),
+        cpu: cpu_time().saturating_sub(cpu),
+        heap_growth: PEAK.load(Ordering::Relaxed).saturating_sub(base),
+    };
+    (out, m)
+}
+
 fn pass_with(
     server: &Server,
     folders: &str,
@@ -99,22 +136,13 @@ fn pass_with(
     let source = MailSource::with_credential(settings(server.port, folders), credential)
         .unwrap()
         .with_patience(patience);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let (t, cpu) = (Instant::now(), cpu_time());
-    let result = rt.block_on(async {
-        tokio::time::timeout(Duration::from_secs(120), source.pass(&store))
-            .await
-            .expect("the pass ends by itself")
-    });
-    let took = t.elapsed();
-    let cpu = cpu_time().saturating_sub(cpu);
-    let heap_growth = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let rt = runtime();
+    let (result, m) = measured(&rt, Duration::from_secs(120), source.pass(&store));
+    let Measured {
+        took,
+        cpu,
+        heap_growth,
+    } = m;
     drop(source);
     drop(rt);
     Outcome {
@@ -406,31 +434,16 @@ fn a_mail_whose_read_stopped_the_app_is_skipped_at_the_next_pass() {
 /// "Test connection" against the same servers: it goes through the sync's path (sizes first, capped
 /// chunks, the guard under the IMAP library), so a hostile server costs it no more than a pass.
 fn tested(server: &Server) -> (Result<TestReport, RemoteError>, usize, Duration) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let t = Instant::now();
-    let result = rt.block_on(async {
-        tokio::time::timeout(
-            Duration::from_secs(60),
-            test_connection(
-                &settings(server.port, "INBOX"),
-                Credential::Password("secret".into()),
-                casedesk_e2e::mails::now_ms(),
-            ),
-        )
-        .await
-        .expect("the test ends by itself")
-    });
-    (
-        result,
-        PEAK.load(Ordering::Relaxed).saturating_sub(base),
-        t.elapsed(),
-    )
+    let (result, m) = measured(
+        &runtime(),
+        Duration::from_secs(60),
+        test_connection(
+            &settings(server.port, "INBOX"),
+            Credential::Password("secret".into()),
+            casedesk_e2e::mails::now_ms(),
+        ),
+    );
+    (result, m.heap_growth, m.took)
 }
 
 #[test]
