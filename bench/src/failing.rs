@@ -9,7 +9,7 @@ use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::rt::{Rt, RtSettings};
 use casedesk_core::source::polling::PollingSource;
 use casedesk_core::store::StatusChange;
-use casedesk_core::{drafting, filing, Store, SystemClock};
+use casedesk_core::{drafting, store, Store, SystemClock};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -22,7 +22,7 @@ impl StatusSink for Quiet {
     fn refreshed(&self) {}
 }
 
-fn autosaves(store: &filing::SharedStore, draft: i64, n: usize) -> Vec<f64> {
+fn autosaves(store: &store::SharedStore, draft: i64, n: usize) -> Vec<f64> {
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let input = DraftInput {
@@ -31,7 +31,7 @@ fn autosaves(store: &filing::SharedStore, draft: i64, n: usize) -> Vec<f64> {
             ..Default::default()
         };
         let t = Instant::now();
-        let s = filing::lock(store).unwrap();
+        let s = store::lock(store).unwrap();
         drafting::save(&s, draft, &input).unwrap();
         drop(s);
         out.push(ms(t.elapsed()));
@@ -55,7 +55,7 @@ pub fn autosave_while_failing(rows: &mut Vec<Row>) {
         tx.commit().unwrap();
     }
     let draft = store.drafts().create().unwrap().id;
-    let store: filing::SharedStore = Arc::new(Mutex::new(store));
+    let store: store::SharedStore = Arc::new(Mutex::new(store));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -81,7 +81,10 @@ pub fn autosave_while_failing(rows: &mut Vec<Row>) {
     let client = Arc::new(client);
     let followers = rt.block_on(async { Followers::start(store.clone(), Arc::new(Quiet), 3) });
     followers.replace(
-        vec![Arc::new(PollingSource::new(client.clone(), Some(client)))],
+        vec![Arc::new(PollingSource::new(
+            client.clone(),
+            Some(Arc::new(casedesk_core::filing::FilerOutbox(client))),
+        ))],
         FollowConfig {
             interval: Duration::from_secs(1),
             backoff_base: Duration::from_secs(1),

@@ -4,9 +4,9 @@
 
 use casedesk_core::draft::DraftInput;
 use casedesk_core::drafting;
-use casedesk_core::filing::SharedStore;
 use casedesk_core::secret_scan::scan;
 use casedesk_core::source::mail::{Credential, MailSettings, MailSource, Security};
+use casedesk_core::store::SharedStore;
 use casedesk_core::{Store, SystemClock};
 use casedesk_e2e::hostile_imap::{serve, Body};
 use std::sync::{Arc, Mutex};

@@ -4,10 +4,10 @@
 //!   the same TLS) that logs in, searches the same way and fetches the same 500 mails' headers;
 //! - new mail → the UI's event with IDLE, next to a plain IDLE client seeing the same APPEND.
 
-use casedesk_core::filing::SharedStore;
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::source::mail::{imap, MailSettings, MailSource};
 use casedesk_core::source::StatusSource;
+use casedesk_core::store::SharedStore;
 use casedesk_core::store::StatusChange;
 use casedesk_core::{Store, SystemClock};
 use casedesk_e2e::dovecot::Dovecot;

@@ -13,10 +13,10 @@ pub mod state;
 
 pub use state::AppState;
 
-use casedesk_core::filing::{self, SharedStore};
 use casedesk_core::follow::StatusSink;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::store::StatusChange;
+use casedesk_core::store::{self, SharedStore};
 use events::{Events, ShellEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,7 +38,7 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
         self.app.state::<Events>().push(ShellEvent::CaseChanged {
             change: change.clone(),
         });
-        let notifications = filing::lock(&self.store)
+        let notifications = store::lock(&self.store)
             .and_then(|s| Preferences::load(&s))
             .map(|p| p.notifications)
             .unwrap_or(true);
@@ -53,7 +53,7 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
 
     fn attention(&self, _source: &str, message: &str) {
         self.app.state::<Events>().push(ShellEvent::CasesRefreshed);
-        let notifications = filing::lock(&self.store)
+        let notifications = store::lock(&self.store)
             .and_then(|s| Preferences::load(&s))
             .map(|p| p.notifications)
             .unwrap_or(true);

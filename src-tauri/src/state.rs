@@ -2,13 +2,13 @@
 //! could not be), the secret store, the filer in use, and the follow loops of the status sources the
 //! preferences turn on. It knows no filer or source by name: the core's registries build them.
 
-use casedesk_core::filer::{self, cj_web::CjWeb, Filer};
-use casedesk_core::filing::{self, SharedStore};
+use casedesk_core::filer::{cj_web::CjWeb, Filer};
 use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
 use casedesk_core::preferences::Preferences;
+use casedesk_core::registry;
 use casedesk_core::secrets::Secrets;
-use casedesk_core::source;
 use casedesk_core::store::StatusChange;
+use casedesk_core::store::{self, SharedStore};
 use casedesk_core::{ErrorPayload, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
@@ -139,7 +139,7 @@ impl AppState {
                 ErrorPayload::from(&e)
             });
         let opened = store.map(|store| {
-            let prefs = filing::lock(&store)
+            let prefs = store::lock(&store)
                 .and_then(|s| Preferences::load(&s))
                 .unwrap_or_default();
             match Store::open_reader(data_dir, Arc::new(SystemClock)) {
@@ -203,7 +203,7 @@ impl AppState {
         f: impl FnOnce(&Store) -> casedesk_core::Result<T>,
     ) -> Result<T, ErrorPayload> {
         let store = self.store.get()?;
-        let guard = filing::lock(&store).map_err(ErrorPayload::from)?;
+        let guard = store::lock(&store).map_err(ErrorPayload::from)?;
         f(&guard).map_err(|e| {
             if matches!(
                 e,
@@ -302,7 +302,7 @@ impl AppState {
 
     /// Builds the filer the preferences name (reading its credentials from the keyring).
     pub fn install_filer(&self, prefs: &Preferences) {
-        let filer = filer::build(prefs, self.secrets_arc()).unwrap_or_else(|e| {
+        let filer = registry::filer(prefs, self.secrets_arc()).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the configured filer could not be set up; using CJ's web form");
             Arc::new(CjWeb {
                 form_url: prefs.cj_form_url.clone(),
@@ -321,7 +321,7 @@ impl AppState {
         self.install_filer(prefs);
         // Built before the followers' lock is taken (the main thread's Check now, tray and close wait
         // on it); building reads no keyring (secrets are read when a pass uses them).
-        let sources = source::enabled(prefs, &self.secrets);
+        let sources = registry::sources(prefs, &self.secrets);
         if let Some(f) = self.followers.lock().ok().as_ref().and_then(|g| g.as_ref()) {
             f.replace(sources, follow_config(prefs));
         }
@@ -339,7 +339,10 @@ impl AppState {
             *s = Some(sink.clone());
         }
         let followers = Followers::start(store, sink, std::process::id() as u64);
-        followers.replace(source::enabled(prefs, &self.secrets), follow_config(prefs));
+        followers.replace(
+            registry::sources(prefs, &self.secrets),
+            follow_config(prefs),
+        );
         if let Ok(mut f) = self.followers.lock() {
             *f = Some(followers);
         }

@@ -8,6 +8,7 @@ use crate::attachment;
 use crate::draft::{check_fields, DraftInput, FieldProblem, ReasonLookup, SubReasonLookup};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::lint::{self, ChecklistItem, Finding};
+use crate::secret_scan::{self, draft::Which, SecretReport};
 
 use crate::store::{Attachment, Blob, DraftRecord, SavedDraft, SimilarDraft, Store};
 
@@ -129,7 +130,7 @@ fn check_with(
 /// Saves a draft exactly as typed and returns its new revision with the checks.
 pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
     input.check_storable()?;
-    crate::filing::ensure_not_being_sent(store.dir(), id)?;
+    crate::store::ensure_not_being_sent(store.dir(), id)?;
     let lookup = store
         .reasons()
         .lookup(input.reason_id, input.sub_reason_id)?;
@@ -175,13 +176,13 @@ pub fn open(store: &Store, id: i64) -> Result<DraftView> {
 /// A draft can be edited unless it was sent, waits in the outbox, or is being sent right now (what
 /// is stored is what went out).
 pub fn ensure_editable(store: &Store, draft_id: i64) -> Result<()> {
-    crate::filing::ensure_not_being_sent(store.dir(), draft_id)?;
+    crate::store::ensure_not_being_sent(store.dir(), draft_id)?;
     store.drafts().ensure_editable(draft_id)
 }
 
 /// Moves a draft to the trash, unless it is being sent or waits in the outbox (Discard is there).
 pub fn trash(store: &Store, draft_id: i64) -> Result<()> {
-    crate::filing::ensure_not_being_sent(store.dir(), draft_id)?;
+    crate::store::ensure_not_being_sent(store.dir(), draft_id)?;
     store.drafts().trash(draft_id)
 }
 
@@ -245,5 +246,53 @@ pub fn attach_prepared(
         added,
         refused,
         attachments: store.attachments().list(draft_id)?,
+    })
+}
+
+/// What a redaction left: the text to show, the saved draft, its attachments, and what remains.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redacted {
+    pub input: DraftInput,
+    pub outcome: SaveOutcome,
+    pub attachments: Vec<Attachment>,
+    pub secrets: SecretReport,
+    /// How many values were replaced.
+    pub count: usize,
+}
+
+/// Redacts the text as typed, points the attachments at their redacted copies (from
+/// [`secret_scan::draft::redact_files`]) and saves the draft, in one transaction.
+pub fn redact_draft(
+    store: &Store,
+    draft_id: i64,
+    input: &DraftInput,
+    which: &Which,
+    files: Vec<(i64, Blob)>,
+) -> Result<Redacted> {
+    ensure_editable(store, draft_id)?;
+    let dismissed = store.secret_dismissals().list(draft_id)?;
+    let mut next = input.clone();
+    let mut count = files.len();
+    for text in [&mut next.subject, &mut next.description] {
+        let hits = secret_scan::chosen(text, which, &dismissed);
+        count += hits.len();
+        if !hits.is_empty() {
+            *text = secret_scan::redact(text, &hits);
+        }
+    }
+    let outcome = store.in_transaction(|s| {
+        for (id, blob) in &files {
+            s.attachments().replace_redacted(draft_id, *id, blob)?;
+        }
+        save(s, draft_id, &next)
+    })?;
+    let secrets = secret_scan::scan_draft(store, draft_id, &next)?;
+    Ok(Redacted {
+        attachments: store.attachments().list(draft_id)?,
+        input: next,
+        outcome,
+        secrets,
+        count,
     })
 }

@@ -12,10 +12,10 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
-use crate::filing::{self, SharedStore};
 use crate::remote::RemoteError;
 use crate::source::StatusSource;
 use crate::store::StatusChange;
+use crate::store::{self, SharedStore};
 
 /// Receives what the sources observed. Called after the change is committed, from a loop's task.
 pub trait StatusSink: Send + Sync + 'static {
@@ -85,7 +85,7 @@ pub fn healthy_wait(config: &FollowConfig, jitter: &mut Jitter) -> Duration {
 
 /// Delivers stored changes that were never notified (the app stopped in between) — once.
 pub fn deliver_pending(store: &SharedStore, sink: &dyn StatusSink) {
-    let pending = filing::lock(store).and_then(|s| s.cases().pending_notifications());
+    let pending = store::lock(store).and_then(|s| s.cases().pending_notifications());
     match pending {
         Ok(list) => {
             for change in list {
@@ -100,7 +100,7 @@ pub fn deliver_pending(store: &SharedStore, sink: &dyn StatusSink) {
 /// a change is shown at most once, whoever else delivers (another source's loop, the start-up
 /// delivery). A change that cannot be marked is not shown (it stays pending for a later delivery).
 pub fn deliver(store: &SharedStore, sink: &dyn StatusSink, change: &StatusChange) {
-    match filing::lock(store).and_then(|s| s.cases().mark_notified(change.history_id)) {
+    match store::lock(store).and_then(|s| s.cases().mark_notified(change.history_id)) {
         Ok(true) => sink.changed(change),
         Ok(false) => tracing::debug!(id = change.history_id, "already delivered"),
         Err(e) => tracing::warn!(error = %e, "could not mark a change as notified"),
@@ -159,7 +159,7 @@ impl Followers {
     pub fn start(store: SharedStore, sink: Arc<dyn StatusSink>, seed: u64) -> Followers {
         deliver_pending(&store, sink.as_ref());
         // Told before this start (the stored sync state still says so): not told again.
-        let told: std::collections::HashSet<String> = filing::lock(&store)
+        let told: std::collections::HashSet<String> = store::lock(&store)
             .and_then(|s| s.source_states().needing_sign_in())
             .unwrap_or_default()
             .into_iter()

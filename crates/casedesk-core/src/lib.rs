@@ -23,9 +23,11 @@ pub mod filing;
 pub mod follow;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod kinds;
 pub mod limits;
 pub mod lint;
 pub mod preferences;
+pub mod registry;
 pub mod remote;
 pub mod rt;
 pub mod search;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::filer::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
-use crate::filer::FilerKind;
+use crate::kinds::FilerKind;
 use crate::rt::RtSettings;
 use crate::source::mail::MailSettings;
 use crate::store::Store;

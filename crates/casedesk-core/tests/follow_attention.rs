@@ -1,10 +1,10 @@
 //! A source that needs the user (a withdrawn sign-in) is announced once: not at every pass, not again
 //! when the loops are replaced (settings saved), and again only after it worked in between.
 
-use casedesk_core::filing::SharedStore;
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::{BoxFuture, RemoteError};
 use casedesk_core::source::{StatusSource, SyncReport};
+use casedesk_core::store::SharedStore;
 use casedesk_core::store::StatusChange;
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
@@ -161,7 +161,7 @@ fn building_the_sources_reads_no_secret() {
     prefs.mail.user = "someone@example.com".into();
     let keyring = Arc::new(CountingKeyring::default());
     let secrets: Arc<dyn casedesk_core::secrets::Secrets> = keyring.clone();
-    let sources = casedesk_core::source::enabled(&prefs, &secrets);
+    let sources = casedesk_core::registry::sources(&prefs, &secrets);
     assert_eq!(sources.len(), 2, "RT and the mailbox are followed");
     assert_eq!(keyring.0.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

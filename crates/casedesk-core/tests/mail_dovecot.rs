@@ -2,11 +2,11 @@
 //! that this process trusts through `SSL_CERT_FILE`; see `tests/dovecot.rs` in the test-helper crate).
 //! Mails are placed with IMAP APPEND. Every wait is bounded.
 
-use casedesk_core::filing::SharedStore;
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::RemoteError;
 use casedesk_core::source::mail::{self, MailSettings, MailSource, Security};
 use casedesk_core::source::StatusSource;
+use casedesk_core::store::SharedStore;
 use casedesk_core::store::{EventKind, StatusChange};
 use casedesk_core::{Store, SystemClock};
 use casedesk_e2e::dovecot::{trust_shared_ca, Dovecot, TestCa};

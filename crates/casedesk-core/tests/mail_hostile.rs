@@ -6,11 +6,11 @@
 //! Heap is measured by a counting allocator around each pass (the tests in this file run one at a
 //! time, so the peak is this pass's own).
 
-use casedesk_core::filing::SharedStore;
 use casedesk_core::remote::RemoteError;
 use casedesk_core::source::mail::{
     test_connection, Credential, MailSettings, MailSource, Security, TestReport,
 };
+use casedesk_core::store::SharedStore;
 use casedesk_core::{Store, SystemClock};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -3,11 +3,11 @@
 //! logging in to a real Dovecot whose `oauth2` passdb checks every access token with that server's
 //! introspection endpoint: a real `AUTHENTICATE XOAUTH2`. Every wait is bounded.
 
-use casedesk_core::filing::SharedStore;
 use casedesk_core::remote::RemoteError;
 use casedesk_core::secrets::{self, MemorySecrets, Secrets};
 use casedesk_core::source::mail::oauth::{self, flow, tokens, AuthMethod, OAuthSettings};
 use casedesk_core::source::mail::{Credential, MailSettings, MailSource, Security};
+use casedesk_core::store::SharedStore;
 use casedesk_core::{Store, SystemClock};
 use casedesk_e2e::dovecot::Dovecot;
 use casedesk_e2e::mails::{self, now_ms};

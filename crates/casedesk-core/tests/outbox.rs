@@ -3,9 +3,10 @@
 //! for the user (Edit, Retry, Discard), and nothing uploaded twice.
 
 use casedesk_core::filer::{Filer, FilerKind, Submission};
-use casedesk_core::filing::{self, SharedStore, SubmitOutcome};
+use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::remote::{BoxFuture, RemoteError};
 use casedesk_core::store::OutboxState;
+use casedesk_core::store::SharedStore;
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};

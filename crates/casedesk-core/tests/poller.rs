@@ -2,11 +2,12 @@
 //! bounds, Retry-After, exactly-once notification, terminal statuses, restarts, the outbox.
 
 use casedesk_core::filer::{Filer, FilerKind, Submission};
-use casedesk_core::filing::{self, SharedStore, SubmitOutcome};
+use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::{BoxFuture, RemoteError as ProviderError};
 use casedesk_core::source::polling::{PollingSource, RemoteStatus, TicketStatuses};
 use casedesk_core::source::SourceKind;
+use casedesk_core::store::SharedStore;
 use casedesk_core::store::StatusChange;
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
@@ -156,7 +157,10 @@ fn spawn(
 ) -> Followers {
     let f = Followers::start(store, sink, seed);
     f.replace(
-        vec![Arc::new(PollingSource::new(p.clone(), Some(p)))],
+        vec![Arc::new(PollingSource::new(
+            p.clone(),
+            Some(Arc::new(casedesk_core::filing::FilerOutbox(p))),
+        ))],
         config,
     );
     f

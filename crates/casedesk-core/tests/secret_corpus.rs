@@ -222,7 +222,7 @@ fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
     let which = Which::Kind(report.kinds[0].kind);
     let blobs = redact_files(files_of(&store, d.id).unwrap(), &which, &Default::default()).unwrap();
     let redacted =
-        casedesk_core::secret_scan::redact_draft(&store, d.id, &input, &which, blobs).unwrap();
+        casedesk_core::drafting::redact_draft(&store, d.id, &input, &which, blobs).unwrap();
     assert_eq!(
         redacted.secrets.total, 0,
         "redact all of a kind took every one"

@@ -13,7 +13,7 @@ use crate::{native, AppState};
 #[tauri::command]
 pub async fn mail_sync_state<R: Runtime>(app: AppHandle<R>) -> Answer<SyncState> {
     blocking(app, move |state| {
-        state.with_reader(|s| mail::sync_state(s, &Preferences::load(s)?))
+        state.with_reader(|s| mail::sync_state(s, &Preferences::load(s)?.mail))
     })
     .await
 }

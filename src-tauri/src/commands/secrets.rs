@@ -2,8 +2,9 @@
 //! redacted copies), and mark a finding "not a secret". The scan itself runs with every draft check.
 
 use casedesk_core::draft::DraftInput;
+use casedesk_core::drafting::{redact_draft, Redacted};
 use casedesk_core::secret_scan::draft::{files_of, redact_files, Which};
-use casedesk_core::secret_scan::{redact_draft, scan_draft, Redacted, SecretReport};
+use casedesk_core::secret_scan::{scan_draft, SecretReport};
 use casedesk_core::ErrorPayload;
 use tauri::{AppHandle, Runtime};
 

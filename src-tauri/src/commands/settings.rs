@@ -2,8 +2,8 @@
 //! notifications and start at login. Secrets go to the OS secret store and never come back over IPC:
 //! the UI only learns whether one is stored.
 
-use casedesk_core::filer;
 use casedesk_core::preferences::Preferences;
+use casedesk_core::registry;
 use casedesk_core::secrets;
 use casedesk_core::source::mail::oauth::AuthMethod;
 use casedesk_core::source::mail::{self, rules::PresetInfo, Credential, MailSettings, TestReport};
@@ -180,12 +180,12 @@ pub async fn test_connection<R: Runtime>(
     // Building the filer reads the keyring: a blocking thread.
     let filer = blocking(app, move |state| {
         match typed {
-            Some(token) => filer::build(
+            Some(token) => registry::filer(
                 &preferences,
                 &(std::sync::Arc::new(secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]))
                     as std::sync::Arc<dyn secrets::Secrets>),
             ),
-            None => filer::build(&preferences, state.secrets_arc()),
+            None => registry::filer(&preferences, state.secrets_arc()),
         }
         .map_err(ErrorPayload::from)
     })

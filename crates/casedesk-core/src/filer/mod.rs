@@ -4,42 +4,13 @@
 //!
 //! `cj-web` is the default because CJ publishes no case API: it assists the web form and the user
 //! records the case number (or the mail source finds it). `rt` is Request Tracker 5 through REST 2.0.
-//! [`build`] is the one place filers are registered; the shell never names one. A filer never sees the
+//! [`crate::registry::filer`] is the one place filers are registered; the shell never names one. A filer never sees the
 //! store and never puts a secret in an error.
 
 pub mod cj_web;
 
-use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-
-use crate::error::Result;
-use crate::preferences::Preferences;
+pub use crate::kinds::FilerKind;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::Secrets;
-
-/// The filers Casedesk knows, as stored in settings and on cases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum FilerKind {
-    #[serde(rename = "cj-web")]
-    CjWeb,
-    #[serde(rename = "rt")]
-    Rt,
-}
-
-impl FilerKind {
-    pub const ALL: [FilerKind; 2] = [FilerKind::CjWeb, FilerKind::Rt];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FilerKind::CjWeb => "cj-web",
-            FilerKind::Rt => "rt",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
 
 /// A file sent with a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,24 +51,3 @@ pub trait Filer: Send + Sync {
 
 /// How long one request to a filer's server may take.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
-
-/// The filer the preferences name, with its credentials from `secrets`. The one place filers are
-/// registered: a new filer is a module plus an arm here and its settings.
-pub fn build(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
-    Ok(match prefs.filer {
-        FilerKind::CjWeb => Arc::new(cj_web::CjWeb {
-            form_url: prefs.cj_form_url.clone(),
-        }),
-        FilerKind::Rt => Arc::new(rt_client(prefs, secrets)?),
-    })
-}
-
-/// The RT client the preferences describe (shared by the RT filer and the RT status source).
-/// Its token is read from the keyring at each request (a locked keyring is a temporary error).
-pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<crate::rt::Rt> {
-    Ok(crate::rt::Rt::with_stored_token(
-        prefs.rt_settings(),
-        secrets.clone(),
-        REQUEST_TIMEOUT,
-    )?)
-}

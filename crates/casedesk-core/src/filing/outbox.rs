@@ -1,11 +1,24 @@
 //! The outbox's sending and its user actions: what waits is sent oldest first by the follow loop; a
 //! refusal for good waits for the user (Retry, Edit, Discard); a draft is never sent twice at once.
 
-use super::{on_store, plan_submission, read_plan, record_sent, SharedStore, Submitting};
+use super::{plan_submission, read_plan, record_sent};
 use crate::error::Result;
 use crate::filer::Filer;
 use crate::remote::RemoteError;
+use crate::store::{on_store, SharedStore, Submitting};
 use crate::store::{OutboxItem, OutboxState, Store};
+
+/// A filer's outbox, as the polling source sends it before each pass.
+pub struct FilerOutbox(pub std::sync::Arc<dyn Filer>);
+
+impl crate::source::polling::Outbox for FilerOutbox {
+    fn send<'a>(
+        &'a self,
+        store: &'a SharedStore,
+    ) -> crate::remote::BoxFuture<'a, std::result::Result<usize, RemoteError>> {
+        Box::pin(flush_outbox(store, self.0.as_ref()))
+    }
+}
 
 /// Sends what waits in the outbox for this filer, oldest first. Stops at the first passing failure
 /// (the server is still away) and returns it, so the follow loop backs off; a refusal for good marks

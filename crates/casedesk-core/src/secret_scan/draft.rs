@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::{fingerprint, mask, redact, scan, Hit, SecretKind};
 use crate::attachment::{Candidate, Kind};
 use crate::draft::DraftInput;
-use crate::drafting::{self, SaveOutcome};
 use crate::error::{Error, Result};
 use crate::limits::SECRET_FINDINGS_SHOWN_PER_PLACE;
 use crate::store::{Attachment, Blob, Store};
@@ -255,7 +254,8 @@ pub fn scan_draft(store: &Store, draft_id: i64, input: &DraftInput) -> Result<Se
     Ok(report)
 }
 
-fn chosen(text: &str, which: &Which, dismissed: &HashSet<String>) -> Vec<Hit> {
+/// The hits `which` picks in `text`, less those dismissed.
+pub fn chosen(text: &str, which: &Which, dismissed: &HashSet<String>) -> Vec<Hit> {
     scan(text)
         .into_iter()
         .filter(|h| {
@@ -311,54 +311,6 @@ pub fn redact_files(
         out.push((a.id, blob));
     }
     Ok(out)
-}
-
-/// What a redaction left: the text to show, the saved draft, its attachments, and what remains.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Redacted {
-    pub input: DraftInput,
-    pub outcome: SaveOutcome,
-    pub attachments: Vec<Attachment>,
-    pub secrets: SecretReport,
-    /// How many values were replaced.
-    pub count: usize,
-}
-
-/// Redacts the text as typed, points the attachments at their redacted copies (from
-/// [`redact_files`]) and saves the draft, in one transaction.
-pub fn redact_draft(
-    store: &Store,
-    draft_id: i64,
-    input: &DraftInput,
-    which: &Which,
-    files: Vec<(i64, Blob)>,
-) -> Result<Redacted> {
-    drafting::ensure_editable(store, draft_id)?;
-    let dismissed = store.secret_dismissals().list(draft_id)?;
-    let mut next = input.clone();
-    let mut count = files.len();
-    for text in [&mut next.subject, &mut next.description] {
-        let hits = chosen(text, which, &dismissed);
-        count += hits.len();
-        if !hits.is_empty() {
-            *text = redact(text, &hits);
-        }
-    }
-    let outcome = store.in_transaction(|s| {
-        for (id, blob) in &files {
-            s.attachments().replace_redacted(draft_id, *id, blob)?;
-        }
-        drafting::save(s, draft_id, &next)
-    })?;
-    let secrets = scan_draft(store, draft_id, &next)?;
-    Ok(Redacted {
-        attachments: store.attachments().list(draft_id)?,
-        input: next,
-        outcome,
-        secrets,
-        count,
-    })
 }
 
 /// The draft's attachments with the paths of their files, for [`redact_files`].

@@ -15,7 +15,7 @@ mod services;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use draft::{redact_draft, scan_draft, Redacted, SecretFinding, SecretPlace, SecretReport};
+pub use draft::{chosen, scan_draft, SecretFinding, SecretPlace, SecretReport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

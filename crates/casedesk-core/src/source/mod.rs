@@ -3,59 +3,20 @@
 //! A case is *filed* by a filer ([`crate::filer`]) and *followed* by the sources that can see it: a
 //! helpdesk API polled for the tickets it filed (`rt`), the user's own mailbox, where support sends the
 //! case number and every update (`mail`), and the user by hand (`manual`, which needs no loop). Each
-//! running source is a small module with its settings; [`enabled`] is the one place they are registered,
-//! and the follow loop ([`crate::follow`]) runs each one without knowing which it is. The shell names
-//! none of them.
+//! running source is a small module with its settings; [`crate::registry::sources`] is the one place
+//! they are registered, and the follow loop ([`crate::follow`]) runs each one without knowing which it
+//! is. The shell names none of them.
 
 pub mod mail;
 pub mod polling;
 
-use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-use crate::filing::SharedStore;
-use crate::preferences::Preferences;
+pub use crate::kinds::SourceKind;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::Secrets;
+use crate::store::SharedStore;
 use crate::store::StatusChange;
-
-/// Where a timeline entry came from, as stored in `status_history.source`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    /// A helpdesk API polled for its tickets (RT).
-    Poll,
-    /// The user's mailbox (IMAP, or an imported `.eml` file).
-    Mail,
-    /// Set by the user.
-    Manual,
-    /// The status known when the case was recorded.
-    Added,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Poll => "poll",
-            SourceKind::Mail => "mail",
-            SourceKind::Manual => "manual",
-            SourceKind::Added => "added",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            SourceKind::Poll,
-            SourceKind::Mail,
-            SourceKind::Manual,
-            SourceKind::Added,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
 
 /// What one pass of a source did. `changes` are committed; the loop delivers each exactly once.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -89,17 +50,4 @@ pub trait StatusSource: Send + Sync + 'static {
             }
         })
     }
-}
-
-/// The sources the preferences turn on, with their credentials. The one place sources are registered:
-/// a new source is a module plus a line here and its settings.
-pub fn enabled(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
-    let mut out: Vec<Arc<dyn StatusSource>> = Vec::new();
-    if let Some(s) = polling::from_preferences(prefs, secrets) {
-        out.push(s);
-    }
-    if let Some(s) = mail::from_preferences(prefs, secrets) {
-        out.push(s);
-    }
-    out
 }

@@ -6,11 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{StatusSource, SyncReport};
-use crate::filer::{Filer, FilerKind};
-use crate::filing::{self, SharedStore};
-use crate::preferences::Preferences;
+use crate::filer::FilerKind;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::Secrets;
+use crate::store::{self, SharedStore};
 
 /// What a poll learned about one ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,40 +31,26 @@ pub trait TicketStatuses: Send + Sync {
     ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, RemoteError>>;
 }
 
+/// What waits for the same server, sent before each pass (the filer's outbox; see
+/// `filing::FilerOutbox`). Answers how many went out.
+pub trait Outbox: Send + Sync {
+    fn send<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<usize, RemoteError>>;
+}
+
 pub struct PollingSource {
     pub tickets: Arc<dyn TicketStatuses>,
-    /// The filer whose outbox is sent before each pass (the same server).
-    pub outbox: Option<Arc<dyn Filer>>,
+    /// The outbox sent before each pass (the same server).
+    pub outbox: Option<Arc<dyn Outbox>>,
     /// The error the last pass wrote on the cases: a server that stays down is not written again.
     pub last_error: std::sync::Mutex<Option<String>>,
 }
 
 impl PollingSource {
-    pub fn new(tickets: Arc<dyn TicketStatuses>, outbox: Option<Arc<dyn Filer>>) -> Self {
+    pub fn new(tickets: Arc<dyn TicketStatuses>, outbox: Option<Arc<dyn Outbox>>) -> Self {
         PollingSource {
             tickets,
             outbox,
             last_error: std::sync::Mutex::new(None),
-        }
-    }
-}
-
-/// RT is polled when it is the filer in use.
-pub fn from_preferences(
-    prefs: &Preferences,
-    secrets: &Arc<dyn Secrets>,
-) -> Option<Arc<dyn StatusSource>> {
-    if prefs.filer != FilerKind::Rt {
-        return None;
-    }
-    match crate::filer::rt_client(prefs, secrets) {
-        Ok(rt) => {
-            let rt = Arc::new(rt);
-            Some(Arc::new(PollingSource::new(rt.clone(), Some(rt))))
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "RT is not set up well enough to poll");
-            None
         }
     }
 }
@@ -103,17 +87,17 @@ impl StatusSource for PollingSource {
 pub async fn sweep(
     store: &SharedStore,
     tickets: &dyn TicketStatuses,
-    outbox: Option<&dyn Filer>,
+    outbox: Option<&dyn Outbox>,
     last_error: &std::sync::Mutex<Option<String>>,
 ) -> Result<SyncReport, RemoteError> {
     let mut report = SyncReport::default();
-    if let Some(filer) = outbox {
-        if filing::flush_outbox(store, filer).await? > 0 {
+    if let Some(outbox) = outbox {
+        if outbox.send(store).await? > 0 {
             report.refreshed = true;
         }
     }
     let filer = tickets.filer();
-    let cases = filing::on_store(store, move |s| s.cases().watched_numbers(filer.as_str()))
+    let cases = store::on_store(store, move |s| s.cases().watched_numbers(filer.as_str()))
         .await
         .map_err(|e| RemoteError::Config(e.to_string()))?;
     if cases.is_empty() {
@@ -132,7 +116,7 @@ pub async fn sweep(
             if !repeated {
                 let ids: Vec<i64> = cases.iter().map(|(id, _)| *id).collect();
                 let text = message.clone();
-                match filing::on_store(store, move |s| s.cases().record_errors(&ids, &text)).await {
+                match store::on_store(store, move |s| s.cases().record_errors(&ids, &text)).await {
                     Ok(()) => *last_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message),
                     Err(err) => tracing::warn!(error = %err, "could not record the failed check"),
                 }
@@ -158,7 +142,7 @@ pub async fn sweep(
             None => missing.push(*id),
         }
     }
-    report.changes = filing::on_store(store, move |s| s.cases().record_many(&results, &missing))
+    report.changes = store::on_store(store, move |s| s.cases().record_many(&results, &missing))
         .await
         .map_err(|e| RemoteError::Config(format!("could not store the statuses: {e}")))?;
     report.refreshed = true;

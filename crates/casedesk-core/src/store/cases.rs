@@ -12,8 +12,8 @@ use serde::Serialize;
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
 use super::{commit, exec, own_tx, row, PageCursor};
 use crate::error::{Error, Result};
-use crate::filer::FilerKind;
-use crate::source::SourceKind;
+use crate::kinds::FilerKind;
+use crate::kinds::SourceKind;
 
 /// Whether a polling source still asks about the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

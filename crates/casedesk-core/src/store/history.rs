@@ -13,8 +13,8 @@ use super::{exec, row};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::filer::FilerKind;
-use crate::source::SourceKind;
+use crate::kinds::FilerKind;
+use crate::kinds::SourceKind;
 
 /// What a timeline entry says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -21,6 +21,7 @@ mod reasons;
 mod reasons_catalogue;
 mod secret_dismissals;
 mod settings;
+mod shared;
 mod source_state;
 mod threads;
 
@@ -42,6 +43,7 @@ pub use reasons_catalogue::{
 };
 pub use secret_dismissals::SecretDismissals;
 pub use settings::Settings;
+pub use shared::{ensure_not_being_sent, lock, on_store, SharedStore, Submitting};
 pub use source_state::{SourceState, SourceStates};
 pub use threads::Threads;
 

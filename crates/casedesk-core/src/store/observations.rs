@@ -8,8 +8,8 @@ use super::cases::{Case, Cases, Watch};
 use super::history::{self, EventKind, NewEntry, StatusChange};
 use super::{commit, exec, own_tx, row};
 use crate::error::Result;
-use crate::filer::FilerKind;
-use crate::source::SourceKind;
+use crate::kinds::FilerKind;
+use crate::kinds::SourceKind;
 
 /// A case number first seen in a mail.
 #[derive(Debug, Clone, Copy)]

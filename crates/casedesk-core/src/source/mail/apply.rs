@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::matching::best_draft;
 use super::rules::{IgnoreReason, MailKind, Reading, Rules};
 use crate::error::Result;
-use crate::filer::FilerKind;
-use crate::source::SourceKind;
+use crate::kinds::FilerKind;
+use crate::kinds::SourceKind;
 use crate::store::{EventKind, FoundInMail, MailOutcome, Observation, StatusChange, Store};
 
 /// How long a draft marked submitted waits for its confirmation mail.

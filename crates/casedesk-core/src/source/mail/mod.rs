@@ -48,10 +48,8 @@ use self::imap::{imap_error, timed, ImapSession, COMMAND_TIMEOUT};
 use self::rules::Rules;
 use super::{StatusSource, SyncReport};
 use crate::error::Result;
-use crate::filing::{self, SharedStore};
-use crate::preferences::Preferences;
 use crate::remote::{BoxFuture, RemoteError};
-use crate::secrets::Secrets;
+use crate::store::{self, SharedStore};
 use crate::store::{MailOutcome, Store};
 
 /// The name of this source in logs and in `source_state`.
@@ -78,30 +76,6 @@ pub struct MailSource {
     patience: Duration,
     /// Mails a crashed read left in the breadcrumb: skipped (and recorded unreadable).
     quarantine: std::sync::Mutex<std::collections::HashSet<String>>,
-}
-
-/// Turned on in Settings, with a password (or an OAuth sign-in) in the secret store.
-pub fn from_preferences(
-    prefs: &Preferences,
-    secrets: &Arc<dyn Secrets>,
-) -> Option<Arc<dyn StatusSource>> {
-    if !prefs.mail.enabled {
-        return None;
-    }
-    let credential = match credential(&prefs.mail, secrets) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(error = %e, "the mail settings cannot be used");
-            return None;
-        }
-    };
-    match MailSource::with_credential(prefs.mail.clone(), credential) {
-        Ok(s) => Some(Arc::new(s)),
-        Err(e) => {
-            tracing::warn!(error = %e, "the mail settings cannot be used");
-            None
-        }
-    }
 }
 
 impl MailSource {
@@ -338,12 +312,12 @@ async fn folder_end(
     Ok(found.into_iter().max().unwrap_or(0))
 }
 
-/// Store work on a blocking thread ([`filing::on_store`]), its error as the follow loop's.
+/// Store work on a blocking thread ([`store::on_store`]), its error as the follow loop's.
 async fn blocking<T: Send + 'static>(
     store: &SharedStore,
     f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, RemoteError> {
-    filing::on_store(store, f)
+    store::on_store(store, f)
         .await
         .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
 }

@@ -5,7 +5,7 @@
 use super::chunks::{apply_parsed, Fetched, Parsed};
 use super::{apply::Announce, crumb, parse, MailSource};
 use crate::error::Result;
-use crate::filing::{self, SharedStore};
+use crate::store::{self, SharedStore};
 
 impl MailSource {
     /// Parses and reads a fetched chunk's mails on a blocking thread.
@@ -69,7 +69,7 @@ impl MailSource {
                 )
             })?;
             let applying = tokio::task::spawn_blocking(move || {
-                let s = filing::lock(&store)?;
+                let s = store::lock(&store)?;
                 s.in_transaction(|s| {
                     apply_parsed(s, &rules, &folder, uid_validity, &parsed, announce)
                 })

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
+use super::MailSettings;
 use super::NAME;
 use crate::error::Result;
-use crate::preferences::Preferences;
 use crate::store::{MailCounts, SourceState, Store};
 
 /// The mail source's state for the Cases view.
@@ -17,9 +17,9 @@ pub struct SyncState {
     pub counts: MailCounts,
 }
 
-pub fn sync_state(store: &Store, prefs: &Preferences) -> Result<SyncState> {
+pub fn sync_state(store: &Store, settings: &MailSettings) -> Result<SyncState> {
     Ok(SyncState {
-        enabled: prefs.mail.enabled,
+        enabled: settings.enabled,
         state: store.source_states().get(NAME)?,
         counts: store.mail_messages().counts()?,
     })

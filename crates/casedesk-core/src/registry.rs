@@ -1,0 +1,81 @@
+//! The composition root: the one place that turns the preferences into the filer in use and the
+//! status sources that run. It sits on the top floor (see ARCHITECTURE.md, "Floors") because it is
+//! the only module that knows every filer, every source, the preferences and filing's outbox at once;
+//! everything below it knows only its own floor and the ones beneath. A new filer is a module plus an
+//! arm in [`filer`]; a new source a module plus a line in [`sources`].
+
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::filer::{cj_web, Filer, FilerKind, REQUEST_TIMEOUT};
+use crate::filing::FilerOutbox;
+use crate::preferences::Preferences;
+use crate::rt::Rt;
+use crate::secrets::Secrets;
+use crate::source::mail::{self, MailSource};
+use crate::source::polling::PollingSource;
+use crate::source::StatusSource;
+
+/// The filer the preferences name, with its credentials from `secrets`.
+pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
+    Ok(match prefs.filer {
+        FilerKind::CjWeb => Arc::new(cj_web::CjWeb {
+            form_url: prefs.cj_form_url.clone(),
+        }),
+        FilerKind::Rt => Arc::new(rt_client(prefs, secrets)?),
+    })
+}
+
+/// The RT client the preferences describe (shared by the RT filer and the RT status source). Its
+/// token is read from the keyring and kept a short while (a locked keyring is a temporary error).
+pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> {
+    Ok(Rt::with_stored_token(
+        prefs.rt_settings(),
+        secrets.clone(),
+        REQUEST_TIMEOUT,
+    )?)
+}
+
+/// The sources the preferences turn on, with their credentials.
+pub fn sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
+    [rt_source(prefs, secrets), mail_source(prefs, secrets)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// RT is polled when it is the filer in use; a pass first sends RT's outbox (the same server).
+fn rt_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
+    if prefs.filer != FilerKind::Rt {
+        return None;
+    }
+    match rt_client(prefs, secrets) {
+        Ok(rt) => {
+            let rt = Arc::new(rt);
+            Some(Arc::new(PollingSource::new(
+                rt.clone(),
+                Some(Arc::new(FilerOutbox(rt))),
+            )))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "RT is not set up well enough to poll");
+            None
+        }
+    }
+}
+
+/// The mailbox is read when the mail settings are on and their credential can be had.
+fn mail_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
+    if !prefs.mail.enabled {
+        return None;
+    }
+    let built = mail::credential(&prefs.mail, secrets)
+        .and_then(|c| MailSource::with_credential(prefs.mail.clone(), c));
+    match built {
+        Ok(s) => Some(Arc::new(s)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the mail settings cannot be used");
+            None
+        }
+    }
+}
