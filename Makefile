@@ -32,7 +32,8 @@ supply-chain:
 
 # Longer property campaigns than `make test` runs (opt-in; not part of `make test`).
 fuzz:
-	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --lib --test properties --test mail_corpus
+	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --lib
+	PROPTEST_CASES=20000 $(CARGO) test --release -p casedesk-core --test all -- properties:: mail_corpus::
 	PROPTEST_CASES=5000 $(CARGO) test --release -p casedesk --test commands any_arguments
 
 # A coverage-guided campaign (libFuzzer; needs nightly and cargo-fuzz) over every reader of outside

@@ -62,9 +62,14 @@ fn durability_child() {
 
 /// Runs one child until a random moment, kills it with SIGKILL, and returns the last number it printed.
 fn run_and_kill(dir: &Path, mode: &str, jitter: &mut Jitter) -> Option<i64> {
+    // The child test's full name: `durability::durability_child` inside the `all` binary.
+    let name = match module_path!().split_once("::") {
+        Some((_, path)) => format!("{path}::durability_child"),
+        None => "durability_child".to_owned(),
+    };
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
-            "durability_child",
+            name.as_str(),
             "--exact",
             "--ignored",
             "--nocapture",

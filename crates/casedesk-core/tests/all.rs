@@ -1,0 +1,26 @@
+//! The core's integration tests, one binary with a module per concern (as ripgrep and GitButler do):
+//! each file under `tests/` was its own binary, each linking tokio, reqwest, rustls and async-imap.
+//! `mail_hostile` stays a binary of its own: it counts the heap with a global allocator, which other
+//! tests running beside it would disturb.
+
+mod attachments;
+mod catalogue;
+mod durability;
+mod export;
+mod follow_attention;
+mod invariants;
+mod layers;
+mod mail_corpus;
+mod mail_dovecot;
+mod mail_oauth;
+mod migration;
+mod outbox;
+mod poller;
+mod properties;
+mod reason_suggestion;
+mod rt_contract;
+mod search;
+mod secret_corpus;
+mod secret_gitleaks;
+mod store;
+mod store_file;
