@@ -46,7 +46,7 @@ fn header(bytes: &[u8]) -> Result<Header, &'static str> {
                 if len == 0 || !len.is_multiple_of(3) || len > 768 {
                     return Err("its PNG's palette is damaged");
                 }
-                let hex: String = body.iter().map(|b| format!("{b:02x}")).collect();
+                let hex = hex::encode(body);
                 h.palette = Some(format!("[/Indexed /DeviceRGB {} <{hex}>]", len / 3 - 1));
             }
             b"tRNS" => return Err("its PNG has a transparent palette"),

@@ -168,10 +168,7 @@ pub fn fingerprint(kind: SecretKind, value: &str) -> String {
     h.update(kind.as_str().as_bytes());
     h.update([0]);
     h.update(value.as_bytes());
-    h.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..8])
 }
 
 /// A preview that shows which secret it is, never enough of it to use: a published prefix and the

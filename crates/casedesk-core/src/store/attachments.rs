@@ -35,7 +35,7 @@ pub struct Attachments<'c> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn blob_path_in(dir: &Path, sha256: &str) -> PathBuf {

@@ -38,13 +38,7 @@ impl ParsedMail {
                 h.update([0]);
                 h.update(self.subject.as_bytes());
                 let d = h.finalize();
-                format!(
-                    "hash:{}",
-                    d.iter()
-                        .take(16)
-                        .map(|b| format!("{b:02x}"))
-                        .collect::<String>()
-                )
+                format!("hash:{}", hex::encode(&d[..16]))
             }
         }
     }
