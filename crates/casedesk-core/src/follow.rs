@@ -2,7 +2,7 @@
 //!
 //! It owns *when* to ask (the interval with jitter, or sooner when the source hears of news; "Check
 //! now"; exponential backoff with full jitter after connection trouble or server errors, capped; never
-//! before a `Retry-After`) and handing each stored change to a [`StatusSink`] exactly once. *What* to
+//! before a `Retry-After`) and handing each stored change to a [`StatusSink`] at most once. *What* to
 //! ask is the source's business ([`crate::source`]). It never shows anything itself: the shell's sink
 //! emits the UI event and the native notification, so the loop can be tested with paused tokio time and
 //! a recording sink. Dropping [`Followers`] stops every task.

@@ -18,7 +18,7 @@ use crate::remote::{BoxFuture, RemoteError};
 use crate::store::SharedStore;
 use crate::store::StatusChange;
 
-/// What one pass of a source did. `changes` are committed; the loop delivers each exactly once.
+/// What one pass of a source did. `changes` are committed; the loop delivers each at most once.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
     pub changes: Vec<StatusChange>,
