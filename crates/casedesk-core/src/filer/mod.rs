@@ -4,8 +4,8 @@
 //!
 //! `cj-web` is the default because CJ publishes no case API: it assists the web form and the user
 //! records the case number (or the mail source finds it). `rt` is Request Tracker 5 through REST 2.0.
-//! [`crate::registry::filer`] is the one place filers are registered; the shell never names one. A filer never sees the
-//! store and never puts a secret in an error.
+//! [`crate::registry::filer`] is the one place filers are built. A filer never sees the store and never
+//! puts a secret in an error.
 
 pub mod cj_web;
 

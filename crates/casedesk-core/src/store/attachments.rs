@@ -34,10 +34,6 @@ pub struct Attachments<'c> {
     now: i64,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
-}
-
 fn blob_path_in(dir: &Path, sha256: &str) -> PathBuf {
     dir.join(&sha256[..2]).join(sha256)
 }
@@ -74,7 +70,7 @@ impl Blob {
 
     /// Hashes `candidate` and writes its bytes under `dir` (the attachments folder).
     pub fn write(dir: &Path, candidate: Candidate) -> Result<Blob> {
-        let sha256 = hex(&Sha256::digest(&candidate.bytes));
+        let sha256 = hex::encode(Sha256::digest(&candidate.bytes));
         write_blob(dir, &sha256, &candidate.bytes)?;
         Ok(Blob {
             name: candidate.name,
