@@ -75,6 +75,11 @@ const COMMANDS: &[&str] = &[
     "set_sub_reason_keywords",
     "set_reason_template",
     "mark_not_secret",
+    "paste_picture",
+    "capture_screen",
+    "open_picture",
+    "picture_bytes",
+    "save_annotation",
 ];
 
 fn main() {

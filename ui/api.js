@@ -41,9 +41,9 @@ function normalise(err) {
   return { code: 'internal', message: String(err && err.message ? err.message : err) };
 }
 
-async function call(cmd, args) {
+async function call(cmd, args, options) {
   try {
-    return await ipc.invoke(cmd, args);
+    return await ipc.invoke(cmd, args, options);
   } catch (err) {
     throw normalise(err);
   }
@@ -86,6 +86,15 @@ export const api = {
   attachPaths: (draftId, paths) => call('attach_paths', { draftId, paths }),
   pickAttachments: (draftId) => call('pick_attachments', { draftId }),
   removeAttachment: (draftId, attachmentId) => call('remove_attachment', { draftId, attachmentId }),
+  /** The desktop clipboard's picture (read by the shell), attached as a PNG. */
+  pastePicture: (draftId) => call('paste_picture', { draftId }),
+  /** The screen captured with Casedesk's window hidden, attached as a PNG. */
+  captureScreen: (draftId) => call('capture_screen', { draftId }),
+  openPicture: (draftId, attachmentId) => call('open_picture', { draftId, attachmentId }),
+  /** The picture's sent version as an ArrayBuffer (raw bytes over IPC). */
+  pictureBytes: (draftId, attachmentId) => call('picture_bytes', { draftId, attachmentId }),
+  /** The editor's save: the drawn PNG as the raw body, its marks in a header. */
+  saveAnnotation: (args, bytes) => call('save_annotation', bytes, { headers: { 'x-casedesk-save': JSON.stringify(args) } }),
   listReasons: () => call('list_reasons'),
   addReason: (name) => call('add_reason', { name }),
   renameReason: (id, name) => call('rename_reason', { id, name }),

@@ -286,6 +286,7 @@ function wire() {
     flush: () => editor.flush(),
     apply: (out) => editor.applyRedaction(out),
     toast,
+    picturesNotReviewed: () => editor.picturesNotReviewed(),
   });
   settings.setHooks({ onSaved: () => cases.refresh() });
   api.onStoreProblem(showBanner);

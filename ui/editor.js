@@ -7,6 +7,7 @@ import { CODES } from './codes.js';
 import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
 import * as secrets from './secrets.js';
 import * as suggestion from './suggestion.js';
+import * as pictures from './pictures.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -348,11 +349,18 @@ function focusField(field) {
   if (f) f.focus();
 }
 
+let shownAttachments = [];
+
+/** Pictures on the open draft not yet looked at in the annotation editor. */
+export const picturesNotReviewed = () => pictures.notReviewed(shownAttachments);
+
 function renderAttachments(list) {
+  shownAttachments = list;
   replace(el.attachments, list.length ? list.map((a) =>
-    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind, redacted: String(a.redacted) } },
+    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind, redacted: String(a.redacted), reviewed: String(a.reviewed) } },
       h('span', { class: 'name' }, a.name),
-      a.redacted ? h('span', { class: 'badge', title: 'Secrets in it were redacted; this copy is what is sent' }, 'redacted') : null,
+      a.redacted && !pictures.isPicture(a) ? h('span', { class: 'badge', title: 'Secrets in it were redacted; this copy is what is sent' }, 'redacted') : null,
+      pictures.notes(a, annotateAttachment),
       h('span', { class: 'kind' }, a.kind.toUpperCase()),
       h('span', { class: 'size' }, formatSize(a.size)),
       h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕')))
@@ -389,7 +397,20 @@ async function attachWith(call) {
   }
 }
 
+async function annotateAttachment(a) {
+  if (!current) return;
+  const id = current.id;
+  try {
+    const list = await pictures.annotate(id, a);
+    if (list && current && current.id === id) renderAttachments(list);
+  } catch (err) {
+    showError({ ...err, field: 'attachments' });
+  }
+}
+
 export const addFiles = () => attachWith((id) => api.pickAttachments(id));
+export const pastePicture = () => attachWith((id) => api.pastePicture(id));
+export const captureScreen = () => attachWith((id) => api.captureScreen(id));
 export const dropFiles = (paths) => attachWith((id) => api.attachPaths(id, paths));
 
 async function insertAtCursor(text) {
@@ -416,6 +437,14 @@ function wire() {
   });
   el.form.addEventListener('submit', (e) => e.preventDefault());
   document.getElementById('add-files').addEventListener('click', addFiles);
+  document.getElementById('paste-picture').addEventListener('click', pastePicture);
+  document.getElementById('capture-screen').addEventListener('click', captureScreen);
+  // Ctrl+V / Cmd+V of a picture anywhere in the draft (text pastes as text, as always).
+  el.form.addEventListener('paste', (e) => {
+    if (!current || !pictures.pasteHasPicture(e)) return;
+    e.preventDefault();
+    pastePicture();
+  });
   document.getElementById('save-now').addEventListener('click', flush);
   document.getElementById('insert-template').addEventListener('click', async () => {
     try {

@@ -14,7 +14,7 @@ let renderedKey = null;
 // The app's key for the report shown (from a full check); `null` after a redaction or a "not a
 // secret", whose answers carry none.
 let knownKey = null;
-let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {} };
+let hooks = { currentId: () => null, input: () => null, flush: async () => {}, apply() {}, toast() {}, picturesNotReviewed: () => 0 };
 
 export function setHooks(h2) {
   hooks = { ...hooks, ...h2 };
@@ -122,12 +122,18 @@ export async function confirmBeforeSending(id, input) {
     // The check failing is not a reason to block sending; the last scan stands.
   }
   const n = remaining();
-  if (!n) return true;
-  return askToContinue(`This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set((shown.kinds || shown.findings).map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+  const pics = hooks.picturesNotReviewed();
+  if (!n && !pics) return true;
+  const parts = [];
+  if (n) parts.push(`This draft still has ${n} possible secret${n === 1 ? '' : 's'} (${[...new Set((shown.kinds || shown.findings).map((f) => f.label))].join(', ')}). Support staff and anyone CC'd would read ${n === 1 ? 'it' : 'them'}.`);
+  // A reminder, never a block: the scanner cannot read pictures.
+  if (pics) parts.push(`${pics} screenshot${pics === 1 ? '' : 's'} not reviewed: open ${pics === 1 ? 'it' : 'them'} with Annotate… to black out what must not leave.`);
+  return askToContinue(parts.join(' '), n ? 'Send it with possible secrets?' : 'Send unreviewed screenshots?');
 }
 
 /** The warning dialog: resolves to true for "Continue anyway"; "Review them" returns to the list. */
-export async function askToContinue(message) {
+export async function askToContinue(message, title = 'Send it with possible secrets?') {
+  replace(document.getElementById('secret-warning-title'), title);
   replace(document.getElementById('secret-warning-text'), message);
   warning.returnValue = '';
   warning.showModal();

@@ -145,6 +145,15 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
         ms = checked.elapsed().as_millis() as u64,
         "database checked"
     );
+    // Pictures an older release stored with their metadata are written again from their pixels,
+    // once (each row is marked), before any can be sent.
+    if let Ok(shared) = state.shared_store() {
+        match casedesk_core::screenshots::clean_old_pictures(&shared) {
+            Ok((0, 0)) => {}
+            Ok((cleaned, failed)) => tracing::info!(cleaned, failed, "older pictures written again"),
+            Err(e) => tracing::warn!(error = %e, "older pictures could not be written again"),
+        }
+    }
     platform::memory::release_freed_memory();
 }
 

@@ -218,10 +218,27 @@ pub fn prepare_files(blob_dir: &Path, paths: &[String]) -> Result<Vec<Prepared>>
             let path = Path::new(p);
             (
                 attachment::display_name(path),
-                attachment::inspect(path).and_then(|c| Blob::write(blob_dir, c)),
+                attachment::inspect(path).and_then(|c| write_checked(blob_dir, c)),
             )
         })
         .collect())
+}
+
+/// Writes a checked file into the attachments folder; a picture first written again from its pixels
+/// (upright, no metadata, scaled to fit CJ's limit when it must be: [`crate::picture::clean`]).
+pub fn write_checked(blob_dir: &Path, c: attachment::Candidate) -> Result<Blob> {
+    match c.kind {
+        attachment::Kind::Png | attachment::Kind::Jpeg => {
+            let cleaned = crate::picture::clean(&c.name, &c.bytes, c.kind)?;
+            let candidate = attachment::Candidate {
+                name: c.name,
+                kind: cleaned.kind,
+                bytes: cleaned.bytes,
+            };
+            Blob::write_noted(blob_dir, candidate, cleaned.removed, cleaned.scale_percent)
+        }
+        attachment::Kind::Pdf | attachment::Kind::Txt => Blob::write(blob_dir, c),
+    }
 }
 
 /// Records prepared files on an editable draft: a row each, quick enough for the store lock.

@@ -15,6 +15,7 @@ mod mail_dovecot;
 mod mail_oauth;
 mod migration;
 mod outbox;
+mod pictures;
 mod poller;
 mod properties;
 mod reason_suggestion;

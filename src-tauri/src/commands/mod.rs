@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod export;
 pub mod mail;
 pub mod oauth;
+pub mod pictures;
 pub mod reasons;
 pub mod secrets;
 pub mod settings;
@@ -118,6 +119,11 @@ macro_rules! app_commands {
             set_sub_reason_keywords,
             set_reason_template,
             mark_not_secret,
+            paste_picture,
+            capture_screen,
+            open_picture,
+            picture_bytes,
+            save_annotation,
             $($extra),*
         ]
     };
@@ -130,6 +136,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     use export::*;
     use mail::*;
     use oauth::*;
+    use pictures::*;
     use reasons::*;
     use secrets::*;
     use settings::*;

@@ -1,4 +1,5 @@
-//! Writing text to the desktop's clipboard (the Copy buttons), with the same interface on every OS.
+//! Writing text to the desktop's clipboard (the Copy buttons) and reading a picture from it (a
+//! pasted screenshot), with the same interface on every OS.
 //!
 //! * **Linux**: through the GTK that Tauri's window already runs on. A clipboard crate would bring
 //!   its own X11 and Wayland clients (575 KB of the binary). GTK is only touched on the main thread;
@@ -29,6 +30,60 @@ pub fn copy_text<R: tauri::Runtime>(_app: &tauri::AppHandle<R>, text: String) ->
     arboard::Clipboard::new()
         .and_then(|mut c| c.set_text(text))
         .map_err(|e| clipboard_error(&e.to_string()))
+}
+
+/// A picture read from the clipboard: encoded (GTK hands a PNG) or raw RGBA (Win32, NSPasteboard).
+pub enum ClipboardImage {
+    Encoded(Vec<u8>),
+    Rgba {
+        width: u32,
+        height: u32,
+        rgba: Vec<u8>,
+    },
+}
+
+/// The picture on the clipboard, or `ClipboardNoImage` when it holds none (text, or nothing).
+#[cfg(target_os = "linux")]
+pub fn read_image<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<ClipboardImage> {
+    let (done, wait) = std::sync::mpsc::sync_channel(1);
+    app.run_on_main_thread(move || {
+        let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+        // Asked, not waited for: GTK calls back from its main loop once the owner has answered.
+        clipboard.request_image(move |_, pixbuf| {
+            let png = pixbuf.and_then(|p| p.save_to_bufferv("png", &[]).ok());
+            let _ = done.send(png);
+        });
+    })
+    .map_err(|e| clipboard_error(&e.to_string()))?;
+    match wait.recv_timeout(std::time::Duration::from_secs(10)) {
+        Ok(Some(png)) => Ok(ClipboardImage::Encoded(png)),
+        Ok(None) => Err(no_image()),
+        Err(_) => Err(clipboard_error("the clipboard's owner did not answer")),
+    }
+}
+
+/// The picture on the clipboard, or `ClipboardNoImage` when it holds none (text, or nothing).
+#[cfg(not(target_os = "linux"))]
+pub fn read_image<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<ClipboardImage> {
+    let image = arboard::Clipboard::new()
+        .and_then(|mut c| c.get_image())
+        .map_err(|e| match e {
+            arboard::Error::ContentNotAvailable | arboard::Error::ConversionFailure => no_image(),
+            other => clipboard_error(&other.to_string()),
+        })?;
+    Ok(ClipboardImage::Rgba {
+        width: u32::try_from(image.width).unwrap_or(u32::MAX),
+        height: u32::try_from(image.height).unwrap_or(u32::MAX),
+        rgba: image.bytes.into_owned(),
+    })
+}
+
+fn no_image() -> Error {
+    Error::field(
+        "attachments",
+        casedesk_core::Code::ClipboardNoImage,
+        "The clipboard holds no picture. Take a screenshot (PrtScn, or Shift+Cmd+4 on a Mac), then paste.",
+    )
 }
 
 fn clipboard_error(why: &str) -> Error {

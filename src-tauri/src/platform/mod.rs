@@ -2,6 +2,7 @@
 //! and the OS-specific part behind `cfg` inside it. Nothing else in the shell has a `cfg` on the OS
 //! (checked by `tests/invariants.rs`).
 
+pub mod capture;
 pub mod clipboard;
 pub mod data_folder;
 pub mod instance;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::attachment::{Candidate, Kind};
 use crate::error::{Error, Result};
+use crate::picture::{Marks, Removed};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -24,8 +25,32 @@ pub struct Attachment {
     pub sha256: String,
     pub added_at: i64,
     /// Secrets in it were redacted: this is the redacted copy (what is sent); the file as attached
-    /// stays in the data folder until the draft is deleted.
+    /// stays in the data folder until the draft is deleted. For a picture: areas were redacted.
     pub redacted: bool,
+    /// A picture: what its file said beyond its pixels, removed before it was stored.
+    pub metadata_removed: Vec<Removed>,
+    /// A picture scaled down to fit CJ's 10 MB: the percent of its size kept (100: not scaled).
+    pub scale_percent: u32,
+    /// A picture: marks drawn and areas redacted in its sent version (0 and 0: as attached).
+    pub annotations: u32,
+    pub redactions: u32,
+    /// A picture the user opened in the editor and saved, with or without marks.
+    pub reviewed: bool,
+}
+
+impl Attachment {
+    pub fn is_picture(&self) -> bool {
+        matches!(self.kind, Kind::Png | Kind::Jpeg)
+    }
+}
+
+/// A picture an older release stored as attached, to be written again from its pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OldPicture {
+    pub id: i64,
+    pub name: String,
+    pub kind: Kind,
+    pub sha256: String,
 }
 
 pub struct Attachments<'c> {
@@ -49,6 +74,9 @@ pub struct Blob {
     pub kind: Kind,
     pub size: i64,
     pub sha256: String,
+    /// A picture's note: what was removed, how much of its size was kept.
+    pub removed: Vec<Removed>,
+    pub scale_percent: u32,
     bytes: Vec<u8>,
 }
 
@@ -70,6 +98,16 @@ impl Blob {
 
     /// Hashes `candidate` and writes its bytes under `dir` (the attachments folder).
     pub fn write(dir: &Path, candidate: Candidate) -> Result<Blob> {
+        Blob::write_noted(dir, candidate, Vec::new(), 100)
+    }
+
+    /// [`Blob::write`] for a picture already written again by [`crate::picture`], with its note.
+    pub fn write_noted(
+        dir: &Path,
+        candidate: Candidate,
+        removed: Vec<Removed>,
+        scale_percent: u32,
+    ) -> Result<Blob> {
         let sha256 = hex::encode(Sha256::digest(&candidate.bytes));
         write_blob(dir, &sha256, &candidate.bytes)?;
         Ok(Blob {
@@ -77,6 +115,8 @@ impl Blob {
             kind: candidate.kind,
             size: candidate.bytes.len() as i64,
             sha256,
+            removed,
+            scale_percent: scale_percent.clamp(1, 100),
             bytes: candidate.bytes,
         })
     }
@@ -127,7 +167,9 @@ impl<'c> Attachments<'c> {
 
     pub fn list(&self, draft_id: i64) -> Result<Vec<Attachment>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, draft_id, name, kind, size, sha256, added_at, original_sha256 IS NOT NULL
+            "SELECT id, draft_id, name, kind, size, sha256, added_at,
+                    (original_sha256 IS NOT NULL AND annotations = 0) OR redactions > 0,
+                    metadata_removed, scale_percent, annotations, redactions, reviewed
              FROM attachments WHERE draft_id = ?1 ORDER BY added_at, id",
         )?;
         let rows = stmt.query_map([draft_id], |r| {
@@ -141,6 +183,11 @@ impl<'c> Attachments<'c> {
                 sha256: r.get(5)?,
                 added_at: r.get(6)?,
                 redacted: r.get(7)?,
+                metadata_removed: Removed::split(&r.get::<_, String>(8)?),
+                scale_percent: r.get(9)?,
+                annotations: r.get(10)?,
+                redactions: r.get(11)?,
+                reviewed: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -171,15 +218,18 @@ impl<'c> Attachments<'c> {
         }
         let id = super::write_returning(
             self.conn,
-            "INSERT INTO attachments (draft_id, sha256, name, kind, size, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+            "INSERT INTO attachments (draft_id, sha256, name, kind, size, added_at,
+                                      metadata_removed, scale_percent, cleaned)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) RETURNING id",
             params![
                 draft_id,
                 blob.sha256,
                 blob.name,
                 blob.kind.as_str(),
                 blob.size,
-                self.now
+                self.now,
+                Removed::join(&blob.removed),
+                blob.scale_percent,
             ],
             |r| r.get(0),
         )?
@@ -193,7 +243,107 @@ impl<'c> Attachments<'c> {
             sha256: blob.sha256.clone(),
             added_at: self.now,
             redacted: false,
+            metadata_removed: blob.removed.clone(),
+            scale_percent: blob.scale_percent,
+            annotations: 0,
+            redactions: 0,
+            reviewed: false,
         })
+    }
+
+    /// Points a picture at its annotated version (already written by [`Blob::write`]), keeping the
+    /// file as first attached in `original_sha256` (never sent; removed with the draft). With no
+    /// marks it only records that the user reviewed the picture.
+    pub fn replace_annotated(
+        &self,
+        draft_id: i64,
+        id: i64,
+        blob: Option<&Blob>,
+        marks: Marks,
+    ) -> Result<()> {
+        let done = match blob {
+            Some(blob) => {
+                write_blob(&self.dir, &blob.sha256, &blob.bytes)?;
+                super::write_returning(
+                    self.conn,
+                    "UPDATE attachments SET original_sha256 = COALESCE(original_sha256, sha256),
+                         sha256 = ?3, size = ?4, annotations = ?5, redactions = ?6, reviewed = 1,
+                         scale_percent = MIN(scale_percent, ?7)
+                     WHERE id = ?1 AND draft_id = ?2 AND kind IN ('png', 'jpeg') RETURNING id",
+                    params![
+                        id,
+                        draft_id,
+                        blob.sha256,
+                        blob.size,
+                        marks.annotations,
+                        marks.redactions,
+                        blob.scale_percent
+                    ],
+                    |r| r.get::<_, i64>(0),
+                )?
+            }
+            None => super::write_returning(
+                self.conn,
+                "UPDATE attachments SET reviewed = 1
+                 WHERE id = ?1 AND draft_id = ?2 AND kind IN ('png', 'jpeg') RETURNING id",
+                params![id, draft_id],
+                |r| r.get::<_, i64>(0),
+            )?,
+        };
+        match done {
+            Some(_) => Ok(()),
+            None => Err(Error::NotFound {
+                what: "attachment",
+                id,
+            }),
+        }
+    }
+
+    /// Pictures stored before they were written again from their pixels (rows from an older
+    /// release), oldest first.
+    pub fn not_cleaned(&self, limit: usize) -> Result<Vec<OldPicture>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, kind, sha256 FROM attachments
+             WHERE cleaned = 0 AND kind IN ('png', 'jpeg') ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            let kind: String = r.get(2)?;
+            Ok(OldPicture {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: Kind::parse(&kind).unwrap_or(Kind::Png),
+                sha256: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that an older picture was written again (`blob`; the file with its metadata is then
+    /// unreferenced and removed at the next start), or leaves it as it is when `None` (it could not
+    /// be decoded: [`crate::drafting::clean_old_pictures`] says so in its count).
+    pub fn mark_cleaned(&self, id: i64, blob: Option<&Blob>) -> Result<()> {
+        match blob {
+            Some(blob) => {
+                write_blob(&self.dir, &blob.sha256, &blob.bytes)?;
+                self.conn.execute(
+                    "UPDATE attachments SET
+                         sha256 = ?2, size = ?3, metadata_removed = ?4, scale_percent = ?5, cleaned = 1
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        blob.sha256,
+                        blob.size,
+                        Removed::join(&blob.removed),
+                        blob.scale_percent
+                    ],
+                )?;
+            }
+            None => {
+                self.conn
+                    .execute("UPDATE attachments SET cleaned = 1 WHERE id = ?1", [id])?;
+            }
+        }
+        Ok(())
     }
 
     /// Points an attachment at its redacted copy (already written by [`Blob::write`]), keeping the

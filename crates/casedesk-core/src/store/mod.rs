@@ -25,7 +25,7 @@ mod shared;
 mod source_state;
 mod threads;
 
-pub use attachments::{Attachment, Attachments, Blob};
+pub use attachments::{Attachment, Attachments, Blob, OldPicture};
 pub use cases::{normalise_case_number, Case, Cases, Origin, Watch};
 pub use cases_index::{CaseHit, HitIn};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
@@ -99,6 +99,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0011_cases_search",
         include_str!("../../migrations/0011_cases_search.sql"),
+    ),
+    (
+        "0012_pictures",
+        include_str!("../../migrations/0012_pictures.sql"),
     ),
 ];
 

@@ -1,0 +1,197 @@
+//! Pictures on a draft: pasted from the clipboard, captured from the screen, and opened in and saved
+//! from the annotation editor. Every picture goes through the core's checks and is written again from
+//! its pixels there (`casedesk_core::screenshots`); the shell only reads the clipboard or the screen.
+
+use casedesk_core::drafting::AttachOutcome;
+use casedesk_core::picture::{Marks, Redaction};
+use casedesk_core::store::Attachment;
+use casedesk_core::{screenshots, Error, ErrorPayload};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager, Runtime};
+
+use super::{blocking, Answer};
+use crate::platform::{capture, clipboard};
+use crate::state::AppState;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn attach_prepared(
+    state: &AppState,
+    draft_id: i64,
+    prepared: casedesk_core::drafting::Prepared,
+) -> Answer<AttachOutcome> {
+    state.with_store(|s| screenshots::attach(s, draft_id, vec![prepared]))
+}
+
+/// Ctrl+V / Cmd+V of a picture, or "Paste picture": the desktop clipboard's picture as a PNG.
+#[tauri::command]
+pub async fn paste_picture<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<AttachOutcome> {
+    let clip = app.clone();
+    blocking(app, move |state| {
+        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        let blob_dir = state.blob_dir()?;
+        let name =
+            screenshots::picture_name("Pasted", now_ms(), casedesk_core::attachment::Kind::Png);
+        let prepared = match clipboard::read_image(&clip).map_err(ErrorPayload::from)? {
+            clipboard::ClipboardImage::Encoded(bytes) => {
+                screenshots::prepare_pasted(&blob_dir, name, &bytes)
+            }
+            clipboard::ClipboardImage::Rgba {
+                width,
+                height,
+                rgba,
+            } => screenshots::prepare_rgba(&blob_dir, name, width, height, rgba),
+        };
+        attach_prepared(state, draft_id, prepared)
+    })
+    .await
+}
+
+/// "Take screenshot…": Casedesk's window hidden, the screen captured, the window shown again.
+#[tauri::command]
+pub async fn capture_screen<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<AttachOutcome> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        let blob_dir = state.blob_dir()?;
+        let window = handle.get_webview_window("main");
+        if let Some(w) = &window {
+            let _ = w.hide();
+            // Time for the compositor to take the window off the screen.
+            std::thread::sleep(std::time::Duration::from_millis(400));
+        }
+        let shot = capture::screen(&handle);
+        if let Some(w) = &window {
+            let _ = w.show();
+            let _ = w.set_focus();
+        }
+        let shot = shot.map_err(ErrorPayload::from)?;
+        let name =
+            screenshots::picture_name("Screenshot", now_ms(), casedesk_core::attachment::Kind::Png);
+        let prepared =
+            screenshots::prepare_rgba(&blob_dir, name, shot.width, shot.height, shot.rgba);
+        attach_prepared(state, draft_id, prepared)
+    })
+    .await
+}
+
+/// What the editor needs before the picture: its size and the version it is drawn on.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PictureInfo {
+    pub attachment: Attachment,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[tauri::command]
+pub async fn open_picture<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+    attachment_id: i64,
+) -> Answer<PictureInfo> {
+    blocking(app, move |state| {
+        let (a, path) =
+            state.with_store(|s| screenshots::for_editing(s, draft_id, attachment_id))?;
+        let (width, height) = screenshots::dimensions(&a, &path).map_err(ErrorPayload::from)?;
+        Ok(PictureInfo {
+            attachment: a,
+            width,
+            height,
+        })
+    })
+    .await
+}
+
+/// The picture's sent version, as raw bytes (no JSON array of numbers for 10 MB).
+#[tauri::command]
+pub async fn picture_bytes<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+    attachment_id: i64,
+) -> Answer<tauri::ipc::Response> {
+    blocking(app, move |state| {
+        let (a, path) =
+            state.with_store(|s| screenshots::for_editing(s, draft_id, attachment_id))?;
+        let bytes = std::fs::read(&path).map_err(|_| {
+            ErrorPayload::from(Error::field(
+                "attachments",
+                casedesk_core::Code::FileUnreadable,
+                format!("{}: the stored picture cannot be read.", a.name),
+            ))
+        })?;
+        Ok(tauri::ipc::Response::new(bytes))
+    })
+    .await
+}
+
+/// The editor's save: the drawn picture as the raw body, the rest in the `x-casedesk-save` header.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SaveArgs {
+    draft_id: i64,
+    attachment_id: i64,
+    sha256: String,
+    annotations: u32,
+    redactions: Vec<Redaction>,
+}
+
+#[tauri::command]
+pub async fn save_annotation<R: Runtime>(
+    app: AppHandle<R>,
+    request: tauri::ipc::Request<'_>,
+) -> Answer<Vec<Attachment>> {
+    let bad = |why: &str| {
+        ErrorPayload::from(Error::field(
+            "attachments",
+            casedesk_core::Code::InvalidArgument,
+            format!("The annotation could not be saved: {why}."),
+        ))
+    };
+    let header = request
+        .headers()
+        .get("x-casedesk-save")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| bad("no arguments"))?;
+    if header.len() > 256 * 1024 {
+        return Err(bad("too many marks"));
+    }
+    let args: SaveArgs = serde_json::from_str(header).map_err(|_| bad("malformed arguments"))?;
+    let drawn = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
+        tauri::ipc::InvokeBody::Json(_) => Vec::new(),
+    };
+    blocking(app, move |state| {
+        let (a, path) =
+            state.with_store(|s| screenshots::for_editing(s, args.draft_id, args.attachment_id))?;
+        let marks = Marks {
+            annotations: args.annotations,
+            redactions: args.redactions.len() as u32,
+        };
+        let blob = screenshots::prepare_annotation(
+            &state.blob_dir()?,
+            &a,
+            &path,
+            &drawn,
+            &args.redactions,
+            marks,
+        )
+        .map_err(ErrorPayload::from)?;
+        state.with_store(|s| {
+            screenshots::record_annotation(
+                s,
+                args.draft_id,
+                args.attachment_id,
+                &args.sha256,
+                blob.as_ref(),
+                marks,
+            )
+        })
+    })
+    .await
+}
