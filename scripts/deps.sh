@@ -8,7 +8,7 @@ want="${1:-build}"
 build_pkgs=(pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev
   libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev libsqlite3-dev build-essential)
 test_pkgs=(xvfb webkit2gtk-driver dbus dbus-x11 dunst xdotool imagemagick gnome-keyring
-  libsecret-tools x11-utils xclip dovecot-imapd openssl)
+  libsecret-tools x11-utils xclip dovecot-imapd openssl libimage-exiftool-perl)
 rt_pkgs=(request-tracker5 rt5-db-sqlite rt5-standalone)
 package_pkgs=(lintian desktop-file-utils dpkg-dev xvfb dbus libgtk-3-bin)
 pkgs=("${build_pkgs[@]}")

@@ -230,6 +230,48 @@ impl Desktop {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Puts the PNG at `path` on this display's CLIPBOARD, as a screenshot tool would: xclip owns the
+    /// selection in the foreground (`-quiet`) until the returned child is killed, or 120 s pass.
+    pub fn set_clipboard_png(&self, path: &Path) -> std::process::Child {
+        let child = Command::new("timeout")
+            .args([
+                "120",
+                "xclip",
+                "-quiet",
+                "-selection",
+                "clipboard",
+                "-t",
+                "image/png",
+                "-i",
+            ])
+            .arg(path)
+            .env("DISPLAY", &self.display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("xclip must be installed");
+        // Until xclip owns the selection, a paste would find nothing: wait for its TARGETS.
+        for _ in 0..50 {
+            let out = Command::new("timeout")
+                .args([
+                    "2",
+                    "xclip",
+                    "-o",
+                    "-selection",
+                    "clipboard",
+                    "-t",
+                    "TARGETS",
+                ])
+                .env("DISPLAY", &self.display)
+                .output();
+            if out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("image/png")) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        child
+    }
+
     pub fn xdotool(&self, args: &[&str]) -> String {
         let out = Command::new("xdotool")
             .args(args)

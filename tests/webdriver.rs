@@ -224,6 +224,31 @@ impl App {
             .call();
     }
 
+    /// Drags the mouse (W3C pointer actions) from `from` to `to`, in the viewport's CSS pixels, in
+    /// `steps` moves.
+    pub fn drag(&self, from: (i64, i64), to: (i64, i64), steps: i64) {
+        let origin = json!("viewport");
+        let mut actions = vec![
+            json!({"type": "pointerMove", "duration": 0, "origin": origin, "x": from.0, "y": from.1}),
+            json!({"type": "pointerDown", "button": 0}),
+        ];
+        let steps = steps.clamp(1, 50);
+        for i in 1..=steps {
+            actions.push(json!({
+                "type": "pointerMove", "duration": 20, "origin": origin,
+                "x": from.0 + (to.0 - from.0) * i / steps, "y": from.1 + (to.1 - from.1) * i / steps,
+            }));
+        }
+        actions.push(json!({"type": "pointerUp", "button": 0}));
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions}]}),
+        );
+        let _ = ureq::delete(&self.url("/actions"))
+            .timeout(Duration::from_secs(10))
+            .call();
+    }
+
     /// Types text into whatever has the focus, a key at a time (W3C actions).
     pub fn type_keys(&self, text: &str) {
         let mut actions = Vec::new();

@@ -360,10 +360,10 @@ function renderAttachments(list) {
     h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind, redacted: String(a.redacted), reviewed: String(a.reviewed) } },
       h('span', { class: 'name' }, a.name),
       a.redacted && !pictures.isPicture(a) ? h('span', { class: 'badge', title: 'Secrets in it were redacted; this copy is what is sent' }, 'redacted') : null,
-      pictures.notes(a, annotateAttachment),
       h('span', { class: 'kind' }, a.kind.toUpperCase()),
       h('span', { class: 'size' }, formatSize(a.size)),
-      h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕')))
+      h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕'),
+      pictures.notes(a, annotateAttachment)))
     : h('li', { class: 'none' }, 'No files yet.'));
 }
 
@@ -384,7 +384,7 @@ async function removeAttachment(a) {
   }
 }
 
-async function attachWith(call) {
+async function attachWith(call, quietCodes = []) {
   if (!current) return;
   const id = current.id;
   try {
@@ -393,6 +393,7 @@ async function attachWith(call) {
     renderAttachments(out.attachments);
     renderRefused(out.refused);
   } catch (err) {
+    if (quietCodes.includes(err.code)) return;
     replace(el.attachmentError, h('ul', {}, h('li', { dataset: { code: err.code } }, err.message)));
   }
 }
@@ -410,6 +411,8 @@ async function annotateAttachment(a) {
 
 export const addFiles = () => attachWith((id) => api.pickAttachments(id));
 export const pastePicture = () => attachWith((id) => api.pastePicture(id));
+// Ctrl+V with nothing the page can read: a picture if the clipboard has one, else nothing to say.
+const pasteIfPicture = () => attachWith((id) => api.pastePicture(id), [CODES.CLIPBOARD_NO_IMAGE]);
 export const captureScreen = () => attachWith((id) => api.captureScreen(id));
 export const dropFiles = (paths) => attachWith((id) => api.attachPaths(id, paths));
 
@@ -441,9 +444,9 @@ function wire() {
   document.getElementById('capture-screen').addEventListener('click', captureScreen);
   // Ctrl+V / Cmd+V of a picture anywhere in the draft (text pastes as text, as always).
   el.form.addEventListener('paste', (e) => {
-    if (!current || !pictures.pasteHasPicture(e)) return;
+    if (!current || !pictures.pasteMayHavePicture(e)) return;
     e.preventDefault();
-    pastePicture();
+    pasteIfPicture();
   });
   document.getElementById('save-now').addEventListener('click', flush);
   document.getElementById('insert-template').addEventListener('click', async () => {

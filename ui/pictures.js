@@ -16,7 +16,11 @@ export const isPicture = (a) => a.kind === 'png' || a.kind === 'jpeg';
 
 /** What the attachment's line says about a picture: what was removed, scaling, marks, review. */
 export function notes(a, onAnnotate) {
-  if (!isPicture(a)) return [];
+  if (!isPicture(a)) return null;
+  return h('span', { class: 'picture-notes' }, noteParts(a, onAnnotate));
+}
+
+function noteParts(a, onAnnotate) {
   const out = [];
   const removed = (a.metadataRemoved || []).map((k) => REMOVED[k] || k);
   out.push(h('span', {
@@ -36,14 +40,18 @@ export function notes(a, onAnnotate) {
 /** Pictures not yet looked at in the editor, for the reminder before Submit. */
 export const notReviewed = (list) => (list || []).filter((a) => isPicture(a) && !a.reviewed).length;
 
-/** Whether a paste event carries a picture and no text (then the shell reads the clipboard). */
-export function pasteHasPicture(e) {
+/**
+ * Whether a paste event may carry a picture (then the shell reads the desktop clipboard): it has
+ * no text, and either names an image or names nothing at all — WebKitGTK hands the page no types
+ * for a clipboard that holds only a picture (seen under Xvfb with xclip's image/png).
+ */
+export function pasteMayHavePicture(e) {
   const dt = e.clipboardData;
-  if (!dt) return false;
+  if (!dt) return true;
   const types = Array.from(dt.types || []);
+  if (types.includes('text/plain') || types.includes('text/html')) return false;
   const files = Array.from(dt.files || []);
-  const picture = files.some((f) => /^image\//.test(f.type)) || types.some((t) => /^image\//.test(t));
-  return picture && !types.includes('text/plain');
+  return types.length === 0 || files.some((f) => /^image\//.test(f.type)) || types.some((t) => /^image\//.test(t) || t === 'Files');
 }
 
 // ---- The annotation editor ----------------------------------------------------------------------

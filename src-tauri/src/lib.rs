@@ -150,7 +150,9 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
     if let Ok(shared) = state.shared_store() {
         match casedesk_core::screenshots::clean_old_pictures(&shared) {
             Ok((0, 0)) => {}
-            Ok((cleaned, failed)) => tracing::info!(cleaned, failed, "older pictures written again"),
+            Ok((cleaned, failed)) => {
+                tracing::info!(cleaned, failed, "older pictures written again")
+            }
             Err(e) => tracing::warn!(error = %e, "older pictures could not be written again"),
         }
     }

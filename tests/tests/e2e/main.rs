@@ -13,6 +13,7 @@ mod export;
 mod keyboard;
 mod mail;
 mod oauth;
+mod pictures;
 mod secrets;
 mod suggest;
 
