@@ -11,6 +11,7 @@ mod failing;
 mod hostile;
 mod inprocess;
 mod mail;
+mod pictures;
 mod poll;
 mod secrets;
 mod startup;
@@ -167,7 +168,7 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 12] = [
+    let figures: [(&str, &str, Figure); 13] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
@@ -178,6 +179,11 @@ fn main() {
             hostile::dense_secrets,
         ),
         ("catalogue", "largest catalogue import", hostile::catalogue),
+        (
+            "pictures",
+            "screenshots: paste, strip, annotate",
+            pictures::pictures,
+        ),
         ("poll", "poll sweep", poll),
         (
             "hostile",
