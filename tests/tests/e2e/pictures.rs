@@ -218,7 +218,7 @@ fn take_screenshot_captures_the_x_screen_with_casedesk_hidden_meanwhile() {
     let desktop = Desktop::start();
     let data = desktop.dir.path().join("data");
     let app = desktop.launch(&data);
-    new_draft(&app);
+    super::cases::fill_ready_draft(&app, "Commission report shows wrong totals for May", "");
     app.click(&app.tid("capture-screen"));
     app.wait_until("the capture is listed", Duration::from_secs(20), |a| {
         count(a, "[data-testid=attachment-item][data-kind=png]") == 1
@@ -250,5 +250,25 @@ fn take_screenshot_captures_the_x_screen_with_casedesk_hidden_meanwhile() {
         a.exec("return document.visibilityState", json!([])) == json!("visible")
     });
     shot(&desktop, "23-after-capture");
+
+    // Submit reminds of the picture nobody reviewed (a reminder: "Continue anyway" goes on).
+    app.click(&app.tid("submit"));
+    app.wait_until("the reminder", Duration::from_secs(10), |a| {
+        a.exec(
+            "return document.getElementById('secret-warning-dialog').open",
+            json!([]),
+        ) == json!(true)
+    });
+    let warning = text_of(&app, "submit-secret-warning");
+    assert!(warning.contains("1 screenshot not reviewed"), "{warning}");
+    assert!(!warning.contains("possible secret"), "{warning}");
+    shot(&desktop, "24-unreviewed-reminder");
+    app.click(&app.tid("secret-continue"));
+    app.wait_until("the CJ form panel", Duration::from_secs(10), |a| {
+        a.exec(
+            "return document.getElementById('submit-dialog').open",
+            json!([]),
+        ) == json!(true)
+    });
     app.quit();
 }
