@@ -244,6 +244,19 @@ fn rt_submit_poll_notify_once_across_a_restart_and_send_the_outbox_once() {
         count(a, "[data-testid=attachment-item]") == 2
     });
     app.click(&app.tid("submit"));
+    // The screenshot was never opened in the editor: Submit reminds, and "Continue anyway" goes on.
+    app.wait_until(
+        "the unreviewed-screenshot reminder",
+        Duration::from_secs(10),
+        |a| {
+            a.exec(
+                "return document.getElementById('secret-warning-dialog').open",
+                json!([]),
+            ) == json!(true)
+        },
+    );
+    assert!(text_of(&app, "submit-secret-warning").contains("1 screenshot not reviewed"));
+    app.click(&app.tid("secret-continue"));
     app.wait_until("the case page", Duration::from_secs(20), |a| {
         a.exec(
             "return document.getElementById('case-view').dataset.caseNumber || ''",
