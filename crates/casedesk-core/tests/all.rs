@@ -16,6 +16,7 @@ mod mail_oauth;
 mod migration;
 mod outbox;
 mod pictures;
+mod pictures_store;
 mod poller;
 mod properties;
 mod reason_suggestion;

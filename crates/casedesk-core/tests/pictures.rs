@@ -1,12 +1,12 @@
 //! Pictures written again from their pixels, over corpora made by others: Willem van Schaik's
 //! PngSuite (good and deliberately broken PNGs) and ianare's EXIF samples (every orientation, a GPS
 //! photo with a thumbnail, broken files). Metadata gone, pixels kept, redactions real, no panic.
+//! Pictures on a draft (the store's versions and notes) are in `pictures_store.rs`.
 
 use casedesk_core::attachment::{Kind, MAX_ATTACHMENT_BYTES};
-use casedesk_core::picture::{self, meta, Marks, Redaction, Removed, Style};
-use casedesk_core::{drafting, screenshots, Code, FixedClock, Store};
+use casedesk_core::picture::{self, meta, Redaction, Removed, Style};
+use casedesk_core::Code;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 fn fixtures(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +14,7 @@ fn fixtures(dir: &str) -> PathBuf {
         .join(dir)
 }
 
-fn read(dir: &str, name: &str) -> Vec<u8> {
+pub(crate) fn read(dir: &str, name: &str) -> Vec<u8> {
     std::fs::read(fixtures(dir).join(name)).unwrap()
 }
 
@@ -243,7 +243,7 @@ fn a_header_that_claims_a_huge_picture_is_refused_before_decoding() {
     assert_eq!(e.code(), Code::ImageUndecodable);
 }
 
-fn noise(w: u32, h: u32, seed: u32) -> image::RgbaImage {
+pub(crate) fn noise(w: u32, h: u32, seed: u32) -> image::RgbaImage {
     let mut x = seed.max(1);
     image::RgbaImage::from_fn(w, h, |_, _| {
         x ^= x << 13;
@@ -253,7 +253,7 @@ fn noise(w: u32, h: u32, seed: u32) -> image::RgbaImage {
     })
 }
 
-fn png_of(img: &image::RgbaImage) -> Vec<u8> {
+pub(crate) fn png_of(img: &image::RgbaImage) -> Vec<u8> {
     let mut out = Vec::new();
     image::DynamicImage::ImageRgba8(img.clone())
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
@@ -355,128 +355,4 @@ fn a_picture_over_cjs_limit_is_scaled_to_fit_and_says_by_how_much() {
     );
     let small = picture::from_rgba("small.png", 64, 64, noise(64, 64, 5).into_raw()).unwrap();
     assert_eq!(small.scale_percent, 100);
-}
-
-fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_000))).unwrap();
-    (dir, store)
-}
-
-#[test]
-fn attaching_a_photo_stores_it_without_its_metadata_and_says_what_went() {
-    let (dir, store) = store();
-    let draft = store.drafts().create().unwrap();
-    let photo = dir.path().join("DSCN0010.jpg");
-    std::fs::write(&photo, read("exif-samples", "gps--DSCN0010.jpg")).unwrap();
-    let out = drafting::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()]).unwrap();
-    assert!(out.refused.is_empty(), "{:?}", out.refused);
-    let a = &out.added[0];
-    assert!(
-        a.metadata_removed.contains(&Removed::Location),
-        "{:?}",
-        a.metadata_removed
-    );
-    let stored = std::fs::read(store.attachments().blob_path(&a.sha256)).unwrap();
-    assert_eq!(meta::found(&stored, Kind::Jpeg), vec![]);
-    // Listed again from the table, the note is the same.
-    let listed = store.attachments().list(draft.id).unwrap();
-    assert_eq!(listed[0].metadata_removed, a.metadata_removed);
-    assert_eq!(screenshots::not_reviewed(&listed), 1);
-}
-
-#[test]
-fn an_annotation_is_a_new_version_and_the_original_stays_unsent() {
-    let (_dir, store) = store();
-    let draft = store.drafts().create().unwrap();
-    let blob_dir = store.dir().join(casedesk_core::store::BLOB_DIR);
-    let shot = noise(320, 200, 11);
-    let prepared = screenshots::prepare_pasted(&blob_dir, "pasted.png".into(), &png_of(&shot));
-    let out = screenshots::attach(&store, draft.id, vec![prepared]).unwrap();
-    let a = out.added[0].clone();
-    let (a2, path) = screenshots::for_editing(&store, draft.id, a.id).unwrap();
-    assert_eq!(screenshots::dimensions(&a2, &path).unwrap(), (320, 200));
-    let areas = [Redaction {
-        x: 0,
-        y: 0,
-        width: 50,
-        height: 50,
-        style: Style::Solid,
-    }];
-    let marks = Marks {
-        annotations: 2,
-        redactions: 1,
-    };
-    let blob =
-        screenshots::prepare_annotation(&blob_dir, &a2, &path, &png_of(&shot), &areas, marks)
-            .unwrap()
-            .unwrap();
-    let list =
-        screenshots::record_annotation(&store, draft.id, a.id, &a.sha256, Some(&blob), marks)
-            .unwrap();
-    let v2 = &list[0];
-    assert!(v2.redacted && v2.reviewed && v2.annotations == 2 && v2.redactions == 1);
-    assert_ne!(v2.sha256, a.sha256);
-    assert!(
-        store.attachments().blob_path(&a.sha256).exists(),
-        "the original stays in the data folder"
-    );
-    let sent =
-        image::load_from_memory(&std::fs::read(store.attachments().blob_path(&v2.sha256)).unwrap())
-            .unwrap()
-            .to_rgba8();
-    assert_eq!(sent.get_pixel(10, 10).0, [0, 0, 0, 255]);
-    // A save against a version that changed meanwhile is refused; the draft's removal takes both files.
-    let e =
-        screenshots::record_annotation(&store, draft.id, a.id, &a.sha256, None, marks).unwrap_err();
-    assert_eq!(e.code(), Code::FileChanged);
-    store.attachments().remove(draft.id, a.id).unwrap();
-    assert!(!store.attachments().blob_path(&a.sha256).exists());
-    assert!(!store.attachments().blob_path(&v2.sha256).exists());
-}
-
-#[test]
-fn pictures_stored_by_an_older_release_are_written_again_once() {
-    let (dir, store) = store();
-    let draft = store.drafts().create().unwrap();
-    let photo = dir.path().join("DSCN0010.jpg");
-    std::fs::write(&photo, read("exif-samples", "gps--DSCN0010.jpg")).unwrap();
-    let a = drafting::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()])
-        .unwrap()
-        .added
-        .remove(0);
-    // As an older release left it: the file as attached, the row not cleaned.
-    let raw = read("exif-samples", "gps--DSCN0010.jpg");
-    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&raw));
-    let path = store.attachments().blob_path(&sha);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, &raw).unwrap();
-    store
-        .connection()
-        .execute(
-            "UPDATE attachments SET sha256 = ?1, cleaned = 0, metadata_removed = '' WHERE id = ?2",
-            rusqlite::params![sha, a.id],
-        )
-        .unwrap();
-    let shared = Arc::new(Mutex::new(store));
-    assert_eq!(screenshots::clean_old_pictures(&shared).unwrap(), (1, 0));
-    assert_eq!(
-        screenshots::clean_old_pictures(&shared).unwrap(),
-        (0, 0),
-        "once"
-    );
-    let s = shared.lock().unwrap();
-    let row = &s.attachments().list(draft.id).unwrap()[0];
-    assert!(row.metadata_removed.contains(&Removed::Location));
-    assert!(!row.redacted, "a cleaned picture is not a redacted copy");
-    let stored = std::fs::read(s.attachments().blob_path(&row.sha256)).unwrap();
-    assert_eq!(meta::found(&stored, Kind::Jpeg), vec![]);
-}
-
-#[test]
-fn paste_names_read_as_dates() {
-    assert_eq!(
-        screenshots::picture_name("Screenshot", 1_764_770_709_000, Kind::Png),
-        "Screenshot 2025-12-03 14.05.09.png"
-    );
 }
