@@ -74,7 +74,7 @@ pub fn case_detail(
         } else {
             Vec::new()
         },
-        can_check: prefs.mail.enabled || (same_filer && polling),
+        can_check: prefs.follows_mail() || (same_filer && polling),
         linkable_drafts,
         draft,
         case,

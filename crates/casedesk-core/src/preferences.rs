@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::filer::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
 use crate::kinds::FilerKind;
 use crate::rt::RtSettings;
+use crate::source::mail::account::{self, MailAccount};
 use crate::source::mail::MailSettings;
 use crate::store::Store;
 
@@ -33,8 +34,9 @@ pub struct Preferences {
     pub start_at_login: bool,
     pub cj_form_url: String,
     pub cj_statuses: Vec<String>,
-    /// The mail status source: the user's mailbox, where support sends numbers and updates.
-    pub mail: MailSettings,
+    /// The mailboxes followed: the user's own, where support sends numbers and updates, and any
+    /// shared one (a team's). A single-account release stored one as `mail`; it becomes the first.
+    pub mail_accounts: Vec<MailAccount>,
     /// Fields this release does not know (written by a newer one): kept as they are through a save.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
@@ -54,7 +56,7 @@ impl Default for Preferences {
             start_at_login: false,
             cj_form_url: DEFAULT_FORM_URL.into(),
             cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
-            mail: MailSettings::default(),
+            mail_accounts: Vec::new(),
             unknown: serde_json::Map::new(),
         }
     }
@@ -80,14 +82,18 @@ impl Preferences {
     /// Reads stored preferences field by field: missing fields take their default, unknown ones are
     /// kept, and a field whose value cannot be read takes its default and is named in the answer.
     pub fn from_json(json: &str) -> (Preferences, Vec<String>) {
-        if let Ok(p) = serde_json::from_str::<Preferences>(json) {
-            return (p, Vec::new());
-        }
-        let Ok(serde_json::Value::Object(stored)) = serde_json::from_str::<serde_json::Value>(json)
+        let Ok(serde_json::Value::Object(mut stored)) =
+            serde_json::from_str::<serde_json::Value>(json)
         else {
             tracing::warn!("the stored preferences are not a JSON object; using the defaults");
             return (Preferences::default(), vec!["(all)".into()]);
         };
+        one_mailbox_becomes_the_first_account(&mut stored);
+        if let Ok(p) =
+            serde_json::from_value::<Preferences>(serde_json::Value::Object(stored.clone()))
+        {
+            return (p, Vec::new());
+        }
         let mut kept = serde_json::Map::new();
         let mut bad = Vec::new();
         for (key, value) in stored {
@@ -104,22 +110,67 @@ impl Preferences {
         (prefs, bad)
     }
 
-    /// Validates, then stores. Fields are named as the UI names them. When the mail account, folders,
-    /// senders or rules change, the mail source forgets where it was and what it ignored, so its next
-    /// pass reads the look-back window again (mails already counted are not counted twice).
-    pub fn save(&self, store: &Store) -> Result<()> {
+    /// Validates, then stores. Fields are named as the UI names them. When a mail account's server,
+    /// folders, senders or rules change, its source forgets where it was, and the mails that did not
+    /// count are forgotten, so its next pass reads the look-back window again (mails already counted
+    /// are not counted twice). A removed account's cursors and sync state go; what it brought stays.
+    /// Answers the accounts removed (the caller forgets their secrets).
+    pub fn save(&self, store: &Store) -> Result<Vec<MailAccount>> {
         self.validate()?;
         let json = serde_json::to_string(self)
             .map_err(|e| Error::invalid(crate::Code::Internal, e.to_string()))?;
         let old = Preferences::load(store)?;
+        let removed = self.removed_mail_accounts(&old);
         store.in_transaction(|s| {
             s.settings().set(KEY, &json)?;
-            if self.mail.rereads(&old.mail) {
-                s.mail_folders().forget_all()?;
+            let mut reread = false;
+            for a in &self.mail_accounts {
+                let before = old.mail_accounts.iter().find(|o| o.id == a.id);
+                if before.is_none_or(|o| a.settings.rereads(&o.settings)) {
+                    s.mail_folders().forget(&a.id)?;
+                    reread |= before.is_some();
+                }
+            }
+            for gone in &removed {
+                s.mail_folders().forget(&gone.id)?;
+                s.source_states().clear(&gone.source_name())?;
+            }
+            if reread {
                 s.mail_messages().forget_uncounted()?;
             }
             Ok(())
-        })
+        })?;
+        Ok(removed)
+    }
+
+    /// The mail accounts `old` had and these have not.
+    pub fn removed_mail_accounts(&self, old: &Preferences) -> Vec<MailAccount> {
+        old.mail_accounts
+            .iter()
+            .filter(|o| self.mail_account(&o.id).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// The mail account with this id.
+    pub fn mail_account(&self, id: &str) -> Option<&MailAccount> {
+        self.mail_accounts.iter().find(|a| a.id == id)
+    }
+
+    /// Whether any mailbox is followed.
+    pub fn follows_mail(&self) -> bool {
+        self.mail_accounts.iter().any(|a| a.settings.enabled)
+    }
+
+    /// The settings `.eml` files are read with: the first followed account's (its senders and
+    /// patterns), else the first account's, else the defaults.
+    pub fn mail_for_import(&self) -> MailSettings {
+        self.mail_accounts
+            .iter()
+            .find(|a| a.settings.enabled)
+            .or(self.mail_accounts.first())
+            .map(|a| a.settings.clone())
+            .unwrap_or_default()
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -133,7 +184,7 @@ impl Preferences {
         if self.filer == FilerKind::Rt {
             self.rt_settings().validate()?;
         }
-        self.mail.validate()?;
+        account::validate_all(&self.mail_accounts)?;
         let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
             Error::field(
                 "cj_form_url",
@@ -185,6 +236,33 @@ impl Preferences {
         s.sub_reason_field = self.rt_sub_reason_field.trim().to_owned();
         s.token_field = self.rt_token_field.trim().to_owned();
         s
+    }
+}
+
+/// A single-account release stored its one mailbox as `mail`: it becomes the first account (whose
+/// id keeps its secrets, cursors and sync state where they were). A disabled, never-filled one is
+/// dropped, so that the list starts empty rather than with a blank account.
+fn one_mailbox_becomes_the_first_account(stored: &mut serde_json::Map<String, serde_json::Value>) {
+    if stored.contains_key("mailAccounts") {
+        return;
+    }
+    let Some(old) = stored.remove("mail") else {
+        return;
+    };
+    let Ok(settings) = serde_json::from_value::<MailSettings>(old.clone()) else {
+        // Unreadable: kept aside under its old name, as any field this release does not know.
+        stored.insert("mail".into(), old);
+        return;
+    };
+    let blank =
+        !settings.enabled && settings.host.trim().is_empty() && settings.user.trim().is_empty();
+    let accounts = if blank {
+        Vec::new()
+    } else {
+        vec![MailAccount::first(settings)]
+    };
+    if let Ok(v) = serde_json::to_value(accounts) {
+        stored.insert("mailAccounts".into(), v);
     }
 }
 

@@ -12,7 +12,7 @@ use crate::filing::FilerOutbox;
 use crate::preferences::Preferences;
 use crate::rt::Rt;
 use crate::secrets::Secrets;
-use crate::source::mail::{self, MailSource};
+use crate::source::mail::{self, MailAccount, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
 
@@ -38,8 +38,9 @@ pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> 
 
 /// The sources the preferences turn on, with their credentials.
 pub fn sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
-    [rt_source(prefs, secrets), mail_source(prefs, secrets)]
-        .into_iter()
+    let mailboxes = prefs.mail_accounts.iter().map(|a| mail_source(a, secrets));
+    std::iter::once(rt_source(prefs, secrets))
+        .chain(mailboxes)
         .flatten()
         .collect()
 }
@@ -64,17 +65,17 @@ fn rt_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn 
     }
 }
 
-/// The mailbox is read when the mail settings are on and their credential can be had.
-fn mail_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
-    if !prefs.mail.enabled {
+/// Each mailbox is read, by a loop of its own, when it is on and its credential can be had.
+fn mail_source(account: &MailAccount, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
+    if !account.settings.enabled {
         return None;
     }
-    let built = mail::credential(&prefs.mail, secrets)
-        .and_then(|c| MailSource::with_credential(prefs.mail.clone(), c));
+    let built = mail::credential(&account.settings, &account.secrets(secrets))
+        .and_then(|c| MailSource::for_account(account.clone(), c));
     match built {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {
-            tracing::warn!(error = %e, "the mail settings cannot be used");
+            tracing::warn!(account = %account.id, error = %e, "the mail settings cannot be used");
             None
         }
     }

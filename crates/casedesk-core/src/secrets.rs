@@ -3,7 +3,7 @@
 //! sends it; it never stores, logs or returns one.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
@@ -34,6 +34,43 @@ pub fn checked(value: Option<&str>, field: &'static str) -> Result<Option<String
             "That does not look like a token or password (one line, no control characters).",
         )),
         Some(v) => Ok(Some(v.to_owned())),
+    }
+}
+
+/// One mail account's secrets within the store: every name gets the account's id as a suffix
+/// (`mail-password@team`), so two accounts never share a password or a token. The first account (the
+/// one a single-account release had) keeps the plain names, so its secrets carry over untouched.
+pub struct Scoped {
+    inner: Arc<dyn Secrets>,
+    scope: String,
+}
+
+impl Scoped {
+    /// `secrets` as one account sees them: itself when `scope` is `None` (the first account).
+    pub fn within(secrets: &Arc<dyn Secrets>, scope: Option<&str>) -> Arc<dyn Secrets> {
+        match scope {
+            None => secrets.clone(),
+            Some(scope) => Arc::new(Scoped {
+                inner: secrets.clone(),
+                scope: scope.to_owned(),
+            }),
+        }
+    }
+
+    fn name(&self, name: &str) -> String {
+        format!("{name}@{}", self.scope)
+    }
+}
+
+impl Secrets for Scoped {
+    fn get(&self, name: &str) -> Result<Option<String>> {
+        self.inner.get(&self.name(name))
+    }
+    fn set(&self, name: &str, value: &str) -> Result<()> {
+        self.inner.set(&self.name(name), value)
+    }
+    fn delete(&self, name: &str) -> Result<()> {
+        self.inner.delete(&self.name(name))
     }
 }
 

@@ -10,6 +10,7 @@ mod export;
 mod follow_attention;
 mod invariants;
 mod layers;
+mod mail_accounts;
 mod mail_corpus;
 mod mail_dovecot;
 mod mail_oauth;

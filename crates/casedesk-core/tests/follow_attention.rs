@@ -16,7 +16,7 @@ use tokio::time::Instant;
 struct Scripted(Mutex<VecDeque<Result<(), RemoteError>>>);
 
 impl StatusSource for Scripted {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "mail"
     }
     fn sync<'a>(&'a self, _: &'a SharedStore) -> BoxFuture<'a, Result<SyncReport, RemoteError>> {
@@ -156,13 +156,29 @@ fn building_the_sources_reads_no_secret() {
         rt_queue: "General".into(),
         ..Default::default()
     };
-    prefs.mail.enabled = true;
-    prefs.mail.host = "imap.example.com".into();
-    prefs.mail.user = "someone@example.com".into();
+    let mailbox = |id: &str, user: &str| casedesk_core::source::mail::MailAccount {
+        id: id.into(),
+        name: String::new(),
+        settings: casedesk_core::source::mail::MailSettings {
+            enabled: true,
+            host: "imap.example.com".into(),
+            user: user.into(),
+            ..Default::default()
+        },
+    };
+    prefs.mail_accounts = vec![
+        mailbox("mail", "someone@example.com"),
+        mailbox("team", "support@example.com"),
+    ];
     let keyring = Arc::new(CountingKeyring::default());
     let secrets: Arc<dyn casedesk_core::secrets::Secrets> = keyring.clone();
     let sources = casedesk_core::registry::sources(&prefs, &secrets);
-    assert_eq!(sources.len(), 2, "RT and the mailbox are followed");
+    let names: Vec<&str> = sources.iter().map(|s| s.name()).collect();
+    assert_eq!(
+        names,
+        ["rt", "mail", "mail:team"],
+        "RT and each mailbox are followed, each by a loop of its own"
+    );
     assert_eq!(keyring.0.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
 
@@ -171,7 +187,7 @@ fn building_the_sources_reads_no_secret() {
 struct StoresThenFails(i64);
 
 impl StatusSource for StoresThenFails {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "mail"
     }
     fn sync<'a>(

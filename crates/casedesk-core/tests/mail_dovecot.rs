@@ -244,7 +244,7 @@ fn a_changed_uidvalidity_rereads_the_window_without_doubling_anything() {
         .lock()
         .unwrap()
         .mail_folders()
-        .cursor("Cases")
+        .cursor("mail", "Cases")
         .unwrap()
         .unwrap()
         .uid_validity;
@@ -260,7 +260,7 @@ fn a_changed_uidvalidity_rereads_the_window_without_doubling_anything() {
         again.changes
     );
     let s = store.lock().unwrap();
-    let cursor = s.mail_folders().cursor("Cases").unwrap().unwrap();
+    let cursor = s.mail_folders().cursor("mail", "Cases").unwrap().unwrap();
     assert_ne!(
         cursor.uid_validity, validity_before,
         "the new UIDVALIDITY is remembered"

@@ -391,7 +391,7 @@ fn a_first_read_without_support_mail_starts_at_the_folders_end() {
         .lock()
         .unwrap()
         .mail_folders()
-        .cursor("INBOX")
+        .cursor("mail", "INBOX")
         .unwrap()
         .unwrap();
     // UIDNEXT was 3: the next pass asks for 3:*, never for the whole folder from 1.

@@ -112,7 +112,7 @@ fn preferences_written_by_release_0_1_0_keep_every_value_and_gain_the_mail_defau
     assert_eq!(p.poll_interval_secs, 600);
     assert!(!p.notifications);
     assert_eq!(p.cj_statuses, vec!["New", "Working", "Closed"]);
-    assert!(!p.mail.enabled, "the new mail source starts off");
+    assert!(p.mail_accounts.is_empty(), "no mailbox is followed yet");
     // The JSON written by that release, read directly: the same.
     let json = std::fs::read_to_string(fixtures().join("release-0.1.0-preferences.json")).unwrap();
     let direct: Preferences = serde_json::from_str(&json).unwrap();
@@ -156,5 +156,92 @@ fn a_case_from_release_0_1_0_takes_a_mail_status_and_a_reply() {
         store.cases().get(c.id).unwrap().watch,
         Watch::Stopped,
         "a closing status by mail stops the case"
+    );
+}
+
+/// A data folder written by the single-mailbox release (e8cb6ce, the last before several accounts),
+/// made by that release's own code after it followed a mailbox: two folder cursors, a sync state, a
+/// mail read. This build reads it as the first account, with nothing for the user to do.
+#[test]
+fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_cursors() {
+    use casedesk_core::secrets::{self, MemorySecrets, Secrets};
+    use casedesk_core::source::mail::{self, account};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("single-mailbox-e8cb6ce.sqlite3"),
+        dir.path().join("casedesk.sqlite3"),
+    )
+    .unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_765_000_000_000))).unwrap();
+    let p = Preferences::load(&store).unwrap();
+    assert_eq!(p.poll_interval_secs, 120, "the other preferences are kept");
+    assert_eq!(p.mail_accounts.len(), 1);
+    let first = &p.mail_accounts[0];
+    assert_eq!(first.id, account::FIRST_ID);
+    assert!(first.settings.enabled);
+    assert_eq!(first.settings.host, "imap.example.com");
+    assert_eq!(first.settings.user, "me@example.com");
+    assert_eq!(first.settings.folders, vec!["INBOX", "Cases"]);
+    assert_eq!(first.settings.look_back_days, 30);
+    assert!(
+        !p.unknown.contains_key("mail"),
+        "the old field is not kept twice"
+    );
+    let inbox = store
+        .mail_folders()
+        .cursor("mail", "INBOX")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (inbox.uid_validity, inbox.last_uid),
+        (7, 42),
+        "no mail is read again"
+    );
+    let cases = store
+        .mail_folders()
+        .cursor("mail", "Cases")
+        .unwrap()
+        .unwrap();
+    assert_eq!((cases.uid_validity, cases.last_uid), (9, 5));
+    assert!(store
+        .mail_folders()
+        .cursor("team", "INBOX")
+        .unwrap()
+        .is_none());
+    let state = mail::sync_state(&store, &p.mail_accounts).unwrap();
+    assert_eq!(state.accounts.len(), 1);
+    assert_eq!(state.accounts[0].state.detail.as_deref(), Some("read 3"));
+    assert_eq!(state.counts.ignored, 1, "the mail it read stays read");
+    // Its password was stored under the plain name: the first account still finds it there.
+    let keyring: Arc<dyn Secrets> =
+        Arc::new(MemorySecrets::with(&[(secrets::MAIL_PASSWORD, "pw")]));
+    assert_eq!(
+        first.secrets(&keyring).get(secrets::MAIL_PASSWORD).unwrap(),
+        Some("pw".into())
+    );
+    // Saving again changes nothing of the cursors (the account did not change).
+    p.save(&store).unwrap();
+    assert!(store
+        .mail_folders()
+        .cursor("mail", "INBOX")
+        .unwrap()
+        .is_some());
+    let stored = store.settings().get("preferences").unwrap().unwrap();
+    assert!(stored.contains("\"mailAccounts\"") && !stored.contains("\"mail\":"));
+}
+
+#[test]
+fn a_never_filled_mailbox_of_the_single_mailbox_release_is_no_account() {
+    let (p, bad) = Preferences::from_json(
+        r#"{"mail":{"enabled":false,"host":"","user":"","folders":["INBOX"]},"pollIntervalSecs":90}"#,
+    );
+    assert!(bad.is_empty());
+    assert!(p.mail_accounts.is_empty());
+    assert_eq!(p.poll_interval_secs, 90);
+    let (p, _) = Preferences::from_json(r#"{"mail":{"enabled":"yes"}}"#);
+    assert!(p.mail_accounts.is_empty());
+    assert!(
+        p.unknown.contains_key("mail"),
+        "an unreadable one is kept aside, not lost"
     );
 }

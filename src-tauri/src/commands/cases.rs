@@ -116,10 +116,10 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
                         value: sub_reason,
                     },
                 ],
-                form_url: prefs.cj_form_url,
+                form_url: prefs.cj_form_url.clone(),
                 attachment_count,
                 awaiting_number: draft.awaiting_number_since.is_some(),
-                mail_follows: prefs.mail.enabled,
+                mail_follows: prefs.follows_mail(),
             })
         })
     })

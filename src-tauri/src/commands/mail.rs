@@ -13,7 +13,7 @@ use crate::{native, AppState};
 #[tauri::command]
 pub async fn mail_sync_state<R: Runtime>(app: AppHandle<R>) -> Answer<SyncState> {
     blocking(app, move |state| {
-        state.with_reader(|s| mail::sync_state(s, &Preferences::load(s)?.mail))
+        state.with_reader(|s| mail::sync_state(s, &Preferences::load(s)?.mail_accounts))
     })
     .await
 }
@@ -51,7 +51,7 @@ fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
     }
     let (mut results, changes) = state.with_store(|s| {
         let prefs = Preferences::load(s)?;
-        mail::import(s, &prefs.mail, &files)
+        mail::import(s, &prefs.mail_for_import(), &files)
     })?;
     for change in &changes {
         state.deliver(change);

@@ -4,12 +4,13 @@
 
 use casedesk_core::secrets;
 use casedesk_core::source::mail::oauth::{self, device, flow, tokens, Endpoints};
-use casedesk_core::source::mail::{self, MailSettings};
+use casedesk_core::source::mail::{account, MailSettings};
 use casedesk_core::{Error, ErrorPayload};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 
+use super::settings::account_id;
 use super::{blocking, Answer};
 use crate::AppState;
 
@@ -21,7 +22,8 @@ pub struct SignIn {
     /// `notify_one` and ends the wait at once; one pressed when none was under way cannot end the
     /// next sign-in.
     cancel: std::sync::Mutex<Arc<Notify>>,
-    device: tokio::sync::Mutex<Option<device::DeviceSignIn>>,
+    /// A started code sign-in, and the account it signs in.
+    device: tokio::sync::Mutex<Option<(device::DeviceSignIn, String)>>,
 }
 
 impl SignIn {
@@ -57,12 +59,13 @@ fn http() -> Answer<oauth::HttpClient> {
     oauth::http_client().map_err(|e| ErrorPayload::from(Error::from(e)))
 }
 
-/// Keeps what a sign-in granted (the refresh token, in the secret store), then lets the follow loops
-/// use it at once.
-async fn keep<R: Runtime>(app: AppHandle<R>, granted: oauth::Granted) -> Answer<()> {
+/// Keeps what a sign-in granted (the refresh token, in the account's place in the secret store),
+/// then lets the follow loops use it at once.
+async fn keep<R: Runtime>(app: AppHandle<R>, granted: oauth::Granted, id: String) -> Answer<()> {
     blocking(app, move |state| {
-        tokens::store_grant(state.secrets(), &granted)?;
-        state.with_store(|s| s.source_states().clear_error(mail::NAME))?;
+        let secrets = account::secrets_of(state.secrets_arc(), &id);
+        tokens::store_grant(secrets.as_ref(), &granted)?;
+        state.with_store(|s| s.source_states().clear_error(&account::source_name(&id)))?;
         let prefs = state.with_store(casedesk_core::preferences::Preferences::load)?;
         state.apply_preferences(&prefs);
         state.check_now();
@@ -74,7 +77,12 @@ async fn keep<R: Runtime>(app: AppHandle<R>, granted: oauth::Granted) -> Answer<
 /// "Sign in": opens the provider's page in the system browser and waits (up to 5 minutes, or until
 /// "Cancel") for it to redirect back to this computer.
 #[tauri::command]
-pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> Answer<()> {
+pub async fn mail_sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    mail: MailSettings,
+    account: Option<String>,
+) -> Answer<()> {
+    let id = account_id(account.as_deref())?;
     let cancel = app.state::<AppState>().sign_in.begin();
     let endpoints = endpoints(&mail)?;
     let http = http()?;
@@ -85,7 +93,7 @@ pub async fn mail_sign_in<R: Runtime>(app: AppHandle<R>, mail: MailSettings) -> 
     })
     .await?;
     let granted = auth.finish(flow::SIGN_IN_TIMEOUT, &cancel, &http).await?;
-    keep(app, granted).await
+    keep(app, granted, id).await
 }
 
 /// Ends the sign-in under way (browser or code).
@@ -100,11 +108,13 @@ pub fn mail_sign_in_cancel<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
 pub async fn mail_sign_in_code<R: Runtime>(
     app: AppHandle<R>,
     mail: MailSettings,
+    account: Option<String>,
 ) -> Answer<device::DeviceStart> {
+    let id = account_id(account.as_deref())?;
     app.state::<AppState>().sign_in.begin();
     let endpoints = endpoints(&mail)?;
     let (start, pending) = device::begin(&endpoints, &http()?).await?;
-    *app.state::<AppState>().sign_in.device.lock().await = Some(pending);
+    *app.state::<AppState>().sign_in.device.lock().await = Some((pending, id));
     Ok(start)
 }
 
@@ -116,7 +126,7 @@ pub async fn mail_sign_in_code_wait<R: Runtime>(app: AppHandle<R>) -> Answer<()>
         let pending = state.sign_in.device.lock().await.take();
         (pending, state.sign_in.current())
     };
-    let Some(pending) = pending else {
+    let Some((pending, id)) = pending else {
         return Err(Error::field(
             "mail_auth",
             casedesk_core::Code::OauthCancelled,
@@ -125,14 +135,15 @@ pub async fn mail_sign_in_code_wait<R: Runtime>(app: AppHandle<R>) -> Answer<()>
         .into());
     };
     let granted = pending.finish(&cancel, &http()?).await?;
-    keep(app, granted).await
+    keep(app, granted, id).await
 }
 
 /// "Sign out": forgets the refresh token (the provider's own session is the provider's).
 #[tauri::command]
-pub async fn mail_sign_out<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
-    blocking(app, |state| {
-        state.secrets().delete(secrets::MAIL_OAUTH_REFRESH)?;
+pub async fn mail_sign_out<R: Runtime>(app: AppHandle<R>, account: Option<String>) -> Answer<()> {
+    let id = account_id(account.as_deref())?;
+    blocking(app, move |state| {
+        account::secrets_of(state.secrets_arc(), &id).delete(secrets::MAIL_OAUTH_REFRESH)?;
         let prefs = state.with_store(casedesk_core::preferences::Preferences::load)?;
         state.apply_preferences(&prefs);
         Ok(())

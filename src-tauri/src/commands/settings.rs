@@ -6,7 +6,9 @@ use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::secrets;
 use casedesk_core::source::mail::oauth::AuthMethod;
-use casedesk_core::source::mail::{self, rules::PresetInfo, Credential, MailSettings, TestReport};
+use casedesk_core::source::mail::{
+    self, account, rules::PresetInfo, Credential, MailAccount, MailSettings, TestReport,
+};
 use casedesk_core::{Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
@@ -29,15 +31,23 @@ pub struct SettingsView {
     pub preferences: Preferences,
     /// Whether a token / password is in the secret store. The secret itself never crosses IPC outward.
     pub has_rt_token: bool,
-    pub has_mail_password: bool,
-    /// Whether the mail account is signed in with OAuth (a refresh token is stored).
-    pub mail_signed_in: bool,
+    /// Per mail account: whether its password is stored, whether it is signed in with OAuth.
+    pub mail_account_secrets: Vec<AccountSecrets>,
     /// The OAuth presets whose client id this build carries (the user need not enter one).
     pub built_in_client_ids: Vec<AuthMethod>,
     /// The server each OAuth preset fills in when chosen.
     pub oauth_servers: Vec<OAuthServer>,
     pub capabilities: Capabilities,
     pub mail_presets: Vec<PresetInfo>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSecrets {
+    pub id: String,
+    pub has_password: bool,
+    /// A refresh token is stored and the last pass did not say "sign in again".
+    pub signed_in: bool,
 }
 
 /// What choosing an OAuth preset fills in (the endpoints and scope stay in the core).
@@ -54,33 +64,68 @@ pub struct OAuthServer {
 pub struct SecretsInput {
     pub rt_token: Option<String>,
     pub mail_password: Option<String>,
+    /// The mail account `mail_password` is for (the first when absent).
+    pub mail_account: Option<String>,
 }
 
 fn has(state: &AppState, name: &str) -> bool {
     state.secrets().get(name).ok().flatten().is_some()
 }
 
-/// A refresh token is stored, and it is not the mark of one the provider withdrew.
-fn signed_in(state: &AppState) -> bool {
-    state
-        .secrets()
+/// A refresh token is stored for the account, and it is not the mark of one the provider withdrew.
+fn signed_in(state: &AppState, id: &str) -> bool {
+    account::secrets_of(state.secrets_arc(), id)
         .get(secrets::MAIL_OAUTH_REFRESH)
         .ok()
         .flatten()
         .is_some_and(|t| t != casedesk_core::source::mail::oauth::tokens::WITHDRAWN)
 }
 
+fn account_secrets(state: &AppState, id: &str) -> Answer<AccountSecrets> {
+    let refused = state
+        .with_reader(|s| s.source_states().get(&account::source_name(id)))?
+        .last_error_code
+        .as_deref()
+        == Some(casedesk_core::Code::MailSignInNeeded.as_str());
+    Ok(AccountSecrets {
+        id: id.to_owned(),
+        has_password: account::secrets_of(state.secrets_arc(), id)
+            .get(secrets::MAIL_PASSWORD)
+            .ok()
+            .flatten()
+            .is_some(),
+        signed_in: signed_in(state, id) && !refused,
+    })
+}
+
+/// The account a command names: the first when none is named, else a valid id.
+pub(super) fn account_id(account: Option<&str>) -> Answer<String> {
+    let id = account.unwrap_or(account::FIRST_ID).to_owned();
+    MailAccount {
+        id: id.clone(),
+        name: String::new(),
+        settings: MailSettings::default(),
+    }
+    .validate()?;
+    Ok(id)
+}
+
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let preferences = state.with_store(Preferences::load)?;
+    let mut ids: Vec<&str> = preferences
+        .mail_accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    if !ids.contains(&account::FIRST_ID) {
+        ids.push(account::FIRST_ID);
+    }
     Ok(SettingsView {
         has_rt_token: has(state, secrets::RT_TOKEN),
-        has_mail_password: has(state, secrets::MAIL_PASSWORD),
-        mail_signed_in: signed_in(state)
-            && state
-                .with_reader(|s| s.source_states().get(mail::NAME))?
-                .last_error_code
-                .as_deref()
-                != Some(casedesk_core::Code::MailSignInNeeded.as_str()),
+        mail_account_secrets: ids
+            .into_iter()
+            .map(|id| account_secrets(state, id))
+            .collect::<Answer<_>>()?,
         built_in_client_ids: [AuthMethod::Microsoft, AuthMethod::Google]
             .into_iter()
             .filter(|m| m.preset().is_some_and(|p| p.built_in_client_id.is_some()))
@@ -106,7 +151,7 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
 
 /// Stores a secret the user typed, blaming `field` when it is malformed or the secret store fails.
 fn store_secret(
-    state: &AppState,
+    store: &std::sync::Arc<dyn secrets::Secrets>,
     name: &str,
     value: Option<&str>,
     field: &'static str,
@@ -114,7 +159,7 @@ fn store_secret(
     let Some(value) = secrets::checked(value, field)? else {
         return Ok(());
     };
-    state.secrets().set(name, &value).map_err(|e| {
+    store.set(name, &value).map_err(|e| {
         let mut p = ErrorPayload::from(&e);
         p.field = Some(field.into());
         p
@@ -138,17 +183,28 @@ pub async fn save_settings<R: Runtime>(
         preferences.validate().map_err(ErrorPayload::from)?;
         let given = secrets.unwrap_or_default();
         store_secret(
-            state,
+            state.secrets_arc(),
             secrets::RT_TOKEN,
             given.rt_token.as_deref(),
             "rt_token",
         )?;
+        let id = account_id(given.mail_account.as_deref())?;
         store_secret(
-            state,
+            &account::secrets_of(state.secrets_arc(), &id),
             secrets::MAIL_PASSWORD,
             given.mail_password.as_deref(),
             "mail_password",
         )?;
+        // A removed account's secrets go first: a keyring that fails stops the save, so no account
+        // is left without its settings but with its password.
+        let old = state.with_store(Preferences::load)?;
+        for gone in preferences.removed_mail_accounts(&old) {
+            gone.forget_secrets(state.secrets_arc()).map_err(|e| {
+                let mut p = ErrorPayload::from(&e);
+                p.field = Some("mail_accounts".into());
+                p
+            })?;
+        }
         state.with_store(|s| preferences.save(s))?;
         state.apply_preferences(&preferences);
         // Without the autostart plugin (the mock runtime) there is nothing to change.
@@ -203,15 +259,18 @@ pub async fn test_mail_connection<R: Runtime>(
     app: AppHandle<R>,
     mail: MailSettings,
     mail_password: Option<String>,
+    account: Option<String>,
 ) -> Answer<TestReport> {
+    let id = account_id(account.as_deref())?;
     let mut to_test = mail.clone();
     to_test.enabled = true;
     to_test.validate().map_err(ErrorPayload::from)?;
     let typed = secrets::checked(mail_password.as_deref(), "mail_password")?;
     let settings = to_test.clone();
     let (credential, now) = blocking(app, move |state| {
+        let mine = account::secrets_of(state.secrets_arc(), &id);
         if settings.auth.is_oauth() {
-            if !signed_in(state) {
+            if !signed_in(state, &id) {
                 return Err(Error::field(
                     "mail_auth",
                     casedesk_core::Code::MailSignInNeeded,
@@ -219,13 +278,12 @@ pub async fn test_mail_connection<R: Runtime>(
                 )
                 .into());
             }
-            let credential = mail::credential(&settings, state.secrets_arc())?;
+            let credential = mail::credential(&settings, &mine)?;
             return Ok((credential, state.with_store(|s| Ok(s.now()))?));
         }
         let password = match typed {
             Some(p) => p,
-            None => state
-                .secrets()
+            None => mine
                 .get(secrets::MAIL_PASSWORD)
                 .map_err(ErrorPayload::from)?
                 .ok_or_else(|| {

@@ -30,8 +30,8 @@ pub struct SyncReport {
 
 /// A source of case news, run by the follow loop: `sync` once per pass, then `wait_for_news`.
 pub trait StatusSource: Send + Sync + 'static {
-    /// A short stable name for logs and the sync state ("rt", "mail").
-    fn name(&self) -> &'static str;
+    /// A short stable name for logs and the sync state ("rt", "mail", "mail:team").
+    fn name(&self) -> &str;
 
     /// One pass: read what is new, store it (each change committed before it is returned), and answer
     /// the changes to deliver. An error is stored where the user sees it, then returned so the loop

@@ -56,7 +56,7 @@ impl PollingSource {
 }
 
 impl StatusSource for PollingSource {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         "rt"
     }
 

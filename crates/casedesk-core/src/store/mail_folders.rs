@@ -1,4 +1,4 @@
-//! The `mail_folders` table: per folder, the `UIDVALIDITY` and the last UID the mail source read.
+//! The `mail_folders` table: per mail account and folder, the `UIDVALIDITY` and the last UID the mail source read.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -23,11 +23,11 @@ impl<'c> MailFolders<'c> {
         Self { conn, now }
     }
 
-    pub fn cursor(&self, folder: &str) -> Result<Option<FolderCursor>> {
+    pub fn cursor(&self, account: &str, folder: &str) -> Result<Option<FolderCursor>> {
         Ok(row(
             self.conn,
-            "SELECT uid_validity, last_uid FROM mail_folders WHERE folder = ?1",
-            [folder],
+            "SELECT uid_validity, last_uid FROM mail_folders WHERE account = ?1 AND folder = ?2",
+            [account, folder],
             |r| {
                 Ok(FolderCursor {
                     uid_validity: r.get(0)?,
@@ -39,22 +39,35 @@ impl<'c> MailFolders<'c> {
     }
 
     /// Moves a folder's cursor on (never back within one `UIDVALIDITY`); a new `UIDVALIDITY` starts over.
-    pub fn advance(&self, folder: &str, uid_validity: u32, last_uid: u32) -> Result<()> {
-        exec(self.conn,
-            "INSERT INTO mail_folders (folder, uid_validity, last_uid, synced_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (folder) DO UPDATE SET
+    pub fn advance(
+        &self,
+        account: &str,
+        folder: &str,
+        uid_validity: u32,
+        last_uid: u32,
+    ) -> Result<()> {
+        exec(
+            self.conn,
+            "INSERT INTO mail_folders (account, folder, uid_validity, last_uid, synced_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (account, folder) DO UPDATE SET
                last_uid = CASE WHEN uid_validity = excluded.uid_validity
                                THEN max(last_uid, excluded.last_uid) ELSE excluded.last_uid END,
                uid_validity = excluded.uid_validity,
                synced_at = excluded.synced_at",
-            params![folder, uid_validity, last_uid, self.now],
+            params![account, folder, uid_validity, last_uid, self.now],
         )?;
         Ok(())
     }
 
-    /// Forgets every folder's cursor (the account changed): the next sync reads the look-back window.
-    pub fn forget_all(&self) -> Result<()> {
-        exec(self.conn, "DELETE FROM mail_folders", [])?;
+    /// Forgets an account's folder cursors (the account changed or was removed): its next sync reads
+    /// the look-back window.
+    pub fn forget(&self, account: &str) -> Result<()> {
+        exec(
+            self.conn,
+            "DELETE FROM mail_folders WHERE account = ?1",
+            [account],
+        )?;
         Ok(())
     }
 }

@@ -104,6 +104,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_pictures",
         include_str!("../../migrations/0012_pictures.sql"),
     ),
+    (
+        "0013_mail_accounts",
+        include_str!("../../migrations/0013_mail_accounts.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";

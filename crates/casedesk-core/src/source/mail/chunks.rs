@@ -1,6 +1,7 @@
 //! A sync pass's chunks: the sizes of the mails to read, a chunk's bodies under the cap, and a parsed
 //! chunk applied to the store with the folder's cursor.
 
+use super::account::uid_key;
 use super::apply::{self, Announce, Applied};
 use super::imap::{fetch_all, ImapSession};
 use super::rules::{self, Rules};
@@ -66,9 +67,9 @@ pub(super) async fn fetch_chunk(
     session: &mut ImapSession,
     uids: &[u32],
     sizes: &std::collections::HashMap<u32, Option<u32>>,
-    (folder, uid_validity): (&str, u32),
+    (account, folder, uid_validity): (&str, &str, u32),
 ) -> std::result::Result<Fetched, RemoteError> {
-    let key = |uid: u32| (format!("uid:{folder}:{uid_validity}:{uid}"), uid);
+    let key = |uid: u32| (uid_key(account, folder, uid_validity, uid), uid);
     let mut want = Vec::new();
     let mut too_large = Vec::new();
     let mut expected = 0u64;
@@ -121,8 +122,7 @@ pub(super) struct Parsed {
 pub(super) fn apply_parsed(
     s: &Store,
     rules: &Rules,
-    folder: &str,
-    uid_validity: u32,
+    (account, folder, uid_validity): (&str, &str, u32),
     parsed: &Parsed,
     announce: Announce,
 ) -> Result<Vec<crate::store::StatusChange>> {
@@ -145,7 +145,7 @@ pub(super) fn apply_parsed(
             }
             None => apply::record_unread(
                 s,
-                &format!("uid:{folder}:{uid_validity}:{uid}"),
+                &uid_key(account, folder, uid_validity, *uid),
                 MailOutcome::Unreadable,
                 "not a mail",
                 Some((folder, *uid)),
@@ -155,14 +155,14 @@ pub(super) fn apply_parsed(
     for uid in &parsed.failed {
         apply::record_unread(
             s,
-            &format!("uid:{folder}:{uid_validity}:{uid}"),
+            &uid_key(account, folder, uid_validity, *uid),
             MailOutcome::Unreadable,
             super::STOPPED_THE_APP,
             Some((folder, *uid)),
         )?;
     }
     s.mail_folders()
-        .advance(folder, uid_validity, parsed.max_uid)?;
+        .advance(account, folder, uid_validity, parsed.max_uid)?;
     Ok(changes)
 }
 

@@ -26,6 +26,17 @@ impl Crumb {
         }
     }
 
+    /// One mail account's breadcrumb (accounts read at the same time): the first account's is the
+    /// single-account release's file, the others' add their id.
+    pub fn for_account(dir: &Path, account: &str) -> Crumb {
+        if account == super::account::FIRST_ID {
+            return Crumb::in_dir(dir);
+        }
+        Crumb {
+            path: dir.join(format!("{FILE}-{account}")),
+        }
+    }
+
     /// The key left by a read that never finished, and the file emptied (emptied, not removed: on
     /// Windows a file another handle still holds stays visible after removal).
     pub fn left_over(&self) -> Option<String> {

@@ -12,6 +12,7 @@
 //!
 //! It never changes the mailbox: `EXAMINE`, `BODY.PEEK`, no flag, move or delete.
 
+pub mod account;
 pub mod apply;
 mod chunks;
 pub mod crumb;
@@ -30,6 +31,7 @@ pub mod settings;
 mod state;
 pub mod test_connection;
 
+pub use account::MailAccount;
 pub use imap::uid_set;
 pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
 pub use login::{credential, Credential};
@@ -52,7 +54,7 @@ use crate::remote::{BoxFuture, RemoteError};
 use crate::store::{self, SharedStore};
 use crate::store::{MailOutcome, Store};
 
-/// The name of this source in logs and in `source_state`.
+/// The name of the first account's source in logs and in `source_state` (others add `:<id>`).
 pub const NAME: &str = "mail";
 /// Mails larger than this are skipped (and recorded as such), never fetched whole.
 pub const MAX_MESSAGE_BYTES: u32 = crate::limits::MAIL_MAX_MESSAGE_BYTES;
@@ -66,6 +68,9 @@ pub(crate) const CHUNK: usize = 100;
 const SIZE_CHUNK: usize = 1000;
 
 pub struct MailSource {
+    /// The account's id ([`account::FIRST_ID`] unless built for another) and its loop's name.
+    account: String,
+    name: String,
     settings: MailSettings,
     credential: Credential,
     pub(crate) rules: Arc<Rules>,
@@ -87,6 +92,8 @@ impl MailSource {
     pub fn with_credential(settings: MailSettings, credential: Credential) -> Result<MailSource> {
         settings.validate()?;
         Ok(MailSource {
+            account: account::FIRST_ID.into(),
+            name: NAME.into(),
             rules: Arc::new(Rules::compile(&settings)?),
             settings,
             credential,
@@ -95,6 +102,15 @@ impl MailSource {
             patience: crate::limits::IMAP_IDLE_TIMEOUT,
             quarantine: Default::default(),
         })
+    }
+
+    /// The source of one account: its cursors, breadcrumb and sync state are its own.
+    pub fn for_account(account: MailAccount, credential: Credential) -> Result<MailSource> {
+        account.validate()?;
+        let mut source = Self::with_credential(account.settings.clone(), credential)?;
+        source.name = account.source_name();
+        source.account = account.id;
+        Ok(source)
     }
 
     /// The silence allowed while an answer is awaited ([`crate::limits::IMAP_IDLE_TIMEOUT`] unless
@@ -165,9 +181,10 @@ impl MailSource {
         &self,
         store: &SharedStore,
     ) -> std::result::Result<std::path::PathBuf, RemoteError> {
-        let (dir, left) = blocking(store, |s| {
+        let account = self.account.clone();
+        let (dir, left) = blocking(store, move |s| {
             let dir = s.dir().to_owned();
-            let left = crumb::Crumb::in_dir(&dir).left_over();
+            let left = crumb::Crumb::for_account(&dir, &account).left_over();
             if let Some(key) = &left {
                 tracing::error!(%key, "the last read of this mail stopped Casedesk; it is skipped");
                 apply::record_unread(s, key, MailOutcome::Unreadable, STOPPED_THE_APP, None)?;
@@ -216,9 +233,10 @@ impl MailSource {
         data_dir: &std::path::Path,
     ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
+        let account = self.account.clone();
         let (cursor, now) = blocking(store, {
-            let folder = folder.to_owned();
-            move |s| Ok((s.mail_folders().cursor(&folder)?, s.now()))
+            let (account, folder) = (account.clone(), folder.to_owned());
+            move |s| Ok((s.mail_folders().cursor(&account, &folder)?, s.now()))
         })
         .await?;
         let last = cursor
@@ -228,7 +246,7 @@ impl MailSource {
             let folder = folder.to_owned();
             blocking(store, move |s| {
                 s.mail_folders()
-                    .advance(&folder, uid_validity, last.unwrap_or(0))
+                    .advance(&account, &folder, uid_validity, last.unwrap_or(0))
             })
             .await?;
             return Ok((Vec::new(), 0));
@@ -263,7 +281,8 @@ impl MailSource {
             None;
         let sizes = fetch_sizes(session, &uids).await?;
         for chunk in byte_chunks(&uids, &sizes) {
-            let fetched = fetch_chunk(session, chunk, &sizes, (folder, uid_validity)).await?;
+            let fetched =
+                fetch_chunk(session, chunk, &sizes, (&account, folder, uid_validity)).await?;
             read += fetched.bodies.len();
             let parsing = self.parse_chunk(fetched, (folder, uid_validity), data_dir);
             if let Some(previous) = storing.take() {
@@ -283,7 +302,8 @@ impl MailSource {
             };
             let folder = folder.to_owned();
             blocking(store, move |s| {
-                s.mail_folders().advance(&folder, uid_validity, at)
+                s.mail_folders()
+                    .advance(&account, &folder, uid_validity, at)
             })
             .await?;
         }
@@ -323,8 +343,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 impl StatusSource for MailSource {
-    fn name(&self) -> &'static str {
-        NAME
+    fn name(&self) -> &str {
+        &self.name
     }
 
     fn sync<'a>(
@@ -337,9 +357,10 @@ impl StatusSource for MailSource {
                 Ok(_) => None,
                 Err(e) => Some((e.code().as_str(), e.to_string())),
             };
+            let name = self.name.clone();
             let _ = blocking(store, move |s| match &note {
-                None => s.source_states().synced(NAME, None),
-                Some((code, e)) => s.source_states().failed(NAME, code, e),
+                None => s.source_states().synced(&name, None),
+                Some((code, e)) => s.source_states().failed(&name, code, e),
             })
             .await;
             result

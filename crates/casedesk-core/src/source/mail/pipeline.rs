@@ -2,6 +2,7 @@
 //! thread (the breadcrumb naming each mail as it is read), then applied with the folder's cursor in one
 //! transaction on another.
 
+use super::account::uid_key;
 use super::chunks::{apply_parsed, Fetched, Parsed};
 use super::{apply::Announce, crumb, parse, MailSource};
 use crate::error::Result;
@@ -24,14 +25,14 @@ impl MailSource {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
-        let crumb = crumb::Crumb::in_dir(data_dir);
-        let folder = folder.to_owned();
+        let crumb = crumb::Crumb::for_account(data_dir, &self.account);
+        let (account, folder) = (self.account.clone(), folder.to_owned());
         tokio::task::spawn_blocking(move || {
             let mut readings = Vec::with_capacity(fetched.bodies.len());
             let mut failed = Vec::new();
             let mut reading = crumb.reading();
             for (uid, bytes) in &fetched.bodies {
-                let key = format!("uid:{folder}:{uid_validity}:{uid}");
+                let key = uid_key(&account, &folder, uid_validity, *uid);
                 if quarantine.contains(&key) {
                     failed.push(*uid);
                     continue;
@@ -59,7 +60,7 @@ impl MailSource {
         announce: Announce,
     ) -> tokio::task::JoinHandle<Result<Vec<crate::store::StatusChange>>> {
         let rules = self.rules.clone();
-        let folder = folder.to_owned();
+        let (account, folder) = (self.account.clone(), folder.to_owned());
         let store = store.clone();
         tokio::spawn(async move {
             let parsed = parsing.await.map_err(|e| {
@@ -71,7 +72,13 @@ impl MailSource {
             let applying = tokio::task::spawn_blocking(move || {
                 let s = store::lock(&store)?;
                 s.in_transaction(|s| {
-                    apply_parsed(s, &rules, &folder, uid_validity, &parsed, announce)
+                    apply_parsed(
+                        s,
+                        &rules,
+                        (&account, &folder, uid_validity),
+                        &parsed,
+                        announce,
+                    )
                 })
             });
             applying.await.map_err(|e| {

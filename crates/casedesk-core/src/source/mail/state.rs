@@ -1,26 +1,49 @@
-//! The mail source's state as the Cases view shows it: on or off, the last pass, and what was read.
+//! The mail sources' state as the Cases view shows it: per account, on or off, its last pass and its
+//! error; and what was read, over all of them (a mail is read once, whichever mailbox brought it).
 
 use serde::Serialize;
 
-use super::MailSettings;
-use super::NAME;
+use super::MailAccount;
 use crate::error::Result;
 use crate::store::{MailCounts, SourceState, Store};
 
-/// The mail source's state for the Cases view.
+/// One account's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SyncState {
+pub struct AccountState {
+    pub id: String,
+    pub label: String,
     pub enabled: bool,
     #[serde(flatten)]
     pub state: SourceState,
+}
+
+/// The mail sources' state for the Cases view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    /// Any account is followed.
+    pub enabled: bool,
+    pub accounts: Vec<AccountState>,
     pub counts: MailCounts,
 }
 
-pub fn sync_state(store: &Store, settings: &MailSettings) -> Result<SyncState> {
+pub fn sync_state(store: &Store, accounts: &[MailAccount]) -> Result<SyncState> {
+    let states = store.source_states();
+    let accounts = accounts
+        .iter()
+        .map(|a| {
+            Ok(AccountState {
+                id: a.id.clone(),
+                label: a.label(),
+                enabled: a.settings.enabled,
+                state: states.get(&a.source_name())?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(SyncState {
-        enabled: settings.enabled,
-        state: store.source_states().get(NAME)?,
+        enabled: accounts.iter().any(|a| a.enabled),
+        accounts,
         counts: store.mail_messages().counts()?,
     })
 }

@@ -71,7 +71,13 @@ pub async fn test_connection(
         // chunk parsed on a blocking thread.
         let sizes = fetch_sizes(&mut session, &uids).await?;
         for chunk in byte_chunks(&uids, &sizes) {
-            let fetched = fetch_chunk(&mut session, chunk, &sizes, (folder, 0)).await?;
+            let fetched = fetch_chunk(
+                &mut session,
+                chunk,
+                &sizes,
+                (super::account::FIRST_ID, folder, 0),
+            )
+            .await?;
             let (rules, settings) = (source.rules.clone(), settings.clone());
             let read = tokio::task::spawn_blocking(move || {
                 fetched
