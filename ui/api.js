@@ -111,17 +111,17 @@ export const api = {
   setSubReasonKeywords: (id, keywords) => call('set_sub_reason_keywords', { id, keywords }),
   setReasonTemplate: (id, template) => call('set_reason_template', { id, template }),
   getSettings: () => call('get_settings'),
-  /** `secrets` = { rtToken?, mailPassword? }: each goes to the system keyring; empty keeps the stored one. */
+  /** `secrets` = { rtToken?, mailPasswords?: {accountId: password} }: each goes to the system keyring; empty keeps the stored one. */
   saveSettings: (preferences, secrets) => call('save_settings', { preferences, secrets }),
   testConnection: (preferences, rtToken) => call('test_connection', { preferences, rtToken }),
-  testMailConnection: (mail, mailPassword) => call('test_mail_connection', { mail, mailPassword }),
+  testMailConnection: (mail, mailPassword, account) => call('test_mail_connection', { mail, mailPassword, account }),
   /** OAuth: opens the provider's page in the browser and resolves once it redirected back (or fails). */
-  mailSignIn: (mail) => call('mail_sign_in', { mail }),
+  mailSignIn: (mail, account) => call('mail_sign_in', { mail, account }),
   mailSignInCancel: () => call('mail_sign_in_cancel'),
   /** The device flow: resolves to {userCode, verificationUri, expiresInSecs}; then `mailSignInCodeWait`. */
-  mailSignInCode: (mail) => call('mail_sign_in_code', { mail }),
+  mailSignInCode: (mail, account) => call('mail_sign_in_code', { mail, account }),
   mailSignInCodeWait: () => call('mail_sign_in_code_wait'),
-  mailSignOut: () => call('mail_sign_out'),
+  mailSignOut: (account) => call('mail_sign_out', { account }),
   listCases: (limit, after) => call('list_cases', { limit, after: after ?? null }),
   openCase: (id) => call('open_case', { id }),
   submitDraft: (draftId) => call('submit_draft', { draftId }),

@@ -253,8 +253,9 @@ function wire() {
     if (id != null) submit.submit(id);
   });
   // Everything the dialog shows is loaded before it opens, so nothing resets a field the user already changed.
-  const openSettings = async (section) => {
+  const openSettings = async (section, mailAccount) => {
     await Promise.all([settings.load(), reasons.refresh()]);
+    if (mailAccount) settings.pickMailAccount(mailAccount);
     document.getElementById('settings-dialog').showModal();
     if (section === 'mail') document.getElementById('mail-title').scrollIntoView();
   };

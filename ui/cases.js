@@ -61,22 +61,29 @@ function caseItem(c) {
       c.muted ? h('span', { class: 'meta' }, 'muted') : null));
 }
 
-function syncLine(st) {
-  const parts = [`E-mail: ${st.lastSyncAt ? `checked ${formatWhen(st.lastSyncAt)}` : 'not checked yet'}`,
-    `${st.counts.counted} from support, ${st.counts.ignored} ignored`];
-  if (st.counts.tooLarge) parts.push(`${st.counts.tooLarge} too large to read`);
-  return parts.join(' · ');
+function when(a) {
+  return a.lastSyncAt ? `checked ${formatWhen(a.lastSyncAt)}` : 'not checked yet';
+}
+
+/** One mailbox's line: its name (when there are several), its last pass, its error. */
+function accountLine(a, several) {
+  const signIn = a.lastErrorCode === CODES.MAIL_SIGN_IN_NEEDED;
+  return h('span', { class: 'sync-account', 'data-testid': 'mail-sync-account', dataset: { account: a.id, error: a.lastError ? 'true' : 'false' } },
+    several ? `${a.label}: ${when(a)}` : `E-mail: ${when(a)}`,
+    a.lastError ? h('span', { class: 'case-error', 'data-testid': 'mail-sync-error', 'data-code': a.lastErrorCode || '', 'data-account': a.id }, ` — ${a.lastError}`) : null,
+    signIn ? h('button', { type: 'button', class: 'badge-action', 'data-testid': 'mail-sign-in-again', onclick: () => hooks.openSettings('mail', a.id) }, 'Sign in again') : null);
 }
 
 async function refreshSyncState() {
   const st = await api.mailSyncState();
   el.syncState.hidden = !st.enabled && !st.counts.counted;
-  const signIn = st.lastErrorCode === CODES.MAIL_SIGN_IN_NEEDED;
-  replace(el.syncState, syncLine(st),
-    st.lastError ? h('span', { class: 'case-error', 'data-testid': 'mail-sync-error', 'data-code': st.lastErrorCode || '' }, ` — ${st.lastError}`) : null,
-    signIn ? h('button', { type: 'button', class: 'badge-action', 'data-testid': 'mail-sign-in-again', onclick: () => hooks.openSettings('mail') }, 'Sign in again') : null);
-  el.syncState.dataset.error = st.lastError ? 'true' : 'false';
-  el.syncState.dataset.signIn = signIn ? 'needed' : '';
+  const on = st.accounts.filter((a) => a.enabled);
+  const counts = [`${st.counts.counted} from support, ${st.counts.ignored} ignored`];
+  if (st.counts.tooLarge) counts.push(`${st.counts.tooLarge} too large to read`);
+  const lines = on.map((a) => accountLine(a, on.length > 1));
+  replace(el.syncState, ...lines.flatMap((l, i) => (i ? [' · ', l] : [l])), ` · ${counts.join(' · ')}`);
+  el.syncState.dataset.error = on.some((a) => a.lastError) ? 'true' : 'false';
+  el.syncState.dataset.signIn = on.some((a) => a.lastErrorCode === CODES.MAIL_SIGN_IN_NEEDED) ? 'needed' : '';
 }
 
 /** An outbox line: waiting (sent when the server answers), or refused and waiting for the user. */

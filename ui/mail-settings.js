@@ -1,6 +1,8 @@
-// Settings → Case e-mail: the account (the password goes to the system keyring and never comes back),
-// folders, support's addresses, how their mails read (a preset of patterns, editable), closing
+// Settings → Case e-mail: the mailboxes followed (each an account: a list to pick, add and remove),
+// and the one picked: its server and sign-in (the password goes to the system keyring and never comes
+// back), folders, support's addresses, how their mails read (a preset of patterns, editable), closing
 // statuses, look-back, and "Test connection", which shows what was read from the last three mails.
+// What is typed for one mailbox is kept while another is edited, until Save.
 
 import { api } from './api.js';
 import { h, replace } from './dom.js';
@@ -9,6 +11,13 @@ const $ = (id) => document.getElementById(id);
 const lines = (id) => $(id).value.split('\n').map((s) => s.trim()).filter(Boolean);
 let presets = [];
 let signedIn = false;
+// The accounts as edited, the one in the form, what the core says of each one's secrets, passwords
+// typed (by id) and what a new account starts with.
+let accounts = [];
+let current = 0;
+let secretsOf = {};
+let typed = {};
+let defaults = {};
 let builtInIds = [];
 // The server each OAuth preset fills in, from the core ({auth, host, port}).
 let oauthServers = [];
@@ -17,11 +26,73 @@ function presetById(id) {
   return presets.find((p) => p.id === id) || presets[0];
 }
 
-/** Fills the section from the settings view. */
+const FIRST = 'mail';
+
+function blank(id) {
+  return { ...structuredClone(defaults), id, name: '' };
+}
+
+/** An account nobody filled in: not stored. */
+function isBlank(a) {
+  return !a.enabled && !a.host && !a.user && !a.name;
+}
+
+function label(a) {
+  return a.name || a.user || a.host || 'New mailbox';
+}
+
+function newId() {
+  let id;
+  do id = `box-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  while (accounts.some((a) => a.id === id));
+  return id;
+}
+
+/** Fills the section from the settings view, keeping the mailbox that was picked. */
 export function fill(view) {
   presets = view.mailPresets || [];
-  const m = view.preferences.mail;
+  defaults = view.mailDefaults || {};
+  builtInIds = view.builtInClientIds || [];
+  oauthServers = view.oauthServers || [];
+  secretsOf = Object.fromEntries((view.mailAccountSecrets || []).map((x) => [x.id, x]));
   replace($('mail-preset'), presets.map((p) => h('option', { value: p.id }, p.label)));
+  const picked = accounts[current] && accounts[current].id;
+  accounts = structuredClone(view.preferences.mailAccounts || []);
+  if (!accounts.length) accounts = [blank(FIRST)];
+  current = Math.max(0, accounts.findIndex((a) => a.id === picked));
+  typed = {};
+  showList();
+  show(accounts[current]);
+  $('mail-error').textContent = '';
+}
+
+function showList() {
+  replace($('mail-accounts'), accounts.map((a, i) => h('li', {
+    'data-testid': 'mail-account-item', 'aria-current': String(i === current), dataset: { id: a.id, enabled: String(!!a.enabled) },
+  }, h('button', { type: 'button', onclick: () => pick(i) },
+    h('strong', {}, label(a)),
+    h('span', { class: 'meta' }, [a.user && a.host ? `${a.user} · ${a.host}` : 'not set up', a.enabled ? '' : ' · off'].join(''))))));
+  $('remove-mail-account').hidden = accounts.length === 1 && isBlank(accounts[0]);
+  $('remove-mail-account-ask').hidden = true;
+}
+
+/** Keeps what the form holds for the mailbox being edited. */
+function keep() {
+  accounts[current] = readForm();
+  const p = $('mail-password').value;
+  if (p.trim() !== '') typed[accounts[current].id] = p;
+}
+
+function pick(i) {
+  keep();
+  current = i;
+  showList();
+  show(accounts[current]);
+}
+
+/** Shows one account in the form. */
+function show(m) {
+  $('mail-account-name').value = m.name || '';
   $('mail-enabled').checked = m.enabled;
   $('mail-host').value = m.host;
   $('mail-port').value = String(m.port);
@@ -35,12 +106,11 @@ export function fill(view) {
   $('mail-oauth-token-url').value = o.tokenUrl || '';
   $('mail-oauth-device-url').value = o.deviceUrl || '';
   $('mail-oauth-scope').value = o.scope || '';
-  signedIn = !!view.mailSignedIn;
-  builtInIds = view.builtInClientIds || [];
-  oauthServers = view.oauthServers || [];
+  const secrets = secretsOf[m.id] || {};
+  signedIn = !!secrets.signedIn;
   showAuth();
-  $('mail-password').value = '';
-  $('mail-password').placeholder = view.hasMailPassword ? 'Stored in the system keyring (type to replace)' : 'An app password, if your provider offers them';
+  $('mail-password').value = typed[m.id] || '';
+  $('mail-password').placeholder = secrets.hasPassword ? 'Stored in the system keyring (type to replace)' : 'An app password, if your provider offers them';
   $('mail-folders').value = m.folders.join('\n');
   $('mail-senders').value = m.senders.join('\n');
   $('mail-preset').value = m.preset;
@@ -50,16 +120,35 @@ export function fill(view) {
   $('mail-look-back').value = String(m.lookBackDays);
   replace($('mail-server-folders'));
   replace($('mail-result'));
-  $('mail-error').textContent = '';
 }
 
-/** The mail settings as typed. Patterns equal to the preset's are stored as "the preset's". */
+/** Every mailbox as edited (the blank one nobody filled in left out). */
 export function collect() {
+  keep();
+  return accounts.filter((a) => !isBlank(a));
+}
+
+/** The mailbox being edited, as typed: what Test connection and Sign in use. */
+function editing() {
+  const { id, name, ...settings } = readForm();
+  return { id, settings };
+}
+
+/** The passwords typed, by account id (none: keep the stored ones). */
+export function passwords() {
+  keep();
+  return { ...typed };
+}
+
+/** The mail settings of the form as typed. Patterns equal to the preset's are stored as "the preset's". */
+function readForm() {
   const preset = presetById($('mail-preset').value);
   const patterns = lines('mail-patterns');
   const terminal = lines('mail-terminal');
   const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
   return {
+    id: accounts[current].id,
+    name: $('mail-account-name').value.trim(),
     enabled: $('mail-enabled').checked,
     host: $('mail-host').value.trim(),
     port: Number($('mail-port').value) || 0,
@@ -83,9 +172,10 @@ export function collect() {
   };
 }
 
-export function password() {
-  const p = $('mail-password').value;
-  return p.trim() === '' ? null : p;
+/** Picks the mailbox with this id (the Cases view's "Sign in again" names one). */
+export function pickAccount(id) {
+  const i = accounts.findIndex((a) => a.id === id);
+  if (i >= 0 && i !== current) pick(i);
 }
 
 /** Shows an error of this section beside its fields. */
@@ -156,14 +246,25 @@ async function finishSignIn(run, hooks) {
 
 /** `hooks.save()` saves the whole Settings form (settings.js owns it). */
 export function wireSignIn(hooks) {
+  $('remove-mail-account-confirm').addEventListener('click', async () => {
+    const gone = accounts[current];
+    accounts.splice(current, 1);
+    delete typed[gone.id];
+    if (!accounts.length) accounts = [blank(FIRST)];
+    current = 0;
+    showList();
+    show(accounts[current]);
+    await hooks.save();
+  });
   $('mail-sign-in').addEventListener('click', () => {
     signingIn(true, 'Waiting for you to sign in in your browser…');
-    finishSignIn(() => api.mailSignIn(collect()), hooks);
+    finishSignIn(() => { const e = editing(); return api.mailSignIn(e.settings, e.id); }, hooks);
   });
   $('mail-sign-in-code').addEventListener('click', () => {
     signingIn(true, 'Asking for a code…');
     finishSignIn(async () => {
-      const start = await api.mailSignInCode(collect());
+      const e = editing();
+      const start = await api.mailSignInCode(e.settings, e.id);
       const code = $('mail-device-code');
       replace(code, 'Open ', h('strong', {}, start.verificationUri), ' on any device and enter ', h('strong', { 'data-testid': 'mail-user-code' }, start.userCode), '.');
       code.hidden = false;
@@ -174,7 +275,7 @@ export function wireSignIn(hooks) {
   $('mail-sign-in-cancel').addEventListener('click', () => api.mailSignInCancel().catch(() => {}));
   $('mail-sign-out').addEventListener('click', async () => {
     try {
-      await api.mailSignOut();
+      await api.mailSignOut(accounts[current].id);
       signedIn = false;
       showAuth();
     } catch (err) { showError(err); }
@@ -182,6 +283,21 @@ export function wireSignIn(hooks) {
 }
 
 function wire() {
+  $('add-mail-account').addEventListener('click', () => {
+    keep();
+    accounts.push({ ...blank(newId()), enabled: true });
+    current = accounts.length - 1;
+    showList();
+    show(accounts[current]);
+    $('mail-account-name').focus();
+  });
+  $('remove-mail-account').addEventListener('click', () => { $('remove-mail-account-ask').hidden = false; });
+  $('remove-mail-account-cancel').addEventListener('click', () => { $('remove-mail-account-ask').hidden = true; });
+  $('mail-account-name').addEventListener('input', () => {
+    const item = $('mail-accounts').children[current];
+    const name = item && item.querySelector('strong');
+    if (name) name.textContent = $('mail-account-name').value.trim() || label({ ...accounts[current], name: '' });
+  });
   $('mail-auth').addEventListener('change', () => {
     const p = oauthServers.find((s) => s.auth === $('mail-auth').value);
     if (p) {
@@ -206,7 +322,9 @@ function wire() {
     replace($('mail-result'), 'Connecting…');
     delete $('mail-result').dataset.ok;
     try {
-      showReport(await api.testMailConnection(collect(), password()));
+      const e = editing();
+      const p = $('mail-password').value;
+      showReport(await api.testMailConnection(e.settings, p.trim() === '' ? null : p, e.id));
     } catch (err) {
       replace($('mail-result'));
       $('mail-result').dataset.ok = 'false';

@@ -48,6 +48,11 @@ export async function load() {
   }
 }
 
+/** Shows this mailbox in the Case e-mail section. */
+export function pickMailAccount(id) {
+  mail.pickAccount(id);
+}
+
 function collect() {
   return {
     ...(loaded || {}),
@@ -62,7 +67,7 @@ function collect() {
     startAtLogin: $('start-at-login').checked,
     cjFormUrl: $('cj-form-url').value.trim(),
     cjStatuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
-    mail: mail.collect(),
+    mailAccounts: mail.collect(),
   };
 }
 
@@ -77,7 +82,7 @@ function wire() {
     errorEl.textContent = '';
     result.textContent = '';
     try {
-      await api.saveSettings(collect(), { rtToken: token(), mailPassword: mail.password() });
+      await api.saveSettings(collect(), { rtToken: token(), mailPasswords: mail.passwords() });
       await load();
       resultEl.textContent = 'Saved.';
       resultEl.dataset.ok = 'true';

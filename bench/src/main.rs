@@ -11,6 +11,7 @@ mod failing;
 mod hostile;
 mod inprocess;
 mod mail;
+mod mail_accounts;
 mod pictures;
 mod poll;
 mod secrets;
@@ -168,7 +169,7 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 13] = [
+    let figures: [(&str, &str, Figure); 14] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
@@ -199,6 +200,11 @@ fn main() {
             "mail",
             "mail first sync and IDLE (Dovecot; about 2 minutes)",
             mail::mail,
+        ),
+        (
+            "accounts",
+            "two mailboxes' first sync against one of the same mails (Dovecot; about 2 minutes)",
+            mail_accounts::accounts,
         ),
         ("size", "release binary size", binary_size),
         (

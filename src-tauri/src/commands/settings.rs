@@ -39,6 +39,8 @@ pub struct SettingsView {
     pub oauth_servers: Vec<OAuthServer>,
     pub capabilities: Capabilities,
     pub mail_presets: Vec<PresetInfo>,
+    /// What a new mail account starts with.
+    pub mail_defaults: MailSettings,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,6 +68,8 @@ pub struct SecretsInput {
     pub mail_password: Option<String>,
     /// The mail account `mail_password` is for (the first when absent).
     pub mail_account: Option<String>,
+    /// Passwords typed for several accounts at once, by account id.
+    pub mail_passwords: Option<std::collections::BTreeMap<String, String>>,
 }
 
 fn has(state: &AppState, name: &str) -> bool {
@@ -145,6 +149,7 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
             follow: state.following(),
         },
         mail_presets: mail::rules::presets(),
+        mail_defaults: MailSettings::default(),
         preferences,
     })
 }
@@ -188,13 +193,28 @@ pub async fn save_settings<R: Runtime>(
             given.rt_token.as_deref(),
             "rt_token",
         )?;
-        let id = account_id(given.mail_account.as_deref())?;
-        store_secret(
-            &account::secrets_of(state.secrets_arc(), &id),
-            secrets::MAIL_PASSWORD,
-            given.mail_password.as_deref(),
-            "mail_password",
-        )?;
+        let mut typed: Vec<(String, Option<String>)> = given
+            .mail_passwords
+            .unwrap_or_default()
+            .into_iter()
+            .take(account::MAX_ACCOUNTS)
+            .map(|(id, p)| (id, Some(p)))
+            .collect();
+        typed.push((
+            given
+                .mail_account
+                .unwrap_or_else(|| account::FIRST_ID.into()),
+            given.mail_password,
+        ));
+        for (id, password) in typed {
+            let id = account_id(Some(&id))?;
+            store_secret(
+                &account::secrets_of(state.secrets_arc(), &id),
+                secrets::MAIL_PASSWORD,
+                password.as_deref(),
+                "mail_password",
+            )?;
+        }
         // A removed account's secrets go first: a keyring that fails stops the save, so no account
         // is left without its settings but with its password.
         let old = state.with_store(Preferences::load)?;

@@ -7,27 +7,30 @@ use super::*;
 fn mail_settings_are_refused_by_field_before_anything_is_stored() {
     let h = harness();
     let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
-    prefs["mail"]["enabled"] = json!(true);
-    prefs["mail"]["host"] = json!("imap.example.com");
-    prefs["mail"]["user"] = json!("ana@example.com");
-    prefs["mail"]["security"] = json!("plain");
+    let mut m = serde_json::to_value(casedesk_core::source::mail::MailSettings::default()).unwrap();
+    m["id"] = json!("mail");
+    m["enabled"] = json!(true);
+    m["host"] = json!("imap.example.com");
+    m["user"] = json!("ana@example.com");
+    m["security"] = json!("plain");
+    prefs["mailAccounts"] = json!([m]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("mail_plain_not_loopback"), Some("mail_security"))
     );
-    prefs["mail"]["security"] = json!("tls");
-    prefs["mail"]["patterns"] = json!(["(?P<case>\\d+"]);
+    prefs["mailAccounts"][0]["security"] = json!("tls");
+    prefs["mailAccounts"][0]["patterns"] = json!(["(?P<case>\\d+"]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("mail_pattern_invalid"), Some("mail_patterns"))
     );
-    prefs["mail"]["patterns"] = json!([]);
-    prefs["mail"]["senders"] = json!(["cj.com"]);
+    prefs["mailAccounts"][0]["patterns"] = json!([]);
+    prefs["mailAccounts"][0]["senders"] = json!(["cj.com"]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(e["field"], "mail_senders");
-    prefs["mail"]["security"] = json!("carrier-pigeon");
+    prefs["mailAccounts"][0]["security"] = json!("carrier-pigeon");
     assert!(
         h.call("save_settings", json!({"preferences": prefs}))
             .is_err(),
@@ -39,8 +42,8 @@ fn mail_settings_are_refused_by_field_before_anything_is_stored() {
     );
     assert_eq!(e["field"], "mail_host");
     assert_eq!(
-        h.ok("get_settings", json!({}))["preferences"]["mail"]["enabled"],
-        false,
+        h.ok("get_settings", json!({}))["preferences"]["mailAccounts"],
+        json!([]),
         "nothing stored"
     );
     let presets = h.ok("get_settings", json!({}))["mailPresets"].clone();

@@ -470,18 +470,43 @@ fn a_store_found_damaged_after_start_is_closed_to_every_command() {
     );
 }
 
+/// One mailbox's settings as the page sends them.
+fn mailbox(id: &str, user: &str) -> serde_json::Value {
+    let mut m = serde_json::to_value(casedesk_core::source::mail::MailSettings::default()).unwrap();
+    m["id"] = json!(id);
+    m["name"] = json!(format!("Box {id}"));
+    m["enabled"] = json!(true);
+    m["host"] = json!("imap.example.com");
+    m["user"] = json!(user);
+    m
+}
+
 #[test]
 fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     let h = harness();
     let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
-    prefs["mail"]["enabled"] = json!(true);
-    prefs["mail"]["host"] = json!("imap.example.com");
-    prefs["mail"]["user"] = json!("ana@example.com");
+    prefs["mailAccounts"] = json!([
+        mailbox("mail", "ana@example.com"),
+        mailbox("team", "support@example.com")
+    ]);
     let view = h.ok(
         "save_settings",
-        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "rtToken": null}}),
+        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "mailAccount": "team", "rtToken": null}}),
     );
-    assert_eq!(view["hasMailPassword"], true);
+    let has = |view: &serde_json::Value, id: &str| {
+        view["mailAccountSecrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .map(|a| a["hasPassword"] == true)
+    };
+    assert_eq!(has(&view, "team"), Some(true), "{view}");
+    assert_eq!(
+        has(&view, "mail"),
+        Some(false),
+        "each account has its own password"
+    );
     assert_eq!(view["hasRtToken"], false);
     assert!(
         !view.to_string().contains("app-password-1234"),
@@ -489,7 +514,10 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     );
     let again = h.ok("get_settings", json!({}));
     assert!(!again.to_string().contains("app-password-1234"));
-    assert_eq!(again["preferences"]["mail"]["host"], "imap.example.com");
+    assert_eq!(
+        again["preferences"]["mailAccounts"][1]["user"],
+        "support@example.com"
+    );
     let e = h.err(
         "save_settings",
         json!({"preferences": again["preferences"], "secrets": {"mailPassword": "two\nlines"}}),
@@ -500,6 +528,11 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     );
     let e = h.err(
         "save_settings",
+        json!({"preferences": again["preferences"], "secrets": {"mailPassword": "x", "mailAccount": "Not An Id"}}),
+    );
+    assert_eq!(e["code"], "mail_account_invalid", "{e}");
+    let e = h.err(
+        "save_settings",
         json!({"preferences": again["preferences"], "secrets": {"nope": "x"}}),
     );
     // Tauri refuses malformed arguments before the command runs, as a string (api.js gives it the
@@ -508,6 +541,25 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
         e.to_string().contains("unknown field `nope`"),
         "unknown secret fields are refused: {e}"
     );
+    // Two accounts with one id are refused by field.
+    let mut twice = again["preferences"].clone();
+    twice["mailAccounts"] = json!([
+        mailbox("team", "a@example.com"),
+        mailbox("team", "b@example.com")
+    ]);
+    let e = h.err("save_settings", json!({"preferences": twice}));
+    assert_eq!(e["code"], "mail_account_invalid");
+    // Removing the team's account removes its password from the secret store.
+    let mut one = again["preferences"].clone();
+    one["mailAccounts"] = json!([mailbox("mail", "ana@example.com")]);
+    let view = h.ok("save_settings", json!({"preferences": one}));
+    assert_eq!(has(&view, "team"), None, "{view}");
+    use tauri::Manager;
+    let state = h._app.state::<AppState>();
+    assert_eq!(state.secrets().get("mail-password@team").unwrap(), None);
+    let synced = h.ok("mail_sync_state", json!({}));
+    assert_eq!(synced["accounts"].as_array().unwrap().len(), 1, "{synced}");
+    assert_eq!(synced["accounts"][0]["label"], "Box mail");
 }
 
 #[test]

@@ -73,7 +73,9 @@ impl Drop for PendingServer {
 }
 
 fn custom_mail(h: &super::Harness, server: &PendingServer) -> Value {
-    let mut mail = h.ok("get_settings", json!({}))["preferences"]["mail"].clone();
+    let _ = h;
+    let mut mail =
+        serde_json::to_value(casedesk_core::source::mail::MailSettings::default()).unwrap();
     let base = format!("http://127.0.0.1:{}", server.port);
     mail["auth"] = json!("custom");
     mail["host"] = json!("imap.example.com");

@@ -12,6 +12,7 @@ mod durability;
 mod export;
 mod keyboard;
 mod mail;
+mod mail_accounts;
 mod oauth;
 mod pictures;
 mod secrets;

@@ -132,7 +132,19 @@ pub fn validate_all(accounts: &[MailAccount]) -> Result<()> {
         ));
     }
     for (i, a) in accounts.iter().enumerate() {
-        a.validate()?;
+        // With several, the message names the mailbox at fault (the form shows one at a time).
+        a.validate().map_err(|e| match e {
+            Error::Invalid {
+                code,
+                message,
+                field,
+            } if accounts.len() > 1 => Error::Invalid {
+                code,
+                message: format!("{}: {message}", a.label()),
+                field,
+            },
+            other => other,
+        })?;
         if accounts[..i].iter().any(|b| b.id == a.id) {
             return Err(Error::field(
                 "mail_account",
