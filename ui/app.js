@@ -10,6 +10,7 @@ import * as submit from './submit.js';
 import * as secrets from './secrets.js';
 import * as exporter from './export.js';
 import * as settings from './settings.js';
+import * as cjAccounts from './cj-accounts.js';
 
 const listEl = document.getElementById('draft-list');
 const searchEl = document.getElementById('search');
@@ -337,6 +338,8 @@ async function start() {
     return;
   }
   if (info.preferencesProblem) toast(info.preferencesProblem);
+  // The editor's "For CJ account" choices (Settings fills them again after each save).
+  api.getSettings().then(cjAccounts.loadSaved).catch(() => {});
   try {
     const list = await reasonList;
     reasonNames = new Map(list.map((r) => [r.id, r.name]));

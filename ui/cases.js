@@ -134,6 +134,9 @@ function renderCase(d) {
   el.page.dataset.caseNumber = c.caseNumber;
   el.page.dataset.id = String(c.id);
   el.title.textContent = `Case #${c.caseNumber} — ${c.subject || '(no subject)'}`;
+  const account = document.getElementById('case-account');
+  account.textContent = d.account ? `For ${d.account}` : '';
+  account.hidden = !d.account;
   el.status.textContent = c.status || 'not checked yet';
   el.status.dataset.status = c.status || '';
   el.checked.textContent = c.lastCheckedAt ? `(checked ${formatWhen(c.lastCheckedAt)}${c.watch === 'stopped' ? '; no longer watched' : ''})` : '';

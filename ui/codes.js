@@ -49,6 +49,7 @@ export const CODES = Object.freeze({
   MAIL_FOLDERS_INVALID: 'mail_folders_invalid',
   MAIL_HOST_INVALID: 'mail_host_invalid',
   MAIL_ACCOUNT_INVALID: 'mail_account_invalid',
+  CJ_ACCOUNT_INVALID: 'cj_account_invalid',
   MAIL_LOGIN_REFUSED: 'mail_login_refused',
   MAIL_LOOK_BACK_INVALID: 'mail_look_back_invalid',
   MAIL_PASSWORD_MISSING: 'mail_password_missing',

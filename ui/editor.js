@@ -8,6 +8,7 @@ import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.j
 import * as secrets from './secrets.js';
 import * as suggestion from './suggestion.js';
 import * as pictures from './pictures.js';
+import * as cjAccounts from './cj-accounts.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -114,6 +115,7 @@ function input() {
     reasonId: selectedId(el.reason),
     subReasonId: selectedId(el.subReason),
     cc: el.cc.value,
+    cjAccount: cjAccounts.draftAccount(),
   };
 }
 
@@ -153,6 +155,7 @@ export async function open(view) {
   el.subject.value = view.draft.subject;
   el.description.value = view.draft.description;
   el.cc.value = view.draft.cc;
+  cjAccounts.setDraftAccount(view.draft.cjAccount);
   fillReasons(view.draft.reasonId, view.draft.subReasonId);
   renderAttachments(view.attachments);
   replace(el.attachmentError);
@@ -204,6 +207,7 @@ function markDirty() {
 }
 
 const scheduleSave = debounce(() => saveNow(), SAVE_PAUSE_MS);
+cjAccounts.onDraftAccountPicked(() => markDirty());
 const scheduleCheck = debounce(async () => {
   if (!current) return;
   const id = current.id;

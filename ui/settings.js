@@ -4,6 +4,7 @@
 
 import { api } from './api.js';
 import * as mail from './mail-settings.js';
+import * as cjAccounts from './cj-accounts.js';
 
 const $ = (id) => document.getElementById(id);
 const errorEl = $('settings-error');
@@ -40,6 +41,7 @@ export async function load() {
     $('notifications').checked = p.notifications;
     $('start-at-login').checked = p.startAtLogin;
     mail.fill(s);
+    cjAccounts.fill(s);
     showKind();
     return s;
   } catch (err) {
@@ -68,6 +70,7 @@ function collect() {
     cjFormUrl: $('cj-form-url').value.trim(),
     cjStatuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
     mailAccounts: mail.collect(),
+    ...cjAccounts.collect(),
   };
 }
 
@@ -80,6 +83,7 @@ function wire() {
   $('provider-kind').addEventListener('change', showKind);
   const save = async (resultEl) => {
     errorEl.textContent = '';
+    $('cj-accounts-error').textContent = '';
     result.textContent = '';
     try {
       await api.saveSettings(collect(), { rtToken: token(), mailPasswords: mail.passwords() });
@@ -90,6 +94,8 @@ function wire() {
     } catch (err) {
       if (String(err.field || '').startsWith('mail_')) {
         mail.showError(err);
+      } else if (String(err.field || '').startsWith('cj_account')) {
+        cjAccounts.showError(err);
       } else {
         errorEl.textContent = err.message;
         errorEl.dataset.code = err.code;

@@ -72,6 +72,9 @@ async function submitNow(id) {
     }
     const view = await api.cjWebFields(id);
     formatted = view.formatted;
+    const filingFor = document.getElementById('filing-for');
+    filingFor.textContent = view.filingFor ? `You are filing for ${view.filingFor}: be logged in to CJ as this account.` : '';
+    filingFor.hidden = !view.filingFor;
     replace(fieldsEl, view.fields.map((f) => h('li', { class: 'copy-row' },
       h('span', { class: 'label' }, f.label),
       h('span', { class: 'value' }, f.value || '—'),

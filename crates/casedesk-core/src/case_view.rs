@@ -22,6 +22,8 @@ pub struct CaseDetail {
     pub can_check: bool,
     /// Found in mail and not yet tied to a draft: these drafts are offered.
     pub linkable_drafts: Vec<LinkableDraft>,
+    /// The CJ account its draft was for ("Acme Shoes, advertiser, CID 1234567"), when it names one.
+    pub account: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,7 +68,15 @@ pub fn case_detail(
     } else {
         Vec::new()
     };
+    let account = draft
+        .as_ref()
+        .and_then(|d| d.cj_account.as_deref())
+        .map(|id| match prefs.cj_account(id) {
+            Some(a) => a.label(),
+            None => format!("a CJ account no longer listed ({id})"),
+        });
     Ok(CaseDetail {
+        account,
         history: store.cases().history(case_id)?,
         url,
         statuses: if case.filer == FilerKind::CjWeb {

@@ -12,6 +12,7 @@
 
 pub mod attachment;
 pub mod case_view;
+pub mod cj_account;
 pub mod clock;
 pub mod draft;
 pub mod drafting;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cj_account::CjAccount;
 use crate::error::{Error, Result};
 use crate::filer::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
 use crate::kinds::FilerKind;
@@ -37,6 +38,9 @@ pub struct Preferences {
     /// The mailboxes followed: the user's own, where support sends numbers and updates, and any
     /// shared one (a team's). A single-account release stored one as `mail`; it becomes the first.
     pub mail_accounts: Vec<MailAccount>,
+    /// The CJ accounts the user files for, and the one a new draft is for.
+    pub cj_accounts: Vec<CjAccount>,
+    pub default_cj_account: Option<String>,
     /// Fields this release does not know (written by a newer one): kept as they are through a save.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
@@ -57,6 +61,8 @@ impl Default for Preferences {
             cj_form_url: DEFAULT_FORM_URL.into(),
             cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
             mail_accounts: Vec::new(),
+            cj_accounts: Vec::new(),
+            default_cj_account: None,
             unknown: serde_json::Map::new(),
         }
     }
@@ -152,6 +158,11 @@ impl Preferences {
             .collect()
     }
 
+    /// The CJ account with this id.
+    pub fn cj_account(&self, id: &str) -> Option<&CjAccount> {
+        self.cj_accounts.iter().find(|a| a.id == id)
+    }
+
     /// The mail account with this id.
     pub fn mail_account(&self, id: &str) -> Option<&MailAccount> {
         self.mail_accounts.iter().find(|a| a.id == id)
@@ -185,6 +196,7 @@ impl Preferences {
             self.rt_settings().validate()?;
         }
         account::validate_all(&self.mail_accounts)?;
+        crate::cj_account::validate_all(&self.cj_accounts, self.default_cj_account.as_deref())?;
         let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
             Error::field(
                 "cj_form_url",

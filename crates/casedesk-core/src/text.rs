@@ -14,6 +14,15 @@ use std::borrow::Cow;
 
 /// Whether `c` is a bidirectional embedding, override or isolate control (or ALM), which can reorder
 /// what a reader sees.
+/// An id chosen by the app and kept in settings and rows (an account's): 1 to `max` characters of
+/// lower-case ASCII letters, digits and dashes.
+pub fn is_slug(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
 }

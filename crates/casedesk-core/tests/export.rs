@@ -30,6 +30,7 @@ fn setup() -> (tempfile::TempDir, Store, i64, i64) {
         reason_id: Some(reasons[1].id),
         sub_reason_id: Some(reasons[1].sub_reasons[1].id),
         cc: "ana@example.com".into(),
+        cj_account: None,
     };
     drafting::save(&store, d.id, &input).unwrap();
     let files = dir.path().join("files");

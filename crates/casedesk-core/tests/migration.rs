@@ -219,6 +219,13 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
         first.secrets(&keyring).get(secrets::MAIL_PASSWORD).unwrap(),
         Some("pw".into())
     );
+    // Drafts gain the CJ account they are for (migration 0014); an older draft names none.
+    let d = store.drafts().create_for(Some("acme")).unwrap();
+    assert_eq!(
+        store.drafts().get(d.id).unwrap().cj_account.as_deref(),
+        Some("acme")
+    );
+    assert_eq!(store.drafts().create().unwrap().cj_account, None);
     // Saving again changes nothing of the cursors (the account did not change).
     p.save(&store).unwrap();
     assert!(store

@@ -30,6 +30,7 @@ fn saving_stores_exactly_what_was_typed_even_when_it_breaks_rules() {
         reason_id: Some(9999),
         sub_reason_id: None,
         cc: "not-an-address, ok@example.com".into(),
+        cj_account: None,
     };
     clock.advance(5);
     let out = drafting::save(&store, d.id, &typed).unwrap();

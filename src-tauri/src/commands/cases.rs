@@ -70,6 +70,9 @@ pub struct CjWebView {
     pub awaiting_number: bool,
     /// The mail source is on: the number will come by itself.
     pub mail_follows: bool,
+    /// The CJ account to be logged in as ("Acme Shoes, advertiser, CID 1234567"), when the draft
+    /// names one.
+    pub filing_for: Option<String>,
 }
 
 /// The draft, field by field, for pasting into CJ's form.
@@ -86,7 +89,20 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
             let draft = s.drafts().get(draft_id)?;
             let reason = sub.reason.clone().unwrap_or_default();
             let sub_reason = sub.sub_reason.clone().unwrap_or_default();
+            let account = draft
+                .cj_account
+                .as_deref()
+                .and_then(|id| prefs.cj_account(id))
+                .cloned();
+            let mut fields = Vec::new();
+            if let Some(a) = &account {
+                fields.push(FieldCopy {
+                    label: a.kind.id_name(),
+                    value: a.cj_id.clone(),
+                });
+            }
             Ok(CjWebView {
+                filing_for: account.as_ref().map(|a| a.label()),
                 formatted: cj_web::formatted_case(
                     &sub.subject,
                     &sub.description,
@@ -94,28 +110,31 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
                     &sub_reason,
                     &sub.cc,
                 ),
-                fields: vec![
-                    FieldCopy {
-                        label: "Email Addresses to CC",
-                        value: sub.cc.join(", "),
-                    },
-                    FieldCopy {
-                        label: "Subject",
-                        value: sub.subject,
-                    },
-                    FieldCopy {
-                        label: "Description",
-                        value: sub.description,
-                    },
-                    FieldCopy {
-                        label: "Case Reason",
-                        value: reason,
-                    },
-                    FieldCopy {
-                        label: "Sub Reason",
-                        value: sub_reason,
-                    },
-                ],
+                fields: fields
+                    .into_iter()
+                    .chain([
+                        FieldCopy {
+                            label: "Email Addresses to CC",
+                            value: sub.cc.join(", "),
+                        },
+                        FieldCopy {
+                            label: "Subject",
+                            value: sub.subject,
+                        },
+                        FieldCopy {
+                            label: "Description",
+                            value: sub.description,
+                        },
+                        FieldCopy {
+                            label: "Case Reason",
+                            value: reason,
+                        },
+                        FieldCopy {
+                            label: "Sub Reason",
+                            value: sub_reason,
+                        },
+                    ])
+                    .collect(),
                 form_url: prefs.cj_form_url.clone(),
                 attachment_count,
                 awaiting_number: draft.awaiting_number_since.is_some(),

@@ -72,7 +72,15 @@ pub async fn search_everything<R: Runtime>(
 #[tauri::command]
 pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::open(s, s.drafts().create()?.id))
+        state.with_store(|s| {
+            // A new draft is for the default CJ account.
+            let prefs = casedesk_core::preferences::Preferences::load(s)?;
+            let id = s
+                .drafts()
+                .create_for(prefs.default_cj_account.as_deref())?
+                .id;
+            drafting::open(s, id)
+        })
     })
     .await
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 mod a11y;
 mod cases;
+mod cj_accounts;
 mod durability;
 mod export;
 mod keyboard;

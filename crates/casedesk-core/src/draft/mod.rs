@@ -32,11 +32,23 @@ pub struct DraftInput {
     pub sub_reason_id: Option<i64>,
     #[serde(default)]
     pub cc: String,
+    /// The CJ account it is for (an id of the preferences' CJ accounts), if the user keeps any.
+    #[serde(default)]
+    pub cj_account: Option<String>,
 }
 
 impl DraftInput {
     /// Refuses what cannot be stored at all (hostile sizes, NUL bytes). Rule violations are not errors here.
     pub fn check_storable(&self) -> Result<()> {
+        if let Some(a) = &self.cj_account {
+            if !crate::text::is_slug(a, 40) {
+                return Err(Error::field(
+                    "draft_account",
+                    crate::Code::CjAccountInvalid,
+                    "That is not one of your CJ accounts.",
+                ));
+            }
+        }
         for (field, value) in [
             ("subject", &self.subject),
             ("description", &self.description),
@@ -224,6 +236,7 @@ mod tests {
             reason_id: Some(1),
             sub_reason_id: None,
             cc: cc.into(),
+            cj_account: None,
         }
     }
 

@@ -29,6 +29,8 @@ pub struct DraftRecord {
     pub submitted_at: Option<i64>,
     /// Set when the user filed it in CJ's form and it waits for its case number.
     pub awaiting_number_since: Option<i64>,
+    /// The CJ account it is for (an id of the preferences' CJ accounts).
+    pub cj_account: Option<String>,
 }
 
 impl DraftRecord {
@@ -39,6 +41,7 @@ impl DraftRecord {
             reason_id: self.reason_id,
             sub_reason_id: self.sub_reason_id,
             cc: self.cc.clone(),
+            cj_account: self.cj_account.clone(),
         }
     }
 }
@@ -88,7 +91,7 @@ pub struct Drafts<'c> {
 
 const RECORD_COLUMNS: &str =
     "id, subject, description, reason_id, sub_reason_id, cc, ready, revision, created_at, updated_at, submitted_at, \
-     awaiting_number_since";
+     awaiting_number_since, cj_account";
 
 fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
     Ok(DraftRecord {
@@ -104,6 +107,7 @@ fn record(r: &Row<'_>) -> rusqlite::Result<DraftRecord> {
         updated_at: r.get(9)?,
         submitted_at: r.get(10)?,
         awaiting_number_since: r.get(11)?,
+        cj_account: r.get(12)?,
     })
 }
 
@@ -124,10 +128,15 @@ impl<'c> Drafts<'c> {
     }
 
     pub fn create(&self) -> Result<DraftRecord> {
+        self.create_for(None)
+    }
+
+    /// A new draft for this CJ account (the default one, for a new draft).
+    pub fn create_for(&self, cj_account: Option<&str>) -> Result<DraftRecord> {
         let id = super::write_returning(
             self.conn,
-            "INSERT INTO drafts (created_at, updated_at) VALUES (?1, ?1) RETURNING id",
-            [self.now],
+            "INSERT INTO drafts (created_at, updated_at, cj_account) VALUES (?1, ?1, ?2) RETURNING id",
+            params![self.now, cj_account],
             |r| r.get(0),
         )?
         .ok_or_else(|| Error::invalid(crate::Code::Storage, "the new draft has no id"))?;
@@ -165,7 +174,8 @@ impl<'c> Drafts<'c> {
         super::write_returning(
             self.conn,
             "UPDATE drafts SET subject = ?2, description = ?3, reason_id = ?4, sub_reason_id = ?5,
-                        cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8
+                        cc = ?6, ready = ?7, revision = revision + 1, updated_at = ?8,
+                        cj_account = ?9
                  WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL
                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.draft_id = drafts.id)
                  RETURNING revision, updated_at",
@@ -177,7 +187,8 @@ impl<'c> Drafts<'c> {
                 input.sub_reason_id,
                 input.cc,
                 ready,
-                self.now
+                self.now,
+                input.cj_account
             ],
             |r| {
                 Ok(SavedDraft {

@@ -108,6 +108,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_mail_accounts",
         include_str!("../../migrations/0013_mail_accounts.sql"),
     ),
+    (
+        "0014_cj_accounts",
+        include_str!("../../migrations/0014_cj_accounts.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";

@@ -74,13 +74,7 @@ impl MailAccount {
     }
 
     pub fn validate(&self) -> Result<()> {
-        if self.id.is_empty()
-            || self.id.len() > ID_MAX
-            || !self
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !crate::text::is_slug(&self.id, ID_MAX) {
             return Err(Error::field(
                 "mail_account",
                 crate::Code::MailAccountInvalid,
