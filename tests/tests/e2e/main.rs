@@ -59,8 +59,15 @@ fn open_settings(app: &App) {
     });
 }
 
+/// How many elements match, counted in the page: a list re-rendered between a WebDriver find and
+/// its answer made `find_all` fail with "stale element reference" (CI, session 14).
 fn count(app: &App, css: &str) -> usize {
-    app.find_all(css).len()
+    app.exec(
+        "return document.querySelectorAll(arguments[0]).length",
+        json!([css]),
+    )
+    .as_u64()
+    .unwrap_or(0) as usize
 }
 
 fn text_of(app: &App, testid: &str) -> String {
