@@ -57,7 +57,7 @@ const draftPages = pagedList({
   listEl,
   testid: 'drafts',
   fetch: async (limit, after) => {
-    const rows = await api.listDrafts(limit, after);
+    const rows = await api.listDrafts(limit, after, cjAccounts.filterAccount());
     if (!marks.fetched) mark('fetched');
     return rows;
   },
@@ -88,7 +88,7 @@ export async function refreshList() {
   const q = searchEl.value.trim();
   try {
     if (q) {
-      const found = await api.searchEverything(q);
+      const found = await api.searchEverything(q, cjAccounts.filterAccount());
       const hits = found.drafts;
       replace(listEl, hits.length ? hits.map((hit) => itemFor(hit, hit.snippet)) : h('li', { class: 'none' }, `No draft matches “${q}”.`));
       showCaseHits(found.cases);
@@ -264,6 +264,8 @@ function wire() {
   // macOS: Casedesk → Settings… (Cmd+,) in the menu bar.
   api.onOpenSettings(() => { if (!document.querySelector('dialog[open]')) openSettings(); });
   cases.setHooks({ toast, showView, onLinked: () => refreshList(), onOutboxChanged: () => refreshList(), openSettings });
+  // One account's drafts, cases and search results, or all of them.
+  cjAccounts.onFilterPicked(() => { refreshList(); cases.refresh(); });
   submit.setHooks({
     toast,
     flush: () => editor.flush(),

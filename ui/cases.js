@@ -6,6 +6,7 @@
 import { api } from './api.js';
 import { CODES } from './codes.js';
 import { h, replace, formatWhen, formatDateTime, pagedList } from './dom.js';
+import * as cjAccounts from './cj-accounts.js';
 
 const el = {
   view: document.getElementById('cases-view'),
@@ -36,7 +37,7 @@ const el = {
 const casePages = pagedList({
   listEl: el.list,
   testid: 'cases',
-  fetch: (limit, after) => api.listCases(limit, after),
+  fetch: (limit, after) => api.listCases(limit, after, cjAccounts.filterAccount()),
   render: (c) => caseItem(c),
   cursorOf: (c) => ({ at: c.createdAt, id: c.id }),
   empty: () => h('li', { class: 'none' }, 'No cases yet. Submit a ready draft, or add a case filed elsewhere.'),
@@ -58,6 +59,7 @@ function caseItem(c) {
       h('span', { class: 'meta' }, c.lastCheckedAt ? `checked ${formatWhen(c.lastCheckedAt)}` : 'not checked yet'),
       c.lastError ? h('span', { class: 'case-error', 'data-testid': 'case-item-error' }, c.lastError) : null,
       c.origin === 'mail' && c.draftId == null ? h('span', { class: 'badge found' }, 'found in your e-mail') : null,
+      c.cjAccount ? h('span', { class: 'badge account', 'data-testid': 'case-item-account' }, cjAccounts.nameOf(c.cjAccount)) : null,
       c.muted ? h('span', { class: 'meta' }, 'muted') : null));
 }
 

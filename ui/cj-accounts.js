@@ -75,8 +75,41 @@ export function showError(err) {
   $('cj-accounts-error').dataset.code = err.code;
 }
 
+/** The account filter over the lists and search: all, one account, or no account. Hidden with none. */
+const ALL = '*';
+function fillFilter() {
+  const sel = $('account-filter');
+  const picked = sel.value || ALL;
+  replace(sel, h('option', { value: ALL }, 'All accounts'),
+    saved.map((a) => h('option', { value: a.id }, label(a))),
+    h('option', { value: '' }, 'No account'));
+  sel.value = picked === ALL || picked === '' || saved.some((a) => a.id === picked) ? picked : ALL;
+  $('account-filter-row').hidden = saved.length === 0;
+  if (sel.value !== picked) onFilter();
+}
+
+let onFilter = () => {};
+
+/** The filter's value for a command: undefined (every one), '' (no account) or an account id. */
+export function filterAccount() {
+  const v = $('account-filter').value;
+  return v === ALL || $('account-filter-row').hidden ? undefined : v;
+}
+
+/** An account's name for a list line; an id no longer listed is shown as it is. */
+export function nameOf(id) {
+  const a = saved.find((x) => x.id === id);
+  return a ? a.name : id;
+}
+
+/** `run()` when the user picks another account in the filter. */
+export function onFilterPicked(run) {
+  onFilter = run;
+}
+
 /** The editor's selector: the saved accounts; hidden when there are none. */
 function fillSelector() {
+  fillFilter();
   const sel = $('draft-account');
   const picked = sel.value;
   replace(sel, h('option', { value: '' }, '— none —'), saved.map((a) => h('option', { value: a.id }, label(a))));
@@ -96,6 +129,12 @@ export function setDraftAccount(id) {
 
 export function draftAccount() {
   return $('draft-account').value || null;
+}
+
+/** The kind of the draft's account ('publisher' / 'advertiser'), or null (none, or no longer listed). */
+export function draftKind() {
+  const a = saved.find((x) => x.id === draftAccount());
+  return a ? a.kind : null;
 }
 
 /** `run()` when the user picks another account for the draft. */
@@ -118,3 +157,4 @@ $('add-cj-account').addEventListener('click', () => {
   items[items.length - 1].querySelector('[data-testid=cj-account-name]').focus();
 });
 $('draft-account').addEventListener('change', () => onPicked());
+$('account-filter').addEventListener('change', () => onFilter());

@@ -9,6 +9,7 @@ import * as secrets from './secrets.js';
 import * as suggestion from './suggestion.js';
 import * as pictures from './pictures.js';
 import * as cjAccounts from './cj-accounts.js';
+import { choicesFor } from './catalogue.js';
 
 const SAVE_PAUSE_MS = 600;
 const CHECK_PAUSE_MS = 120;
@@ -119,18 +120,22 @@ function input() {
   };
 }
 
+/** The reasons offered: the list of the draft's kind of CJ account, with its current choice kept. */
+let offered = [];
+
 function fillReasons(reasonId, subReasonId) {
+  offered = choicesFor(reasons, cjAccounts.draftKind(), reasonId, subReasonId);
   replace(
     el.reason,
     h('option', { value: '' }, 'Choose a reason…'),
-    reasons.map((r) => h('option', { value: String(r.id), selected: r.id === reasonId }, r.name)),
+    offered.map((r) => h('option', { value: String(r.id), selected: r.id === reasonId }, r.name)),
   );
   el.reason.value = reasonId == null ? '' : String(reasonId);
   fillSubReasons(subReasonId);
 }
 
 function fillSubReasons(subReasonId) {
-  const reason = reasons.find((r) => r.id === selectedId(el.reason));
+  const reason = offered.find((r) => r.id === selectedId(el.reason));
   const subs = reason ? reason.subReasons : [];
   replace(
     el.subReason,
@@ -207,7 +212,11 @@ function markDirty() {
 }
 
 const scheduleSave = debounce(() => saveNow(), SAVE_PAUSE_MS);
-cjAccounts.onDraftAccountPicked(() => markDirty());
+// Another account: its kind's list is offered, and the check says whether the reason is in it.
+cjAccounts.onDraftAccountPicked(() => {
+  fillReasons(selectedId(el.reason), selectedId(el.subReason));
+  markDirty();
+});
 const scheduleCheck = debounce(async () => {
   if (!current) return;
   const id = current.id;

@@ -1,13 +1,28 @@
-// Settings → Case reasons: add, rename, reorder, remove unused; keywords that suggest each reason and
-// sub reason; a description template per reason; import and export as JSON.
+// Settings → Case reasons: the publishers' list, the advertisers' list or the whole catalogue; add,
+// rename, reorder, remove unused; whose list each entry is in; keywords that suggest each reason and
+// sub reason; a description template per reason; import and export of the list shown as JSON.
 
 import { api } from './api.js';
 import { h, replace } from './dom.js';
+import { listFor } from './catalogue.js';
 
 const dialog = document.getElementById('settings-dialog');
 const listEl = document.getElementById('reasons-editor');
 const errorEl = document.getElementById('reasons-error');
+const kindEl = document.getElementById('reasons-kind');
 let reasons = [];
+
+/** The list shown: 'publisher', 'advertiser' or '' (the whole catalogue). */
+const shownKind = () => kindEl.value;
+
+const AUDIENCES = [['both', 'Both lists'], ['publisher', 'Publishers only'], ['advertiser', 'Advertisers only']];
+
+function audienceSelect(value, name, onCommit) {
+  const select = h('select', { class: 'audience', 'aria-label': `Whose list ${name} is in`, dataset: { testid: 'reason-audience' } },
+    AUDIENCES.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
+  select.addEventListener('change', () => act(() => onCommit(select.value)));
+  return select;
+}
 let hooks = { onReasonsChanged() {} };
 
 export function setHooks(h2) {
@@ -80,14 +95,17 @@ function controls(name, first, last, move, remove, removeDisabledWhy) {
 }
 
 function render() {
-  replace(listEl, reasons.map((r, i) => {
+  const kind = shownKind();
+  const shown = listFor(reasons, kind);
+  replace(listEl, shown.map((r, i) => {
     const subInput = h('input', { type: 'text', 'aria-label': `New sub reason for ${r.name}`, placeholder: 'New sub reason', maxlength: '120' });
-    const addSub = () => act(() => api.addSubReason(r.id, subInput.value));
+    const addSub = () => act(() => api.addSubReason(r.id, subInput.value, kind));
     subInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); addSub(); } });
     return h('li', { class: 'reason', dataset: { id: String(r.id) } },
       h('div', { class: 'row' },
         nameInput(r.name, `Case reason ${r.name}`, (v) => api.renameReason(r.id, v)),
-        controls(r.name, i === 0, i === reasons.length - 1, (by) => api.moveReason(r.id, by), () => api.removeReason(r.id),
+        audienceSelect(r.audience, r.name, (v) => api.setReasonAudience(r.id, v)),
+        controls(r.name, i === 0, i === shown.length - 1, (by) => api.moveReason(r.id, by, kind), () => api.removeReason(r.id),
           r.usedBy ? `Used by ${r.usedBy} draft(s)` : null)),
       h('div', { class: 'row' }, keywordsInput(r.keywords, r.name, (v) => api.setReasonKeywords(r.id, v))),
       templateEditor(r),
@@ -95,7 +113,8 @@ function render() {
         r.subReasons.map((s, j) => h('li', { class: 'row', dataset: { id: String(s.id) } },
           nameInput(s.name, `Sub reason ${s.name}`, (v) => api.renameSubReason(s.id, v)),
           keywordsInput(s.keywords, s.name, (v) => api.setSubReasonKeywords(s.id, v)),
-          controls(s.name, j === 0, j === r.subReasons.length - 1, (by) => api.moveSubReason(s.id, by), () => api.removeSubReason(s.id), null))),
+          audienceSelect(s.audience, s.name, (v) => api.setSubReasonAudience(s.id, v)),
+          controls(s.name, j === 0, j === r.subReasons.length - 1, (by) => api.moveSubReason(s.id, by, kind), () => api.removeSubReason(s.id), null))),
         h('li', { class: 'row' }, subInput, h('button', { type: 'button', onclick: addSub }, 'Add'))));
   }));
 }
@@ -109,11 +128,12 @@ export async function refresh() {
 function wire() {
   document.getElementById('close-settings').addEventListener('click', () => dialog.close());
   const newReason = document.getElementById('new-reason');
-  const add = () => act(async () => { await api.addReason(newReason.value); newReason.value = ''; });
+  const add = () => act(async () => { await api.addReason(newReason.value, shownKind()); newReason.value = ''; });
+  kindEl.addEventListener('change', () => { showError(null); render(); });
   document.getElementById('add-reason').addEventListener('click', add);
   newReason.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); add(); } });
-  document.getElementById('export-reasons').addEventListener('click', () => act(() => api.exportReasonsToFile()));
-  document.getElementById('import-reasons').addEventListener('click', () => act(() => api.importReasonsFromFile()));
+  document.getElementById('export-reasons').addEventListener('click', () => act(() => api.exportReasonsToFile(shownKind())));
+  document.getElementById('import-reasons').addEventListener('click', () => act(() => api.importReasonsFromFile(shownKind())));
 }
 
 wire();

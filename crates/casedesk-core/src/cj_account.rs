@@ -38,6 +38,98 @@ impl CjKind {
     }
 }
 
+/// Whom a Case Reason or Sub Reason is for: CJ's publishers and advertisers choose from different lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Both,
+    Publisher,
+    Advertiser,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Both => "both",
+            Audience::Publisher => "publisher",
+            Audience::Advertiser => "advertiser",
+        }
+    }
+
+    /// Reads a stored value; anything else is `Both` (a row never leaves every list).
+    pub fn parse(s: &str) -> Audience {
+        match s {
+            "publisher" => Audience::Publisher,
+            "advertiser" => Audience::Advertiser,
+            _ => Audience::Both,
+        }
+    }
+
+    /// The audience a new entry of `kind`'s list gets (`None`: the whole catalogue, for both).
+    pub fn of(kind: Option<CjKind>) -> Audience {
+        match kind {
+            None => Audience::Both,
+            Some(CjKind::Publisher) => Audience::Publisher,
+            Some(CjKind::Advertiser) => Audience::Advertiser,
+        }
+    }
+
+    /// Whether an entry for this audience is in `kind`'s list (`None`: a draft for no account sees all).
+    pub fn fits(self, kind: Option<CjKind>) -> bool {
+        match (self, kind) {
+            (Audience::Both, _) | (_, None) => true,
+            (Audience::Publisher, Some(k)) => k == CjKind::Publisher,
+            (Audience::Advertiser, Some(k)) => k == CjKind::Advertiser,
+        }
+    }
+
+    /// The audience once `kind`'s list also has this entry.
+    pub fn with(self, kind: Option<CjKind>) -> Audience {
+        if self.fits(kind) {
+            self
+        } else {
+            Audience::Both
+        }
+    }
+}
+
+/// Which kind each CJ account is, as the rules need it: a draft names its account by id, and its
+/// reason is checked against that kind's list. Built from the preferences by the shell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CjKinds(Vec<(String, CjKind)>);
+
+impl CjKinds {
+    pub fn new(accounts: &[CjAccount]) -> CjKinds {
+        CjKinds(accounts.iter().map(|a| (a.id.clone(), a.kind)).collect())
+    }
+
+    /// The kind of the draft's account; `None` for no account or one no longer kept (the whole
+    /// catalogue is offered).
+    pub fn of(&self, account: Option<&str>) -> Option<CjKind> {
+        let account = account?;
+        self.0.iter().find(|(id, _)| id == account).map(|(_, k)| *k)
+    }
+
+    /// The ids of the accounts of `kind`.
+    pub fn accounts_of(&self, kind: CjKind) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+impl CjKind {
+    /// "publishers'" / "advertisers'" — whose list.
+    pub fn list_name(self) -> &'static str {
+        match self {
+            CjKind::Publisher => "publishers’",
+            CjKind::Advertiser => "advertisers’",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CjAccount {

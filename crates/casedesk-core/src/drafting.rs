@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::path::Path;
 
 use crate::attachment;
+use crate::cj_account::CjKinds;
 use crate::draft::{check_fields, DraftInput, FieldProblem, ReasonLookup, SubReasonLookup};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::lint::{self, ChecklistItem, Finding};
@@ -69,29 +70,33 @@ pub struct AttachOutcome {
     pub attachments: Vec<Attachment>,
 }
 
-/// Checks a draft as typed. `id` excludes the draft itself from the duplicate search.
+/// Checks a draft as typed, as for no CJ account (the whole catalogue). `id` excludes the draft itself
+/// from the duplicate search.
 pub fn check(store: &Store, id: Option<i64>, input: &DraftInput) -> Result<DraftCheck> {
-    check_known(store, id, input, None)
+    check_known(store, id, input, None, &CjKinds::default())
 }
 
 /// [`check`], for a page that shows the report whose key is `known`: the report is left out
-/// (`secrets: None`, the same `secrets_key`) when it is the same.
+/// (`secrets: None`, the same `secrets_key`) when it is the same. The reason is checked against the
+/// list of the draft's kind of CJ account (`kinds`), and suggested from it.
 pub fn check_known(
     store: &Store,
     id: Option<i64>,
     input: &DraftInput,
     known: Option<&str>,
+    kinds: &CjKinds,
 ) -> Result<DraftCheck> {
     input.check_storable()?;
+    let kind = kinds.of(input.cj_account.as_deref());
     let lookup = store
         .reasons()
-        .lookup(input.reason_id, input.sub_reason_id)?;
+        .lookup(input.reason_id, input.sub_reason_id, kind)?;
     let mut checked = check_with(store, id, input, lookup)?;
     let report = crate::secret_scan::scan_draft(store, id.unwrap_or(-1), input)?;
     let key = report_key(&report);
     checked.secrets = (known != Some(key.as_str())).then_some(report);
     checked.secrets_key = Some(key);
-    checked.suggestion = crate::suggest::suggest(store, id, input)?;
+    checked.suggestion = crate::suggest::suggest_for(store, id, input, kinds)?;
     Ok(checked)
 }
 
@@ -127,13 +132,24 @@ fn check_with(
     })
 }
 
-/// Saves a draft exactly as typed and returns its new revision with the checks.
+/// Saves a draft exactly as typed and returns its new revision with the checks (as for no CJ account).
 pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
+    save_with(store, id, input, &CjKinds::default())
+}
+
+/// [`save`], checking the reason against the list of the draft's kind of CJ account.
+pub fn save_with(
+    store: &Store,
+    id: i64,
+    input: &DraftInput,
+    kinds: &CjKinds,
+) -> Result<SaveOutcome> {
     input.check_storable()?;
     crate::store::ensure_not_being_sent(store.dir(), id)?;
+    let kind = kinds.of(input.cj_account.as_deref());
     let lookup = store
         .reasons()
-        .lookup(input.reason_id, input.sub_reason_id)?;
+        .lookup(input.reason_id, input.sub_reason_id, kind)?;
     let check = check_with(store, Some(id), input, lookup)?;
     let mut stored = input.clone();
     // Ids that are not in the catalogue cannot be stored (foreign keys); the problem list says so.
@@ -147,17 +163,35 @@ pub fn save(store: &Store, id: i64, input: &DraftInput) -> Result<SaveOutcome> {
             ..
         } => stored.sub_reason_id = None,
         ReasonLookup::None => stored.sub_reason_id = None,
+        // Kept as chosen (the user may switch the account back), but only a sub reason of that reason.
+        ReasonLookup::OtherKind(_)
+            if store
+                .reasons()
+                .lookup(input.reason_id, input.sub_reason_id, None)?
+                != (ReasonLookup::Known {
+                    has_sub_reasons: true,
+                    sub_reason: SubReasonLookup::BelongsToReason,
+                }) =>
+        {
+            stored.sub_reason_id = None;
+        }
         _ => {}
     }
     let saved = store.drafts().save(id, &stored, check.ready)?;
     Ok(SaveOutcome { saved, check })
 }
 
+/// Opens a draft, as for no CJ account (the whole catalogue).
 pub fn open(store: &Store, id: i64) -> Result<DraftView> {
+    open_with(store, id, &CjKinds::default())
+}
+
+/// [`open`], checking the reason against the list of the draft's kind of CJ account.
+pub fn open_with(store: &Store, id: i64, kinds: &CjKinds) -> Result<DraftView> {
     let draft = store.drafts().get(id)?;
     // The draft edited before this one is indexed now, while the user reads (best effort).
     store.drafts().catch_up(Some(id));
-    let check = check(store, Some(id), &draft.input())?;
+    let check = check_known(store, Some(id), &draft.input(), None, kinds)?;
     let locked = store.outbox().for_draft(id)?.map(|item| match item.state {
         crate::store::OutboxState::Waiting => "This draft waits in the Outbox and is sent as it is when the server answers. Take it back from the Outbox to edit it.".to_owned(),
         crate::store::OutboxState::Attention => format!(

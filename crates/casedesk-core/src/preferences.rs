@@ -158,6 +158,11 @@ impl Preferences {
             .collect()
     }
 
+    /// Each CJ account's kind, for the rules that check a draft's reason against its list.
+    pub fn cj_kinds(&self) -> crate::cj_account::CjKinds {
+        crate::cj_account::CjKinds::new(&self.cj_accounts)
+    }
+
     /// The CJ account with this id.
     pub fn cj_account(&self, id: &str) -> Option<&CjAccount> {
         self.cj_accounts.iter().find(|a| a.id == id)

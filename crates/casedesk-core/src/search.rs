@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::store::{CaseHit, SearchHit, Store};
+use crate::store::{AccountFilter, CaseHit, SearchHit, Store};
 
 /// The longest search accepted, in bytes.
 pub const QUERY_MAX_BYTES: usize = 1000;
@@ -44,6 +44,39 @@ pub fn search_as_indexed(store: &Store, text: &str, limit: u32) -> Result<Search
         drafts: store.drafts().search_as_indexed(text, limit)?,
         cases: store.cases().search_as_indexed(text, limit)?,
     })
+}
+
+/// [`search_as_indexed`], only the drafts and cases `filter` admits (by the CJ account their draft
+/// is for). Reads up to four times `limit` matches before filtering, so a filter rarely shows fewer
+/// than it could.
+pub fn search_as_indexed_for(
+    store: &Store,
+    text: &str,
+    limit: u32,
+    filter: &AccountFilter,
+) -> Result<SearchResults> {
+    if *filter == AccountFilter::All {
+        return search_as_indexed(store, text, limit);
+    }
+    check_query(text)?;
+    let wide = limit.saturating_mul(4);
+    let mut drafts = Vec::new();
+    for hit in store.drafts().search_as_indexed(text, wide)? {
+        if drafts.len() as u32 >= limit {
+            break;
+        }
+        if filter.admits(store.drafts().get(hit.summary.id)?.cj_account.as_deref()) {
+            drafts.push(hit);
+        }
+    }
+    let cases = store
+        .cases()
+        .search_as_indexed(text, wide)?
+        .into_iter()
+        .filter(|h| filter.admits(h.case.cj_account.as_deref()))
+        .take(limit as usize)
+        .collect();
+    Ok(SearchResults { drafts, cases })
 }
 
 /// Catches up, then searches (one connection: tests and benches).

@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::cj_account::{CjKind, CjKinds};
 use crate::draft::DraftInput;
 use crate::error::Result;
 use crate::store::{Example, Reason, Store};
@@ -245,17 +246,32 @@ fn signature(store: &Store, draft_id: i64, catalogue: &[Reason]) -> Result<Strin
     ))
 }
 
-fn model(store: &Store, draft_id: i64) -> Result<Arc<Model>> {
-    let catalogue = store.reasons().list()?;
-    let sig = signature(store, draft_id, &catalogue)?;
+/// The model for one kind's list: its reasons, learnt from the past drafts for accounts of that kind
+/// (`None`: the whole catalogue and every draft).
+fn model(
+    store: &Store,
+    draft_id: i64,
+    kind: Option<CjKind>,
+    kinds: &CjKinds,
+) -> Result<Arc<Model>> {
+    let catalogue = store.reasons().list_for(kind)?;
+    let accounts = kind.map(|k| kinds.accounts_of(k));
+    let sig = format!(
+        "{}\u{1}{:?}\u{1}{accounts:?}",
+        signature(store, draft_id, &catalogue)?,
+        kind
+    );
     if let Some((s, m)) = cache().lock().ok().and_then(|c| c.clone()) {
         if s == sig {
             return Ok(m);
         }
     }
-    let past = store
-        .drafts()
-        .training_set(draft_id, PAST_DRAFTS, PAST_DESCRIPTION_CHARS)?;
+    let past = store.drafts().training_set_of(
+        draft_id,
+        PAST_DRAFTS,
+        PAST_DESCRIPTION_CHARS,
+        accounts.as_deref(),
+    )?;
     let m = Arc::new(Model::build(&catalogue, &past));
     if let Ok(mut c) = cache().lock() {
         *c = Some((sig, m.clone()));
@@ -263,16 +279,28 @@ fn model(store: &Store, draft_id: i64) -> Result<Arc<Model>> {
     Ok(m)
 }
 
-/// The reason suggested for a draft as typed (`draft_id`: the draft itself, left out of training).
+/// The reason suggested for a draft as typed (`draft_id`: the draft itself, left out of training), from
+/// the whole catalogue.
 pub fn suggest(
     store: &Store,
     draft_id: Option<i64>,
     input: &DraftInput,
 ) -> Result<Option<Suggestion>> {
+    suggest_for(store, draft_id, input, &CjKinds::default())
+}
+
+/// [`suggest`] from the list of the draft's kind of CJ account, learnt from that kind's drafts.
+pub fn suggest_for(
+    store: &Store,
+    draft_id: Option<i64>,
+    input: &DraftInput,
+    kinds: &CjKinds,
+) -> Result<Option<Suggestion>> {
     if input.subject.trim().is_empty() && input.description.trim().is_empty() {
         return Ok(None);
     }
-    let m = model(store, draft_id.unwrap_or(-1))?;
+    let kind = kinds.of(input.cj_account.as_deref());
+    let m = model(store, draft_id.unwrap_or(-1), kind, kinds)?;
     Ok(m.suggest(&input.subject, &input.description))
 }
 

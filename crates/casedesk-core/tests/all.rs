@@ -5,6 +5,7 @@
 
 mod attachments;
 mod catalogue;
+mod catalogue_kinds;
 mod durability;
 mod export;
 mod follow_attention;

@@ -14,8 +14,18 @@ fn open(dir: &std::path::Path) -> (Store, Arc<FixedClock>) {
 fn catalogue_export_then_import_into_a_fresh_store_round_trips_and_import_merges() {
     let a = tempfile::tempdir().unwrap();
     let (store, _) = open(a.path());
-    let id = store.reasons().add("Creatives").unwrap();
-    store.reasons().add_sub(id, "Banner sizes").unwrap();
+    let id = store
+        .reasons()
+        .add("Creatives", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
+    store
+        .reasons()
+        .add_sub(
+            id,
+            "Banner sizes",
+            casedesk_core::cj_account::Audience::Both,
+        )
+        .unwrap();
     let json = serde_json::to_string(&store.reasons().export().unwrap()).unwrap();
 
     let b = tempfile::tempdir().unwrap();
@@ -63,9 +73,22 @@ fn catalogue_export_then_import_into_a_fresh_store_round_trips_and_import_merges
 fn keywords_and_templates_travel_with_the_catalogue_and_never_overwrite_what_is_set() {
     let a = tempfile::tempdir().unwrap();
     let (store, _) = open(a.path());
-    let id = store.reasons().add("Tracking").unwrap();
-    let sub = store.reasons().add_sub(id, "Pixel not firing").unwrap();
-    store.reasons().add_sub(id, "Other").unwrap();
+    let id = store
+        .reasons()
+        .add("Tracking", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
+    let sub = store
+        .reasons()
+        .add_sub(
+            id,
+            "Pixel not firing",
+            casedesk_core::cj_account::Audience::Both,
+        )
+        .unwrap();
+    store
+        .reasons()
+        .add_sub(id, "Other", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
     let k = store.reason_keywords();
     k.set_reason_keywords(id, "tag, pixel, conversion").unwrap();
     k.set_sub_reason_keywords(sub, "not firing, 403").unwrap();
@@ -81,7 +104,10 @@ fn keywords_and_templates_travel_with_the_catalogue_and_never_overwrite_what_is_
 
     let b = tempfile::tempdir().unwrap();
     let (other, _) = open(b.path());
-    let mine = other.reasons().add("Tracking").unwrap();
+    let mine = other
+        .reasons()
+        .add("Tracking", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
     other
         .reason_keywords()
         .set_template(mine, "My own template")

@@ -82,7 +82,10 @@ fn a_user_added_reason_is_suggested_once_it_has_keywords_or_two_past_drafts() {
         "Members paste their loyalty voucher at checkout and it is refused.",
     );
     // A name that shares no word with the text: nothing points to it yet.
-    let reason = store.reasons().add("Perks & Rewards").unwrap();
+    let reason = store
+        .reasons()
+        .add("Perks & Rewards", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
     let before = suggest(&store, None, &text).unwrap();
     assert_ne!(before.map(|s| s.reason_id), Some(reason));
 

@@ -245,7 +245,14 @@ fn a_check_sends_the_findings_only_when_they_change() {
                 .into(),
         ..Default::default()
     };
-    let first = drafting::check_known(&store, Some(d.id), &input, None).unwrap();
+    let first = drafting::check_known(
+        &store,
+        Some(d.id),
+        &input,
+        None,
+        &casedesk_core::cj_account::CjKinds::default(),
+    )
+    .unwrap();
     let report = first
         .secrets
         .clone()
@@ -255,7 +262,14 @@ fn a_check_sends_the_findings_only_when_they_change() {
 
     // More typing elsewhere, same findings: no report, the same key, the other checks as usual.
     input.description.push_str(" It started on Monday.");
-    let same = drafting::check_known(&store, Some(d.id), &input, Some(&key)).unwrap();
+    let same = drafting::check_known(
+        &store,
+        Some(d.id),
+        &input,
+        Some(&key),
+        &casedesk_core::cj_account::CjKinds::default(),
+    )
+    .unwrap();
     assert!(
         same.secrets.is_none(),
         "unchanged findings are not sent again"
@@ -267,12 +281,25 @@ fn a_check_sends_the_findings_only_when_they_change() {
     input
         .description
         .push_str(" Our other key is sk_live_4eC39HqLyjWDarjtT1zdp7dc.");
-    let changed = drafting::check_known(&store, Some(d.id), &input, Some(&key)).unwrap();
+    let changed = drafting::check_known(
+        &store,
+        Some(d.id),
+        &input,
+        Some(&key),
+        &casedesk_core::cj_account::CjKinds::default(),
+    )
+    .unwrap();
     assert_eq!(changed.secrets.as_ref().map(|r| r.total), Some(2));
     assert_ne!(changed.secrets_key.as_deref(), Some(key.as_str()));
 
     // A key the page made up is no key: the report is sent.
-    let other =
-        drafting::check_known(&store, Some(d.id), &input, Some("0123456789abcdef")).unwrap();
+    let other = drafting::check_known(
+        &store,
+        Some(d.id),
+        &input,
+        Some("0123456789abcdef"),
+        &casedesk_core::cj_account::CjKinds::default(),
+    )
+    .unwrap();
     assert!(other.secrets.is_some());
 }

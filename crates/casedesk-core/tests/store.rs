@@ -257,17 +257,41 @@ fn the_catalogue_is_editable_and_used_reasons_cannot_be_removed() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = open(dir.path());
     let r = store.reasons();
-    let id = r.add("  Creative Assets ").unwrap();
+    let id = r
+        .add(
+            "  Creative Assets ",
+            casedesk_core::cj_account::Audience::Both,
+        )
+        .unwrap();
     assert_eq!(
-        r.add("creative assets").unwrap_err().code(),
+        r.add("creative assets", casedesk_core::cj_account::Audience::Both)
+            .unwrap_err()
+            .code(),
         "name_taken",
         "names are unique, case-insensitive"
     );
-    assert_eq!(r.add("   ").unwrap_err().code(), "name_required");
-    assert_eq!(r.add(&"x".repeat(121)).unwrap_err().code(), "name_invalid");
+    assert_eq!(
+        r.add("   ", casedesk_core::cj_account::Audience::Both)
+            .unwrap_err()
+            .code(),
+        "name_required"
+    );
+    assert_eq!(
+        r.add(&"x".repeat(121), casedesk_core::cj_account::Audience::Both)
+            .unwrap_err()
+            .code(),
+        "name_invalid"
+    );
     r.rename(id, "Creatives").unwrap();
-    let sub = r.add_sub(id, "Banner sizes").unwrap();
-    r.add_sub(id, "Deep links").unwrap();
+    let sub = r
+        .add_sub(
+            id,
+            "Banner sizes",
+            casedesk_core::cj_account::Audience::Both,
+        )
+        .unwrap();
+    r.add_sub(id, "Deep links", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
     r.shift_sub(sub, 1).unwrap();
     let list = r.list().unwrap();
     let me = list.iter().find(|x| x.id == id).unwrap();
@@ -300,7 +324,9 @@ fn the_catalogue_is_editable_and_used_reasons_cannot_be_removed() {
         "reason_in_use",
         "a trashed draft may come back"
     );
-    let spare = r.add("Spare").unwrap();
+    let spare = r
+        .add("Spare", casedesk_core::cj_account::Audience::Both)
+        .unwrap();
     r.remove(spare).unwrap();
     assert_eq!(r.remove(spare).unwrap_err().code(), "not_found");
 }

@@ -6,7 +6,7 @@ use casedesk_core::case_view::{self, CaseDetail};
 use casedesk_core::filer::{cj_web, FilerKind};
 use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::preferences::Preferences;
-use casedesk_core::store::{Case, OutboxItem, PageCursor};
+use casedesk_core::store::{AccountFilter, Case, OutboxItem, PageCursor};
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -19,10 +19,13 @@ pub async fn list_cases<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<u32>,
     after: Option<PageCursor>,
+    account: Option<String>,
 ) -> Answer<Vec<Case>> {
+    // Absent: every case; "": the cases of no CJ account; else one account's.
+    let filter = AccountFilter::from_arg(account.as_deref())?;
     blocking(app, move |state| {
         let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
-        state.with_reader(|s| s.cases().list_page(limit, after))
+        state.with_reader(|s| s.cases().list_page_for(limit, after, &filter))
     })
     .await
 }

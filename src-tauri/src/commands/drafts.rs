@@ -20,10 +20,13 @@ pub async fn list_drafts<R: Runtime>(
     app: AppHandle<R>,
     limit: Option<u32>,
     after: Option<PageCursor>,
+    account: Option<String>,
 ) -> Answer<Vec<DraftSummary>> {
+    // Absent: every draft; "": those for no CJ account; else one account's.
+    let filter = casedesk_core::store::AccountFilter::from_arg(account.as_deref())?;
     blocking(app, move |state| {
         let limit = limit.unwrap_or(LIST_MAX).min(LIST_MAX);
-        state.with_reader(|s| s.drafts().list_page(limit, after))
+        state.with_reader(|s| s.drafts().list_page_for(limit, after, &filter))
     })
     .await
 }
@@ -57,14 +60,17 @@ pub async fn search_drafts<R: Runtime>(app: AppHandle<R>, query: String) -> Answ
 pub async fn search_everything<R: Runtime>(
     app: AppHandle<R>,
     query: String,
+    account: Option<String>,
 ) -> Answer<casedesk_core::search::SearchResults> {
     use casedesk_core::search;
+    // Absent: every draft and case; "": those for no CJ account; else one account's.
+    let filter = casedesk_core::store::AccountFilter::from_arg(account.as_deref())?;
     blocking(app, move |state| {
         search::check_query(&query).map_err(ErrorPayload::from)?;
         if state.with_reader(search::is_stale)? {
             state.with_store(search::catch_up)?;
         }
-        state.with_reader(|s| search::search_as_indexed(s, &query, SEARCH_MAX))
+        state.with_reader(|s| search::search_as_indexed_for(s, &query, SEARCH_MAX, &filter))
     })
     .await
 }
@@ -79,7 +85,7 @@ pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
                 .drafts()
                 .create_for(prefs.default_cj_account.as_deref())?
                 .id;
-            drafting::open(s, id)
+            drafting::open_with(s, id, &prefs.cj_kinds())
         })
     })
     .await
@@ -88,7 +94,7 @@ pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
 #[tauri::command]
 pub async fn open_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::open(s, id))
+        state.with_store(|s| drafting::open_with(s, id, &cj_kinds(s)?))
     })
     .await
 }
@@ -118,7 +124,7 @@ pub async fn check_draft<R: Runtime>(
             let files = state.with_store(|s| casedesk_core::secret_scan::draft::files_of(s, id))?;
             casedesk_core::secret_scan::draft::warm(&files);
         }
-        state.with_store(|s| drafting::check_known(s, id, &input, known.as_deref()))
+        state.with_store(|s| drafting::check_known(s, id, &input, known.as_deref(), &cj_kinds(s)?))
     })
     .await
 }
@@ -130,7 +136,7 @@ pub async fn save_draft<R: Runtime>(
     input: DraftInput,
 ) -> Answer<SaveOutcome> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::save(s, id, &input))
+        state.with_store(|s| drafting::save_with(s, id, &input, &cj_kinds(s)?))
     })
     .await
 }
@@ -146,7 +152,7 @@ pub async fn trash_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
 #[tauri::command]
 pub async fn restore_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::open(s, s.drafts().restore(id)?.id))
+        state.with_store(|s| drafting::open_with(s, s.drafts().restore(id)?.id, &cj_kinds(s)?))
     })
     .await
 }
@@ -234,4 +240,11 @@ pub async fn system_info<R: Runtime>(app: AppHandle<R>) -> Answer<String> {
         Ok(SystemInfo::read(env!("CARGO_PKG_VERSION")).as_text())
     })
     .await
+}
+
+/// Each CJ account's kind: a draft's reason is checked against its account's list.
+fn cj_kinds(
+    store: &casedesk_core::Store,
+) -> casedesk_core::Result<casedesk_core::cj_account::CjKinds> {
+    Ok(casedesk_core::preferences::Preferences::load(store)?.cj_kinds())
 }

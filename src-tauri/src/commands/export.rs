@@ -18,7 +18,10 @@ pub async fn export_case<R: Runtime>(
     confirmed: bool,
 ) -> Answer<Option<String>> {
     blocking(app, move |state| {
-        let doc = state.with_store(|s| export::document(s, subject))?;
+        let doc = state.with_store(|s| {
+            let accounts = casedesk_core::preferences::Preferences::load(s)?.cj_accounts;
+            export::document_for(s, subject, &accounts)
+        })?;
         if doc.secrets > 0 && !confirmed {
             return Err(ErrorPayload::from(Error::invalid(
                 Code::SecretsUnredacted,

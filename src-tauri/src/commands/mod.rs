@@ -118,6 +118,8 @@ macro_rules! app_commands {
             set_reason_keywords,
             set_sub_reason_keywords,
             set_reason_template,
+            set_reason_audience,
+            set_sub_reason_audience,
             mark_not_secret,
             paste_picture,
             capture_screen,

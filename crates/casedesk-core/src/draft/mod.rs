@@ -98,7 +98,10 @@ pub enum ReasonLookup {
     None,
     /// The id is not in the catalogue (removed, or hostile input).
     Unknown,
-    /// A known reason, with whether it has sub reasons and whether the chosen sub reason belongs to it.
+    /// A reason of the other kind's list: not offered to this draft's CJ account, of this kind.
+    OtherKind(crate::cj_account::CjKind),
+    /// A known reason, with whether it has sub reasons (in this draft's list) and whether the chosen
+    /// sub reason belongs to it.
     Known {
         has_sub_reasons: bool,
         sub_reason: SubReasonLookup,
@@ -110,6 +113,8 @@ pub enum SubReasonLookup {
     None,
     BelongsToReason,
     NotOfThisReason,
+    /// A sub reason of the other kind's list (the draft's account is of this kind).
+    OtherKind(crate::cj_account::CjKind),
 }
 
 /// Every rule the draft breaks, in form order. Empty means the draft is ready.
@@ -166,6 +171,15 @@ pub fn check_fields(input: &DraftInput, reason: ReasonLookup) -> Vec<FieldProble
             "reason_unknown",
             "This Case Reason is no longer in the catalogue; choose another.",
         )),
+        ReasonLookup::OtherKind(kind) => out.push(FieldProblem::new(
+            "reason",
+            "reason_other_kind",
+            format!(
+                "This Case Reason is not in the {} list, and the draft is for a {} account; choose another.",
+                kind.list_name(),
+                kind.as_str()
+            ),
+        )),
         ReasonLookup::Known {
             has_sub_reasons,
             sub_reason,
@@ -179,6 +193,15 @@ pub fn check_fields(input: &DraftInput, reason: ReasonLookup) -> Vec<FieldProble
                 "sub_reason",
                 "sub_reason_unknown",
                 "This Sub Reason does not belong to the chosen Case Reason.",
+            )),
+            (_, SubReasonLookup::OtherKind(kind)) => out.push(FieldProblem::new(
+                "sub_reason",
+                "sub_reason_other_kind",
+                format!(
+                    "This Sub Reason is not in the {} list, and the draft is for a {} account; choose another.",
+                    kind.list_name(),
+                    kind.as_str()
+                ),
             )),
             _ => {}
         },

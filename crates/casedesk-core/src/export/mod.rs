@@ -6,6 +6,7 @@
 pub mod pdf;
 pub(crate) mod png;
 
+use crate::cj_account::CjAccount;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -88,6 +89,11 @@ fn reason_label(store: &Store, reason: Option<i64>, sub: Option<i64>) -> Result<
 
 /// Reads what is exported (store lock held briefly; the files are read later, without it).
 pub fn document(store: &Store, subject: Subject) -> Result<Document> {
+    document_for(store, subject, &[])
+}
+
+/// [`document`], naming the CJ account the draft is for from `accounts` (the user's list).
+pub fn document_for(store: &Store, subject: Subject, accounts: &[CjAccount]) -> Result<Document> {
     let (case, draft) = match subject {
         Subject::Draft(id) => {
             let draft = store
@@ -121,6 +127,13 @@ pub fn document(store: &Store, subject: Subject) -> Result<Document> {
     let mut secrets = 0;
     if let Some(d) = &draft {
         title = d.subject.clone();
+        if let Some(id) = d.cj_account.as_deref() {
+            let label = match accounts.iter().find(|a| a.id == id) {
+                Some(a) => a.label(),
+                None => format!("{id} (no longer in the list of CJ accounts)"),
+            };
+            fields.push(("CJ account".to_owned(), label));
+        }
         if let Some(label) = reason_label(store, d.reason_id, d.sub_reason_id)? {
             fields.push(("Case Reason".to_owned(), label));
         }

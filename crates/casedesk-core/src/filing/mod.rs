@@ -57,9 +57,13 @@ pub fn plan_submission(store: &Store, draft_id: i64, client_token: &str) -> Resu
             "This draft was already sent.",
         ));
     }
+    // The reason must be in the list of the draft's kind of CJ account, as the editor checked it.
+    let kind = Preferences::load(store)?
+        .cj_kinds()
+        .of(draft.cj_account.as_deref());
     let lookup = store
         .reasons()
-        .lookup(draft.reason_id, draft.sub_reason_id)?;
+        .lookup(draft.reason_id, draft.sub_reason_id, kind)?;
     let ready = ReadyDraft::from_input(&draft.input(), lookup).map_err(|problems| {
         let first = problems
             .first()

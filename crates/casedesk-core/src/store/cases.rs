@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
+use super::AccountFilter;
 use super::{commit, exec, own_tx, row, PageCursor};
 use crate::error::{Error, Result};
 use crate::kinds::FilerKind;
@@ -69,6 +70,8 @@ pub struct Case {
     pub origin: Origin,
     pub dismissed: bool,
     pub created_at: i64,
+    /// The CJ account its draft is for (none: no draft, or a draft for no account).
+    pub cj_account: Option<String>,
 }
 
 /// Trims, strips a leading `#`, and checks a case number: 1–64 letters, digits, `-`, `_` or `.`.
@@ -103,7 +106,8 @@ pub struct Cases<'c> {
 
 pub(super) const COLUMNS: &str =
     "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
-                       last_error, muted, watch, origin, dismissed_at, created_at";
+                       last_error, muted, watch, origin, dismissed_at, created_at, \
+                       (SELECT d.cj_account FROM drafts d WHERE d.id = draft_id)";
 
 /// A case row as the app shows it: its texts (from mail and helpdesks, perhaps stored by a release that
 /// did not clean them on the way in) pass through [`crate::text`] on the way out too, so no bidi
@@ -132,6 +136,7 @@ pub(super) fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
         },
         dismissed: r.get::<_, Option<i64>>(12)?.is_some(),
         created_at: r.get(13)?,
+        cj_account: r.get(14)?,
     })
 }
 
@@ -302,14 +307,32 @@ impl<'c> Cases<'c> {
     /// The listed (not dismissed) cases, newest first, `limit` at a time: the page after `after` (the
     /// last case of the previous page), or the first page.
     pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<Case>> {
+        self.list_page_for(limit, after, &AccountFilter::All)
+    }
+
+    /// [`Self::list_page`], only the cases `filter` admits.
+    pub fn list_page_for(
+        &self,
+        limit: u32,
+        after: Option<PageCursor>,
+        filter: &AccountFilter,
+    ) -> Result<Vec<Case>> {
+        let (all, account) = filter.sql();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM cases
              WHERE (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
                AND dismissed_at IS NULL
+               AND (?4 OR (SELECT d.cj_account FROM drafts d WHERE d.id = draft_id) IS ?5)
              ORDER BY created_at DESC, id DESC LIMIT ?1"
         ))?;
         let rows = stmt.query_map(
-            params![limit, after.map(|c| c.at), after.map(|c| c.id)],
+            params![
+                limit,
+                after.map(|c| c.at),
+                after.map(|c| c.id),
+                all,
+                account
+            ],
             case,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -129,7 +129,11 @@ impl Cases<'_> {
             .collect();
         let cols = COLUMNS
             .split(',')
-            .map(|c| format!("c.{}", c.trim()))
+            .map(|c| match c.trim() {
+                // The account's subquery names its own table; its `draft_id` is this case's.
+                sub if sub.starts_with('(') => sub.replace("= draft_id", "= c.draft_id"),
+                col => format!("c.{col}"),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let mut out = self.matches(

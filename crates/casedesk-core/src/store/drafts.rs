@@ -245,15 +245,33 @@ impl<'c> Drafts<'c> {
     /// The live drafts, most recently saved first, `limit` at a time: the page after `after` (the
     /// last draft of the previous page), or the first page.
     pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<DraftSummary>> {
+        self.list_page_for(limit, after, &super::AccountFilter::All)
+    }
+
+    /// [`Self::list_page`], only the drafts `filter` admits (by their CJ account).
+    pub fn list_page_for(
+        &self,
+        limit: u32,
+        after: Option<PageCursor>,
+        filter: &super::AccountFilter,
+    ) -> Result<Vec<DraftSummary>> {
+        let (all, account) = filter.sql();
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE d.deleted_at IS NULL AND d.submitted_at IS NULL
                AND (?2 IS NULL OR d.updated_at < ?2 OR (d.updated_at = ?2 AND d.id < ?3))
+               AND (?4 OR d.cj_account IS ?5)
              ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map(
-            params![limit, after.map(|c| c.at), after.map(|c| c.id)],
+            params![
+                limit,
+                after.map(|c| c.at),
+                after.map(|c| c.id),
+                all,
+                account
+            ],
             summary,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

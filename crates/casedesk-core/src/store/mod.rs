@@ -6,6 +6,7 @@
 //! SQL lives anywhere else. It must never hold a secret.
 
 mod attachments;
+mod case_filter;
 mod cases;
 mod cases_index;
 mod drafts;
@@ -19,6 +20,7 @@ mod outbox;
 mod reason_keywords;
 mod reasons;
 mod reasons_catalogue;
+mod reasons_order;
 mod secret_dismissals;
 mod settings;
 mod shared;
@@ -26,6 +28,7 @@ mod source_state;
 mod threads;
 
 pub use attachments::{Attachment, Attachments, Blob, OldPicture};
+pub use case_filter::AccountFilter;
 pub use cases::{normalise_case_number, Case, Cases, Origin, Watch};
 pub use cases_index::{CaseHit, HitIn};
 pub use drafts::{DraftRecord, DraftSummary, Drafts, SavedDraft, SearchHit, SimilarDraft};
@@ -111,6 +114,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0014_cj_accounts",
         include_str!("../../migrations/0014_cj_accounts.sql"),
+    ),
+    (
+        "0015_reason_kinds",
+        include_str!("../../migrations/0015_reason_kinds.sql"),
     ),
 ];
 

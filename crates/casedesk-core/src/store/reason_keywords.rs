@@ -1,9 +1,10 @@
-//! The catalogue's keywords (which suggest a reason from what the user writes) and per-reason
-//! description templates: columns of `case_reasons` and `sub_reasons`, edited in Settings → Case
+//! The catalogue's keywords (which suggest a reason from what the user writes), per-reason
+//! description templates and whose list each entry is in (publishers', advertisers' or both): columns of `case_reasons` and `sub_reasons`, edited in Settings → Case
 //! reasons, kept apart from the catalogue's names and order ([`super::reasons`]).
 
 use rusqlite::{params, Connection};
 
+use crate::cj_account::Audience;
 use crate::error::{Error, Result};
 
 pub const KEYWORDS_MAX_CHARS: usize = 2000;
@@ -64,6 +65,25 @@ impl<'c> ReasonKeywords<'c> {
             id,
             &t,
             "reason",
+        )
+    }
+
+    /// Puts a reason in the publishers' list, the advertisers' or both.
+    pub fn set_reason_audience(&self, id: i64, audience: Audience) -> Result<()> {
+        self.update(
+            "UPDATE case_reasons SET audience = ?1 WHERE id = ?2",
+            id,
+            audience.as_str(),
+            "reason",
+        )
+    }
+
+    pub fn set_sub_reason_audience(&self, id: i64, audience: Audience) -> Result<()> {
+        self.update(
+            "UPDATE sub_reasons SET audience = ?1 WHERE id = ?2",
+            id,
+            audience.as_str(),
+            "sub reason",
         )
     }
 }

@@ -6,6 +6,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::cj_account::{Audience, CjKind};
 use crate::draft::{ReasonLookup, SubReasonLookup};
 use crate::error::{Error, Result};
 
@@ -16,6 +17,8 @@ pub struct SubReason {
     pub name: String,
     /// Comma-separated phrases that suggest this sub reason ([`crate::suggest`]).
     pub keywords: String,
+    /// Whose list it is in: publishers', advertisers' or both.
+    pub audience: Audience,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -30,6 +33,21 @@ pub struct Reason {
     pub keywords: String,
     /// The description template "Insert template" uses for this reason ("" — the general one).
     pub template: String,
+    /// Whose list it is in: publishers', advertisers' or both.
+    pub audience: Audience,
+}
+
+impl Reason {
+    /// This reason as `kind`'s list shows it (`None` when it is not in that list): only the sub
+    /// reasons that list has.
+    pub fn for_kind(&self, kind: Option<CjKind>) -> Option<Reason> {
+        if !self.audience.fits(kind) {
+            return None;
+        }
+        let mut r = self.clone();
+        r.sub_reasons.retain(|s| s.audience.fits(kind));
+        Some(r)
+    }
 }
 
 pub struct Reasons<'c> {
@@ -76,7 +94,7 @@ impl<'c> Reasons<'c> {
     pub fn list(&self) -> Result<Vec<Reason>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.id, r.name, (SELECT count(*) FROM drafts d WHERE d.reason_id = r.id AND d.deleted_at IS NULL),
-                    r.keywords, r.template
+                    r.keywords, r.template, r.audience
              FROM case_reasons r ORDER BY r.position, r.id",
         )?;
         let mut reasons: Vec<Reason> = stmt
@@ -88,61 +106,89 @@ impl<'c> Reasons<'c> {
                     used_by: r.get(2)?,
                     keywords: r.get(3)?,
                     template: r.get(4)?,
+                    audience: Audience::parse(&r.get::<_, String>(5)?),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut subs = self.conn.prepare_cached(
-            "SELECT id, reason_id, name, keywords FROM sub_reasons ORDER BY position, id",
+            "SELECT id, reason_id, name, keywords, audience FROM sub_reasons ORDER BY position, id",
         )?;
         let rows = subs.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                SubReason {
+                    id: r.get(0)?,
+                    name: r.get(2)?,
+                    keywords: r.get(3)?,
+                    audience: Audience::parse(&r.get::<_, String>(4)?),
+                },
             ))
         })?;
         for row in rows {
-            let (id, reason_id, name, keywords) = row?;
+            let (_, reason_id, sub) = row?;
             if let Some(reason) = reasons.iter_mut().find(|r| r.id == reason_id) {
-                reason.sub_reasons.push(SubReason { id, name, keywords });
+                reason.sub_reasons.push(sub);
             }
         }
         Ok(reasons)
     }
 
-    /// What the catalogue says about a draft's choice, for the field rules.
+    /// `kind`'s list (`None`: the whole catalogue).
+    pub fn list_for(&self, kind: Option<CjKind>) -> Result<Vec<Reason>> {
+        Ok(self
+            .list()?
+            .iter()
+            .filter_map(|r| r.for_kind(kind))
+            .collect())
+    }
+
+    /// What the catalogue says about a draft's choice, for the field rules, against the list of the
+    /// draft's kind of account (`None`: a draft for no account, the whole catalogue).
     pub fn lookup(
         &self,
         reason_id: Option<i64>,
         sub_reason_id: Option<i64>,
+        kind: Option<CjKind>,
     ) -> Result<ReasonLookup> {
         let Some(reason_id) = reason_id else {
             return Ok(ReasonLookup::None);
         };
-        let subs: Option<i64> = self
+        let found: Option<(String, i64, i64)> = self
             .conn
             .query_row(
-                "SELECT (SELECT count(*) FROM sub_reasons WHERE reason_id = r.id) FROM case_reasons r WHERE r.id = ?1",
-                [reason_id],
-                |r| r.get(0),
+                "SELECT r.audience,
+                        (SELECT count(*) FROM sub_reasons WHERE reason_id = r.id),
+                        (SELECT count(*) FROM sub_reasons WHERE reason_id = r.id
+                            AND (audience = 'both' OR ?2 IS NULL OR audience = ?2))
+                 FROM case_reasons r WHERE r.id = ?1",
+                params![reason_id, kind.map(CjKind::as_str)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some(subs) = subs else {
+        let Some((audience, _all_subs, subs)) = found else {
             return Ok(ReasonLookup::Unknown);
         };
+        if let (false, Some(kind)) = (Audience::parse(&audience).fits(kind), kind) {
+            return Ok(ReasonLookup::OtherKind(kind));
+        }
         let sub_reason = match sub_reason_id {
             None => SubReasonLookup::None,
             Some(sid) => {
-                let belongs: bool = self.conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM sub_reasons WHERE id = ?1 AND reason_id = ?2)",
-                    params![sid, reason_id],
-                    |r| r.get(0),
-                )?;
-                if belongs {
-                    SubReasonLookup::BelongsToReason
-                } else {
-                    SubReasonLookup::NotOfThisReason
+                let sub: Option<String> = self
+                    .conn
+                    .query_row(
+                        "SELECT audience FROM sub_reasons WHERE id = ?1 AND reason_id = ?2",
+                        params![sid, reason_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match (sub, kind) {
+                    (None, _) => SubReasonLookup::NotOfThisReason,
+                    (Some(a), Some(kind)) if !Audience::parse(&a).fits(Some(kind)) => {
+                        SubReasonLookup::OtherKind(kind)
+                    }
+                    (Some(_), _) => SubReasonLookup::BelongsToReason,
                 }
             }
         };
@@ -152,13 +198,14 @@ impl<'c> Reasons<'c> {
         })
     }
 
-    pub fn add(&self, name: &str) -> Result<i64> {
+    /// Adds a reason at the end of the catalogue, in `audience`'s list(s).
+    pub fn add(&self, name: &str, audience: Audience) -> Result<i64> {
         let name = clean_name("reason", name)?;
         super::write_returning(
             self.conn,
-            "INSERT INTO case_reasons (name, position)
-             VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM case_reasons)) RETURNING id",
-            [&name],
+            "INSERT INTO case_reasons (name, position, audience)
+             VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM case_reasons), ?2) RETURNING id",
+            params![name, audience.as_str()],
             |r| r.get(0),
         )
         .map_err(|e| match e {
@@ -215,25 +262,20 @@ impl<'c> Reasons<'c> {
         Ok(())
     }
 
-    /// Moves a reason one place up (`-1`) or down (`+1`).
-    pub fn shift(&self, id: i64, by: i32) -> Result<()> {
-        self.shift_in("case_reasons", "1 = 1", id, by)
-    }
-
-    pub fn add_sub(&self, reason_id: i64, name: &str) -> Result<i64> {
+    pub fn add_sub(&self, reason_id: i64, name: &str, audience: Audience) -> Result<i64> {
         let name = clean_name("sub_reason", name)?;
         super::write_returning(
                 self.conn,
-                "INSERT INTO sub_reasons (reason_id, name, position)
-                 VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1))
+                "INSERT INTO sub_reasons (reason_id, name, position, audience)
+                 VALUES (?1, ?2, (SELECT coalesce(max(position), 0) + 1 FROM sub_reasons WHERE reason_id = ?1), ?3)
                  RETURNING id",
-                params![reason_id, name],
+                params![reason_id, name, audience.as_str()],
                 |r| r.get(0),
             )
             .map_err(|e| match e {
                 Error::Storage(e) => match e.sqlite_error_code() {
                     Some(rusqlite::ErrorCode::ConstraintViolation)
-                        if self.lookup(Some(reason_id), None).ok() == Some(ReasonLookup::Unknown) =>
+                        if self.lookup(Some(reason_id), None, None).ok() == Some(ReasonLookup::Unknown) =>
                     {
                         Error::NotFound { what: "case reason", id: reason_id }
                     }
@@ -287,58 +329,6 @@ impl<'c> Reasons<'c> {
                 id,
             });
         }
-        Ok(())
-    }
-
-    pub fn shift_sub(&self, id: i64, by: i32) -> Result<()> {
-        self.shift_in(
-            "sub_reasons",
-            "reason_id = (SELECT reason_id FROM sub_reasons WHERE id = ?1)",
-            id,
-            by,
-        )
-    }
-
-    /// Swaps a row's position with its neighbour in `table` (rows chosen by `scope`, which may use ?1).
-    fn shift_in(&self, table: &str, scope: &str, id: i64, by: i32) -> Result<()> {
-        if by != -1 && by != 1 {
-            return Err(Error::invalid(
-                crate::Code::InvalidArgument,
-                "A move is one place up (-1) or down (+1).",
-            ));
-        }
-        let mut ids: Vec<i64> = {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT id FROM {table} WHERE {scope} ORDER BY position, id"
-            ))?;
-            let rows = if scope.contains("?1") {
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            } else {
-                stmt.query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            };
-            rows
-        };
-        let Some(at) = ids.iter().position(|&x| x == id) else {
-            return Err(Error::NotFound {
-                what: "catalogue entry",
-                id,
-            });
-        };
-        let to = at as i64 + by as i64;
-        if to < 0 || to >= ids.len() as i64 {
-            return Ok(());
-        }
-        ids.swap(at, to as usize);
-        let tx = self.conn.unchecked_transaction()?;
-        for (pos, rid) in ids.iter().enumerate() {
-            tx.execute(
-                &format!("UPDATE {table} SET position = ?2 WHERE id = ?1"),
-                params![rid, pos as i64 + 1],
-            )?;
-        }
-        tx.commit()?;
         Ok(())
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::reason_keywords::{checked, KEYWORDS_MAX_CHARS, TEMPLATE_MAX_CHARS};
 use super::reasons::{clean_name, Reasons};
+use crate::cj_account::{Audience, CjKind};
 use crate::error::{Error, Result};
 
 /// The version [`Reasons::export`] writes; [`Reasons::import`] reads it and version 1.
@@ -21,6 +22,9 @@ use crate::limits::{CATALOGUE_MAX_BYTES, CATALOGUE_MAX_REASONS, CATALOGUE_MAX_SU
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CatalogueExport {
     pub version: u32,
+    /// Whose list this is (publishers' or advertisers'); absent for the whole catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CjKind>,
     pub reasons: Vec<ExportedReason>,
 }
 
@@ -106,11 +110,18 @@ fn check(parsed: &CatalogueExport) -> Result<()> {
 }
 
 impl Reasons<'_> {
+    /// The whole catalogue.
     pub fn export(&self) -> Result<CatalogueExport> {
+        self.export_for(None)
+    }
+
+    /// `kind`'s list (`None`: the whole catalogue).
+    pub fn export_for(&self, kind: Option<CjKind>) -> Result<CatalogueExport> {
         Ok(CatalogueExport {
             version: CATALOGUE_VERSION,
+            kind,
             reasons: self
-                .list()?
+                .list_for(kind)?
                 .into_iter()
                 .map(|r| ExportedReason {
                     name: r.name,
@@ -146,6 +157,24 @@ impl Reasons<'_> {
     /// positions are counted on, so the work is linear in the file. Returns how many reasons and sub
     /// reasons were added.
     pub fn import_parsed(&self, parsed: &CatalogueExport) -> Result<usize> {
+        self.import_parsed_into(parsed, None)
+    }
+
+    /// [`Self::import_parsed`] into `kind`'s list: what is added is for that kind, and a reason or sub
+    /// reason already in the other kind's list is from now on in both (`None`: for both).
+    pub fn import_parsed_into(
+        &self,
+        parsed: &CatalogueExport,
+        kind: Option<CjKind>,
+    ) -> Result<usize> {
+        let audience = Audience::of(kind).as_str();
+        let widen = |table: &str| {
+            format!(
+                "UPDATE {table} SET audience = 'both' WHERE id = ?1 AND ?2 IS NOT NULL
+                   AND audience NOT IN ('both', ?2)"
+            )
+        };
+        let kind = kind.map(CjKind::as_str);
         let tx = self.conn.unchecked_transaction()?;
         let mut added = 0;
         let mut next_reason: i64 = tx.query_row(
@@ -156,8 +185,11 @@ impl Reasons<'_> {
         // Each statement is prepared once for the whole file: preparing it per name was most of
         // the time (BENCHMARKS.md, the largest catalogue).
         let mut find_reason = tx.prepare("SELECT id FROM case_reasons WHERE name = ?1")?;
-        let mut add_reason =
-            tx.prepare("INSERT INTO case_reasons (name, position) VALUES (?1, ?2) RETURNING id")?;
+        let mut add_reason = tx.prepare(
+            "INSERT INTO case_reasons (name, position, audience) VALUES (?1, ?2, ?3) RETURNING id",
+        )?;
+        let mut widen_reason = tx.prepare(&widen("case_reasons"))?;
+        let mut widen_sub = tx.prepare(&widen("sub_reasons"))?;
         let mut fill_reason = tx.prepare(
             "UPDATE case_reasons SET keywords = CASE WHEN keywords = '' THEN ?2 ELSE keywords END,
                                      template = CASE WHEN template = '' THEN ?3 ELSE template END
@@ -169,7 +201,7 @@ impl Reasons<'_> {
         let mut find_sub =
             tx.prepare("SELECT id FROM sub_reasons WHERE reason_id = ?1 AND name = ?2")?;
         let mut add_sub = tx.prepare(
-            "INSERT INTO sub_reasons (reason_id, name, position) VALUES (?1, ?2, ?3) RETURNING id",
+            "INSERT INTO sub_reasons (reason_id, name, position, audience) VALUES (?1, ?2, ?3, ?4) RETURNING id",
         )?;
         let mut fill_sub =
             tx.prepare("UPDATE sub_reasons SET keywords = ?2 WHERE id = ?1 AND keywords = ''")?;
@@ -179,11 +211,15 @@ impl Reasons<'_> {
                 .query_row([&name], |row| row.get(0))
                 .optional()?;
             let reason_id = match existing {
-                Some(id) => id,
+                Some(id) => {
+                    widen_reason.execute(params![id, kind])?;
+                    id
+                }
                 None => {
                     added += 1;
                     next_reason += 1;
-                    add_reason.query_row(params![name, next_reason - 1], |row| row.get(0))?
+                    add_reason
+                        .query_row(params![name, next_reason - 1, audience], |row| row.get(0))?
                 }
             };
             fill_reason.execute(params![reason_id, r.keywords.trim(), r.template.trim()])?;
@@ -194,13 +230,17 @@ impl Reasons<'_> {
                     .query_row(params![reason_id, sub_name], |row| row.get(0))
                     .optional()?;
                 let sub_id: i64 = match sub_id {
-                    Some(id) => id,
+                    Some(id) => {
+                        widen_sub.execute(params![id, kind])?;
+                        id
+                    }
                     None => {
                         added += 1;
                         next_sub += 1;
-                        add_sub.query_row(params![reason_id, sub_name, next_sub - 1], |row| {
-                            row.get(0)
-                        })?
+                        add_sub.query_row(
+                            params![reason_id, sub_name, next_sub - 1, audience],
+                            |row| row.get(0),
+                        )?
                     }
                 };
                 if !s.keywords().trim().is_empty() {
@@ -211,6 +251,8 @@ impl Reasons<'_> {
         drop((
             find_reason,
             add_reason,
+            widen_reason,
+            widen_sub,
             fill_reason,
             next_sub_of,
             find_sub,
