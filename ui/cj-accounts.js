@@ -42,8 +42,14 @@ function keep() {
     a.name = li.querySelector('[data-testid=cj-account-name]').value.trim();
     a.kind = li.querySelector('[data-testid=cj-account-kind]').value;
     a.cjId = li.querySelector('[data-testid=cj-account-cid]').value.trim();
+    a.addresses = splitAddresses(li.querySelector('[data-testid=cj-account-addresses]').value);
     if (li.querySelector('[data-testid=cj-account-default]').checked) defaultId = a.id;
   }
+}
+
+/** "Acme@Agency.example, team@agency.example" → each address, lower-cased. */
+export function splitAddresses(text) {
+  return text.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean);
 }
 
 function showList() {
@@ -53,6 +59,7 @@ function showList() {
       h('option', { value: 'advertiser', selected: a.kind === 'advertiser' }, 'Advertiser (CID)'),
       h('option', { value: 'publisher', selected: a.kind === 'publisher' }, 'Publisher (PID)')),
     h('input', { type: 'text', 'data-testid': 'cj-account-cid', value: a.cjId, maxlength: '12', inputmode: 'numeric', placeholder: '1234567', 'aria-label': 'CJ id (digits)' }),
+    h('input', { type: 'text', 'data-testid': 'cj-account-addresses', value: (a.addresses || []).join(', '), maxlength: '2600', placeholder: 'E-mail addresses CJ writes to for it (optional)', 'aria-label': 'E-mail addresses CJ writes to for this account', title: 'A confirmation sent to one of these addresses lands on this account’s draft' }),
     h('label', {}, h('input', { type: 'radio', name: 'cj-default', 'data-testid': 'cj-account-default', checked: a.id === defaultId }), ' default'),
     h('button', { type: 'button', 'data-testid': 'cj-account-remove', 'aria-label': `Remove ${a.name || 'this account'}`, onclick: () => {
       keep();

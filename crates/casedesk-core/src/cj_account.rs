@@ -13,6 +13,7 @@ pub const MAX_ACCOUNTS: usize = 50;
 const ID_MAX: usize = 40;
 const NAME_MAX: usize = 80;
 const CJ_ID_MAX: usize = 12;
+const MAX_ADDRESSES: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -139,6 +140,10 @@ pub struct CjAccount {
     pub kind: CjKind,
     /// The CID or PID: digits only.
     pub cj_id: String,
+    /// The addresses CJ writes to about this account's cases (its login, a team list): a confirmation
+    /// sent to one of them lands on this account's draft. At most 10.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
 }
 
 impl CjAccount {
@@ -191,6 +196,17 @@ impl CjAccount {
                 &format!("its {} is digits only (at most 12).", self.kind.id_name()),
             );
         }
+        if self.addresses.len() > MAX_ADDRESSES
+            || !self
+                .addresses
+                .iter()
+                .all(|a| crate::text::is_valid_email(a) && *a == a.trim().to_lowercase())
+        {
+            return bad(
+                "cj_account_addresses",
+                "its e-mail addresses are at most 10 addresses like name@example.com.",
+            );
+        }
         Ok(())
     }
 }
@@ -237,6 +253,7 @@ mod tests {
             name: "Acme Shoes".into(),
             kind: CjKind::Advertiser,
             cj_id: "1234567".into(),
+            addresses: Vec::new(),
         }
     }
 

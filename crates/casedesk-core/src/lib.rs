@@ -13,6 +13,7 @@
 pub mod attachment;
 pub mod case_view;
 pub mod cj_account;
+pub mod cj_routes;
 pub mod clock;
 pub mod draft;
 pub mod drafting;

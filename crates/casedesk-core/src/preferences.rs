@@ -163,6 +163,11 @@ impl Preferences {
         crate::cj_account::CjKinds::new(&self.cj_accounts)
     }
 
+    /// Which CJ account a mail names (by its addresses or its CID/PID), for the mail source.
+    pub fn cj_routes(&self) -> crate::cj_routes::CjRoutes {
+        crate::cj_routes::CjRoutes::new(&self.cj_accounts)
+    }
+
     /// The CJ account with this id.
     pub fn cj_account(&self, id: &str) -> Option<&CjAccount> {
         self.cj_accounts.iter().find(|a| a.id == id)

@@ -38,7 +38,11 @@ pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> 
 
 /// The sources the preferences turn on, with their credentials.
 pub fn sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
-    let mailboxes = prefs.mail_accounts.iter().map(|a| mail_source(a, secrets));
+    let routes = prefs.cj_routes();
+    let mailboxes = prefs
+        .mail_accounts
+        .iter()
+        .map(|a| mail_source(a, &routes, secrets));
     std::iter::once(rt_source(prefs, secrets))
         .chain(mailboxes)
         .flatten()
@@ -66,12 +70,17 @@ fn rt_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn 
 }
 
 /// Each mailbox is read, by a loop of its own, when it is on and its credential can be had.
-fn mail_source(account: &MailAccount, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
+fn mail_source(
+    account: &MailAccount,
+    routes: &crate::cj_routes::CjRoutes,
+    secrets: &Arc<dyn Secrets>,
+) -> Option<Arc<dyn StatusSource>> {
     if !account.settings.enabled {
         return None;
     }
     let built = mail::credential(&account.settings, &account.secrets(secrets))
-        .and_then(|c| MailSource::for_account(account.clone(), c));
+        .and_then(|c| MailSource::for_account(account.clone(), c))
+        .map(|s| s.with_cj_routes(routes.clone()));
     match built {
         Ok(s) => Some(Arc::new(s)),
         Err(e) => {

@@ -12,6 +12,7 @@ mod follow_attention;
 mod invariants;
 mod layers;
 mod mail_accounts;
+mod mail_cj_accounts;
 mod mail_corpus;
 mod mail_dovecot;
 mod mail_oauth;

@@ -23,6 +23,7 @@ fn kinds() -> CjKinds {
         name: id.into(),
         kind,
         cj_id: "1234567".into(),
+        addresses: Vec::new(),
     };
     CjKinds::new(&[
         account("acme", CjKind::Advertiser),

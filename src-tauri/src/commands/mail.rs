@@ -51,7 +51,7 @@ fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
     }
     let (mut results, changes) = state.with_store(|s| {
         let prefs = Preferences::load(s)?;
-        mail::import(s, &prefs.mail_for_import(), &files)
+        mail::import::import_with(s, &prefs.mail_for_import(), &prefs.cj_routes(), &files)
     })?;
     for change in &changes {
         state.deliver(change);

@@ -1,6 +1,7 @@
 //! The "Email Addresses to CC" field: split, checked and de-duplicated as CJ's form would want it.
 
 use super::{FieldProblem, CC_MAX};
+use crate::text::is_valid_email;
 
 /// Splits a CC list on commas, semicolons and white space, validates each address, and removes duplicates
 /// case-insensitively, keeping the first spelling. At most [`CC_MAX`] addresses.
@@ -47,42 +48,6 @@ pub fn parse_cc(raw: &str) -> std::result::Result<Vec<String>, FieldProblem> {
         ));
     }
     Ok(out)
-}
-
-/// A pragmatic address check: one `@`, a local part of allowed characters, and a domain of at least two
-/// labels, the last alphabetic. It rejects the typos people make (missing `@`, `gmail,com`, `a@b`, spaces).
-pub fn is_valid_email(s: &str) -> bool {
-    if s.len() > 254 {
-        return false;
-    }
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    if local.is_empty() || local.len() > 64 || domain.contains('@') {
-        return false;
-    }
-    let local_ok = local
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..");
-    if !local_ok {
-        return false;
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
-        return false;
-    }
-    let labels_ok = labels.iter().all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    });
-    let tld = labels[labels.len() - 1];
-    labels_ok && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 mod cc;
-pub use cc::{is_valid_email, parse_cc};
+pub use crate::text::is_valid_email;
+pub use cc::parse_cc;
 
 pub const SUBJECT_MAX_CHARS: usize = 255;
 pub const DESCRIPTION_MAX_CHARS: usize = 32_000;

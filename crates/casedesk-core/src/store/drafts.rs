@@ -339,6 +339,21 @@ impl<'c> Drafts<'c> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// [`Self::awaiting_number`], with the CJ account each is for.
+    pub fn awaiting_number_with_account(
+        &self,
+        since: i64,
+    ) -> Result<Vec<(i64, String, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, subject, cj_account FROM drafts
+             WHERE awaiting_number_since IS NOT NULL AND submitted_at IS NULL AND deleted_at IS NULL
+               AND awaiting_number_since >= ?1
+             ORDER BY awaiting_number_since DESC, id DESC LIMIT 200",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Drafts in the trash, most recently deleted first.
     pub fn trashed(&self, limit: u32) -> Result<Vec<DraftSummary>> {
         let mut stmt = self.conn.prepare_cached(

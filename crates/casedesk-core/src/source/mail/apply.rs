@@ -188,7 +188,21 @@ pub fn apply(
                         changes: Vec::new(),
                     });
                 };
-                let waiting = s.drafts().awaiting_number(now - AWAIT_NUMBER_MS)?;
+                let mut waiting = s
+                    .drafts()
+                    .awaiting_number_with_account(now - AWAIT_NUMBER_MS)?;
+                // A mail that names CJ accounts (by address or CID/PID) answers only their drafts.
+                if !reading.cj_accounts.is_empty() {
+                    waiting.retain(|(_, _, account)| {
+                        account
+                            .as_ref()
+                            .is_some_and(|a| reading.cj_accounts.contains(a))
+                    });
+                }
+                let waiting: Vec<(i64, String)> = waiting
+                    .into_iter()
+                    .map(|(id, subject, _)| (id, subject))
+                    .collect();
                 let draft = best_draft(&reading.titles, &waiting);
                 let (case, found) = s.cases().add_from_mail(&FoundInMail {
                     filer: FilerKind::CjWeb,

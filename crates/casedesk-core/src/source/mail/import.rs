@@ -54,7 +54,22 @@ pub fn import(
     settings: &MailSettings,
     files: &[(String, Vec<u8>)],
 ) -> Result<(Vec<ImportResult>, Vec<crate::store::StatusChange>)> {
-    let rules = Rules::compile(settings)?;
+    import_with(
+        store,
+        settings,
+        &crate::cj_routes::CjRoutes::default(),
+        files,
+    )
+}
+
+/// [`import`], telling which of the user's CJ accounts each mail names.
+pub fn import_with(
+    store: &Store,
+    settings: &MailSettings,
+    routes: &crate::cj_routes::CjRoutes,
+    files: &[(String, Vec<u8>)],
+) -> Result<(Vec<ImportResult>, Vec<crate::store::StatusChange>)> {
+    let rules = Rules::compile(settings)?.with_routes(routes.clone());
     let mut results = Vec::new();
     let mut changes = Vec::new();
     for (name, bytes) in files {

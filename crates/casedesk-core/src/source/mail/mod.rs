@@ -113,6 +113,13 @@ impl MailSource {
         Ok(source)
     }
 
+    /// This source, telling which of the user's CJ accounts a mail names (a confirmation then lands
+    /// only on a draft of that account).
+    pub fn with_cj_routes(mut self, routes: crate::cj_routes::CjRoutes) -> MailSource {
+        self.rules = Arc::new((*self.rules).clone().with_routes(routes));
+        self
+    }
+
     /// The silence allowed while an answer is awaited ([`crate::limits::IMAP_IDLE_TIMEOUT`] unless
     /// set; tests of stalling servers shorten it).
     pub fn with_patience(mut self, patience: Duration) -> MailSource {

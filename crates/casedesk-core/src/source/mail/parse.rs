@@ -23,6 +23,9 @@ pub struct ParsedMail {
     pub date_ms: Option<i64>,
     /// The receiving server said `dmarc=fail`, or both `spf=fail` and no passing DKIM.
     pub auth_failed: bool,
+    /// The `To` and `Cc` addresses, lower-cased (at most 50): which of the user's CJ accounts a
+    /// confirmation was sent for, when the user gave each account its address.
+    pub recipients: Vec<String>,
 }
 
 impl ParsedMail {
@@ -105,8 +108,19 @@ pub fn parse(raw: &[u8]) -> Option<ParsedMail> {
         .headers_raw()
         .find(|(name, _)| name.eq_ignore_ascii_case("Authentication-Results"))
         .is_some_and(|(_, value)| authentication_failed(value));
+    let mut recipients: Vec<String> = [msg.to(), msg.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|list| list.iter())
+        .filter_map(|a| a.address())
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty() && a.len() <= 254)
+        .take(50)
+        .collect();
+    recipients.dedup();
     Some(ParsedMail {
         from,
+        recipients,
         subject,
         text,
         message_id: msg.message_id().and_then(clean_id),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::parse::ParsedMail;
 pub use super::presets::{presets, Preset, PresetInfo};
 use super::settings::MailSettings;
+use crate::cj_routes::CjRoutes;
 use crate::error::{Error, Result};
 
 /// What each marker pattern starts with, in the same order (a cheap test before the pattern runs).
@@ -89,19 +90,24 @@ pub struct Reading {
     pub titles: Vec<String>,
     pub reply_text: Option<String>,
     pub date_ms: Option<i64>,
+    /// The CJ accounts the mail names, by its `To`/`Cc` address or a CID/PID in its text ([`CjRoutes`]).
+    pub cj_accounts: Vec<String>,
 }
 
+#[derive(Clone)]
 struct Pattern {
     re: Regex,
     case: bool,
     status: bool,
 }
 
-/// A mail setting's patterns, compiled once per sync.
+/// A mail setting's patterns, compiled once per sync, and which CJ account a mail names.
+#[derive(Clone)]
 pub struct Rules {
     patterns: Vec<Pattern>,
     markers: Vec<Regex>,
     terminal: Vec<String>,
+    routes: CjRoutes,
 }
 
 const MAX_PATTERNS: usize = 30;
@@ -178,7 +184,14 @@ impl Rules {
             patterns,
             markers,
             terminal,
+            routes: CjRoutes::default(),
         })
+    }
+
+    /// These rules, telling which of the user's CJ accounts a mail names.
+    pub fn with_routes(mut self, routes: CjRoutes) -> Rules {
+        self.routes = routes;
+        self
     }
 
     /// Whether a status closes the case.
@@ -219,6 +232,7 @@ impl Rules {
             titles: Vec::new(),
             reply_text: None,
             date_ms: mail.date_ms,
+            cj_accounts: Vec::new(),
         };
         if !mail.from.as_deref().is_some_and(|f| settings.allows(f)) {
             reading.ignored = Some(IgnoreReason::Sender);
@@ -276,6 +290,9 @@ impl Rules {
             reading.reply_text = Some(reply_text(&text, &self.markers));
         }
         reading.titles = titles(&subject, fresh, reading.case_number.as_deref());
+        reading.cj_accounts = self
+            .routes
+            .named(&mail.recipients, &[subject.as_str(), fresh]);
         reading
     }
 }
