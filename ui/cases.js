@@ -58,7 +58,11 @@ function caseItem(c) {
       h('span', { class: `badge status ${c.watch}` }, c.status || 'checking…'),
       h('span', { class: 'meta' }, c.lastCheckedAt ? `checked ${formatWhen(c.lastCheckedAt)}` : 'not checked yet'),
       c.lastError ? h('span', { class: 'case-error', 'data-testid': 'case-item-error' }, c.lastError) : null,
-      c.origin === 'mail' && c.draftId == null ? h('span', { class: 'badge found' }, 'found in your e-mail') : null,
+      c.origin === 'mail' && c.draftId == null
+        ? (c.byColleague
+          ? h('span', { class: 'badge found colleague', 'data-testid': 'case-item-colleague', title: 'Found in the team’s shared mailbox; no draft of yours waited for it' }, 'filed by someone else')
+          : h('span', { class: 'badge found' }, 'found in your e-mail'))
+        : null,
       c.cjAccount ? h('span', { class: 'badge account', 'data-testid': 'case-item-account' }, cjAccounts.nameOf(c.cjAccount)) : null,
       c.muted ? h('span', { class: 'meta' }, 'muted') : null));
 }
@@ -151,13 +155,18 @@ function renderCase(d) {
   replace(el.pickerSelect, d.statuses.map((s) => h('option', { value: s, selected: s === c.status }, s)));
   replace(el.history, d.history.map(timelineEntry));
   el.found.hidden = !(c.origin === 'mail' && c.draftId == null);
+  // A colleague's case (from the team's shared mailbox): followed like any, or muted, or hidden.
+  document.getElementById('case-found-text').textContent = c.byColleague
+    ? 'Filed by someone else: found in the team’s shared mailbox, with no draft of yours waiting for it. Follow it here, mute it, or hide it. If you filed it, link it to your draft.'
+    : 'Casedesk found this case in your e-mail. Is it one of your drafts?';
+  document.getElementById('dismiss-case').textContent = c.byColleague ? 'Hide it' : 'Not mine — dismiss';
   el.unlinkRow.hidden = !(c.origin === 'mail' && c.draftId != null);
   replace(el.linkDraft, d.linkableDrafts.length
     ? d.linkableDrafts.map((x) => h('option', { value: String(x.id) }, x.subject || '(no subject)'))
     : h('option', { value: '' }, 'No drafts to link'));
   replace(el.draft, d.draft
     ? [h('p', {}, h('strong', {}, 'Subject: '), d.draft.subject), h('pre', { class: 'sent-text' }, d.draft.description), d.draft.cc ? h('p', {}, h('strong', {}, 'CC: '), d.draft.cc) : null]
-    : h('p', { class: 'help' }, c.origin === 'mail' ? 'Found in your e-mail; not tied to a draft.' : 'Added by number; there is no draft.'));
+    : h('p', { class: 'help' }, c.byColleague ? 'Filed by someone else; there is no draft of yours.' : c.origin === 'mail' ? 'Found in your e-mail; not tied to a draft.' : 'Added by number; there is no draft.'));
 }
 
 const SOURCES = { manual: 'set by hand', poll: 'seen on the server', mail: 'from your e-mail', added: 'recorded' };

@@ -94,6 +94,7 @@ function pick(i) {
 function show(m) {
   $('mail-account-name').value = m.name || '';
   $('mail-enabled').checked = m.enabled;
+  $('mail-shared').checked = !!m.shared;
   $('mail-host').value = m.host;
   $('mail-port').value = String(m.port);
   $('mail-security').value = m.security;
@@ -150,6 +151,7 @@ function readForm() {
     id: accounts[current].id,
     name: $('mail-account-name').value.trim(),
     enabled: $('mail-enabled').checked,
+    shared: $('mail-shared').checked,
     host: $('mail-host').value.trim(),
     port: Number($('mail-port').value) || 0,
     security: $('mail-security').value,

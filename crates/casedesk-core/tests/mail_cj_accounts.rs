@@ -140,3 +140,57 @@ fn when_nothing_tells_which_account_the_case_is_found_not_guessed() {
     import_with(&store, &settings(), &routes, &[("e.eml".into(), mail)]).unwrap();
     assert_eq!(draft_of(&store, "00007005"), None);
 }
+
+#[test]
+fn a_case_found_in_the_team_s_shared_mailbox_with_no_draft_of_mine_was_filed_by_someone_else() {
+    let (_d, store, acme, _) = two_like_drafts();
+    let shared = MailSettings {
+        shared: true,
+        ..settings()
+    };
+    // A colleague's case: nothing of mine waits for it.
+    let mail = format!(
+        "From: CJ Support <support@cj.com>\r\nTo: team@agency.example\r\nSubject: CJ Case # 00007100: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7100@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007100: \"Tag not firing on the thank-you page\" has been created.\r\n"
+    );
+    let (_, changes) = import_with(
+        &store,
+        &shared,
+        &routes(),
+        &[("f.eml".into(), mail.into_bytes())],
+    )
+    .unwrap();
+    let c = store.cases().find_number("00007100").unwrap().unwrap();
+    assert!(c.by_colleague && c.draft_id.is_none());
+    assert_eq!(changes.len(), 1);
+    assert_eq!(
+        changes[0].notification().0,
+        "Case 00007100 filed by someone else",
+        "the notification says whose it is"
+    );
+    // My own case, found in the same shared mailbox, is mine.
+    let mail = confirmation("00007101", "team@agency.example", "acme@agency.example", "");
+    import_with(&store, &shared, &routes(), &[("g.eml".into(), mail)]).unwrap();
+    let mine = store.cases().find_number("00007101").unwrap().unwrap();
+    assert_eq!(mine.draft_id, Some(acme));
+    assert!(!mine.by_colleague);
+    // The same colleague's case found in my own mailbox is only "found in your e-mail".
+    let (_d2, other, _, _) = two_like_drafts();
+    let mail = format!(
+        "From: CJ Support <support@cj.com>\r\nTo: me@agency.example\r\nSubject: CJ Case # 00007102: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7102@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007102: \"Tag not firing\" has been created.\r\n"
+    );
+    import_with(
+        &other,
+        &settings(),
+        &routes(),
+        &[("h.eml".into(), mail.into_bytes())],
+    )
+    .unwrap();
+    assert!(
+        !other
+            .cases()
+            .find_number("00007102")
+            .unwrap()
+            .unwrap()
+            .by_colleague
+    );
+}

@@ -107,6 +107,7 @@ fn cases_are_found_by_number_subject_status_and_reply_text_next_to_drafts() {
             status: None,
             at: store.now(),
             message_id: "<m@x>",
+            by_colleague: false,
         })
         .unwrap();
     assert_eq!(search(&store, "00333333", 20).unwrap().cases.len(), 1);

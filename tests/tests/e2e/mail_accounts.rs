@@ -2,7 +2,7 @@
 //! over TLS, each password in the real keyring under its own name. One case mail delivered to both is
 //! one case and one notification; removing the team's mailbox takes its password out of the keyring.
 
-use super::cases::{notified, wait_notified};
+use super::cases::wait_notified;
 use super::*;
 use casedesk_e2e::dovecot::{trust_shared_ca, Dovecot};
 use casedesk_e2e::mails::{self, now_ms};
@@ -96,6 +96,8 @@ fn two_mailboxes_one_case_one_notification_and_removing_one_forgets_its_password
             ("mail-password", team.password.clone()),
         ],
     );
+    app.scroll_to(&app.tid("mail-account-shared"));
+    app.click(&app.tid("mail-account-shared"));
     test_and_save(&app);
     let items = account_items(&app);
     assert_eq!(items.len(), 2, "{items:?}");
@@ -126,14 +128,28 @@ fn two_mailboxes_one_case_one_notification_and_removing_one_forgets_its_password
     let created = mails::cj_created("00008001", "Two mailboxes, one case", now_ms());
     mine.append("INBOX", &created);
     team.append("INBOX", &created);
-    wait_notified(
-        &desktop,
-        "Case 00008001 recorded from your e-mail",
-        Duration::from_secs(30),
-    );
+    // Whichever mailbox brings it first says so: "recorded from your e-mail" from mine, "filed by
+    // someone else" from the team's shared one (no draft of mine waits for it).
+    let about_8001 = |d: &Desktop| {
+        d.notify_summaries()
+            .iter()
+            .filter(|s| {
+                *s == "Case 00008001 recorded from your e-mail"
+                    || *s == "Case 00008001 filed by someone else"
+            })
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while about_8001(&desktop) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no notification for 00008001"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(
-        notified(&desktop, "Case 00008001 recorded from your e-mail"),
+        about_8001(&desktop),
         1,
         "notified once, whichever mailbox brought it first"
     );
@@ -146,6 +162,31 @@ fn two_mailboxes_one_case_one_notification_and_removing_one_forgets_its_password
         text_of(&app, "mail-sync-state")
     );
     shot(&desktop, "21-two-mailboxes-cases");
+
+    // A colleague's case reaches only the team's shared mailbox: filed by someone else, and hidden.
+    let colleague = mails::cj_created("00008002", "A colleague's tag question", now_ms());
+    team.append("INBOX", &colleague);
+    app.wait_until("the colleague's case", Duration::from_secs(40), |a| {
+        count(
+            a,
+            "[data-testid=case-item][data-case-number=\"00008002\"] [data-testid=case-item-colleague]",
+        ) == 1
+    });
+    wait_notified(
+        &desktop,
+        "Case 00008002 filed by someone else",
+        Duration::from_secs(10),
+    );
+    shot(&desktop, "21-filed-by-someone-else");
+    app.click(&app.find("[data-testid=case-item][data-case-number=\"00008002\"] button"));
+    app.wait_until("its page", Duration::from_secs(10), |a| {
+        text_of(a, "case-found-text").starts_with("Filed by someone else")
+    });
+    app.click(&app.tid("dismiss-case"));
+    app.click(&app.tid("nav-cases"));
+    app.wait_until("hidden", Duration::from_secs(10), |a| {
+        count(a, "[data-testid=case-item][data-case-number=\"00008002\"]") == 0
+    });
 
     // Removing the team's mailbox: asked, then its password leaves the keyring; the case stays.
     open_settings(&app);

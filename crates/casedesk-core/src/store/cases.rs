@@ -72,6 +72,8 @@ pub struct Case {
     pub created_at: i64,
     /// The CJ account its draft is for (none: no draft, or a draft for no account).
     pub cj_account: Option<String>,
+    /// Found in the team's shared mailbox with no draft of the user's: filed by someone else.
+    pub by_colleague: bool,
 }
 
 /// Trims, strips a leading `#`, and checks a case number: 1–64 letters, digits, `-`, `_` or `.`.
@@ -106,7 +108,7 @@ pub struct Cases<'c> {
 
 pub(super) const COLUMNS: &str =
     "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
-                       last_error, muted, watch, origin, dismissed_at, created_at, \
+                       last_error, muted, watch, origin, dismissed_at, created_at, by_colleague, \
                        (SELECT d.cj_account FROM drafts d WHERE d.id = draft_id)";
 
 /// A case row as the app shows it: its texts (from mail and helpdesks, perhaps stored by a release that
@@ -136,7 +138,8 @@ pub(super) fn case(r: &Row<'_>) -> rusqlite::Result<Case> {
         },
         dismissed: r.get::<_, Option<i64>>(12)?.is_some(),
         created_at: r.get(13)?,
-        cj_account: r.get(14)?,
+        by_colleague: r.get(14)?,
+        cj_account: r.get(15)?,
     })
 }
 
@@ -249,6 +252,7 @@ impl<'c> Cases<'c> {
             new_status: new,
             excerpt,
             muted: case.muted || case.dismissed,
+            by_colleague: case.by_colleague && case.draft_id.is_none(),
         }
     }
 

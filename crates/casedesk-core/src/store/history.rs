@@ -75,6 +75,9 @@ pub struct StatusChange {
     pub excerpt: Option<String>,
     /// Muted or dismissed: stored and shown in the app, never notified.
     pub muted: bool,
+    /// Filed by someone else (found in the team's shared mailbox, no draft of the user's).
+    #[serde(default)]
+    pub by_colleague: bool,
 }
 
 impl StatusChange {
@@ -112,6 +115,10 @@ impl StatusChange {
                     Some(e) => format!("{subject} — {e}"),
                     None => subject.to_owned(),
                 },
+            ),
+            EventKind::Found if self.by_colleague => (
+                format!("Case {} filed by someone else", self.case_number),
+                format!("{subject} — found in the team’s shared mailbox"),
             ),
             EventKind::Found => (
                 format!("Case {} recorded from your e-mail", self.case_number),
@@ -228,7 +235,8 @@ pub(crate) fn mark_notified(conn: &Connection, history_id: i64) -> Result<bool> 
 pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.id, c.id, c.case_number, c.filer, c.subject, h.kind, h.old_status, h.new_status, h.body,
-                c.muted OR c.dismissed_at IS NOT NULL, c.draft_id
+                c.muted OR c.dismissed_at IS NOT NULL, c.draft_id,
+                c.by_colleague AND c.draft_id IS NULL
          FROM status_history h JOIN cases c ON c.id = h.case_id
          WHERE h.notified = 0 ORDER BY h.id",
     )?;
@@ -249,6 +257,7 @@ pub(crate) fn pending(conn: &Connection) -> Result<Vec<StatusChange>> {
             new_status: r.get::<_, Option<String>>(7)?.map(line),
             excerpt: body.as_deref().map(|b| line(excerpt(b))),
             muted: r.get(9)?,
+            by_colleague: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -119,6 +119,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_reason_kinds",
         include_str!("../../migrations/0015_reason_kinds.sql"),
     ),
+    (
+        "0016_filed_by_a_colleague",
+        include_str!("../../migrations/0016_filed_by_a_colleague.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";

@@ -23,6 +23,8 @@ pub struct FoundInMail<'a> {
     /// The mail's date.
     pub at: i64,
     pub message_id: &'a str,
+    /// Found in the team's shared mailbox with no draft of the user's: filed by someone else.
+    pub by_colleague: bool,
 }
 
 /// A status observation to record.
@@ -49,6 +51,7 @@ impl<'c> Cases<'c> {
             status,
             at,
             message_id,
+            by_colleague,
         } = *f;
         let tx = own_tx(self.conn)?;
         let subject = match draft_id {
@@ -63,6 +66,13 @@ impl<'c> Cases<'c> {
             None => subject.to_owned(),
         };
         let id = self.insert(filer.as_str(), number, draft_id, &subject, "mail", None)?;
+        if by_colleague && draft_id.is_none() {
+            exec(
+                self.conn,
+                "UPDATE cases SET by_colleague = 1 WHERE id = ?1",
+                [id],
+            )?;
+        }
         if let Some(status) = status {
             self.record(
                 id,

@@ -216,6 +216,7 @@ pub fn apply(
                     status: reading.status.as_deref(),
                     at,
                     message_id: &message_id,
+                    by_colleague: rules.shared_mailbox(),
                 })?;
                 changes.extend(found);
                 if reading.kind == MailKind::Reply {

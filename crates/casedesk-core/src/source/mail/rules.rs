@@ -108,6 +108,7 @@ pub struct Rules {
     markers: Vec<Regex>,
     terminal: Vec<String>,
     routes: CjRoutes,
+    shared: bool,
 }
 
 const MAX_PATTERNS: usize = 30;
@@ -185,7 +186,13 @@ impl Rules {
             markers,
             terminal,
             routes: CjRoutes::default(),
+            shared: settings.shared,
         })
+    }
+
+    /// Whether these are the rules of the team's shared mailbox.
+    pub fn shared_mailbox(&self) -> bool {
+        self.shared
     }
 
     /// These rules, telling which of the user's CJ accounts a mail names.

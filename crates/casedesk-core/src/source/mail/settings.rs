@@ -57,6 +57,9 @@ pub struct MailSettings {
     pub terminal_statuses: Vec<String>,
     /// How far back the first sync of a folder looks.
     pub look_back_days: u32,
+    /// The team's shared mailbox (support@agency…, which everybody CCs): a case found here with no
+    /// draft of the user's waiting for it was filed by someone else.
+    pub shared: bool,
 }
 
 impl Default for MailSettings {
@@ -75,6 +78,7 @@ impl Default for MailSettings {
             patterns: Vec::new(),
             terminal_statuses: Vec::new(),
             look_back_days: DEFAULT_LOOK_BACK_DAYS,
+            shared: false,
         }
     }
 }
