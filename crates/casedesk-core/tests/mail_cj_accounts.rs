@@ -149,9 +149,7 @@ fn a_case_found_in_the_team_s_shared_mailbox_with_no_draft_of_mine_was_filed_by_
         ..settings()
     };
     // A colleague's case: nothing of mine waits for it.
-    let mail = format!(
-        "From: CJ Support <support@cj.com>\r\nTo: team@agency.example\r\nSubject: CJ Case # 00007100: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7100@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007100: \"Tag not firing on the thank-you page\" has been created.\r\n"
-    );
+    let mail = "From: CJ Support <support@cj.com>\r\nTo: team@agency.example\r\nSubject: CJ Case # 00007100: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7100@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007100: \"Tag not firing on the thank-you page\" has been created.\r\n".to_string();
     let (_, changes) = import_with(
         &store,
         &shared,
@@ -175,9 +173,7 @@ fn a_case_found_in_the_team_s_shared_mailbox_with_no_draft_of_mine_was_filed_by_
     assert!(!mine.by_colleague);
     // The same colleague's case found in my own mailbox is only "found in your e-mail".
     let (_d2, other, _, _) = two_like_drafts();
-    let mail = format!(
-        "From: CJ Support <support@cj.com>\r\nTo: me@agency.example\r\nSubject: CJ Case # 00007102: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7102@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007102: \"Tag not firing\" has been created.\r\n"
-    );
+    let mail = "From: CJ Support <support@cj.com>\r\nTo: me@agency.example\r\nSubject: CJ Case # 00007102: Tag not firing on the thank-you page\r\nDate: Mon, 24 Nov 2025 16:00:00 +0000\r\nMessage-ID: <7102@sf.example>\r\nContent-Type: text/plain\r\n\r\nCase #00007102: \"Tag not firing\" has been created.\r\n".to_string();
     import_with(
         &other,
         &settings(),
