@@ -75,6 +75,7 @@ const COMMANDS: &[&str] = &[
     "set_sub_reason_keywords",
     "set_reason_template",
     "set_reason_audience",
+    "list_cj_accounts",
     "set_sub_reason_audience",
     "mark_not_secret",
     "paste_picture",

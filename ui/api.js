@@ -124,6 +124,7 @@ export const api = {
   mailSignInCode: (mail, account) => call('mail_sign_in_code', { mail, account }),
   mailSignInCodeWait: () => call('mail_sign_in_code_wait'),
   mailSignOut: (account) => call('mail_sign_out', { account }),
+  listCjAccounts: () => call('list_cj_accounts'),
   listCases: (limit, after, account) => call('list_cases', { limit, after: after ?? null, account: account ?? null }),
   openCase: (id) => call('open_case', { id }),
   submitDraft: (draftId) => call('submit_draft', { draftId }),

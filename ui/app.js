@@ -341,7 +341,7 @@ async function start() {
   }
   if (info.preferencesProblem) toast(info.preferencesProblem);
   // The editor's "For CJ account" choices (Settings fills them again after each save).
-  api.getSettings().then(cjAccounts.loadSaved).catch(() => {});
+  api.listCjAccounts().then((v) => cjAccounts.loadSaved({ preferences: v })).catch(() => {});
   try {
     const list = await reasonList;
     reasonNames = new Map(list.map((r) => [r.id, r.name]));

@@ -119,6 +119,7 @@ macro_rules! app_commands {
             set_sub_reason_keywords,
             set_reason_template,
             set_reason_audience,
+            list_cj_accounts,
             set_sub_reason_audience,
             mark_not_secret,
             paste_picture,

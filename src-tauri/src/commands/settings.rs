@@ -176,6 +176,29 @@ pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Answer<SettingsView>
     blocking(app, settings_view).await
 }
 
+/// The CJ accounts and the default, for the editor's selector and the lists' filter at start: the
+/// preferences only, no keyring read (Settings' own view asks the keyring which secrets are stored).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CjAccountsView {
+    pub cj_accounts: Vec<casedesk_core::cj_account::CjAccount>,
+    pub default_cj_account: Option<String>,
+}
+
+#[tauri::command]
+pub async fn list_cj_accounts<R: Runtime>(app: AppHandle<R>) -> Answer<CjAccountsView> {
+    blocking(app, |state| {
+        state.with_reader(|s| {
+            let p = Preferences::load(s)?;
+            Ok(CjAccountsView {
+                cj_accounts: p.cj_accounts,
+                default_cj_account: p.default_cj_account,
+            })
+        })
+    })
+    .await
+}
+
 /// Saves preferences and the secrets given; the filer and the follow loops start anew from them.
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(

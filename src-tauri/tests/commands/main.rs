@@ -1,5 +1,6 @@
 //! The commands through Tauri's mock runtime: valid arguments, hostile ones, and the error shape.
 
+mod accounts;
 mod arguments;
 mod checks;
 mod mail;
