@@ -226,6 +226,39 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
         Some("acme")
     );
     assert_eq!(store.drafts().create().unwrap().cj_account, None);
+    // The catalogue gains whose list each entry is in (migration 0015): the starting set split by
+    // kind, every draft's reason kept; a case of the old release was not filed by a colleague (0016).
+    use casedesk_core::cj_account::{Audience, CjKind};
+    let reasons = store.reasons().list().unwrap();
+    let payments = reasons.iter().find(|r| r.name == "Payments").unwrap();
+    assert_eq!(payments.audience, Audience::Both);
+    let sub = |name: &str| {
+        payments
+            .sub_reasons
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .audience
+    };
+    assert_eq!(sub("Invoices"), Audience::Advertiser);
+    assert_eq!(sub("Missing Payment"), Audience::Publisher);
+    assert!(store
+        .reasons()
+        .list_for(Some(CjKind::Publisher))
+        .unwrap()
+        .iter()
+        .all(|r| r.sub_reasons.iter().all(|s| s.name != "Invoices")));
+    let all = store.cases().list(100).unwrap();
+    assert!(all.iter().all(|c| !c.by_colleague && c.cj_account.is_none()));
+    assert_eq!(
+        store
+            .cases()
+            .list_page_for(100, None, &casedesk_core::store::AccountFilter::NoAccount)
+            .unwrap()
+            .len(),
+        all.len(),
+        "every old case is of no account"
+    );
     // Saving again changes nothing of the cursors (the account did not change).
     p.save(&store).unwrap();
     assert!(store
