@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod account_filter;
 mod failing;
 mod hostile;
 mod inprocess;
@@ -169,7 +170,7 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 14] = [
+    let figures: [(&str, &str, Figure); 15] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
@@ -200,6 +201,11 @@ fn main() {
             "mail",
             "mail first sync and IDLE (Dovecot; about 2 minutes)",
             mail::mail,
+        ),
+        (
+            "filter",
+            "the cases list filtered by CJ account (seeding 110,000 cases)",
+            account_filter::account_filter,
         ),
         (
             "accounts",

@@ -190,3 +190,48 @@ fn a_case_found_in_the_team_s_shared_mailbox_with_no_draft_of_mine_was_filed_by_
             .by_colleague
     );
 }
+
+#[test]
+fn a_case_follows_its_draft_s_account_in_the_filter_when_linked_unlinked_or_changed() {
+    use casedesk_core::store::AccountFilter;
+    let (_d, store, _, _) = two_like_drafts();
+    let mail = confirmation("00007200", "team@agency.example", "team@agency.example", "");
+    import_with(&store, &settings(), &routes(), &[("i.eml".into(), mail)]).unwrap();
+    let c = store.cases().find_number("00007200").unwrap().unwrap();
+    let shown = |f: AccountFilter| -> Vec<String> {
+        store
+            .cases()
+            .list_page_for(50, None, &f)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.case_number)
+            .collect()
+    };
+    let acme = || AccountFilter::Account("acme".into());
+    assert_eq!(shown(AccountFilter::NoAccount), vec!["00007200"]);
+    // Linked by the user to a new draft for Acme: it is Acme's.
+    let d = store.drafts().create_for(Some("acme")).unwrap();
+    store.cases().link_draft(c.id, d.id).unwrap();
+    assert_eq!(shown(acme()), vec!["00007200"]);
+    assert!(shown(AccountFilter::NoAccount).is_empty());
+    assert_eq!(
+        store.cases().get(c.id).unwrap().cj_account.as_deref(),
+        Some("acme")
+    );
+    // A sent draft is not edited; were its account changed in the table, the case would follow.
+    store
+        .connection()
+        .execute(
+            "UPDATE drafts SET cj_account = 'shoes' WHERE id = ?1",
+            [d.id],
+        )
+        .unwrap();
+    assert_eq!(
+        shown(AccountFilter::Account("shoes".into())),
+        vec!["00007200"]
+    );
+    assert!(shown(acme()).is_empty());
+    // Unlinked: of no account again.
+    store.cases().unlink_draft(c.id).unwrap();
+    assert_eq!(shown(AccountFilter::NoAccount), vec!["00007200"]);
+}

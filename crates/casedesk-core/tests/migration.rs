@@ -249,7 +249,9 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
         .iter()
         .all(|r| r.sub_reasons.iter().all(|s| s.name != "Invoices")));
     let all = store.cases().list(100).unwrap();
-    assert!(all.iter().all(|c| !c.by_colleague && c.cj_account.is_none()));
+    assert!(all
+        .iter()
+        .all(|c| !c.by_colleague && c.cj_account.is_none()));
     assert_eq!(
         store
             .cases()

@@ -35,13 +35,4 @@ impl AccountFilter {
             AccountFilter::Account(id) => account == Some(id.as_str()),
         }
     }
-
-    /// (is every case, the account, only those of no account) for a query's parameters.
-    pub(crate) fn sql(&self) -> (bool, Option<&str>) {
-        match self {
-            AccountFilter::All => (true, None),
-            AccountFilter::NoAccount => (false, None),
-            AccountFilter::Account(id) => (false, Some(id)),
-        }
-    }
 }

@@ -109,7 +109,7 @@ pub struct Cases<'c> {
 pub(super) const COLUMNS: &str =
     "id, filer, case_number, draft_id, subject, status, remote_updated, last_checked_at, \
                        last_error, muted, watch, origin, dismissed_at, created_at, by_colleague, \
-                       (SELECT d.cj_account FROM drafts d WHERE d.id = draft_id)";
+                       cj_account";
 
 /// A case row as the app shows it: its texts (from mail and helpdesks, perhaps stored by a release that
 /// did not clean them on the way in) pass through [`crate::text`] on the way out too, so no bidi
@@ -321,24 +321,24 @@ impl<'c> Cases<'c> {
         after: Option<PageCursor>,
         filter: &AccountFilter,
     ) -> Result<Vec<Case>> {
-        let (all, account) = filter.sql();
+        // One statement per kind of filter, so each gets its own plan: one account's cases are read in
+        // list order from `cases_by_account` (the account is its draft's, kept by triggers).
+        let (term, account) = match filter {
+            AccountFilter::All => ("", None),
+            AccountFilter::NoAccount => ("AND cj_account IS NULL", None),
+            AccountFilter::Account(id) => ("AND cj_account = ?4", Some(id.as_str())),
+        };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS} FROM cases
              WHERE (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
-               AND dismissed_at IS NULL
-               AND (?4 OR (SELECT d.cj_account FROM drafts d WHERE d.id = draft_id) IS ?5)
+               AND dismissed_at IS NULL {term}
              ORDER BY created_at DESC, id DESC LIMIT ?1"
         ))?;
-        let rows = stmt.query_map(
-            params![
-                limit,
-                after.map(|c| c.at),
-                after.map(|c| c.id),
-                all,
-                account
-            ],
-            case,
-        )?;
+        let (at, id) = (after.map(|c| c.at), after.map(|c| c.id));
+        let rows = match account {
+            Some(a) => stmt.query_map(params![limit, at, id, a], case)?,
+            None => stmt.query_map(params![limit, at, id], case)?,
+        };
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

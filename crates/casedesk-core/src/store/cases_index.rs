@@ -97,7 +97,7 @@ impl Cases<'_> {
         Ok(())
     }
 
-    /// The rows of one index's match: a case and the text to mark (column 14).
+    /// The rows of one index's match: a case and the text to mark (the column after the case's).
     fn matches(
         &self,
         sql: &str,
@@ -109,7 +109,7 @@ impl Cases<'_> {
             Ok(CaseHit {
                 case: case(r)?,
                 matched_in,
-                snippet: mark(&r.get::<_, String>(14)?, words),
+                snippet: mark(&r.get::<_, String>(COLUMNS.split(',').count())?, words),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -129,11 +129,7 @@ impl Cases<'_> {
             .collect();
         let cols = COLUMNS
             .split(',')
-            .map(|c| match c.trim() {
-                // The account's subquery names its own table; its `draft_id` is this case's.
-                sub if sub.starts_with('(') => sub.replace("= draft_id", "= c.draft_id"),
-                col => format!("c.{col}"),
-            })
+            .map(|c| format!("c.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
         let mut out = self.matches(

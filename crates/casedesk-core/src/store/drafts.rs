@@ -255,25 +255,25 @@ impl<'c> Drafts<'c> {
         after: Option<PageCursor>,
         filter: &super::AccountFilter,
     ) -> Result<Vec<DraftSummary>> {
-        let (all, account) = filter.sql();
-        let mut stmt = self.conn.prepare_cached(
+        // One statement per kind of filter: one account's drafts come in list order from
+        // `drafts_by_account`.
+        let (term, account) = match filter {
+            super::AccountFilter::All => ("", None),
+            super::AccountFilter::NoAccount => ("AND d.cj_account IS NULL", None),
+            super::AccountFilter::Account(id) => ("AND d.cj_account = ?4", Some(id.as_str())),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT d.id, d.subject, r.name, d.updated_at, d.ready, d.awaiting_number_since
              FROM drafts d LEFT JOIN case_reasons r ON r.id = d.reason_id
              WHERE d.deleted_at IS NULL AND d.submitted_at IS NULL
-               AND (?2 IS NULL OR d.updated_at < ?2 OR (d.updated_at = ?2 AND d.id < ?3))
-               AND (?4 OR d.cj_account IS ?5)
-             ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map(
-            params![
-                limit,
-                after.map(|c| c.at),
-                after.map(|c| c.id),
-                all,
-                account
-            ],
-            summary,
-        )?;
+               AND (?2 IS NULL OR d.updated_at < ?2 OR (d.updated_at = ?2 AND d.id < ?3)) {term}
+             ORDER BY d.updated_at DESC, d.id DESC LIMIT ?1"
+        ))?;
+        let (at, id) = (after.map(|c| c.at), after.map(|c| c.id));
+        let rows = match account {
+            Some(a) => stmt.query_map(params![limit, at, id, a], summary)?,
+            None => stmt.query_map(params![limit, at, id], summary)?,
+        };
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -123,6 +123,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_filed_by_a_colleague",
         include_str!("../../migrations/0016_filed_by_a_colleague.sql"),
     ),
+    (
+        "0017_cases_account",
+        include_str!("../../migrations/0017_cases_account.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
