@@ -10,8 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::history::{self, bad_text, EventKind, HistoryEntry, NewEntry, StatusChange};
-use super::AccountFilter;
-use super::{commit, exec, own_tx, row, PageCursor};
+use super::{commit, exec, own_tx, row};
 use crate::error::{Error, Result};
 use crate::kinds::FilerKind;
 use crate::kinds::SourceKind;
@@ -303,66 +302,6 @@ impl<'c> Cases<'c> {
         .optional()?)
     }
 
-    /// Every listed case, most recently created first.
-    pub fn list(&self, limit: u32) -> Result<Vec<Case>> {
-        self.list_page(limit, None)
-    }
-
-    /// The listed (not dismissed) cases, newest first, `limit` at a time: the page after `after` (the
-    /// last case of the previous page), or the first page.
-    pub fn list_page(&self, limit: u32, after: Option<PageCursor>) -> Result<Vec<Case>> {
-        self.list_page_for(limit, after, &AccountFilter::All)
-    }
-
-    /// [`Self::list_page`], only the cases `filter` admits.
-    pub fn list_page_for(
-        &self,
-        limit: u32,
-        after: Option<PageCursor>,
-        filter: &AccountFilter,
-    ) -> Result<Vec<Case>> {
-        // One statement per kind of filter, so each gets its own plan: one account's cases are read in
-        // list order from `cases_by_account` (the account is its draft's, kept by triggers).
-        let (term, account) = match filter {
-            AccountFilter::All => ("", None),
-            AccountFilter::NoAccount => ("AND cj_account IS NULL", None),
-            AccountFilter::Account(id) => ("AND cj_account = ?4", Some(id.as_str())),
-        };
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM cases
-             WHERE (?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3))
-               AND dismissed_at IS NULL {term}
-             ORDER BY created_at DESC, id DESC LIMIT ?1"
-        ))?;
-        let (at, id) = (after.map(|c| c.at), after.map(|c| c.id));
-        let rows = match account {
-            Some(a) => stmt.query_map(params![limit, at, id, a], case)?,
-            None => stmt.query_map(params![limit, at, id], case)?,
-        };
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The cases of `filer` still being polled (`active`, or `final` with its last check due).
-    pub fn watched(&self, filer: &str) -> Result<Vec<Case>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM cases WHERE filer = ?1 AND watch IN ('active', 'final')
-               AND dismissed_at IS NULL ORDER BY id"
-        ))?;
-        let rows = stmt.query_map([filer], case)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The id and number of each case of `filer` still being polled: what a sweep asks about (a
-    /// narrow read, so a sweep over 10,000 cases holds the store for as short as it can).
-    pub fn watched_numbers(&self, filer: &str) -> Result<Vec<(i64, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, case_number FROM cases WHERE filer = ?1 AND watch IN ('active', 'final')
-               AND dismissed_at IS NULL ORDER BY id",
-        )?;
-        let rows = stmt.query_map([filer], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// `true` when this call marked it (it was not notified before): the caller may notify.
     pub fn mark_notified(&self, history_id: i64) -> Result<bool> {
         history::mark_notified(self.conn, history_id)
@@ -377,7 +316,12 @@ impl<'c> Cases<'c> {
         history::timeline(self.conn, case_id)
     }
 
-    fn update_one(&self, sql: &str, case_id: i64, p: &dyn rusqlite::ToSql) -> Result<()> {
+    pub(super) fn update_one(
+        &self,
+        sql: &str,
+        case_id: i64,
+        p: &dyn rusqlite::ToSql,
+    ) -> Result<()> {
         if exec(self.conn, sql, params![case_id, p])? == 0 {
             return Err(Error::NotFound {
                 what: "case",
@@ -398,84 +342,5 @@ impl<'c> Cases<'c> {
             case_id,
             &"active",
         )
-    }
-
-    /// A case found in mail is not the user's: hide it. Its mails stay read (it is not found again).
-    pub fn dismiss(&self, case_id: i64) -> Result<()> {
-        self.update_one(
-            "UPDATE cases SET dismissed_at = ?2 WHERE id = ?1 AND origin = 'mail'",
-            case_id,
-            &self.now,
-        )
-    }
-
-    /// Ties a case found in mail to the draft it answers: the draft becomes the record of what was sent.
-    pub fn link_draft(&self, case_id: i64, draft_id: i64) -> Result<Case> {
-        let tx = own_tx(self.conn)?;
-        let subject: Option<String> = row(self.conn,
-                "SELECT subject FROM drafts WHERE id = ?1 AND deleted_at IS NULL AND submitted_at IS NULL",
-                [draft_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(subject) = subject else {
-            return Err(Error::field(
-                "draft",
-                crate::Code::DraftUnavailable,
-                "That draft is gone or already has a case.",
-            ));
-        };
-        let n = exec(
-            self.conn,
-            "UPDATE cases SET draft_id = ?2, subject = ?3 WHERE id = ?1 AND draft_id IS NULL",
-            params![case_id, draft_id, subject],
-        )?;
-        if n == 0 {
-            return Err(Error::field(
-                "draft",
-                crate::Code::CaseHasDraft,
-                "This case already belongs to a draft.",
-            ));
-        }
-        exec(
-            self.conn,
-            "UPDATE drafts SET submitted_at = ?2, awaiting_number_since = NULL WHERE id = ?1",
-            params![draft_id, self.now],
-        )?;
-        commit(tx)?;
-        self.get(case_id)
-    }
-
-    /// Undoes a tie between a case found in mail and a draft (made from the mail, or by hand): the
-    /// draft is back among the drafts, waiting for its number, and the case is "found in your e-mail"
-    /// again, to be tied to the right draft or dismissed. Only for cases found in mail.
-    pub fn unlink_draft(&self, case_id: i64) -> Result<Case> {
-        let tx = own_tx(self.conn)?;
-        let draft: Option<Option<i64>> = row(
-            self.conn,
-            "SELECT draft_id FROM cases WHERE id = ?1 AND origin = 'mail'",
-            [case_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-        let Some(Some(draft_id)) = draft else {
-            return Err(Error::field(
-                "draft",
-                crate::Code::DraftUnavailable,
-                "This case was not tied to a draft from your e-mail.",
-            ));
-        };
-        exec(
-            self.conn,
-            "UPDATE cases SET draft_id = NULL WHERE id = ?1",
-            [case_id],
-        )?;
-        exec(
-            self.conn,
-            "UPDATE drafts SET submitted_at = NULL, awaiting_number_since = ?2 WHERE id = ?1",
-            params![draft_id, self.now],
-        )?;
-        commit(tx)?;
-        self.get(case_id)
     }
 }

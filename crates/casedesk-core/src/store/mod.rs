@@ -8,7 +8,9 @@
 mod attachments;
 mod case_filter;
 mod cases;
+mod cases_found;
 mod cases_index;
+mod cases_lists;
 mod drafts;
 mod drafts_index;
 mod drafts_training;
