@@ -269,6 +269,13 @@ fn each_list_exports_and_imports_on_its_own() {
     );
 }
 
+/// The ids of a reason's sub reasons, in the catalogue's order.
+fn subs_of(store: &Store, reason: i64) -> Vec<i64> {
+    let list = store.reasons().list().unwrap();
+    let r = list.iter().find(|r| r.id == reason).unwrap();
+    r.sub_reasons.iter().map(|s| s.id).collect()
+}
+
 #[test]
 fn moving_within_one_list_keeps_the_other_list_s_order() {
     let (_d, store) = open();
@@ -280,29 +287,11 @@ fn moving_within_one_list_keeps_the_other_list_s_order() {
         .reasons()
         .shift_sub_in_list(settings, -1, Some(CjKind::Publisher))
         .unwrap();
-    let list = store.reasons().list().unwrap();
-    let subs: Vec<i64> = list
-        .iter()
-        .find(|r| r.id == payments)
-        .unwrap()
-        .sub_reasons
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(subs, vec![settings, missing, invoices]);
+    assert_eq!(subs_of(&store, payments), vec![settings, missing, invoices]);
     // Down in the publishers' list from the last place: nothing moves (Invoices is not in it).
     store
         .reasons()
         .shift_sub_in_list(missing, 1, Some(CjKind::Publisher))
         .unwrap();
-    let list = store.reasons().list().unwrap();
-    let subs: Vec<i64> = list
-        .iter()
-        .find(|r| r.id == payments)
-        .unwrap()
-        .sub_reasons
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    assert_eq!(subs, vec![settings, missing, invoices]);
+    assert_eq!(subs_of(&store, payments), vec![settings, missing, invoices]);
 }

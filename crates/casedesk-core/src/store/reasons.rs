@@ -154,19 +154,19 @@ impl<'c> Reasons<'c> {
         let Some(reason_id) = reason_id else {
             return Ok(ReasonLookup::None);
         };
-        let found: Option<(String, i64, i64)> = self
+        // The reason's list, and how many of its sub reasons that list has.
+        let found: Option<(String, i64)> = self
             .conn
             .query_row(
                 "SELECT r.audience,
-                        (SELECT count(*) FROM sub_reasons WHERE reason_id = r.id),
                         (SELECT count(*) FROM sub_reasons WHERE reason_id = r.id
                             AND (audience = 'both' OR ?2 IS NULL OR audience = ?2))
                  FROM case_reasons r WHERE r.id = ?1",
                 params![reason_id, kind.map(CjKind::as_str)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let Some((audience, _all_subs, subs)) = found else {
+        let Some((audience, subs)) = found else {
             return Ok(ReasonLookup::Unknown);
         };
         if let (false, Some(kind)) = (Audience::parse(&audience).fits(kind), kind) {
