@@ -205,7 +205,7 @@ pub(crate) fn pictures(rows: &mut Vec<Row>) {
         },
     ];
     let save = time_runs(RUNS, |_| {
-        picture::annotated("shot.png", &png, 3840, 2160, &areas, Kind::Png).unwrap();
+        picture::annotated("shot.png", &png, (3840, 2160), &areas, None, Kind::Png).unwrap();
     });
     let draw = has_convert.then(|| {
         time_runs(RUNS, |_| {

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::attachment::{self, Candidate, Kind};
 use crate::drafting::{self, AttachOutcome, Prepared};
 use crate::error::{Error, Result};
-use crate::picture::{self, Marks, Redaction};
+use crate::picture::{self, Area, Marks, Redaction};
 use crate::store::{lock, Attachment, Blob, SharedStore, Store};
 
 /// The most bytes a pasted file may have before it is written again (it may then be scaled to fit
@@ -164,9 +164,10 @@ pub fn prepare_annotation(
     current: &Path,
     drawn: &[u8],
     redactions: &[Redaction],
+    crop: Option<Area>,
     marks: Marks,
 ) -> Result<Option<Blob>> {
-    if marks.annotations == 0 && redactions.is_empty() {
+    if marks.annotations == 0 && redactions.is_empty() && crop.is_none() {
         return Ok(None);
     }
     if drawn.len() > MAX_PASTED_BYTES {
@@ -177,7 +178,7 @@ pub fn prepare_annotation(
         ));
     }
     let (w, h) = dimensions(a, current)?;
-    let cleaned = picture::annotated(&a.name, drawn, w, h, redactions, a.kind)?;
+    let cleaned = picture::annotated(&a.name, drawn, (w, h), redactions, crop, a.kind)?;
     blob_of(blob_dir, a.name.clone(), cleaned).map(Some)
 }
 

@@ -19,6 +19,7 @@ mod mail_oauth;
 mod migration;
 mod outbox;
 mod pictures;
+mod pictures_crop;
 mod pictures_store;
 mod poller;
 mod properties;

@@ -280,8 +280,15 @@ fn redactions_replace_the_pixels_under_them() {
             style: Style::Pixelate,
         },
     ];
-    let c =
-        picture::annotated("shot.png", &png_of(&original), 400, 300, &areas, Kind::Png).unwrap();
+    let c = picture::annotated(
+        "shot.png",
+        &png_of(&original),
+        (400, 300),
+        &areas,
+        None,
+        Kind::Png,
+    )
+    .unwrap();
     let out = image::load_from_memory(&c.bytes).unwrap().to_rgba8();
     for y in 10..60 {
         for x in 10..110 {
@@ -310,8 +317,15 @@ fn redactions_replace_the_pixels_under_them() {
     // Outside the areas the picture is as drawn.
     assert_eq!(out.get_pixel(399, 299), original.get_pixel(399, 299));
     // The wrong size, or an area outside the picture, is refused.
-    let e = picture::annotated("shot.png", &png_of(&original), 401, 300, &areas, Kind::Png)
-        .unwrap_err();
+    let e = picture::annotated(
+        "shot.png",
+        &png_of(&original),
+        (401, 300),
+        &areas,
+        None,
+        Kind::Png,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), Code::ImageMismatch);
     let outside = [Redaction {
         x: 500,
@@ -323,9 +337,9 @@ fn redactions_replace_the_pixels_under_them() {
     let e = picture::annotated(
         "shot.png",
         &png_of(&original),
-        400,
-        300,
+        (400, 300),
         &outside,
+        None,
         Kind::Png,
     )
     .unwrap_err();

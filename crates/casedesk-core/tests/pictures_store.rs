@@ -59,7 +59,7 @@ fn an_annotation_is_a_new_version_and_the_original_stays_unsent() {
         redactions: 1,
     };
     let blob =
-        screenshots::prepare_annotation(&blob_dir, &a2, &path, &png_of(&shot), &areas, marks)
+        screenshots::prepare_annotation(&blob_dir, &a2, &path, &png_of(&shot), &areas, None, marks)
             .unwrap()
             .unwrap();
     let list =

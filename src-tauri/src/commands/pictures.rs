@@ -3,7 +3,7 @@
 //! its pixels there (`casedesk_core::screenshots`); the shell only reads the clipboard or the screen.
 
 use casedesk_core::drafting::AttachOutcome;
-use casedesk_core::picture::{Marks, Redaction};
+use casedesk_core::picture::{Area, Marks, Redaction};
 use casedesk_core::store::Attachment;
 use casedesk_core::{screenshots, Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
@@ -139,6 +139,9 @@ struct SaveArgs {
     sha256: String,
     annotations: u32,
     redactions: Vec<Redaction>,
+    /// The area kept by the crop tool, in the picture's pixels; none keeps it all.
+    #[serde(default)]
+    crop: Option<Area>,
 }
 
 #[tauri::command]
@@ -179,6 +182,7 @@ pub async fn save_annotation<R: Runtime>(
             &path,
             &drawn,
             &args.redactions,
+            args.crop,
             marks,
         )
         .map_err(ErrorPayload::from)?;

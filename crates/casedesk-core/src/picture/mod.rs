@@ -9,6 +9,7 @@
 //! Every decode is bounded: dimensions and decoder allocation are limited ([`limits`]) before any
 //! pixel is read, and the input is at most 10 MB (it came through [`crate::attachment`]).
 
+pub mod crop;
 pub mod meta;
 pub mod redact;
 
@@ -18,6 +19,7 @@ use std::io::Cursor;
 
 use crate::attachment::{Kind, MAX_ATTACHMENT_BYTES};
 use crate::error::{Error, Result};
+pub use crop::Area;
 pub use meta::Removed;
 pub use redact::{Redaction, Style};
 
@@ -209,13 +211,14 @@ pub struct Marks {
 }
 
 /// Checks the editor's picture like any file (kind by content, bounded decode, the same size as the
-/// version it was drawn on), applies the redactions to its pixels and writes it again as `kind`.
+/// version it was drawn on), applies the redactions to its pixels, keeps only `crop` when given (the
+/// redactions are in the uncropped picture's pixels) and writes it again as `kind`.
 pub fn annotated(
     name: &str,
     drawn: &[u8],
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
     redactions: &[Redaction],
+    crop: Option<Area>,
     kind: Kind,
 ) -> Result<Cleaned> {
     let drawn_kind = crate::attachment::sniff(drawn)
@@ -235,6 +238,9 @@ pub fn annotated(
     }
     let mut rgba = decoded.image.into_rgba8();
     redact::apply(&mut rgba, redactions)?;
+    if let Some(area) = crop {
+        rgba = crop::apply(&rgba, area)?;
+    }
     let image = DynamicImage::ImageRgba8(rgba);
     let (image, bytes, scale_percent) = fit(name, image, kind, None)?;
     Ok(Cleaned {
