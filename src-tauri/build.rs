@@ -80,6 +80,8 @@ const COMMANDS: &[&str] = &[
     "mark_not_secret",
     "paste_picture",
     "capture_screen",
+    "list_windows",
+    "capture_window",
     "open_picture",
     "picture_bytes",
     "save_annotation",

@@ -90,6 +90,10 @@ export const api = {
   pastePicture: (draftId) => call('paste_picture', { draftId }),
   /** The screen captured with Casedesk's window hidden, attached as a PNG. */
   captureScreen: (draftId) => call('capture_screen', { draftId }),
+  /** Other programs' windows that may be captured: [{ id, title, app }], topmost first. */
+  listWindows: () => call('list_windows'),
+  /** One window brought forward and captured with Casedesk's window hidden, attached as a PNG. */
+  captureWindow: (draftId, windowId) => call('capture_window', { draftId, windowId }),
   openPicture: (draftId, attachmentId) => call('open_picture', { draftId, attachmentId }),
   /** The picture's sent version as an ArrayBuffer (raw bytes over IPC). */
   pictureBytes: (draftId, attachmentId) => call('picture_bytes', { draftId, attachmentId }),

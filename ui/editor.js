@@ -7,6 +7,7 @@ import { CODES } from './codes.js';
 import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
 import * as secrets from './secrets.js';
 import * as suggestion from './suggestion.js';
+import { annotate } from './annotate.js';
 import * as pictures from './pictures.js';
 import * as cjAccounts from './cj-accounts.js';
 import { choicesFor } from './catalogue.js';
@@ -402,7 +403,7 @@ async function attachWith(call, quietCodes = []) {
   const id = current.id;
   try {
     const out = await call(id);
-    if (!current || current.id !== id) return;
+    if (!out || !current || current.id !== id) return;
     renderAttachments(out.attachments);
     renderRefused(out.refused);
   } catch (err) {
@@ -415,7 +416,7 @@ async function annotateAttachment(a) {
   if (!current) return;
   const id = current.id;
   try {
-    const list = await pictures.annotate(id, a);
+    const list = await annotate(id, a);
     if (list && current && current.id === id) renderAttachments(list);
   } catch (err) {
     showError({ ...err, field: 'attachments' });
@@ -426,7 +427,7 @@ export const addFiles = () => attachWith((id) => api.pickAttachments(id));
 export const pastePicture = () => attachWith((id) => api.pastePicture(id));
 // Ctrl+V with nothing the page can read: a picture if the clipboard has one, else nothing to say.
 const pasteIfPicture = () => attachWith((id) => api.pastePicture(id), [CODES.CLIPBOARD_NO_IMAGE]);
-export const captureScreen = () => attachWith((id) => api.captureScreen(id));
+export const captureScreen = () => attachWith((id) => pictures.takeScreenshot(id));
 export const dropFiles = (paths) => attachWith((id) => api.attachPaths(id, paths));
 
 async function insertAtCursor(text) {

@@ -124,6 +124,8 @@ macro_rules! app_commands {
             mark_not_secret,
             paste_picture,
             capture_screen,
+            list_windows,
+            capture_window,
             open_picture,
             picture_bytes,
             save_annotation,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::{blocking, Answer};
-use crate::platform::{capture, clipboard};
+use crate::platform::{capture, clipboard, window_list};
 use crate::state::AppState;
 
 fn now_ms() -> i64 {
@@ -52,30 +52,77 @@ pub async fn paste_picture<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
     .await
 }
 
-/// "Take screenshot…": Casedesk's window hidden, the screen captured, the window shown again.
+/// Casedesk's window hidden while `take` runs (time for the compositor to take it off the screen),
+/// then shown again and focused, whatever `take` answered.
+fn hidden<R: Runtime, T>(app: &AppHandle<R>, take: impl FnOnce() -> T) -> T {
+    let window = app.get_webview_window("main");
+    if let Some(w) = &window {
+        let _ = w.hide();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+    }
+    let out = take();
+    if let Some(w) = &window {
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+    out
+}
+
+fn attach_capture(
+    state: &AppState,
+    draft_id: i64,
+    shot: capture::Captured,
+) -> Answer<AttachOutcome> {
+    let name =
+        screenshots::picture_name("Screenshot", now_ms(), casedesk_core::attachment::Kind::Png);
+    let prepared =
+        screenshots::prepare_rgba(&state.blob_dir()?, name, shot.width, shot.height, shot.rgba);
+    attach_prepared(state, draft_id, prepared)
+}
+
+/// "Take screenshot… → Whole screen" (and the first step of "A region", whose crop the editor
+/// then makes): Casedesk's window hidden, the screen captured, the window shown again.
 #[tauri::command]
 pub async fn capture_screen<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<AttachOutcome> {
     let handle = app.clone();
     blocking(app, move |state| {
         state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
-        let blob_dir = state.blob_dir()?;
-        let window = handle.get_webview_window("main");
-        if let Some(w) = &window {
-            let _ = w.hide();
-            // Time for the compositor to take the window off the screen.
-            std::thread::sleep(std::time::Duration::from_millis(400));
-        }
-        let shot = capture::screen(&handle);
-        if let Some(w) = &window {
-            let _ = w.show();
-            let _ = w.set_focus();
-        }
-        let shot = shot.map_err(ErrorPayload::from)?;
-        let name =
-            screenshots::picture_name("Screenshot", now_ms(), casedesk_core::attachment::Kind::Png);
-        let prepared =
-            screenshots::prepare_rgba(&blob_dir, name, shot.width, shot.height, shot.rgba);
-        attach_prepared(state, draft_id, prepared)
+        let shot = hidden(&handle, || capture::screen(&handle)).map_err(ErrorPayload::from)?;
+        attach_capture(state, draft_id, shot)
+    })
+    .await
+}
+
+/// "Take screenshot… → One window": the windows that may be captured, topmost first.
+#[tauri::command]
+pub async fn list_windows<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<window_list::Listed>> {
+    blocking(app, |_| window_list::list().map_err(ErrorPayload::from)).await
+}
+
+/// The largest id a window may have: JS numbers are exact up to 2^53.
+const MAX_WINDOW_ID: u64 = (1 << 53) - 1;
+
+/// One window captured: brought forward, Casedesk hidden, its picture taken, Casedesk shown again.
+#[tauri::command]
+pub async fn capture_window<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+    window_id: u64,
+) -> Answer<AttachOutcome> {
+    if window_id == 0 || window_id > MAX_WINDOW_ID {
+        return Err(ErrorPayload::from(Error::field(
+            "attachments",
+            casedesk_core::Code::InvalidArgument,
+            "Choose a window from the list.",
+        )));
+    }
+    let handle = app.clone();
+    blocking(app, move |state| {
+        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        window_list::bring_forward(window_id).map_err(ErrorPayload::from)?;
+        let shot = hidden(&handle, || window_list::capture(&handle, window_id))
+            .map_err(ErrorPayload::from)?;
+        attach_capture(state, draft_id, shot)
     })
     .await
 }

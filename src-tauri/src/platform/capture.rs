@@ -20,7 +20,7 @@ pub struct Captured {
     pub rgba: Vec<u8>,
 }
 
-fn capture_error(why: impl std::fmt::Display) -> Error {
+pub(super) fn capture_error(why: impl std::fmt::Display) -> Error {
     Error::field(
         "attachments",
         casedesk_core::Code::CaptureFailed,
@@ -151,7 +151,18 @@ pub fn screen<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured>
 /// Captures the main display.
 #[cfg(target_os = "macos")]
 pub fn screen<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured> {
-    use objc2_core_foundation::CFData;
+    use objc2_core_graphics::*;
+    screen_recording_allowed()?;
+    #[allow(deprecated)] // ScreenCaptureKit is async and Objective-C only; this call still works.
+    let image = CGDisplayCreateImage(CGMainDisplayID())
+        .ok_or_else(|| capture_error("the display gave no picture"))?;
+    from_cgimage(&image)
+}
+
+/// Whether macOS lets Casedesk record the screen; asks the first time. Without it macOS hands back
+/// the wallpaper alone, so its absence is an error, never a blank picture.
+#[cfg(target_os = "macos")]
+pub(super) fn screen_recording_allowed() -> Result<()> {
     use objc2_core_graphics::*;
     if !CGPreflightScreenCaptureAccess() {
         // Shows macOS's own prompt the first time; the permission takes effect after a restart.
@@ -161,18 +172,23 @@ pub fn screen<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured>
              Privacy & Security → Screen Recording, then restart Casedesk",
         ));
     }
-    #[allow(deprecated)] // ScreenCaptureKit is async and Objective-C only; this call still works.
-    let image = CGDisplayCreateImage(CGMainDisplayID())
-        .ok_or_else(|| capture_error("the display gave no picture"))?;
-    let (w, h) = (CGImage::width(Some(&image)), CGImage::height(Some(&image)));
-    let stride = CGImage::bytes_per_row(Some(&image));
-    let bpp = CGImage::bits_per_pixel(Some(&image));
+    Ok(())
+}
+
+/// A Core Graphics picture of the screen or of one window as tightly packed RGBA.
+#[cfg(target_os = "macos")]
+pub(super) fn from_cgimage(image: &objc2_core_graphics::CGImage) -> Result<Captured> {
+    use objc2_core_foundation::CFData;
+    use objc2_core_graphics::*;
+    let (w, h) = (CGImage::width(Some(image)), CGImage::height(Some(image)));
+    let stride = CGImage::bytes_per_row(Some(image));
+    let bpp = CGImage::bits_per_pixel(Some(image));
     if w == 0 || h == 0 || bpp != 32 {
         return Err(capture_error(
             "the display's picture has an unexpected format",
         ));
     }
-    let provider = CGImage::data_provider(Some(&image))
+    let provider = CGImage::data_provider(Some(image))
         .ok_or_else(|| capture_error("the display's picture has no data"))?;
     let data: objc2_core_foundation::CFRetained<CFData> = CGDataProvider::data(Some(&provider))
         .ok_or_else(|| capture_error("the display's picture has no data"))?;
@@ -182,7 +198,7 @@ pub fn screen<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured>
         let row = bytes
             .get(y * stride..y * stride + w * 4)
             .ok_or_else(|| capture_error("the display's picture is short"))?;
-        // The main display's pixels are BGRA, premultiplied first-alpha little-endian.
+        // The display's pixels are BGRA, premultiplied first-alpha little-endian.
         for px in row.chunks_exact(4) {
             rgba.extend_from_slice(&[px[2], px[1], px[0], 255]);
         }

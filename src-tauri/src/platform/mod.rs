@@ -12,3 +12,4 @@ pub mod notifications;
 pub mod opener;
 pub mod secret_store;
 pub mod webview;
+pub mod window_list;

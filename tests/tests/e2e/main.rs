@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod a11y;
+mod capture;
 mod cases;
 mod cj_accounts;
 mod durability;

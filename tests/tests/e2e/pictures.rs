@@ -6,7 +6,7 @@
 use super::*;
 
 /// The draft's attachments as the shell lists them (`open_draft`).
-fn attachments(app: &App) -> Vec<serde_json::Value> {
+pub(crate) fn attachments(app: &App) -> Vec<serde_json::Value> {
     let r = app.post_async(
         "window.__TAURI_INTERNALS__.invoke('list_drafts', {limit: 1, after: null})
            .then((d) => window.__TAURI_INTERNALS__.invoke('open_draft', {id: d[0].id}))
@@ -15,12 +15,12 @@ fn attachments(app: &App) -> Vec<serde_json::Value> {
     r.as_array().cloned().unwrap_or_default()
 }
 
-fn blob(data: &Path, sha: &str) -> PathBuf {
+pub(crate) fn blob(data: &Path, sha: &str) -> PathBuf {
     data.join("attachments").join(&sha[..2]).join(sha)
 }
 
 /// A 480 × 320 picture with detail everywhere (ImageMagick's plasma, fixed seed).
-fn make_picture(dir: &Path) -> PathBuf {
+pub(crate) fn make_picture(dir: &Path) -> PathBuf {
     let p = dir.join("report.png");
     let ok = std::process::Command::new("convert")
         .args([
@@ -219,7 +219,15 @@ fn take_screenshot_captures_the_x_screen_with_casedesk_hidden_meanwhile() {
     let data = desktop.dir.path().join("data");
     let app = desktop.launch(&data);
     super::cases::fill_ready_draft(&app, "Commission report shows wrong totals for May", "");
-    app.click(&app.tid("capture-screen"));
+    app.click(&app.tid("capture-screenshot"));
+    app.wait_until("the capture chooser", Duration::from_secs(10), |a| {
+        a.exec(
+            "return document.getElementById('capture-dialog').open",
+            json!([]),
+        ) == json!(true)
+    });
+    shot(&desktop, "22-capture-chooser");
+    app.click(&app.tid("capture-whole"));
     app.wait_until("the capture is listed", Duration::from_secs(20), |a| {
         count(a, "[data-testid=attachment-item][data-kind=png]") == 1
     });
