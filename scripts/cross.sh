@@ -5,6 +5,7 @@
 #   scripts/cross.sh check           clippy -D warnings, whole workspace, all targets, for
 #                                    x86_64-pc-windows-gnu, x86_64-pc-windows-msvc,
 #                                    aarch64-apple-darwin and x86_64-apple-darwin
+#   scripts/cross.sh check-macos     the same for the two macOS targets only
 #   scripts/cross.sh test-windows    the core's and the shell's tests, run under Wine, with a summary
 #   scripts/cross.sh exe [release]   the app's .exe (windows-gnu) and what it imports
 #   scripts/cross.sh portable        the release .exe + WebView2Loader.dll + README as a .zip
@@ -90,6 +91,10 @@ check() {
   step "clippy x86_64-pc-windows-msvc"
   CC_x86_64_pc_windows_msvc="$tools/zigcc-win" AR_x86_64_pc_windows_msvc=llvm-lib \
     timed $CARGO clippy --workspace --all-targets --target x86_64-pc-windows-msvc $BS -- -D warnings
+  check_macos
+}
+
+check_macos() {
   for t in "${MACS[@]}"; do
     step "clippy $t"
     DOCS_RS=1 timed cargo-zigbuild clippy --workspace --all-targets --target "$t" $BS -- -D warnings
@@ -167,6 +172,7 @@ portable() {
 case "${1:-}" in
   setup) setup ;;
   check) check ;;
+  check-macos) check_macos ;;
   test-windows) test_windows ;;
   exe) exe "${2:-debug}" ;;
   portable) portable ;;

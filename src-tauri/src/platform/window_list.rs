@@ -448,7 +448,7 @@ pub fn capture<R: tauri::Runtime>(app: &tauri::AppHandle<R>, id: u64) -> Result<
 #[cfg(target_os = "macos")]
 mod mac {
     use super::*;
-    use objc2_core_foundation::{CFDictionary, CFNumber, CFRetained, CFString, CFType};
+    use objc2_core_foundation::{CFDictionary, CFNumber, CFRetained, CFString, CFType, CGRect};
     use objc2_core_graphics::*;
 
     fn value<'a>(d: &'a CFDictionary, key: &CFString) -> Option<&'a CFType> {
