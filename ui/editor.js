@@ -1,14 +1,14 @@
-// The draft editor: fields, live checks beside them, attachments, readiness, and autosave.
+// The draft editor: fields, live checks beside them, readiness, and autosave (attachments are
+// attachments.js).
 // Autosave: after a short pause, on blur, on Ctrl+S, before switching drafts and before the window closes.
 // A failed save never clears a field: the text stays in the window and the save is retried.
 
 import { api } from './api.js';
 import { CODES } from './codes.js';
-import { h, replace, byTestId, formatSize, formatCount, debounce } from './dom.js';
+import { h, replace, byTestId, formatCount, debounce } from './dom.js';
 import * as secrets from './secrets.js';
 import * as suggestion from './suggestion.js';
-import { annotate } from './annotate.js';
-import * as pictures from './pictures.js';
+import * as attachments from './attachments.js';
 import * as cjAccounts from './cj-accounts.js';
 import { choicesFor } from './catalogue.js';
 
@@ -34,8 +34,6 @@ const el = {
   hints: document.getElementById('subject-hints'),
   checklist: document.getElementById('description-checklist'),
   duplicate: document.getElementById('duplicate-warning'),
-  attachments: document.getElementById('attachments'),
-  attachmentError: document.getElementById('attachment-error'),
   count: document.getElementById('description-count'),
 };
 
@@ -163,8 +161,8 @@ export async function open(view) {
   el.cc.value = view.draft.cc;
   cjAccounts.setDraftAccount(view.draft.cjAccount);
   fillReasons(view.draft.reasonId, view.draft.subReasonId);
-  renderAttachments(view.attachments);
-  replace(el.attachmentError);
+  attachments.render(view.attachments);
+  attachments.clearError();
   renderCheck(view.check);
   setSaveState('saved', view.locked ? 'In the Outbox' : 'Saved');
   setLocked(view.locked);
@@ -285,7 +283,7 @@ export function applyRedaction(out) {
   if (!current) return;
   el.subject.value = out.input.subject;
   el.description.value = out.input.description;
-  renderAttachments(out.attachments);
+  attachments.render(out.attachments);
   renderCheck(out.outcome.check);
   setSaveState('saved', 'Saved');
   hooks.onSaved({ id: current.id, subject: out.input.subject, updatedAt: out.outcome.saved.updatedAt, ready: out.outcome.check.ready, reasonId: selectedId(el.reason) });
@@ -363,73 +361,6 @@ function focusField(field) {
   if (f) f.focus();
 }
 
-let shownAttachments = [];
-
-/** Pictures on the open draft not yet looked at in the annotation editor. */
-export const picturesNotReviewed = () => pictures.notReviewed(shownAttachments);
-
-function renderAttachments(list) {
-  shownAttachments = list;
-  replace(el.attachments, list.length ? list.map((a) =>
-    h('li', { 'data-testid': 'attachment-item', dataset: { id: String(a.id), kind: a.kind, redacted: String(a.redacted), reviewed: String(a.reviewed) } },
-      h('span', { class: 'name' }, a.name),
-      a.redacted && !pictures.isPicture(a) ? h('span', { class: 'badge', title: 'Secrets in it were redacted; this copy is what is sent' }, 'redacted') : null,
-      h('span', { class: 'kind' }, a.kind.toUpperCase()),
-      h('span', { class: 'size' }, formatSize(a.size)),
-      h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${a.name}`, onclick: () => removeAttachment(a) }, '✕'),
-      pictures.notes(a, annotateAttachment)))
-    : h('li', { class: 'none' }, 'No files yet.'));
-}
-
-function renderRefused(refused) {
-  replace(el.attachmentError, refused.length
-    ? h('ul', {}, refused.map((r) => h('li', { dataset: { code: r.error.code } }, r.error.message)))
-    : null);
-}
-
-async function removeAttachment(a) {
-  if (!current) return;
-  try {
-    await api.removeAttachment(current.id, a.id);
-    const view = await api.openDraft(current.id);
-    renderAttachments(view.attachments);
-  } catch (err) {
-    showError({ ...err, field: 'attachments' });
-  }
-}
-
-async function attachWith(call, quietCodes = []) {
-  if (!current) return;
-  const id = current.id;
-  try {
-    const out = await call(id);
-    if (!out || !current || current.id !== id) return;
-    renderAttachments(out.attachments);
-    renderRefused(out.refused);
-  } catch (err) {
-    if (quietCodes.includes(err.code)) return;
-    replace(el.attachmentError, h('ul', {}, h('li', { dataset: { code: err.code } }, err.message)));
-  }
-}
-
-async function annotateAttachment(a) {
-  if (!current) return;
-  const id = current.id;
-  try {
-    const list = await annotate(id, a);
-    if (list && current && current.id === id) renderAttachments(list);
-  } catch (err) {
-    showError({ ...err, field: 'attachments' });
-  }
-}
-
-export const addFiles = () => attachWith((id) => api.pickAttachments(id));
-export const pastePicture = () => attachWith((id) => api.pastePicture(id));
-// Ctrl+V with nothing the page can read: a picture if the clipboard has one, else nothing to say.
-const pasteIfPicture = () => attachWith((id) => api.pastePicture(id), [CODES.CLIPBOARD_NO_IMAGE]);
-export const captureScreen = () => attachWith((id) => pictures.takeScreenshot(id));
-export const dropFiles = (paths) => attachWith((id) => api.attachPaths(id, paths));
-
 async function insertAtCursor(text) {
   const ta = el.description;
   const start = ta.selectionStart ?? ta.value.length;
@@ -453,15 +384,6 @@ function wire() {
     markDirty();
   });
   el.form.addEventListener('submit', (e) => e.preventDefault());
-  document.getElementById('add-files').addEventListener('click', addFiles);
-  document.getElementById('paste-picture').addEventListener('click', pastePicture);
-  document.getElementById('capture-screen').addEventListener('click', captureScreen);
-  // Ctrl+V / Cmd+V of a picture anywhere in the draft (text pastes as text, as always).
-  el.form.addEventListener('paste', (e) => {
-    if (!current || !pictures.pasteMayHavePicture(e)) return;
-    e.preventDefault();
-    pasteIfPicture();
-  });
   document.getElementById('save-now').addEventListener('click', flush);
   document.getElementById('insert-template').addEventListener('click', async () => {
     try {
@@ -480,3 +402,7 @@ function wire() {
 }
 
 wire();
+
+// The attachments list acts on the shown draft, as long as it stays shown.
+attachments.init({ currentId: () => (current ? current.id : null) });
+export const { addFiles, pastePicture, captureScreen, dropFiles, picturesNotReviewed } = attachments;
