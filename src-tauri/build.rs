@@ -82,6 +82,7 @@ const COMMANDS: &[&str] = &[
     "capture_screen",
     "list_windows",
     "capture_window",
+    "choose_picture_size",
     "open_picture",
     "picture_bytes",
     "save_annotation",

@@ -86,7 +86,7 @@ export const api = {
   attachPaths: (draftId, paths) => call('attach_paths', { draftId, paths }),
   pickAttachments: (draftId) => call('pick_attachments', { draftId }),
   removeAttachment: (draftId, attachmentId) => call('remove_attachment', { draftId, attachmentId }),
-  /** The desktop clipboard's picture (read by the shell), attached as a PNG. */
+  /** The desktop clipboard's picture (read by the shell), attached as a PNG, or offered smaller. */
   pastePicture: (draftId) => call('paste_picture', { draftId }),
   /** The screen captured with Casedesk's window hidden, attached as a PNG. */
   captureScreen: (draftId) => call('capture_screen', { draftId }),
@@ -94,6 +94,11 @@ export const api = {
   listWindows: () => call('list_windows'),
   /** One window brought forward and captured with Casedesk's window hidden, attached as a PNG. */
   captureWindow: (draftId, windowId) => call('capture_window', { draftId, windowId }),
+  /**
+   * A paste or capture answered with `offer` (too large for CJ as a PNG): attach the version chosen,
+   * 'jpeg' (full size) or 'scaled' (PNG), or null to drop it.
+   */
+  choosePictureSize: (draftId, token, choice) => call('choose_picture_size', { draftId, token, choice }),
   openPicture: (draftId, attachmentId) => call('open_picture', { draftId, attachmentId }),
   /** The picture's sent version as an ArrayBuffer (raw bytes over IPC). */
   pictureBytes: (draftId, attachmentId) => call('picture_bytes', { draftId, attachmentId }),

@@ -69,9 +69,9 @@ const remove = (a) => onDraft(async (id) => {
 const annotateOne = (a) => onDraft((id) => annotate(id, a));
 
 export const addFiles = () => onDraft((id) => api.pickAttachments(id));
-export const pastePicture = () => onDraft((id) => api.pastePicture(id));
+export const pastePicture = () => onDraft((id) => pictures.settle(id, api.pastePicture(id)));
 // Ctrl+V with nothing the page can read: a picture if the clipboard has one, else nothing to say.
-const pasteIfPicture = () => onDraft((id) => api.pastePicture(id), [CODES.CLIPBOARD_NO_IMAGE]);
+const pasteIfPicture = () => onDraft((id) => pictures.settle(id, api.pastePicture(id)), [CODES.CLIPBOARD_NO_IMAGE]);
 export const captureScreen = () => onDraft((id) => pictures.takeScreenshot(id));
 export const dropFiles = (paths) => onDraft((id) => api.attachPaths(id, paths));
 

@@ -3,7 +3,7 @@
 
 import { api } from './api.js';
 import { annotate } from './annotate.js';
-import { h, replace } from './dom.js';
+import { h, replace, formatSize } from './dom.js';
 
 const REMOVED = {
   location: 'location', camera: 'camera', owner: 'owner', date_time: 'date and time', thumbnail: 'thumbnail',
@@ -53,6 +53,60 @@ export function pasteMayHavePicture(e) {
   return types.length === 0 || files.some((f) => /^image\//.test(f.type)) || types.some((t) => /^image\//.test(t) || t === 'Files');
 }
 
+// ---- Too large for CJ as a PNG: offered smaller --------------------------------------------------
+
+const sizeDialog = document.getElementById('size-dialog');
+let asking = null; // resolve of the open size question
+
+function answerSize(choice) {
+  const resolve = asking;
+  asking = null;
+  if (sizeDialog.open) sizeDialog.close();
+  if (resolve) resolve(choice);
+}
+
+function version(button, v, label, note) {
+  button.hidden = !v;
+  if (!v) return;
+  replace(button, label(v), h('span', { class: 'note' }, note));
+}
+
+/** Asks which smaller version of an offered picture to attach: 'jpeg', 'scaled' or null. */
+function askSize(offer) {
+  if (asking) answerSize(null);
+  replace(document.getElementById('size-why'),
+    `${offer.name} (${offer.width} × ${offer.height}) would be ${formatSize(offer.pngBytes)} as a PNG; CJ takes at most 10 MB per file. Choose how to send it:`);
+  version(document.getElementById('size-jpeg'), offer.jpeg,
+    (v) => `Full size as JPEG — ${formatSize(v.bytes)}`, 'Every pixel kept; small text a little softer.');
+  version(document.getElementById('size-scaled'), offer.scaled,
+    (v) => `PNG scaled to ${v.scalePercent}% — ${v.width} × ${v.height}, ${formatSize(v.bytes)}`, 'Sharp edges; smaller text may be hard to read.');
+  return new Promise((resolve) => {
+    asking = resolve;
+    sizeDialog.showModal();
+    sizeDialog.querySelector('.size-choices button:not([hidden])')?.focus();
+  });
+}
+
+document.getElementById('size-jpeg').addEventListener('click', () => answerSize('jpeg'));
+document.getElementById('size-scaled').addEventListener('click', () => answerSize('scaled'));
+document.getElementById('size-cancel').addEventListener('click', () => answerSize(null));
+document.getElementById('size-close').addEventListener('click', () => answerSize(null));
+sizeDialog.addEventListener('cancel', (e) => {
+  e.preventDefault();
+  answerSize(null);
+});
+
+/**
+ * A paste's or a capture's answer, settled: when it came back offered smaller, the user chooses
+ * (or drops it) and the answer is that of the choice. Resolves to { added, refused, attachments }.
+ */
+export async function settle(draftId, answer) {
+  const out = await answer;
+  if (!out || !out.offer) return out;
+  const choice = await askSize(out.offer);
+  return api.choosePictureSize(draftId, out.offer.token, choice);
+}
+
 // ---- "Take screenshot…" -------------------------------------------------------------------------
 
 const chooser = document.getElementById('capture-dialog');
@@ -84,7 +138,7 @@ async function run(take) {
 // A region: the whole screen captured, then the editor opened with its crop tool; cancelling it
 // removes the capture again.
 async function region(draftId) {
-  const out = await api.captureScreen(draftId);
+  const out = await settle(draftId, api.captureScreen(draftId));
   const shot = out.added[0];
   if (!shot) return out;
   chooser.close();
@@ -105,7 +159,7 @@ async function showWindows() {
       ? windows.map((w) => h('li', {},
         h('button', {
           type: 'button', 'data-testid': 'capture-window', dataset: { title: w.title },
-          onclick: () => run((id) => api.captureWindow(id, w.id)),
+          onclick: () => run((id) => settle(id, api.captureWindow(id, w.id))),
         }, w.title, w.app && w.app !== w.title ? h('span', { class: 'note' }, ` — ${w.app}`) : null)))
       : h('li', { class: 'none' }, 'No other window is open.'));
     windowList.querySelector('button')?.focus();
@@ -115,7 +169,7 @@ async function showWindows() {
   }
 }
 
-document.getElementById('capture-whole').addEventListener('click', () => run((id) => api.captureScreen(id)));
+document.getElementById('capture-whole').addEventListener('click', () => run((id) => settle(id, api.captureScreen(id))));
 document.getElementById('capture-region').addEventListener('click', () => run(region));
 document.getElementById('capture-window-list').addEventListener('click', showWindows);
 document.getElementById('capture-close').addEventListener('click', () => finish(null));

@@ -103,7 +103,9 @@ pub(crate) fn pictures(rows: &mut Vec<Row>) {
     // answers the page with), a new draft each run.
     let paste = time_runs(RUNS, |_| {
         let draft = store.drafts().create().unwrap();
-        let prepared = screenshots::prepare_pasted(&blob_dir, "Pasted.png".into(), &png);
+        let prepared = screenshots::prepare_pasted(&blob_dir, "Pasted.png".into(), &png)
+            .ready()
+            .unwrap();
         let out = screenshots::attach(&store, draft.id, vec![prepared]).unwrap();
         assert_eq!(out.added.len(), 1);
     });

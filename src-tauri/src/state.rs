@@ -55,6 +55,8 @@ pub struct AppState {
     grants: Mutex<Vec<(PathBuf, Instant)>>,
     /// The OAuth sign-in under way, if any (see `commands/oauth.rs`).
     pub(crate) sign_in: crate::commands::oauth::SignIn,
+    /// A paste or capture offered smaller, waiting for the user's choice.
+    pub(crate) offer: crate::commands::pictures::PendingOffer,
 }
 
 /// How long a dropped path stays readable by an attach or an import.
@@ -84,6 +86,7 @@ impl AppState {
             sink: Mutex::new(None),
             grants: Mutex::new(Vec::new()),
             sign_in: Default::default(),
+            offer: Default::default(),
         }
     }
 

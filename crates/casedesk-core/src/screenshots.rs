@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::attachment::{self, Candidate, Kind};
 use crate::drafting::{self, AttachOutcome, Prepared};
 use crate::error::{Error, Result};
-use crate::picture::{self, Area, Marks, Redaction};
+use crate::picture::{self, Area, Choice, Fitted, Marks, Offer, Redaction};
 use crate::store::{lock, Attachment, Blob, SharedStore, Store};
 
 /// The most bytes a pasted file may have before it is written again (it may then be scaled to fit
@@ -54,52 +54,103 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// A pasted file's bytes (the page's clipboard data): PNG or JPEG by content, written again.
-pub fn prepare_pasted(blob_dir: &Path, name: String, bytes: &[u8]) -> Prepared {
-    let blob = (|| {
-        if bytes.is_empty() {
-            return Err(Error::field(
+/// A paste or a capture made ready: attached as it is, or over CJ's limit as a PNG and offered
+/// smaller (see [`picture::offer`]) for the user to choose.
+#[derive(Debug)]
+pub enum Offered {
+    Ready(Prepared),
+    Choose { name: String, offer: Offer },
+}
+
+impl Offered {
+    /// The picture ready to attach, if it needed no choice.
+    pub fn ready(self) -> Option<Prepared> {
+        match self {
+            Offered::Ready(p) => Some(p),
+            Offered::Choose { .. } => None,
+        }
+    }
+}
+
+fn offered(blob_dir: &Path, name: String, fitted: Result<Fitted>) -> Offered {
+    match fitted {
+        Ok(Fitted::Ready(cleaned)) => {
+            let blob = blob_of(blob_dir, name.clone(), cleaned);
+            Offered::Ready((name, blob))
+        }
+        Ok(Fitted::Over(offer)) => Offered::Choose { name, offer },
+        Err(e) => Offered::Ready((name, Err(e))),
+    }
+}
+
+/// A pasted file's bytes (the page's or the desktop's clipboard): PNG or JPEG by content, written
+/// again; a PNG over CJ's limit is offered smaller.
+pub fn prepare_pasted(blob_dir: &Path, name: String, bytes: &[u8]) -> Offered {
+    if bytes.is_empty() {
+        return Offered::Ready((
+            name,
+            Err(Error::field(
                 "attachments",
                 crate::Code::ClipboardNoImage,
                 "The clipboard holds no picture.",
-            ));
-        }
-        if bytes.len() > MAX_PASTED_BYTES {
-            return Err(Error::field(
-                "attachments",
-                crate::Code::FileTooLarge,
-                format!(
-                    "{name}: {:.1} MB is too large to paste.",
-                    bytes.len() as f64 / 1e6
-                ),
-            ));
-        }
-        let kind = attachment::sniff(bytes)
-            .filter(|k| matches!(k, Kind::Png | Kind::Jpeg))
-            .ok_or_else(|| {
-                Error::field(
-                    "attachments",
-                    crate::Code::FileContentUnsupported,
-                    format!("{name}: only PNG and JPEG pictures can be pasted."),
-                )
-            })?;
-        let cleaned = picture::clean(&name, bytes, kind)?;
-        blob_of(blob_dir, name.clone(), cleaned)
-    })();
-    (name, blob)
+            )),
+        ));
+    }
+    if bytes.len() > MAX_PASTED_BYTES {
+        let e = Error::field(
+            "attachments",
+            crate::Code::FileTooLarge,
+            format!(
+                "{name}: {:.1} MB is too large to paste.",
+                bytes.len() as f64 / 1e6
+            ),
+        );
+        return Offered::Ready((name, Err(e)));
+    }
+    let Some(kind) = attachment::sniff(bytes).filter(|k| matches!(k, Kind::Png | Kind::Jpeg))
+    else {
+        let e = Error::field(
+            "attachments",
+            crate::Code::FileContentUnsupported,
+            format!("{name}: only PNG and JPEG pictures can be pasted."),
+        );
+        return Offered::Ready((name, Err(e)));
+    };
+    let fitted = picture::clean_offered(&name, bytes, kind);
+    offered(blob_dir, name, fitted)
 }
 
-/// An RGBA picture (the desktop clipboard's, a screen capture's) as a PNG attachment.
+/// An RGBA picture (the desktop clipboard's, a screen capture's) as a PNG attachment, or offered
+/// smaller when that PNG would pass CJ's limit.
 pub fn prepare_rgba(
     blob_dir: &Path,
     name: String,
     width: u32,
     height: u32,
     rgba: Vec<u8>,
-) -> Prepared {
-    let blob = picture::from_rgba(&name, width, height, rgba)
-        .and_then(|c| blob_of(blob_dir, name.clone(), c));
-    (name, blob)
+) -> Offered {
+    let fitted = picture::from_rgba_offered(&name, width, height, rgba);
+    offered(blob_dir, name, fitted)
+}
+
+/// The version of an offered picture the user chose, written into the attachments folder; a JPEG
+/// takes the `.jpg` ending. `None` when that version was not offered.
+pub fn prepare_choice(
+    blob_dir: &Path,
+    name: &str,
+    offer: Offer,
+    choice: Choice,
+) -> Option<Prepared> {
+    let cleaned = offer.take(choice)?;
+    let name = match cleaned.kind {
+        Kind::Jpeg => {
+            let stem = name.strip_suffix(".png").unwrap_or(name);
+            format!("{stem}.jpg")
+        }
+        _ => name.to_string(),
+    };
+    let blob = blob_of(blob_dir, name.clone(), cleaned);
+    Some((name, blob))
 }
 
 /// Records prepared pictures on an editable draft (as [`drafting::attach_prepared`]).

@@ -20,6 +20,7 @@ mod migration;
 mod outbox;
 mod pictures;
 mod pictures_crop;
+mod pictures_offer;
 mod pictures_store;
 mod poller;
 mod properties;

@@ -123,7 +123,9 @@ fn a_cropped_save_is_a_new_version_of_the_kept_size() {
     let draft = store.drafts().create().unwrap();
     let blob_dir = store.dir().join(casedesk_core::store::BLOB_DIR);
     let shot = noise(320, 200, 3);
-    let prepared = screenshots::prepare_pasted(&blob_dir, "pasted.png".into(), &png_of(&shot));
+    let prepared = screenshots::prepare_pasted(&blob_dir, "pasted.png".into(), &png_of(&shot))
+        .ready()
+        .unwrap();
     let a = screenshots::attach(&store, draft.id, vec![prepared])
         .unwrap()
         .added[0]

@@ -42,7 +42,9 @@ fn an_annotation_is_a_new_version_and_the_original_stays_unsent() {
     let draft = store.drafts().create().unwrap();
     let blob_dir = store.dir().join(casedesk_core::store::BLOB_DIR);
     let shot = noise(320, 200, 11);
-    let prepared = screenshots::prepare_pasted(&blob_dir, "pasted.png".into(), &png_of(&shot));
+    let prepared = screenshots::prepare_pasted(&blob_dir, "pasted.png".into(), &png_of(&shot))
+        .ready()
+        .unwrap();
     let out = screenshots::attach(&store, draft.id, vec![prepared]).unwrap();
     let a = out.added[0].clone();
     let (a2, path) = screenshots::for_editing(&store, draft.id, a.id).unwrap();

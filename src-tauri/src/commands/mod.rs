@@ -126,6 +126,7 @@ macro_rules! app_commands {
             capture_screen,
             list_windows,
             capture_window,
+            choose_picture_size,
             open_picture,
             picture_bytes,
             save_annotation,

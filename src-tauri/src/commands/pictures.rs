@@ -2,8 +2,12 @@
 //! from the annotation editor. Every picture goes through the core's checks and is written again from
 //! its pixels there (`casedesk_core::screenshots`); the shell only reads the clipboard or the screen.
 
-use casedesk_core::drafting::AttachOutcome;
-use casedesk_core::picture::{Area, Marks, Redaction};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use casedesk_core::drafting::{AttachOutcome, Prepared};
+use casedesk_core::picture::{Area, Choice, Marks, Offer, Redaction};
+use casedesk_core::screenshots::Offered;
 use casedesk_core::store::Attachment;
 use casedesk_core::{screenshots, Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
@@ -20,34 +24,172 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn attach_prepared(
-    state: &AppState,
-    draft_id: i64,
-    prepared: casedesk_core::drafting::Prepared,
-) -> Answer<AttachOutcome> {
+fn attach_prepared(state: &AppState, draft_id: i64, prepared: Prepared) -> Answer<AttachOutcome> {
     state.with_store(|s| screenshots::attach(s, draft_id, vec![prepared]))
+}
+
+/// A paste or a capture too large for CJ as a PNG, waiting for the user to choose how it is made
+/// smaller. One at a time (a new one replaces it), dropped after [`OFFER_TTL`]: at most two encoded
+/// versions of 10 MB each are held.
+#[derive(Default)]
+pub struct PendingOffer(Mutex<Option<Pending>>);
+
+struct Pending {
+    token: u64,
+    draft_id: i64,
+    name: String,
+    offer: Offer,
+    at: Instant,
+}
+
+/// How long an offered picture waits for its choice.
+const OFFER_TTL: Duration = Duration::from_secs(15 * 60);
+
+static NEXT_TOKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// What a paste or a capture answers: attached, or offered smaller (then `added` is empty and the
+/// page asks which version to attach).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PictureOutcome {
+    #[serde(flatten)]
+    pub outcome: AttachOutcome,
+    pub offer: Option<OfferView>,
+}
+
+/// An offered picture as the page shows it: the figures of each version.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfferView {
+    pub token: u64,
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub png_bytes: u64,
+    pub jpeg: Option<Version>,
+    pub scaled: Option<Version>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Version {
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub scale_percent: u32,
+}
+
+fn version(c: &casedesk_core::picture::Cleaned) -> Version {
+    Version {
+        bytes: c.bytes.len() as u64,
+        width: c.width,
+        height: c.height,
+        scale_percent: c.scale_percent,
+    }
+}
+
+/// Attaches a paste or a capture that is ready, or keeps it in [`PendingOffer`] and answers its offer.
+fn attach_or_offer(state: &AppState, draft_id: i64, offered: Offered) -> Answer<PictureOutcome> {
+    match offered {
+        Offered::Ready(prepared) => Ok(PictureOutcome {
+            outcome: attach_prepared(state, draft_id, prepared)?,
+            offer: None,
+        }),
+        Offered::Choose { name, offer } => {
+            let token = NEXT_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let view = OfferView {
+                token,
+                name: name.clone(),
+                width: offer.width,
+                height: offer.height,
+                png_bytes: offer.png_bytes,
+                jpeg: offer.jpeg.as_ref().map(version),
+                scaled: offer.scaled.as_ref().map(version),
+            };
+            let attachments = state.with_store(|s| s.attachments().list(draft_id))?;
+            *state.offer.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Pending {
+                token,
+                draft_id,
+                name,
+                offer,
+                at: Instant::now(),
+            });
+            Ok(PictureOutcome {
+                outcome: AttachOutcome {
+                    added: Vec::new(),
+                    refused: Vec::new(),
+                    attachments,
+                },
+                offer: Some(view),
+            })
+        }
+    }
+}
+
+/// The user's answer to an offer: the version to attach, or none (Cancel: the picture is dropped).
+#[tauri::command]
+pub async fn choose_picture_size<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+    token: u64,
+    choice: Option<Choice>,
+) -> Answer<AttachOutcome> {
+    blocking(app, move |state| {
+        let gone = || {
+            ErrorPayload::from(Error::field(
+                "attachments",
+                casedesk_core::Code::InvalidArgument,
+                "This picture is no longer waiting for a choice; paste or capture it again.",
+            ))
+        };
+        let pending = {
+            let mut slot = state.offer.0.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.take() {
+                Some(p) if p.token == token && p.draft_id == draft_id => p,
+                other => {
+                    *slot = other;
+                    return Err(gone());
+                }
+            }
+        };
+        let Some(choice) = choice else {
+            let attachments = state.with_store(|s| s.attachments().list(draft_id))?;
+            return Ok(AttachOutcome {
+                added: Vec::new(),
+                refused: Vec::new(),
+                attachments,
+            });
+        };
+        if pending.at.elapsed() > OFFER_TTL {
+            return Err(gone());
+        }
+        let blob_dir = state.blob_dir()?;
+        let prepared = screenshots::prepare_choice(&blob_dir, &pending.name, pending.offer, choice)
+            .ok_or_else(|| {
+                ErrorPayload::from(Error::field(
+                    "attachments",
+                    casedesk_core::Code::InvalidArgument,
+                    "That version of the picture would not fit CJ's 10 MB; choose the other.",
+                ))
+            })?;
+        attach_prepared(state, draft_id, prepared)
+    })
+    .await
 }
 
 /// Ctrl+V / Cmd+V of a picture, or "Paste picture": the desktop clipboard's picture as a PNG.
 #[tauri::command]
-pub async fn paste_picture<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<AttachOutcome> {
+pub async fn paste_picture<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<PictureOutcome> {
     let clip = app.clone();
     blocking(app, move |state| {
         state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
         let blob_dir = state.blob_dir()?;
         let name =
             screenshots::picture_name("Pasted", now_ms(), casedesk_core::attachment::Kind::Png);
-        let prepared = match clipboard::read_image(&clip).map_err(ErrorPayload::from)? {
-            clipboard::ClipboardImage::Encoded(bytes) => {
-                screenshots::prepare_pasted(&blob_dir, name, &bytes)
-            }
-            clipboard::ClipboardImage::Rgba {
-                width,
-                height,
-                rgba,
-            } => screenshots::prepare_rgba(&blob_dir, name, width, height, rgba),
-        };
-        attach_prepared(state, draft_id, prepared)
+        let picture = clipboard::read_image(&clip).map_err(ErrorPayload::from)?;
+        let offered =
+            screenshots::prepare_rgba(&blob_dir, name, picture.width, picture.height, picture.rgba);
+        attach_or_offer(state, draft_id, offered)
     })
     .await
 }
@@ -72,18 +214,21 @@ fn attach_capture(
     state: &AppState,
     draft_id: i64,
     shot: capture::Captured,
-) -> Answer<AttachOutcome> {
+) -> Answer<PictureOutcome> {
     let name =
         screenshots::picture_name("Screenshot", now_ms(), casedesk_core::attachment::Kind::Png);
-    let prepared =
+    let offered =
         screenshots::prepare_rgba(&state.blob_dir()?, name, shot.width, shot.height, shot.rgba);
-    attach_prepared(state, draft_id, prepared)
+    attach_or_offer(state, draft_id, offered)
 }
 
 /// "Take screenshot… → Whole screen" (and the first step of "A region", whose crop the editor
 /// then makes): Casedesk's window hidden, the screen captured, the window shown again.
 #[tauri::command]
-pub async fn capture_screen<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<AttachOutcome> {
+pub async fn capture_screen<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+) -> Answer<PictureOutcome> {
     let handle = app.clone();
     blocking(app, move |state| {
         state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
@@ -108,7 +253,7 @@ pub async fn capture_window<R: Runtime>(
     app: AppHandle<R>,
     draft_id: i64,
     window_id: u64,
-) -> Answer<AttachOutcome> {
+) -> Answer<PictureOutcome> {
     if window_id == 0 || window_id > MAX_WINDOW_ID {
         return Err(ErrorPayload::from(Error::field(
             "attachments",

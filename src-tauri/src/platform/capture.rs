@@ -59,7 +59,7 @@ pub fn screen<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<Captured> 
 }
 
 #[cfg(target_os = "linux")]
-fn to_rgba(p: &gtk::gdk_pixbuf::Pixbuf) -> Option<Captured> {
+pub(super) fn to_rgba(p: &gtk::gdk_pixbuf::Pixbuf) -> Option<Captured> {
     let (w, h) = (
         u32::try_from(p.width()).ok()?,
         u32::try_from(p.height()).ok()?,

@@ -32,31 +32,23 @@ pub fn copy_text<R: tauri::Runtime>(_app: &tauri::AppHandle<R>, text: String) ->
         .map_err(|e| clipboard_error(&e.to_string()))
 }
 
-/// A picture read from the clipboard: encoded (GTK hands a PNG) or raw RGBA (Win32, NSPasteboard).
-pub enum ClipboardImage {
-    Encoded(Vec<u8>),
-    Rgba {
-        width: u32,
-        height: u32,
-        rgba: Vec<u8>,
-    },
-}
+use super::capture::Captured;
 
 /// The picture on the clipboard, or `ClipboardNoImage` when it holds none (text, or nothing).
 #[cfg(target_os = "linux")]
-pub fn read_image<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<ClipboardImage> {
+pub fn read_image<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<Captured> {
     let (done, wait) = std::sync::mpsc::sync_channel(1);
     app.run_on_main_thread(move || {
         let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
         // Asked, not waited for: GTK calls back from its main loop once the owner has answered.
+        // Only the pixels are copied there; encoding is the caller's, off the main thread.
         clipboard.request_image(move |_, pixbuf| {
-            let png = pixbuf.and_then(|p| p.save_to_bufferv("png", &[]).ok());
-            let _ = done.send(png);
+            let _ = done.send(pixbuf.and_then(super::capture::to_rgba));
         });
     })
     .map_err(|e| clipboard_error(&e.to_string()))?;
     match wait.recv_timeout(std::time::Duration::from_secs(10)) {
-        Ok(Some(png)) => Ok(ClipboardImage::Encoded(png)),
+        Ok(Some(picture)) => Ok(picture),
         Ok(None) => Err(no_image()),
         Err(_) => Err(clipboard_error("the clipboard's owner did not answer")),
     }
@@ -64,14 +56,14 @@ pub fn read_image<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<Clipbo
 
 /// The picture on the clipboard, or `ClipboardNoImage` when it holds none (text, or nothing).
 #[cfg(not(target_os = "linux"))]
-pub fn read_image<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<ClipboardImage> {
+pub fn read_image<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured> {
     let image = arboard::Clipboard::new()
         .and_then(|mut c| c.get_image())
         .map_err(|e| match e {
             arboard::Error::ContentNotAvailable | arboard::Error::ConversionFailure => no_image(),
             other => clipboard_error(&other.to_string()),
         })?;
-    Ok(ClipboardImage::Rgba {
+    Ok(Captured {
         width: u32::try_from(image.width).unwrap_or(u32::MAX),
         height: u32::try_from(image.height).unwrap_or(u32::MAX),
         rgba: image.bytes.into_owned(),

@@ -16,6 +16,7 @@ mod keyboard;
 mod mail;
 mod mail_accounts;
 mod oauth;
+mod picture_size;
 mod pictures;
 mod secrets;
 mod suggest;

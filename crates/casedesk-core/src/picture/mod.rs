@@ -11,6 +11,7 @@
 
 pub mod crop;
 pub mod meta;
+pub mod offer;
 pub mod redact;
 
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader};
@@ -21,6 +22,7 @@ use crate::attachment::{Kind, MAX_ATTACHMENT_BYTES};
 use crate::error::{Error, Result};
 pub use crop::Area;
 pub use meta::Removed;
+pub use offer::{Choice, Fitted, Offer};
 pub use redact::{Redaction, Style};
 
 /// The widest and tallest image accepted: an 8K screen is 7,680 × 4,320; two side by side 15,360.
@@ -174,7 +176,18 @@ pub fn fit(
     kind: Kind,
     icc: Option<&[u8]>,
 ) -> Result<(DynamicImage, Vec<u8>, u32)> {
-    let mut bytes = encode(&image, kind, icc)?;
+    let bytes = encode(&image, kind, icc)?;
+    fit_from(name, image, kind, icc, bytes)
+}
+
+/// [`fit`] when `image` is already encoded as `bytes`.
+pub(crate) fn fit_from(
+    name: &str,
+    image: DynamicImage,
+    kind: Kind,
+    icc: Option<&[u8]>,
+    mut bytes: Vec<u8>,
+) -> Result<(DynamicImage, Vec<u8>, u32)> {
     if bytes.len() as u64 <= MAX_ATTACHMENT_BYTES {
         return Ok((image, bytes, 100));
     }
@@ -255,6 +268,19 @@ pub fn annotated(
 
 /// An RGBA picture (a clipboard's or a screen capture's) as a PNG ready to attach.
 pub fn from_rgba(name: &str, width: u32, height: u32, rgba: Vec<u8>) -> Result<Cleaned> {
+    let image = rgba_image(name, width, height, rgba)?;
+    let (image, bytes, scale_percent) = fit(name, image, Kind::Png, None)?;
+    Ok(Cleaned {
+        width: image.width(),
+        height: image.height(),
+        bytes,
+        kind: Kind::Png,
+        removed: Vec::new(),
+        scale_percent,
+    })
+}
+
+fn rgba_image(name: &str, width: u32, height: u32, rgba: Vec<u8>) -> Result<DynamicImage> {
     if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
         return Err(Error::field(
             "attachments",
@@ -265,13 +291,33 @@ pub fn from_rgba(name: &str, width: u32, height: u32, rgba: Vec<u8>) -> Result<C
         ));
     }
     let buf = image::RgbaImage::from_raw(width, height, rgba).ok_or_else(|| undecodable(name))?;
-    let (image, bytes, scale_percent) = fit(name, DynamicImage::ImageRgba8(buf), Kind::Png, None)?;
-    Ok(Cleaned {
-        width: image.width(),
-        height: image.height(),
-        bytes,
-        kind: Kind::Png,
-        removed: Vec::new(),
-        scale_percent,
-    })
+    Ok(without_opaque_alpha(DynamicImage::ImageRgba8(buf)))
+}
+
+/// A picture whose every pixel is opaque (a screen) as RGB: its PNG is a quarter smaller.
+pub(crate) fn without_opaque_alpha(image: DynamicImage) -> DynamicImage {
+    match image {
+        DynamicImage::ImageRgba8(buf) if buf.pixels().all(|p| p.0[3] == 255) => {
+            DynamicImage::ImageRgb8(DynamicImage::ImageRgba8(buf).into_rgb8())
+        }
+        other => other,
+    }
+}
+
+/// [`from_rgba`], but over CJ's limit the two smaller versions are offered instead of one chosen.
+pub fn from_rgba_offered(name: &str, width: u32, height: u32, rgba: Vec<u8>) -> Result<Fitted> {
+    let image = rgba_image(name, width, height, rgba)?;
+    offer::png_or_offer(name, image, None, Vec::new())
+}
+
+/// [`clean`], but a PNG over CJ's limit is offered smaller instead of scaled (a JPEG is scaled, as
+/// [`clean`] does: no other version of it would be smaller).
+pub fn clean_offered(name: &str, bytes: &[u8], kind: Kind) -> Result<Fitted> {
+    if kind != Kind::Png {
+        return clean(name, bytes, kind).map(Fitted::Ready);
+    }
+    let removed = meta::found(bytes, kind);
+    let decoded = decode(name, bytes, kind)?;
+    let image = without_opaque_alpha(decoded.image);
+    offer::png_or_offer(name, image, decoded.icc.as_deref(), removed)
 }
