@@ -82,6 +82,7 @@ const COMMANDS: &[&str] = &[
     "capture_screen",
     "list_windows",
     "capture_window",
+    "capture_with_desktop",
     "choose_picture_size",
     "open_picture",
     "picture_bytes",

@@ -18,6 +18,8 @@ pub struct Desktop {
     services: Vec<Child>,
     /// The Secret Service (GNOME Keyring), when started; stopped on drop.
     keyring: Option<Child>,
+    /// A stand-in desktop portal, when started; stopped on drop.
+    portal: Option<Child>,
     /// Extra environment for the app (e.g. a short poll interval).
     pub app_env: Vec<(String, String)>,
 }
@@ -56,6 +58,7 @@ impl Desktop {
             dbus,
             services: Vec::new(),
             keyring: None,
+            portal: None,
             app_env: Vec::new(),
         }
     }
@@ -102,6 +105,27 @@ impl Desktop {
             .expect("the stand-in keyring starts");
         self.keyring = Some(child);
         self.wait_bus_name("org.freedesktop.secrets", Duration::from_secs(10));
+    }
+
+    /// Puts `program` (the stand-in portal) on the bus as `org.freedesktop.portal.Desktop`, with
+    /// `dir` as its argument; it is stopped by [`Desktop::stop_portal`] or on drop.
+    pub fn start_portal(&mut self, program: &Path, dir: &Path) {
+        let child = Command::new(program)
+            .arg(dir)
+            .envs(self.env())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the stand-in portal starts");
+        self.portal = Some(child);
+        self.wait_bus_name("org.freedesktop.portal.Desktop", Duration::from_secs(10));
+    }
+
+    /// Stops the portal: the desktop has none from now on.
+    pub fn stop_portal(&mut self) {
+        if let Some(mut p) = self.portal.take() {
+            stop(&mut p);
+        }
     }
 
     /// An unlocked GNOME Keyring (Secret Service) on this desktop's bus.
@@ -334,6 +358,7 @@ impl Drop for Desktop {
         if let Some(k) = &mut self.keyring {
             stop(k);
         }
+        self.stop_portal();
         stop(&mut self.dbus);
         stop(&mut self.xvfb);
     }

@@ -95,6 +95,11 @@ export const api = {
   /** One window brought forward and captured with Casedesk's window hidden, attached as a PNG. */
   captureWindow: (draftId, windowId) => call('capture_window', { draftId, windowId }),
   /**
+   * Where the desktop chooses (listWindows answered capture_by_desktop, as under Wayland): its own
+   * screenshot dialog picks a window or an area; attached as a PNG, or offered smaller.
+   */
+  captureWithDesktop: (draftId) => call('capture_with_desktop', { draftId }),
+  /**
    * A paste or capture answered with `offer` (too large for CJ as a PNG): attach the version chosen,
    * 'jpeg' (full size) or 'scaled' (PNG), or null to drop it.
    */

@@ -5,6 +5,8 @@ export const CODES = Object.freeze({
   ALREADY_FILED: 'already_filed',
   ALREADY_SUBMITTING: 'already_submitting',
   BUSY: 'busy',
+  CAPTURE_BY_DESKTOP: 'capture_by_desktop',
+  CAPTURE_CANCELLED: 'capture_cancelled',
   CAPTURE_FAILED: 'capture_failed',
   CASE_HAS_DRAFT: 'case_has_draft',
   CASE_NUMBER_INVALID: 'case_number_invalid',

@@ -2,6 +2,7 @@
 // "Take screenshot…" (whole screen, a region, one window). The editor is annotate.js.
 
 import { api } from './api.js';
+import { CODES } from './codes.js';
 import { annotate } from './annotate.js';
 import { h, replace, formatSize } from './dom.js';
 
@@ -164,6 +165,16 @@ async function showWindows() {
       : h('li', { class: 'none' }, 'No other window is open.'));
     windowList.querySelector('button')?.focus();
   } catch (err) {
+    if (err.code === CODES.CAPTURE_BY_DESKTOP) {
+      // No application may list windows here (Wayland): the desktop's own dialog chooses one.
+      replace(windowList, h('li', { class: 'none' }, err.message,
+        h('button', {
+          type: 'button', 'data-testid': 'capture-desktop',
+          onclick: () => run((id) => settle(id, api.captureWithDesktop(id))),
+        }, 'Choose in the desktop\u2019s dialog…')));
+      windowList.querySelector('button')?.focus();
+      return;
+    }
     windowList.hidden = true;
     replace(captureError, h('span', { dataset: { code: err.code || '' } }, err.message || String(err)));
   }

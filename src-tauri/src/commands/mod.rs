@@ -126,6 +126,7 @@ macro_rules! app_commands {
             capture_screen,
             list_windows,
             capture_window,
+            capture_with_desktop,
             choose_picture_size,
             open_picture,
             picture_bytes,

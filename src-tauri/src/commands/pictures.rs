@@ -238,6 +238,22 @@ pub async fn capture_screen<R: Runtime>(
     .await
 }
 
+/// "Take screenshot… → One window" where the desktop itself chooses (Wayland, where `list_windows`
+/// answers `capture_by_desktop`): the desktop's own screenshot dialog, Casedesk's window hidden.
+#[tauri::command]
+pub async fn capture_with_desktop<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+) -> Answer<PictureOutcome> {
+    let handle = app.clone();
+    blocking(app, move |state| {
+        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        let shot = hidden(&handle, capture::with_desktop).map_err(ErrorPayload::from)?;
+        attach_capture(state, draft_id, shot)
+    })
+    .await
+}
+
 /// "Take screenshot… → One window": the windows that may be captured, topmost first.
 #[tauri::command]
 pub async fn list_windows<R: Runtime>(app: AppHandle<R>) -> Answer<Vec<window_list::Listed>> {

@@ -1,10 +1,13 @@
 //! Capturing the screen ("Take screenshot…"), with the same interface on every OS: the whole desktop
 //! as RGBA, or a clear error — never a blank picture.
 //!
-//! * **Linux**: the X11 root window through GDK (the GTK that Tauri's window already runs on), on the
-//!   main thread, the caller waiting at most 10 s. Under Wayland no client may read the screen; the
-//!   desktop portal's screenshot dialog is not wired yet, so the error says to use the desktop's own
-//!   tool and paste.
+//! * **Linux, X11 session**: the X11 root window through GDK (the GTK that Tauri's window already
+//!   runs on), on the main thread, the caller waiting at most 10 s. The portal is not used there:
+//!   X11 lets a client read the screen, and the portal would only add a dialog.
+//! * **Linux, Wayland session** (`XDG_SESSION_TYPE=wayland` or `WAYLAND_DISPLAY` set): no client may
+//!   read the screen, so the desktop portal's screenshot is asked for ([`portal`]); without a
+//!   portal the error says to use the desktop's own tool and paste. There alone the desktop's own
+//!   dialog chooses a window or an area ([`with_desktop`]), as no client may list windows either.
 //! * **Windows**: GDI — the virtual screen (every monitor) copied with `BitBlt` into a top-down
 //!   32-bit DIB, on the caller's thread.
 //! * **macOS**: Core Graphics' `CGDisplayCreateImage` of the main display, after
@@ -28,16 +31,52 @@ pub(super) fn capture_error(why: impl std::fmt::Display) -> Error {
     )
 }
 
+#[cfg(target_os = "linux")]
+mod portal;
+
+/// Whether the desktop itself chooses what is captured (its own screenshot dialog), because no
+/// application may list or read other windows: a Wayland session. Elsewhere Casedesk lists them.
+#[cfg(target_os = "linux")]
+pub fn desktop_chooses() -> bool {
+    std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn desktop_chooses() -> bool {
+    false
+}
+
+/// What the desktop's own screenshot dialog captured, the user choosing a window or an area there
+/// (see [`desktop_chooses`]).
+#[cfg(target_os = "linux")]
+pub fn with_desktop() -> Result<Captured> {
+    if !desktop_chooses() {
+        return Err(no_desktop_dialog());
+    }
+    portal::screenshot(true)
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn with_desktop() -> Result<Captured> {
+    Err(no_desktop_dialog())
+}
+
+fn no_desktop_dialog() -> Error {
+    Error::field(
+        "attachments",
+        casedesk_core::Code::InvalidArgument,
+        "Casedesk lists this desktop's windows itself: choose one from the list.",
+    )
+}
+
 /// Captures the whole desktop.
 #[cfg(target_os = "linux")]
 pub fn screen<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Result<Captured> {
     use gtk::gdk;
     use gtk::prelude::*;
-    if std::env::var_os("WAYLAND_DISPLAY").is_some() && std::env::var_os("DISPLAY").is_none() {
-        return Err(capture_error(
-            "this Wayland session lets no application read the screen; take the screenshot with \
-             the desktop's own tool (PrtScn) and paste it",
-        ));
+    if desktop_chooses() {
+        return portal::screenshot(false);
     }
     let (done, wait) = std::sync::mpsc::sync_channel(1);
     app.run_on_main_thread(move || {

@@ -264,12 +264,29 @@ mod x11 {
 /// The windows that may be captured, topmost first, Casedesk's own left out.
 #[cfg(target_os = "linux")]
 pub fn list() -> Result<Vec<Listed>> {
+    if capture::desktop_chooses() {
+        return Err(by_desktop());
+    }
     x11::Session::open()?.list()
+}
+
+/// Under Wayland no application may list other windows: the desktop's own dialog chooses one.
+#[cfg(target_os = "linux")]
+fn by_desktop() -> Error {
+    Error::field(
+        "attachments",
+        casedesk_core::Code::CaptureByDesktop,
+        "This desktop lets no application list its windows: choose the window in the \
+         desktop's own screenshot dialog.",
+    )
 }
 
 /// Brings the window to the front (before Casedesk hides itself for the capture).
 #[cfg(target_os = "linux")]
 pub fn bring_forward(id: u64) -> Result<()> {
+    if capture::desktop_chooses() {
+        return Err(by_desktop());
+    }
     let s = x11::Session::open()?;
     let w = u32::try_from(id).map_err(|_| gone())?;
     if !s.list()?.iter().any(|l| l.id == id) {

@@ -65,7 +65,7 @@ fn show_window(
     panic!("the {title:?} window did not appear within 20 s");
 }
 
-fn open_chooser(app: &App) {
+pub(super) fn open_chooser(app: &App) {
     app.click(&app.tid("capture-screenshot"));
     app.wait_until("the capture chooser", Duration::from_secs(10), |a| {
         a.exec(
@@ -75,7 +75,7 @@ fn open_chooser(app: &App) {
     });
 }
 
-fn stored(data: &Path, a: &serde_json::Value) -> image::RgbaImage {
+pub(super) fn stored(data: &Path, a: &serde_json::Value) -> image::RgbaImage {
     let file = blob(data, a["sha256"].as_str().unwrap());
     image::load_from_memory(&std::fs::read(file).unwrap())
         .unwrap()

@@ -18,6 +18,7 @@ mod mail_accounts;
 mod oauth;
 mod picture_size;
 mod pictures;
+mod portal;
 mod secrets;
 mod suggest;
 
