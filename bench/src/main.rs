@@ -170,7 +170,7 @@ fn main() {
     // `casedesk-bench autosave startup ...`: only those figures, printed, BENCHMARKS.md left alone.
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     type Figure = fn(&mut Vec<Row>);
-    let figures: [(&str, &str, Figure); 15] = [
+    let figures: [(&str, &str, Figure); 16] = [
         ("autosave", "autosave", autosave),
         ("search", "search (seeding 100,000 drafts)", search),
         ("ingest", "attachment ingest", ingest),
@@ -185,6 +185,11 @@ fn main() {
             "pictures",
             "screenshots: paste, strip, annotate",
             pictures::pictures,
+        ),
+        (
+            "offer",
+            "screenshots: a capture over CJ's limit offered smaller",
+            pictures::offer,
         ),
         ("poll", "poll sweep", poll),
         (

@@ -243,3 +243,91 @@ pub(crate) fn pictures(rows: &mut Vec<Row>) {
         met: Some(save.p50 <= 1500.0),
     });
 }
+
+/// A noisy opaque `width` × `height` picture (what a photo on screen or a busy dashboard is to
+/// deflate): over CJ's 10 MB as a PNG, so it is offered smaller.
+fn noise_rgba(width: u32, height: u32) -> Vec<u8> {
+    let mut s = 0x9E37_79B9u32;
+    let mut out = Vec::with_capacity(width as usize * height as usize * 4);
+    for _ in 0..width as usize * height as usize {
+        s ^= s << 13;
+        s ^= s >> 17;
+        s ^= s << 5;
+        out.extend_from_slice(&[s as u8, (s >> 8) as u8, (s >> 16) as u8, 255]);
+    }
+    out
+}
+
+/// A capture over CJ's limit as a PNG, offered smaller: the PNG tried, then the full-size JPEG and
+/// the scaled PNG encoded (nothing written until the user chooses). At two sizes, for how the cost
+/// grows, next to ImageMagick making the same three files from the same pixels.
+pub(crate) fn offer(rows: &mut Vec<Row>) {
+    const OFFER_RUNS: usize = 7;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let blob_dir = d.join("blobs");
+    std::fs::create_dir_all(&blob_dir).unwrap();
+    let has_convert = tool("convert", &["-version"]);
+    let mut medians = Vec::new();
+    for (w, h) in [(2600u32, 1700u32), (3677, 2404)] {
+        let rgba = noise_rgba(w, h);
+        let raw = d.join(format!("noise-{w}.rgba"));
+        std::fs::write(&raw, &rgba).unwrap();
+        let mut scaled_percent = 0;
+        let ours = time_runs(OFFER_RUNS, |_| {
+            let offered =
+                screenshots::prepare_rgba(&blob_dir, "Screenshot.png".into(), w, h, rgba.clone());
+            match offered {
+                screenshots::Offered::Choose { offer, .. } => {
+                    scaled_percent = offer.scaled.as_ref().map_or(0, |s| s.scale_percent);
+                }
+                screenshots::Offered::Ready(_) => panic!("a noisy {w} × {h} picture is offered"),
+            }
+        });
+        let size = format!("{w}x{h}");
+        let theirs = has_convert.then(|| {
+            time_runs(OFFER_RUNS, |_| {
+                let resize = format!("{scaled_percent}%");
+                assert!(tool(
+                    "convert",
+                    &[
+                        "-size",
+                        &size,
+                        "-depth",
+                        "8",
+                        &format!("rgba:{}", raw.display()),
+                        "-alpha",
+                        "off",
+                        "-write",
+                        d.join("o.png").to_str().unwrap(),
+                        "-quality",
+                        "90",
+                        "-write",
+                        d.join("o.jpg").to_str().unwrap(),
+                        "-resize",
+                        &resize,
+                        d.join("s.png").to_str().unwrap(),
+                    ]
+                ));
+            })
+        });
+        medians.push(ours.p50);
+        let growth = if medians.len() == 2 {
+            format!("; 2× the pixels cost {:.2}×", medians[1] / medians[0])
+        } else {
+            String::new()
+        };
+        rows.push(Row {
+            figure: format!(
+                "a {w} × {h} capture over CJ's limit offered smaller: PNG tried, full-size JPEG q90 and PNG scaled to {scaled_percent}% encoded{growth}"
+            ),
+            value: fmt(&ours),
+            baseline: theirs.map_or("ImageMagick not installed".into(), |c| {
+                format!("ImageMagick writing the same PNG, JPEG q90 and scaled PNG: {}", fmt(&c))
+            }),
+            ratio: theirs.map_or("—".into(), |c| format!("{:.2}×", ours.p50 / c.p50)),
+            target: if w == 2600 { "p50 ≤ 3 s".into() } else { "—".into() },
+            met: (w == 2600).then_some(ours.p50 <= 3000.0),
+        });
+    }
+}
