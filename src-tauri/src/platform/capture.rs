@@ -127,6 +127,12 @@ pub(super) fn to_rgba(p: &gtk::gdk_pixbuf::Pixbuf) -> Option<Captured> {
 /// Captures the whole desktop.
 #[cfg(windows)]
 pub fn screen<R: tauri::Runtime>(_app: &tauri::AppHandle<R>) -> Result<Captured> {
+    virtual_screen()
+}
+
+/// Every monitor's pixels, on the caller's thread.
+#[cfg(windows)]
+pub(super) fn virtual_screen() -> Result<Captured> {
     use windows_sys::Win32::Graphics::Gdi::*;
     use windows_sys::Win32::UI::WindowsAndMessaging::*;
     // SAFETY: plain GDI calls on handles created here and released before returning; the buffer
