@@ -229,10 +229,23 @@ pub async fn capture_screen<R: Runtime>(
     app: AppHandle<R>,
     draft_id: i64,
 ) -> Answer<PictureOutcome> {
+    captured(app, draft_id, || Ok(()), capture::screen).await
+}
+
+/// What every capture does: the draft must still be editable; `before` runs while Casedesk is
+/// shown (bringing another window forward), `take` while it is hidden; the picture is attached,
+/// or offered smaller when it would exceed CJ's limit.
+async fn captured<R: Runtime>(
+    app: AppHandle<R>,
+    draft_id: i64,
+    before: impl FnOnce() -> casedesk_core::Result<()> + Send + 'static,
+    take: impl FnOnce(&AppHandle<R>) -> casedesk_core::Result<capture::Captured> + Send + 'static,
+) -> Answer<PictureOutcome> {
     let handle = app.clone();
     blocking(app, move |state| {
         state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
-        let shot = hidden(&handle, || capture::screen(&handle)).map_err(ErrorPayload::from)?;
+        before().map_err(ErrorPayload::from)?;
+        let shot = hidden(&handle, || take(&handle)).map_err(ErrorPayload::from)?;
         attach_capture(state, draft_id, shot)
     })
     .await
@@ -245,13 +258,7 @@ pub async fn capture_with_desktop<R: Runtime>(
     app: AppHandle<R>,
     draft_id: i64,
 ) -> Answer<PictureOutcome> {
-    let handle = app.clone();
-    blocking(app, move |state| {
-        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
-        let shot = hidden(&handle, capture::with_desktop).map_err(ErrorPayload::from)?;
-        attach_capture(state, draft_id, shot)
-    })
-    .await
+    captured(app, draft_id, || Ok(()), |_| capture::with_desktop()).await
 }
 
 /// "Take screenshot… → One window": the windows that may be captured, topmost first.
@@ -277,14 +284,12 @@ pub async fn capture_window<R: Runtime>(
             "Choose a window from the list.",
         )));
     }
-    let handle = app.clone();
-    blocking(app, move |state| {
-        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
-        window_list::bring_forward(window_id).map_err(ErrorPayload::from)?;
-        let shot = hidden(&handle, || window_list::capture(&handle, window_id))
-            .map_err(ErrorPayload::from)?;
-        attach_capture(state, draft_id, shot)
-    })
+    captured(
+        app,
+        draft_id,
+        move || window_list::bring_forward(window_id),
+        move |h| window_list::capture(h, window_id),
+    )
     .await
 }
 
