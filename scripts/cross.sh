@@ -48,7 +48,7 @@ timed() {
 
 setup() {
   step setup
-  local pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy mingw-w64 wine wine64 llvm python3-venv)
+  local pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy mingw-w64 wine wine64 llvm python3-venv xvfb)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -108,12 +108,24 @@ test_windows() {
   # script) must be found by the shell's test binaries.
   export WINEPATH
   WINEPATH="$(winepath -w "$CARGO_TARGET_DIR/$WIN/debug" 2>/dev/null)"
+  # Wine draws through X: the window-list, screen-capture and clipboard tests need a display, so
+  # Wine gets a private Xvfb unless one is given (stopped afterwards, whatever the tests did).
+  local xvfb=""
+  if [ -z "${DISPLAY:-}" ]; then
+    local n=$((200 + $$ % 700))
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+    xvfb=$!
+    trap '[ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null' EXIT
+    for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+    export DISPLAY=":$n"
+  fi
   local rc
   set +e
   timed $CARGO test --no-fail-fast -p casedesk-core -p casedesk --target $WIN $BS 2>&1 | tee "$out"
   rc=${PIPESTATUS[0]}
   set -e
   timeout 60 wineserver -k 2>/dev/null || true
+  if [ -n "$xvfb" ]; then kill "$xvfb" 2>/dev/null || true; unset DISPLAY; fi
   summarise "$out"
   return "$rc"
 }

@@ -84,3 +84,38 @@ fn clipboard_error(why: &str) -> Error {
         format!("The clipboard could not be written: {why}."),
     )
 }
+
+#[cfg(all(test, windows))]
+mod tests {
+    //! Win32's clipboard under Wine (which `scripts/cross.sh test-windows` gives a display): what
+    //! another program put there is read back as the user copied it. One test, so the clipboard
+    //! is not shared between threads.
+    use super::*;
+
+    #[test]
+    fn text_goes_out_and_a_picture_comes_back_exactly() {
+        let app = tauri::test::mock_app();
+        let handle = app.handle();
+        copy_text(handle, "CJ case 12345 — ünïcode".into()).unwrap();
+        let mut other = arboard::Clipboard::new().unwrap();
+        assert_eq!(other.get_text().unwrap(), "CJ case 12345 — ünïcode");
+        // Text alone is no picture: the user is told to take one.
+        let err = read_image(handle).err().expect("text is not a picture");
+        assert_eq!(err.code(), casedesk_core::Code::ClipboardNoImage);
+
+        let (w, h) = (37usize, 21usize);
+        let rgba: Vec<u8> = (0..w * h)
+            .flat_map(|i| [(i * 7) as u8, (i * 13) as u8, (i * 29) as u8, 255])
+            .collect();
+        other
+            .set_image(arboard::ImageData {
+                width: w,
+                height: h,
+                bytes: rgba.clone().into(),
+            })
+            .unwrap();
+        let got = read_image(handle).unwrap();
+        assert_eq!((got.width, got.height), (w as u32, h as u32));
+        assert!(got.rgba == rgba, "the pasted pixels are the copied ones");
+    }
+}
