@@ -7,323 +7,136 @@ use serde::Serialize;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Every error code that crosses the IPC boundary, in one place. Serialized as snake_case — the words
-/// the UI switches on; `ui/codes.js` lists the same (a test keeps the two equal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Code {
-    AlreadyFiled,
-    AlreadySubmitting,
-    Busy,
-    CaptureByDesktop,
-    CaptureCancelled,
-    CaptureFailed,
-    CaseHasDraft,
-    CaseNumberInvalid,
-    CaseNumberRequired,
-    CaseNumberTaken,
-    CertificateUntrusted,
-    Clipboard,
-    ClipboardNoImage,
-    DataFolderUnknown,
-    DatabaseCorrupt,
-    DatabaseTooNew,
-    DiskFull,
-    DraftInOutbox,
-    DraftNotReady,
-    DraftSubmitted,
-    DraftUnavailable,
-    FieldNameInvalid,
-    FileChanged,
-    FileContentUnsupported,
-    FileDuplicate,
-    FileEmpty,
-    FileExtensionUnsupported,
-    FileIsDirectory,
-    FileIsSymlink,
-    FileKindMismatch,
-    FileNotFound,
-    FileNotRegular,
-    FilePathInvalid,
-    FileTooLarge,
-    FileUnreadable,
-    FilerUnknown,
-    ImageMismatch,
-    ImageTooBig,
-    ImageUndecodable,
-    ImportInvalid,
-    ImportRefused,
-    ImportTooMany,
-    Internal,
-    InvalidArgument,
-    InvalidText,
-    Io,
-    MailFoldersInvalid,
-    MailHostInvalid,
-    MailAccountInvalid,
-    CjAccountInvalid,
-    MailLoginRefused,
-    MailLookBackInvalid,
-    MailPasswordMissing,
-    MailPatternInvalid,
-    MailPlainNotLoopback,
-    MailPortInvalid,
-    MailSendersInvalid,
-    MailServerError,
-    MailTerminalInvalid,
-    MailSignInNeeded,
-    MailUserInvalid,
-    NameInvalid,
-    NameRequired,
-    NameTaken,
-    NoUrl,
-    NotFound,
-    OauthCancelled,
-    OauthConfigInvalid,
-    OauthDenied,
-    OauthStateMismatch,
-    OauthTimeout,
-    OpenFailed,
-    PathNotGranted,
-    PollIntervalInvalid,
-    ProviderAuth,
-    ProviderConfig,
-    ProviderMalformed,
-    ProviderNotFound,
-    ProviderRejected,
-    ProviderServerError,
-    ProviderThrottled,
-    ProviderUnreachable,
-    ProviderUnsupported,
-    QueryTooLong,
-    ReadOnly,
-    ReasonInUse,
-    RtQueueInvalid,
-    RtUrlInsecure,
-    RtUrlInvalid,
-    SecretInvalid,
-    SecretStore,
-    SecretsUnredacted,
-    SqliteTooOld,
-    StatusUnknown,
-    StatusesInvalid,
-    Storage,
-    SubjectTooLong,
-    TooLarge,
-    TooLargeToStore,
-    TooManyFiles,
-    UrlInvalid,
+/// Writes the `Code` enum, its `ALL` list and its words from one list, so a new code is one line.
+macro_rules! codes {
+    ($($variant:ident = $word:literal,)+) => {
+        /// Every error code that crosses the IPC boundary, in one place: the word each crosses as
+        /// (snake_case, what the UI switches on) is written beside it. `ui/codes.js` lists the same
+        /// words (a test keeps the two equal).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Code {
+            $($variant,)+
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $word,)+
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    pub const ALL: &'static [Code] = &[
-        Code::AlreadyFiled,
-        Code::AlreadySubmitting,
-        Code::Busy,
-        Code::CaptureByDesktop,
-        Code::CaptureCancelled,
-        Code::CaptureFailed,
-        Code::CaseHasDraft,
-        Code::CaseNumberInvalid,
-        Code::CaseNumberRequired,
-        Code::CaseNumberTaken,
-        Code::CertificateUntrusted,
-        Code::Clipboard,
-        Code::CjAccountInvalid,
-        Code::ClipboardNoImage,
-        Code::DataFolderUnknown,
-        Code::DatabaseCorrupt,
-        Code::DatabaseTooNew,
-        Code::DiskFull,
-        Code::DraftInOutbox,
-        Code::DraftNotReady,
-        Code::DraftSubmitted,
-        Code::DraftUnavailable,
-        Code::FieldNameInvalid,
-        Code::FileChanged,
-        Code::FileContentUnsupported,
-        Code::FileDuplicate,
-        Code::FileEmpty,
-        Code::FileExtensionUnsupported,
-        Code::FileIsDirectory,
-        Code::FileIsSymlink,
-        Code::FileKindMismatch,
-        Code::FileNotFound,
-        Code::FileNotRegular,
-        Code::FilePathInvalid,
-        Code::FileTooLarge,
-        Code::FileUnreadable,
-        Code::FilerUnknown,
-        Code::ImageMismatch,
-        Code::ImageTooBig,
-        Code::ImageUndecodable,
-        Code::ImportInvalid,
-        Code::ImportRefused,
-        Code::ImportTooMany,
-        Code::Internal,
-        Code::InvalidArgument,
-        Code::InvalidText,
-        Code::Io,
-        Code::MailAccountInvalid,
-        Code::MailFoldersInvalid,
-        Code::MailHostInvalid,
-        Code::MailLoginRefused,
-        Code::MailLookBackInvalid,
-        Code::MailPasswordMissing,
-        Code::MailPatternInvalid,
-        Code::MailPlainNotLoopback,
-        Code::MailPortInvalid,
-        Code::MailSendersInvalid,
-        Code::MailServerError,
-        Code::MailTerminalInvalid,
-        Code::MailSignInNeeded,
-        Code::MailUserInvalid,
-        Code::NameInvalid,
-        Code::NameRequired,
-        Code::NameTaken,
-        Code::NoUrl,
-        Code::NotFound,
-        Code::OauthCancelled,
-        Code::OauthConfigInvalid,
-        Code::OauthDenied,
-        Code::OauthStateMismatch,
-        Code::OauthTimeout,
-        Code::OpenFailed,
-        Code::PathNotGranted,
-        Code::PollIntervalInvalid,
-        Code::ProviderAuth,
-        Code::ProviderConfig,
-        Code::ProviderMalformed,
-        Code::ProviderNotFound,
-        Code::ProviderRejected,
-        Code::ProviderServerError,
-        Code::ProviderThrottled,
-        Code::ProviderUnreachable,
-        Code::ProviderUnsupported,
-        Code::QueryTooLong,
-        Code::ReadOnly,
-        Code::ReasonInUse,
-        Code::RtQueueInvalid,
-        Code::RtUrlInsecure,
-        Code::RtUrlInvalid,
-        Code::SecretInvalid,
-        Code::SecretStore,
-        Code::SecretsUnredacted,
-        Code::SqliteTooOld,
-        Code::StatusUnknown,
-        Code::StatusesInvalid,
-        Code::Storage,
-        Code::SubjectTooLong,
-        Code::TooLarge,
-        Code::TooLargeToStore,
-        Code::TooManyFiles,
-        Code::UrlInvalid,
-    ];
+codes! {
+    AlreadyFiled = "already_filed",
+    AlreadySubmitting = "already_submitting",
+    Busy = "busy",
+    CaptureByDesktop = "capture_by_desktop",
+    CaptureCancelled = "capture_cancelled",
+    CaptureFailed = "capture_failed",
+    CaseHasDraft = "case_has_draft",
+    CaseNumberInvalid = "case_number_invalid",
+    CaseNumberRequired = "case_number_required",
+    CaseNumberTaken = "case_number_taken",
+    CertificateUntrusted = "certificate_untrusted",
+    Clipboard = "clipboard",
+    ClipboardNoImage = "clipboard_no_image",
+    DataFolderUnknown = "data_folder_unknown",
+    DatabaseCorrupt = "database_corrupt",
+    DatabaseTooNew = "database_too_new",
+    DiskFull = "disk_full",
+    DraftInOutbox = "draft_in_outbox",
+    DraftNotReady = "draft_not_ready",
+    DraftSubmitted = "draft_submitted",
+    DraftUnavailable = "draft_unavailable",
+    FieldNameInvalid = "field_name_invalid",
+    FileChanged = "file_changed",
+    FileContentUnsupported = "file_content_unsupported",
+    FileDuplicate = "file_duplicate",
+    FileEmpty = "file_empty",
+    FileExtensionUnsupported = "file_extension_unsupported",
+    FileIsDirectory = "file_is_directory",
+    FileIsSymlink = "file_is_symlink",
+    FileKindMismatch = "file_kind_mismatch",
+    FileNotFound = "file_not_found",
+    FileNotRegular = "file_not_regular",
+    FilePathInvalid = "file_path_invalid",
+    FileTooLarge = "file_too_large",
+    FileUnreadable = "file_unreadable",
+    FilerUnknown = "filer_unknown",
+    ImageMismatch = "image_mismatch",
+    ImageTooBig = "image_too_big",
+    ImageUndecodable = "image_undecodable",
+    ImportInvalid = "import_invalid",
+    ImportRefused = "import_refused",
+    ImportTooMany = "import_too_many",
+    Internal = "internal",
+    InvalidArgument = "invalid_argument",
+    InvalidText = "invalid_text",
+    Io = "io",
+    MailFoldersInvalid = "mail_folders_invalid",
+    MailHostInvalid = "mail_host_invalid",
+    MailAccountInvalid = "mail_account_invalid",
+    CjAccountInvalid = "cj_account_invalid",
+    MailLoginRefused = "mail_login_refused",
+    MailLookBackInvalid = "mail_look_back_invalid",
+    MailPasswordMissing = "mail_password_missing",
+    MailPatternInvalid = "mail_pattern_invalid",
+    MailPlainNotLoopback = "mail_plain_not_loopback",
+    MailPortInvalid = "mail_port_invalid",
+    MailSendersInvalid = "mail_senders_invalid",
+    MailServerError = "mail_server_error",
+    MailTerminalInvalid = "mail_terminal_invalid",
+    MailSignInNeeded = "mail_sign_in_needed",
+    MailUserInvalid = "mail_user_invalid",
+    NameInvalid = "name_invalid",
+    NameRequired = "name_required",
+    NameTaken = "name_taken",
+    NoUrl = "no_url",
+    NotFound = "not_found",
+    OauthCancelled = "oauth_cancelled",
+    OauthConfigInvalid = "oauth_config_invalid",
+    OauthDenied = "oauth_denied",
+    OauthStateMismatch = "oauth_state_mismatch",
+    OauthTimeout = "oauth_timeout",
+    OpenFailed = "open_failed",
+    PathNotGranted = "path_not_granted",
+    PollIntervalInvalid = "poll_interval_invalid",
+    ProviderAuth = "provider_auth",
+    ProviderConfig = "provider_config",
+    ProviderMalformed = "provider_malformed",
+    ProviderNotFound = "provider_not_found",
+    ProviderRejected = "provider_rejected",
+    ProviderServerError = "provider_server_error",
+    ProviderThrottled = "provider_throttled",
+    ProviderUnreachable = "provider_unreachable",
+    ProviderUnsupported = "provider_unsupported",
+    QueryTooLong = "query_too_long",
+    ReadOnly = "read_only",
+    ReasonInUse = "reason_in_use",
+    RtQueueInvalid = "rt_queue_invalid",
+    RtUrlInsecure = "rt_url_insecure",
+    RtUrlInvalid = "rt_url_invalid",
+    SecretInvalid = "secret_invalid",
+    SecretStore = "secret_store",
+    SecretsUnredacted = "secrets_unredacted",
+    SqliteTooOld = "sqlite_too_old",
+    StatusUnknown = "status_unknown",
+    StatusesInvalid = "statuses_invalid",
+    Storage = "storage",
+    SubjectTooLong = "subject_too_long",
+    TooLarge = "too_large",
+    TooLargeToStore = "too_large_to_store",
+    TooManyFiles = "too_many_files",
+    UrlInvalid = "url_invalid",
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::AlreadyFiled => "already_filed",
-            Code::AlreadySubmitting => "already_submitting",
-            Code::Busy => "busy",
-            Code::CaptureByDesktop => "capture_by_desktop",
-            Code::CaptureCancelled => "capture_cancelled",
-            Code::CaptureFailed => "capture_failed",
-            Code::CaseHasDraft => "case_has_draft",
-            Code::CaseNumberInvalid => "case_number_invalid",
-            Code::CaseNumberRequired => "case_number_required",
-            Code::CaseNumberTaken => "case_number_taken",
-            Code::CertificateUntrusted => "certificate_untrusted",
-            Code::Clipboard => "clipboard",
-            Code::ClipboardNoImage => "clipboard_no_image",
-            Code::DataFolderUnknown => "data_folder_unknown",
-            Code::DatabaseCorrupt => "database_corrupt",
-            Code::DatabaseTooNew => "database_too_new",
-            Code::DiskFull => "disk_full",
-            Code::DraftInOutbox => "draft_in_outbox",
-            Code::DraftNotReady => "draft_not_ready",
-            Code::DraftSubmitted => "draft_submitted",
-            Code::DraftUnavailable => "draft_unavailable",
-            Code::FieldNameInvalid => "field_name_invalid",
-            Code::FileChanged => "file_changed",
-            Code::FileContentUnsupported => "file_content_unsupported",
-            Code::FileDuplicate => "file_duplicate",
-            Code::FileEmpty => "file_empty",
-            Code::FileExtensionUnsupported => "file_extension_unsupported",
-            Code::FileIsDirectory => "file_is_directory",
-            Code::FileIsSymlink => "file_is_symlink",
-            Code::FileKindMismatch => "file_kind_mismatch",
-            Code::FileNotFound => "file_not_found",
-            Code::FileNotRegular => "file_not_regular",
-            Code::FilePathInvalid => "file_path_invalid",
-            Code::FileTooLarge => "file_too_large",
-            Code::FileUnreadable => "file_unreadable",
-            Code::FilerUnknown => "filer_unknown",
-            Code::ImageMismatch => "image_mismatch",
-            Code::ImageTooBig => "image_too_big",
-            Code::ImageUndecodable => "image_undecodable",
-            Code::ImportInvalid => "import_invalid",
-            Code::ImportRefused => "import_refused",
-            Code::ImportTooMany => "import_too_many",
-            Code::Internal => "internal",
-            Code::InvalidArgument => "invalid_argument",
-            Code::InvalidText => "invalid_text",
-            Code::Io => "io",
-            Code::MailFoldersInvalid => "mail_folders_invalid",
-            Code::MailHostInvalid => "mail_host_invalid",
-            Code::MailAccountInvalid => "mail_account_invalid",
-            Code::CjAccountInvalid => "cj_account_invalid",
-            Code::MailLoginRefused => "mail_login_refused",
-            Code::MailLookBackInvalid => "mail_look_back_invalid",
-            Code::MailPasswordMissing => "mail_password_missing",
-            Code::MailPatternInvalid => "mail_pattern_invalid",
-            Code::MailPlainNotLoopback => "mail_plain_not_loopback",
-            Code::MailPortInvalid => "mail_port_invalid",
-            Code::MailSendersInvalid => "mail_senders_invalid",
-            Code::MailServerError => "mail_server_error",
-            Code::MailTerminalInvalid => "mail_terminal_invalid",
-            Code::MailSignInNeeded => "mail_sign_in_needed",
-            Code::MailUserInvalid => "mail_user_invalid",
-            Code::NameInvalid => "name_invalid",
-            Code::NameRequired => "name_required",
-            Code::NameTaken => "name_taken",
-            Code::NoUrl => "no_url",
-            Code::NotFound => "not_found",
-            Code::OauthCancelled => "oauth_cancelled",
-            Code::OauthConfigInvalid => "oauth_config_invalid",
-            Code::OauthDenied => "oauth_denied",
-            Code::OauthStateMismatch => "oauth_state_mismatch",
-            Code::OauthTimeout => "oauth_timeout",
-            Code::OpenFailed => "open_failed",
-            Code::PathNotGranted => "path_not_granted",
-            Code::PollIntervalInvalid => "poll_interval_invalid",
-            Code::ProviderAuth => "provider_auth",
-            Code::ProviderConfig => "provider_config",
-            Code::ProviderMalformed => "provider_malformed",
-            Code::ProviderNotFound => "provider_not_found",
-            Code::ProviderRejected => "provider_rejected",
-            Code::ProviderServerError => "provider_server_error",
-            Code::ProviderThrottled => "provider_throttled",
-            Code::ProviderUnreachable => "provider_unreachable",
-            Code::ProviderUnsupported => "provider_unsupported",
-            Code::QueryTooLong => "query_too_long",
-            Code::ReadOnly => "read_only",
-            Code::ReasonInUse => "reason_in_use",
-            Code::RtQueueInvalid => "rt_queue_invalid",
-            Code::RtUrlInsecure => "rt_url_insecure",
-            Code::RtUrlInvalid => "rt_url_invalid",
-            Code::SecretInvalid => "secret_invalid",
-            Code::SecretStore => "secret_store",
-            Code::SecretsUnredacted => "secrets_unredacted",
-            Code::SqliteTooOld => "sqlite_too_old",
-            Code::StatusUnknown => "status_unknown",
-            Code::StatusesInvalid => "statuses_invalid",
-            Code::Storage => "storage",
-            Code::SubjectTooLong => "subject_too_long",
-            Code::TooLarge => "too_large",
-            Code::TooLargeToStore => "too_large_to_store",
-            Code::TooManyFiles => "too_many_files",
-            Code::UrlInvalid => "url_invalid",
-        }
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -418,7 +231,21 @@ impl Error {
             Code::DiskFull => "The disk is full: Casedesk could not save. Your text is still in the window; free some space and it will save again.".into(),
             Code::ReadOnly => "Casedesk's data folder cannot be written to. Your text is still in the window; fix the folder's permissions and it will save again.".into(),
             Code::Busy => "The database is busy; Casedesk will try again.".into(),
-            _ => self.to_string(),
+            _ => match self {
+                Error::Invalid { message, .. } => message.clone(),
+                Error::NotFound { .. } => self.to_string(),
+                // The library's own words are not written for the user: they go to the log.
+                Error::Storage(_) => {
+                    tracing::warn!(error = %self, "database error");
+                    "Something went wrong in Casedesk's database. The detail is in Casedesk's log."
+                        .into()
+                }
+                Error::Io(_) => {
+                    tracing::warn!(error = %self, "file error");
+                    "Something went wrong reading or writing a file. The detail is in Casedesk's log."
+                        .into()
+                }
+            },
         }
     }
 }
@@ -449,5 +276,52 @@ impl From<&Error> for ErrorPayload {
 impl From<Error> for ErrorPayload {
     fn from(e: Error) -> Self {
         ErrorPayload::from(&e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_its_own_snake_case_word() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            let w = c.as_str();
+            assert!(seen.insert(w), "{w} is used twice");
+            let snake: String = format!("{c:?}")
+                .chars()
+                .enumerate()
+                .flat_map(|(i, ch)| {
+                    let lower = ch.to_ascii_lowercase();
+                    (i > 0 && ch.is_ascii_uppercase())
+                        .then_some('_')
+                        .into_iter()
+                        .chain([lower])
+                })
+                .collect();
+            assert_eq!(w, snake, "{c:?} crosses as its own name in snake_case");
+        }
+    }
+
+    #[test]
+    fn a_librarys_words_never_reach_the_user() {
+        let io = Error::Io(std::io::Error::other("open /home/someone/x: errno 5"));
+        let p = ErrorPayload::from(&io);
+        assert_eq!(p.code, Code::Io);
+        assert!(
+            !p.message.contains("errno") && !p.message.contains("/home"),
+            "{}",
+            p.message
+        );
+        assert!(p.message.contains("log"));
+        let db = Error::Storage(rusqlite::Error::InvalidColumnName("secret_col".into()));
+        let p = ErrorPayload::from(&db);
+        assert_eq!(p.code, Code::Storage);
+        assert!(!p.message.contains("secret_col"), "{}", p.message);
+        // Messages written for the user pass through as they are.
+        let mine = Error::field("subject", Code::SubjectTooLong, "Keep the subject short.");
+        assert_eq!(ErrorPayload::from(&mine).message, "Keep the subject short.");
+        assert_eq!(ErrorPayload::from(&mine).field.as_deref(), Some("subject"));
     }
 }
