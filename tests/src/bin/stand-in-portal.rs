@@ -7,7 +7,8 @@
 //!
 //! `stand-in-portal DIR`: before each answer it reads `DIR/answer` —
 //! `picture <path>` (answer 0 with that file's `file://` URI), `cancel` (answer 1), `silent` (never
-//! answer) — and appends one line per call to `DIR/calls`: `interactive=<bool> token=<token>`.
+//! answer) — and appends one line per call to `DIR/calls`: `interactive=<bool> token=<token>`, or
+//! `close <request path>` for a `Request.Close`.
 //!
 //! Linux only: the portal is a D-Bus service; elsewhere this binary only says so.
 
@@ -33,6 +34,16 @@ mod linux {
         out
     }
 
+    fn note(dir: &std::path::Path, line: &str) {
+        if let Ok(mut calls) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("calls"))
+        {
+            let _ = writeln!(calls, "{line}");
+        }
+    }
+
     fn screenshot(dir: &std::path::Path, msg: &Message, conn: &Connection) -> Option<Message> {
         let (_parent, options): (String, PropMap) = msg.read2().ok()?;
         let token = options
@@ -49,13 +60,7 @@ mod linux {
             "/org/freedesktop/portal/desktop/request/{}/{token}",
             sender.trim_start_matches(':').replace('.', "_")
         );
-        if let Ok(mut calls) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("calls"))
-        {
-            let _ = writeln!(calls, "interactive={interactive} token={token}");
-        }
+        note(dir, &format!("interactive={interactive} token={token}"));
         let _ = conn.send(msg.method_return().append1(Path::from(request.clone())));
         let answer = std::fs::read_to_string(dir.join("answer")).unwrap_or_default();
         let answer = answer.trim();
@@ -90,6 +95,12 @@ mod linux {
                     if let Some(signal) = screenshot(&dir, &msg, conn) {
                         let _ = conn.send(signal);
                     }
+                } else if msg.interface().as_deref() == Some("org.freedesktop.portal.Request")
+                    && msg.member().as_deref() == Some("Close")
+                {
+                    let path = msg.path().map(|p| p.to_string()).unwrap_or_default();
+                    note(&dir, &format!("close {path}"));
+                    let _ = conn.send(msg.method_return());
                 } else if !msg.get_no_reply() {
                     let _ = conn.send(msg.error(
                         &"org.freedesktop.DBus.Error.UnknownMethod".into(),

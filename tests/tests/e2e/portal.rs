@@ -51,6 +51,10 @@ fn under_wayland_the_desktop_portal_takes_the_screenshot_and_its_dialog_picks_th
     desktop
         .app_env
         .push(("XDG_SESSION_TYPE".into(), "wayland".into()));
+    // The two minutes the app gives the desktop's dialog, shortened for the give-up below.
+    desktop
+        .app_env
+        .push(("CASEDESK_E2E_PORTAL_WAIT_MS".into(), "3000".into()));
     let app = desktop.launch(&data);
     new_draft(&app);
 
@@ -130,6 +134,28 @@ fn under_wayland_the_desktop_portal_takes_the_screenshot_and_its_dialog_picks_th
     app.wait_until("the bad file is refused", Duration::from_secs(20), |a| {
         count(a, "[data-testid=capture-error] [data-code=capture_failed]") == 1
     });
+    assert_eq!(count(&app, "[data-testid=attachment-item]"), 2);
+    wait_visible(&app);
+
+    // A dialog that never answers (the user walked away): given up on after the wait, the request
+    // closed so no picture comes later, nothing attached.
+    std::fs::write(portal.join("answer"), "silent").unwrap();
+    let started = std::time::Instant::now();
+    app.click(&app.tid("capture-whole"));
+    app.wait_until("the give-up is said", Duration::from_secs(20), |a| {
+        text_of(a, "capture-error").contains("did not answer within 3 seconds")
+    });
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "the wait was waited"
+    );
+    let asked = calls(&portal);
+    let last = asked.last().unwrap();
+    assert!(
+        last.starts_with("close /org/freedesktop/portal/desktop/request/")
+            && last.ends_with(asked[asked.len() - 2].rsplit('=').next().unwrap()),
+        "the unanswered request is closed: {asked:?}"
+    );
     assert_eq!(count(&app, "[data-testid=attachment-item]"), 2);
     wait_visible(&app);
 

@@ -6,7 +6,8 @@
 //!    (`/org/freedesktop/portal/desktop/request/SENDER/TOKEN`), so an answer cannot come before.
 //! 2. `Screenshot("", {handle_token, interactive})`: the portal may show the desktop's own dialog
 //!    (always when `interactive`: the user chooses a window or an area there).
-//! 3. `Response(code, {uri})` is awaited at most [`WAIT`]: 0 gives a `file://` URI, 1 a cancel.
+//! 3. `Response(code, {uri})` is awaited at most [`WAIT`] (then the request is closed): 0 gives a
+//!    `file://` URI, 1 a cancel.
 //! 4. The file is read bounded by the bytes actually read (never by what its header says).
 //!
 //! Everything the portal answers is outside input: the URI must be a local file, the file must be
@@ -28,7 +29,20 @@ const PATH: &str = "/org/freedesktop/portal/desktop";
 const INTERFACE: &str = "org.freedesktop.portal.Screenshot";
 const REQUEST: &str = "org.freedesktop.portal.Request";
 /// How long the desktop's dialog may take: a user choosing a window takes seconds, not minutes.
-pub const WAIT: Duration = Duration::from_secs(120);
+const WAIT: Duration = Duration::from_secs(120);
+
+/// [`WAIT`]; test builds (`e2e-hooks`) may shorten it with `CASEDESK_E2E_PORTAL_WAIT_MS`, so the
+/// give-up path is tested without waiting two minutes.
+fn wait() -> Duration {
+    #[cfg(feature = "e2e-hooks")]
+    if let Some(ms) = std::env::var("CASEDESK_E2E_PORTAL_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return Duration::from_millis(ms.clamp(100, 120_000));
+    }
+    WAIT
+}
 /// The largest picture file read: an 8K screen as PNG is well under this.
 const MAX_FILE: u64 = casedesk_core::screenshots::MAX_PASTED_BYTES as u64;
 
@@ -82,18 +96,21 @@ pub fn screenshot(interactive: bool) -> Result<Captured> {
         watch(handle.to_string())?;
     }
     let started = Instant::now();
+    let wait = wait();
     let (code, results) = loop {
         if let Some(a) = answer.lock().ok().and_then(|mut s| s.take()) {
             break a;
         }
-        let left = WAIT.saturating_sub(started.elapsed());
+        let left = wait.saturating_sub(started.elapsed());
         if left.is_zero() {
+            // Closes the dialog the user may have walked away from, so no picture comes later.
             let _ = conn
                 .with_proxy(DESTINATION, handle, Duration::from_secs(2))
                 .method_call::<(), _, _, _>(REQUEST, "Close", ());
-            return Err(capture_error(
-                "the desktop's screenshot dialog did not answer within two minutes",
-            ));
+            return Err(capture_error(format_args!(
+                "the desktop's screenshot dialog did not answer within {} seconds",
+                wait.as_secs().max(1)
+            )));
         }
         conn.process(left.min(Duration::from_millis(500)))
             .map_err(|e| capture_error(e.message().unwrap_or("the session bus closed")))?;
