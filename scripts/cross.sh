@@ -112,12 +112,16 @@ test_windows() {
   # Wine gets a private Xvfb unless one is given (stopped afterwards, whatever the tests did).
   local xvfb=""
   if [ -z "${DISPLAY:-}" ]; then
-    local n=$((200 + $$ % 700))
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+    # -displayfd: Xvfb takes a free display number itself and writes it once it is listening.
+    local dfile
+    dfile="$(mktemp)"
+    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dfile" >/dev/null 2>&1 &
     xvfb=$!
     trap '[ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null' EXIT
-    for _ in $(seq 100); do [ -S "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    export DISPLAY=":$n"
+    for _ in $(seq 100); do [ -s "$dfile" ] && break; sleep 0.1; done
+    [ -s "$dfile" ] || { echo "cross: Xvfb did not start" >&2; return 1; }
+    export DISPLAY=":$(head -1 "$dfile")"
+    rm -f "$dfile"
   fi
   local rc
   set +e
