@@ -14,11 +14,10 @@ pub mod state;
 pub use state::AppState;
 
 use casedesk_core::follow::StatusSink;
-use casedesk_core::preferences::Preferences;
 use casedesk_core::store::StatusChange;
-use casedesk_core::store::{self, SharedStore};
 use events::{Events, ShellEvent};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
@@ -29,7 +28,8 @@ const SHOW_WINDOW_AT_THE_LATEST: Duration = Duration::from_secs(4);
 /// Tells the window first, then the desktop.
 struct ShellSink<R: Runtime> {
     app: AppHandle<R>,
-    store: SharedStore,
+    /// "Desktop notifications", as last saved (the state keeps it): a notification reads no store.
+    notifications: Arc<AtomicBool>,
     icon: Option<PathBuf>,
 }
 
@@ -38,10 +38,7 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
         self.app.state::<Events>().push(ShellEvent::CaseChanged {
             change: change.clone(),
         });
-        let notifications = store::lock(&self.store)
-            .and_then(|s| Preferences::load(&s))
-            .map(|p| p.notifications)
-            .unwrap_or(true);
+        let notifications = self.notifications.load(Ordering::Relaxed);
         if notifications && !change.muted {
             native::notify(change, self.icon.clone());
         }
@@ -53,10 +50,7 @@ impl<R: Runtime> StatusSink for ShellSink<R> {
 
     fn attention(&self, _source: &str, message: &str) {
         self.app.state::<Events>().push(ShellEvent::CasesRefreshed);
-        let notifications = store::lock(&self.store)
-            .and_then(|s| Preferences::load(&s))
-            .map(|p| p.notifications)
-            .unwrap_or(true);
+        let notifications = self.notifications.load(Ordering::Relaxed);
         if !notifications {
             return;
         }
@@ -114,7 +108,7 @@ fn start_store<R: Runtime>(app: AppHandle<R>, dir: Option<PathBuf>, started: std
     tracing::info!(ms = started.elapsed().as_millis() as u64, "store opened");
     let sink: Arc<dyn StatusSink> = Arc::new(ShellSink {
         app: app.clone(),
-        store: store.clone(),
+        notifications: state.notifications(),
         icon: dir.as_deref().and_then(native::icon_file),
     });
     // The filer and the sources read their credentials from the keyring, which may wait for the user

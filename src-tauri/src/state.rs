@@ -11,6 +11,7 @@ use casedesk_core::store::StatusChange;
 use casedesk_core::store::{self, SharedStore};
 use casedesk_core::{ErrorPayload, Store, SystemClock};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -57,6 +58,9 @@ pub struct AppState {
     pub(crate) sign_in: crate::commands::oauth::SignIn,
     /// A paste or capture offered smaller, waiting for the user's choice.
     pub(crate) offer: crate::commands::pictures::PendingOffer,
+    /// The preferences' "Desktop notifications", kept here as they are saved so a notification
+    /// reads no store.
+    notifications: Arc<AtomicBool>,
 }
 
 /// How long a dropped path stays readable by an attach or an import.
@@ -87,6 +91,7 @@ impl AppState {
             grants: Mutex::new(Vec::new()),
             sign_in: Default::default(),
             offer: Default::default(),
+            notifications: Arc::new(AtomicBool::new(true)),
         }
     }
 
@@ -321,6 +326,8 @@ impl AppState {
 
     /// Puts the preferences to work: the filer, and a follow loop per status source they turn on.
     pub fn apply_preferences(&self, prefs: &Preferences) {
+        self.notifications
+            .store(prefs.notifications, Ordering::Relaxed);
         self.install_filer(prefs);
         // Built before the followers' lock is taken (the main thread's Check now, tray and close wait
         // on it); building reads no keyring (secrets are read when a pass uses them).
@@ -332,12 +339,19 @@ impl AppState {
 
     /// Starts the follow loops (once the store is open): delivers what an earlier run left
     /// unnotified, then runs the sources the preferences turn on. Must run inside the async runtime.
+    /// Whether desktop notifications are on, as last saved (shared with the status sink).
+    pub fn notifications(&self) -> Arc<AtomicBool> {
+        self.notifications.clone()
+    }
+
     pub fn start_following(
         &self,
         store: SharedStore,
         sink: Arc<dyn StatusSink>,
         prefs: &Preferences,
     ) {
+        self.notifications
+            .store(prefs.notifications, Ordering::Relaxed);
         if let Ok(mut s) = self.sink.lock() {
             *s = Some(sink.clone());
         }

@@ -160,6 +160,42 @@ fn cj_web_a_recorded_case_number_and_a_status_set_by_hand_notify_once() {
     app.wait_until("the case page", Duration::from_secs(10), |a| {
         text_of(a, "case-status") == "Waiting on you"
     });
+
+    // "Desktop notifications" off in Settings: the next change is shown in the window but not on
+    // the desktop; on again, the one after is notified. What was saved last counts, at once.
+    let notifications = |a: &App, on: bool| {
+        open_settings(a);
+        let checked = a.exec(
+            "return document.getElementById('notifications').checked",
+            json!([]),
+        ) == json!(true);
+        if checked != on {
+            a.click(&a.find("#notifications"));
+        }
+        a.click(&a.tid("save-settings"));
+        a.wait_until("saved", Duration::from_secs(10), |a| {
+            text_of(a, "connection-result") == "Saved."
+        });
+        a.click(&a.find("#close-settings"));
+    };
+    app.click(&app.find("#case-muted"));
+    std::thread::sleep(Duration::from_millis(500));
+    notifications(&app, false);
+    select_by_text(&app, "status-picker", "Resolved");
+    app.click(&app.tid("set-status"));
+    app.wait_until("the change is shown", Duration::from_secs(10), |a| {
+        text_of(a, "case-status") == "Resolved"
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        notified(&desktop, "Case 01234567: Resolved"),
+        0,
+        "notifications turned off are off"
+    );
+    notifications(&app, true);
+    select_by_text(&app, "status-picker", "Closed");
+    app.click(&app.tid("set-status"));
+    wait_notified(&desktop, "Case 01234567: Closed", Duration::from_secs(10));
     app.quit();
 }
 
