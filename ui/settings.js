@@ -27,7 +27,7 @@ export async function load() {
     const s = await api.getSettings();
     loaded = s.preferences;
     const p = s.preferences;
-    $('provider-kind').value = p.providerKind;
+    $('provider-kind').value = p.filerKind;
     $('rt-url').value = p.rtUrl;
     $('rt-queue').value = p.rtQueue;
     $('rt-token').value = '';
@@ -58,7 +58,7 @@ export function pickMailAccount(id) {
 function collect() {
   return {
     ...(loaded || {}),
-    providerKind: $('provider-kind').value,
+    filerKind: $('provider-kind').value,
     rtUrl: $('rt-url').value.trim(),
     rtQueue: $('rt-queue').value.trim(),
     rtReasonField: $('rt-reason-field').value.trim(),

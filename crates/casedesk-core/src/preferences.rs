@@ -22,8 +22,9 @@ pub const DEFAULT_POLL_SECS: u64 = 300;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Preferences {
-    /// Who cases are filed with. (Stored as `providerKind`, its name before filers and sources split.)
-    #[serde(rename = "providerKind")]
+    /// Who cases are filed with. Stored as `filerKind`; files written before read as `providerKind`,
+    /// its name before filers and sources split.
+    #[serde(rename = "filerKind", alias = "providerKind")]
     pub filer: FilerKind,
     pub rt_url: String,
     pub rt_queue: String,
@@ -312,6 +313,12 @@ mod tests {
         );
         let again: serde_json::Value = serde_json::to_value(&p).unwrap();
         assert_eq!(again["fromTheFuture"]["x"], 1, "and written back on save");
+        assert_eq!(
+            again["filerKind"], "rt",
+            "the filer is saved under its own name"
+        );
+        assert!(again.get("providerKind").is_none(), "and the old name goes");
+        assert!(!p.unknown.contains_key("providerKind"));
         let (_, bad) = Preferences::from_json("[1, 2]");
         assert_eq!(bad, vec!["(all)".to_string()]);
     }

@@ -74,19 +74,19 @@ impl RemoteError {
 
     pub fn code(&self) -> crate::Code {
         match self {
-            RemoteError::Unreachable(_) => crate::Code::ProviderUnreachable,
-            RemoteError::Auth(_) => crate::Code::ProviderAuth,
+            RemoteError::Unreachable(_) => crate::Code::RemoteUnreachable,
+            RemoteError::Auth(_) => crate::Code::RemoteAuth,
             RemoteError::LoginRefused(_) => crate::Code::MailLoginRefused,
             RemoteError::SignInNeeded(_) => crate::Code::MailSignInNeeded,
             RemoteError::Certificate(_) => crate::Code::CertificateUntrusted,
-            RemoteError::NotFound => crate::Code::ProviderNotFound,
-            RemoteError::Throttled { .. } => crate::Code::ProviderThrottled,
-            RemoteError::Server(_) => crate::Code::ProviderServerError,
+            RemoteError::NotFound => crate::Code::RemoteNotFound,
+            RemoteError::Throttled { .. } => crate::Code::RemoteThrottled,
+            RemoteError::Server(_) => crate::Code::RemoteServerError,
             RemoteError::MailServer(_) => crate::Code::MailServerError,
-            RemoteError::Rejected { .. } => crate::Code::ProviderRejected,
-            RemoteError::Malformed(_) => crate::Code::ProviderMalformed,
-            RemoteError::Unsupported(_) => crate::Code::ProviderUnsupported,
-            RemoteError::Config(_) => crate::Code::ProviderConfig,
+            RemoteError::Rejected { .. } => crate::Code::RemoteRejected,
+            RemoteError::Malformed(_) => crate::Code::RemoteMalformed,
+            RemoteError::Unsupported(_) => crate::Code::RemoteUnsupported,
+            RemoteError::Config(_) => crate::Code::RemoteConfig,
             RemoteError::SecretStore(_) => crate::Code::SecretStore,
         }
     }

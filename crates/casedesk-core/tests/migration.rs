@@ -90,6 +90,7 @@ fn every_case_history_row_and_outbox_item_of_release_0_1_0_survives_the_split() 
         outbox[0].client_token, "cd-0123456789abcdef0123456789abcdef",
         "the retry token is kept"
     );
+    assert_eq!(outbox[0].filer, "rt", "its `provider` is its filer (0018)");
     assert_eq!(store.integrity_check().unwrap(), "ok");
     let fk: i64 = store
         .connection()
@@ -286,4 +287,54 @@ fn a_never_filled_mailbox_of_the_single_mailbox_release_is_no_account() {
         p.unknown.contains_key("mail"),
         "an unreadable one is kept aside, not lost"
     );
+}
+
+/// Schema 17 (the release before 0018) wrote "provider_*" error codes and an outbox `provider`:
+/// made here from a fresh store taken back to it, then opened by this build.
+#[test]
+fn provider_codes_and_the_outbox_provider_of_schema_17_become_remote_codes_and_a_filer() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = || Arc::new(FixedClock::new(1_765_000_000_000));
+    {
+        let store = Store::open(dir.path(), clock()).unwrap();
+        let s = store.source_states();
+        s.failed("mail:a", "provider_auth", "The password was refused.")
+            .unwrap();
+        s.failed("rt", "provider_server_error", "RT answered 502.")
+            .unwrap();
+        s.failed("mail:b", "mail_login_refused", "Refused.")
+            .unwrap();
+        store
+            .connection()
+            .execute_batch(
+                "ALTER TABLE outbox RENAME COLUMN filer TO provider; PRAGMA user_version = 17;",
+            )
+            .unwrap();
+    }
+    let store = Store::open(dir.path(), clock()).unwrap();
+    let code = |s: &str| store.source_states().get(s).unwrap().last_error_code;
+    assert_eq!(code("mail:a").as_deref(), Some("remote_auth"));
+    assert_eq!(code("rt").as_deref(), Some("remote_server_error"));
+    assert_eq!(
+        code("mail:b").as_deref(),
+        Some("mail_login_refused"),
+        "others kept"
+    );
+    for c in [code("mail:a"), code("rt")] {
+        let c = c.unwrap();
+        assert!(
+            casedesk_core::Code::ALL.iter().any(|k| k.as_str() == c),
+            "{c} is a code the UI knows"
+        );
+    }
+    assert!(store.outbox().list().unwrap().is_empty());
+    let cols: Vec<String> = store
+        .connection()
+        .prepare("SELECT name FROM pragma_table_info('outbox')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(cols.contains(&"filer".to_string()) && !cols.contains(&"provider".to_string()));
 }

@@ -45,6 +45,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
                     Just("id".to_string()),
                     Just("Status".to_string()),
                     Just("providerKind".to_string()),
+                    Just("filerKind".to_string()),
                     Just("mail".to_string()),
                     Just("pollIntervalSecs".to_string()),
                 ],
@@ -134,7 +135,7 @@ proptest! {
             Ok(statuses) => for s in statuses {
                 prop_assert!(!s.case_number.is_empty() && s.case_number.chars().all(|c| c.is_ascii_digit()));
             },
-            Err(e) => prop_assert_eq!(e.code(), "provider_malformed"),
+            Err(e) => prop_assert_eq!(e.code(), "remote_malformed"),
         }
     }
 

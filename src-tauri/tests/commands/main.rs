@@ -368,7 +368,7 @@ fn settings_are_validated_before_anything_is_stored() {
     assert_eq!(e["code"], "poll_interval_invalid");
     assert_eq!(e["field"], "poll_interval");
     prefs["pollIntervalSecs"] = json!(60);
-    prefs["providerKind"] = json!("rt");
+    prefs["filerKind"] = json!("rt");
     prefs["rtUrl"] = json!("javascript:alert(1)");
     let e = h.err(
         "save_settings",

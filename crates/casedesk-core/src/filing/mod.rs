@@ -159,7 +159,7 @@ pub async fn submit_draft(
 ) -> Result<SubmitOutcome> {
     if !filer.submits() {
         return Err(Error::invalid(
-            crate::Code::ProviderUnsupported,
+            crate::Code::RemoteUnsupported,
             "This filer does not send cases; record the case number instead.",
         ));
     }

@@ -34,7 +34,7 @@ pub async fn flush_outbox(
             .outbox()
             .list()?
             .into_iter()
-            .filter(|i| i.provider == kind.as_str() && i.state == OutboxState::Waiting)
+            .filter(|i| i.filer == kind.as_str() && i.state == OutboxState::Waiting)
             .collect();
         Ok((s.dir().to_owned(), items))
     })

@@ -129,6 +129,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0017_cases_account",
         include_str!("../../migrations/0017_cases_account.sql"),
     ),
+    (
+        "0018_remote_not_provider",
+        include_str!("../../migrations/0018_remote_not_provider.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";

@@ -23,7 +23,8 @@ pub enum OutboxState {
 pub struct OutboxItem {
     pub id: i64,
     pub draft_id: i64,
-    pub provider: String,
+    /// The filer it goes to (`FilerKind::as_str`).
+    pub filer: String,
     pub client_token: String,
     pub attempts: i64,
     pub last_error: Option<String>,
@@ -37,7 +38,7 @@ pub struct Outbox<'c> {
     now: i64,
 }
 
-const SELECT: &str = "SELECT o.id, o.draft_id, o.provider, o.client_token, o.attempts, o.last_error, o.created_at, d.subject, o.state
+const SELECT: &str = "SELECT o.id, o.draft_id, o.filer, o.client_token, o.attempts, o.last_error, o.created_at, d.subject, o.state
                       FROM outbox o JOIN drafts d ON d.id = o.draft_id";
 
 fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
@@ -45,7 +46,7 @@ fn item(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxItem> {
     Ok(OutboxItem {
         id: r.get(0)?,
         draft_id: r.get(1)?,
-        provider: r.get(2)?,
+        filer: r.get(2)?,
         client_token: r.get(3)?,
         attempts: r.get(4)?,
         last_error: r.get(5)?,
@@ -68,16 +69,16 @@ impl<'c> Outbox<'c> {
     pub fn enqueue(
         &self,
         draft_id: i64,
-        provider: &str,
+        filer: &str,
         client_token: &str,
         reason: &str,
     ) -> Result<OutboxItem> {
         exec(
             self.conn,
-            "INSERT INTO outbox (draft_id, provider, client_token, attempts, last_error, created_at, state)
+            "INSERT INTO outbox (draft_id, filer, client_token, attempts, last_error, created_at, state)
              VALUES (?1, ?2, ?3, 1, ?4, ?5, 'waiting')
              ON CONFLICT (draft_id) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error",
-            params![draft_id, provider, client_token, reason, self.now],
+            params![draft_id, filer, client_token, reason, self.now],
         )?;
         self.for_draft(draft_id)?.ok_or(Error::NotFound {
             what: "outbox item for draft",

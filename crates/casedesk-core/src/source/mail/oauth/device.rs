@@ -78,10 +78,10 @@ impl DeviceSignIn {
                     Err(Error::field("mail_auth", code, msg))
                 }
                 Err(oauth2::RequestTokenError::Request(e)) => Err(Error::invalid(
-                    crate::Code::ProviderUnreachable,
+                    crate::Code::RemoteUnreachable,
                     format!("The sign-in server could not be reached ({}).", super::clean(&e.to_string())),
                 )),
-                Err(_) => Err(Error::invalid(crate::Code::ProviderMalformed, "The sign-in server's answer could not be read.")),
+                Err(_) => Err(Error::invalid(crate::Code::RemoteMalformed, "The sign-in server's answer could not be read.")),
             },
             _ = cancel.notified() => Err(Error::field("mail_auth", crate::Code::OauthCancelled, "Signing in was cancelled.")),
         }
