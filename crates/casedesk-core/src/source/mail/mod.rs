@@ -51,8 +51,8 @@ use self::rules::Rules;
 use super::{StatusSource, SyncReport};
 use crate::error::Result;
 use crate::remote::{BoxFuture, RemoteError};
+use crate::store::MailOutcome;
 use crate::store::{self, SharedStore};
-use crate::store::{MailOutcome, Store};
 
 /// The name of the first account's source in logs and in `source_state` (others add `:<id>`).
 pub const NAME: &str = "mail";
@@ -189,7 +189,7 @@ impl MailSource {
         store: &SharedStore,
     ) -> std::result::Result<std::path::PathBuf, RemoteError> {
         let account = self.account.clone();
-        let (dir, left) = blocking(store, move |s| {
+        let (dir, left) = store::on_store(store, move |s| {
             let dir = s.dir().to_owned();
             let left = crumb::Crumb::for_account(&dir, &account).left_over();
             if let Some(key) = &left {
@@ -198,7 +198,8 @@ impl MailSource {
             }
             Ok((dir, left))
         })
-        .await?;
+        .await
+        .map_err(store_failed)?;
         if let Some(key) = left {
             self.quarantine
                 .lock()
@@ -241,21 +242,23 @@ impl MailSource {
     ) -> std::result::Result<(Vec<crate::store::StatusChange>, usize), RemoteError> {
         let uid_validity = mailbox.uid_validity.unwrap_or(0);
         let account = self.account.clone();
-        let (cursor, now) = blocking(store, {
+        let (cursor, now) = store::on_store(store, {
             let (account, folder) = (account.clone(), folder.to_owned());
             move |s| Ok((s.mail_folders().cursor(&account, &folder)?, s.now()))
         })
-        .await?;
+        .await
+        .map_err(store_failed)?;
         let last = cursor
             .filter(|c| c.uid_validity == uid_validity)
             .map(|c| c.last_uid);
         if mailbox.exists == 0 {
             let folder = folder.to_owned();
-            blocking(store, move |s| {
+            store::on_store(store, move |s| {
                 s.mail_folders()
                     .advance(&account, &folder, uid_validity, last.unwrap_or(0))
             })
-            .await?;
+            .await
+            .map_err(store_failed)?;
             return Ok((Vec::new(), 0));
         }
         let senders = imap::from_criteria(&self.settings.sender_list());
@@ -308,11 +311,12 @@ impl MailSource {
                 None => folder_end(session, mailbox.uid_next).await?,
             };
             let folder = folder.to_owned();
-            blocking(store, move |s| {
+            store::on_store(store, move |s| {
                 s.mail_folders()
                     .advance(&account, &folder, uid_validity, at)
             })
-            .await?;
+            .await
+            .map_err(store_failed)?;
         }
         Ok((changes, read))
     }
@@ -339,14 +343,9 @@ async fn folder_end(
     Ok(found.into_iter().max().unwrap_or(0))
 }
 
-/// Store work on a blocking thread ([`store::on_store`]), its error as the follow loop's.
-async fn blocking<T: Send + 'static>(
-    store: &SharedStore,
-    f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
-) -> std::result::Result<T, RemoteError> {
-    store::on_store(store, f)
-        .await
-        .map_err(|e| RemoteError::Config(format!("could not store the mail: {e}")))
+/// The store's error as the follow loop's (store work runs through [`store::on_store`]).
+fn store_failed(e: crate::Error) -> RemoteError {
+    RemoteError::Config(format!("could not store the mail: {e}"))
 }
 
 impl StatusSource for MailSource {
@@ -365,7 +364,7 @@ impl StatusSource for MailSource {
                 Err(e) => Some((e.code().as_str(), e.to_string())),
             };
             let name = self.name.clone();
-            let _ = blocking(store, move |s| match &note {
+            let _ = store::on_store(store, move |s| match &note {
                 None => s.source_states().synced(&name, None),
                 Some((code, e)) => s.source_states().failed(&name, code, e),
             })

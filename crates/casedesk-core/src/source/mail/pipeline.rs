@@ -69,8 +69,7 @@ impl MailSource {
                     format!("reading the mail failed: {e}"),
                 )
             })?;
-            let applying = tokio::task::spawn_blocking(move || {
-                let s = store::lock(&store)?;
+            store::on_store(&store, move |s| {
                 s.in_transaction(|s| {
                     apply_parsed(
                         s,
@@ -80,13 +79,8 @@ impl MailSource {
                         announce,
                     )
                 })
-            });
-            applying.await.map_err(|e| {
-                crate::Error::invalid(
-                    crate::Code::Internal,
-                    format!("storing the mail failed: {e}"),
-                )
-            })?
+            })
+            .await
         })
     }
 }
