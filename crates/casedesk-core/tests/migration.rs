@@ -338,3 +338,120 @@ fn provider_codes_and_the_outbox_provider_of_schema_17_become_remote_codes_and_a
         .collect();
     assert!(cols.contains(&"filer".to_string()) && !cols.contains(&"provider".to_string()));
 }
+
+/// Migration 0019 makes `cases` and `status_history` again without the lists of filers and sources in
+/// their checks: every row, link and trigger survives, foreign keys are on again, and a filer the
+/// schema never heard of is a row like any other (no table rebuild for a new filer or source).
+#[test]
+fn cases_and_their_timelines_of_schema_18_survive_losing_the_filer_and_source_checks() {
+    use casedesk_core::store::MIGRATIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = || Arc::new(FixedClock::new(1_765_000_000_000));
+    let (case_id, draft_id) = {
+        let store = Store::open_with(dir.path(), clock(), &MIGRATIONS[..18]).unwrap();
+        let draft = store.drafts().create_for(Some("acme")).unwrap();
+        let case = store
+            .cases()
+            .add(
+                "cj-web",
+                "00004321",
+                Some(draft.id),
+                "Totals wrong in report",
+                Some("New"),
+            )
+            .unwrap();
+        store
+            .cases()
+            .record_status(case.id, "Closed", None, SourceKind::Manual, true)
+            .unwrap();
+        store
+            .cases()
+            .add("rt", "77", None, "Tag does not fire", None)
+            .unwrap();
+        let schema18 = schema(&store);
+        assert!(schema18.contains("'cj-web'"), "schema 18 lists the filers");
+        (case.id, draft.id)
+    };
+    let store = Store::open(dir.path(), clock()).unwrap();
+    assert!(dir.path().join("casedesk.sqlite3.before-v19").exists());
+    let schema = schema(&store);
+    for list in ["filer IN", "source IN"] {
+        assert!(
+            !schema.contains(list),
+            "no check in the schema lists: {list}"
+        );
+    }
+    for name in FilerKind::ALL.iter().map(|k| k.as_str()) {
+        assert!(
+            !schema.contains(&format!("'{name}'")),
+            "the schema does not name the filer {name}"
+        );
+    }
+
+    let case = store.cases().get(case_id).unwrap();
+    assert_eq!(
+        (
+            case.filer,
+            case.status.as_deref(),
+            case.cj_account.as_deref()
+        ),
+        (FilerKind::CjWeb, Some("Closed"), Some("acme"))
+    );
+    let history = store.cases().history(case_id).unwrap();
+    assert_eq!(history.len(), 2, "the timeline is kept");
+    assert_eq!(store.cases().list(10).unwrap().len(), 2);
+    let found = casedesk_core::search::search(&store, "Totals", 10).unwrap();
+    assert_eq!(
+        found.cases.len(),
+        1,
+        "the search index still matches the rows"
+    );
+
+    let c = store.connection();
+    let on: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(on, 1, "foreign keys are on again after migrating");
+    c.execute(
+        "UPDATE drafts SET cj_account = 'globex' WHERE id = ?1",
+        [draft_id],
+    )
+    .unwrap();
+    assert_eq!(
+        store.cases().get(case_id).unwrap().cj_account.as_deref(),
+        Some("globex"),
+        "the draft's trigger still reaches the new table"
+    );
+    c.execute(
+        "INSERT INTO cases (filer, case_number, created_at) VALUES ('zendesk', '9', 1)",
+        [],
+    )
+    .expect("a filer the schema never heard of needs no rebuild");
+    c.execute(
+        "INSERT INTO status_history (case_id, kind, new_status, at, source) VALUES (?1, 'status', 'Open', 2, 'jira')",
+        [case_id],
+    )
+    .expect("nor does a new source");
+    c.execute("DELETE FROM cases WHERE id = ?1", [case_id])
+        .unwrap();
+    let left: i64 = c
+        .query_row(
+            "SELECT count(*) FROM status_history WHERE case_id = ?1",
+            [case_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        left, 0,
+        "deleting a case still takes its timeline (ON DELETE CASCADE)"
+    );
+}
+
+fn schema(store: &Store) -> String {
+    store
+        .connection()
+        .prepare("SELECT group_concat(sql, char(10)) FROM sqlite_master WHERE sql IS NOT NULL")
+        .unwrap()
+        .query_row([], |r| r.get(0))
+        .unwrap()
+}

@@ -133,6 +133,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0018_remote_not_provider",
         include_str!("../../migrations/0018_remote_not_provider.sql"),
     ),
+    (
+        "0019_no_filer_or_source_checks",
+        include_str!("../../migrations/0019_no_filer_or_source_checks.sql"),
+    ),
 ];
 
 pub const DB_FILE: &str = "casedesk.sqlite3";
@@ -334,10 +338,34 @@ impl Store {
             self.conn
                 .execute("VACUUM INTO ?1", [backup.to_string_lossy().as_ref()])?;
         }
+        // SQLite's procedure for making a table again: foreign keys off (outside a transaction, where
+        // the pragma takes effect), each migration checked against them before it commits, and on
+        // again whatever happened. Without it, dropping a table others point at would run their
+        // `ON DELETE` actions (0019 makes `cases` again).
+        self.conn.pragma_update(None, "foreign_keys", false)?;
+        let applied = self.apply_migrations(migrations, current);
+        self.conn.pragma_update(None, "foreign_keys", true)?;
+        applied
+    }
+
+    fn apply_migrations(&mut self, migrations: &[(&str, &str)], current: i64) -> Result<()> {
         for (i, (name, sql)) in migrations.iter().enumerate().skip(current as usize) {
             let version = i as i64 + 1;
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
+            let broken: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if broken > 0 {
+                tracing::error!(migration = name, broken, "a migration broke foreign keys");
+                return Err(Error::invalid(
+                    crate::Code::Internal,
+                    format!(
+                        "Casedesk could not update its database ({name}); that step was undone."
+                    ),
+                ));
+            }
             tx.pragma_update(None, "user_version", version)?;
             tx.commit()?;
             tracing::info!(migration = name, version, "applied migration");
