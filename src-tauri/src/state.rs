@@ -2,7 +2,7 @@
 //! could not be), the secret store, the filer in use, and the follow loops of the status sources the
 //! preferences turn on. It knows no filer or source by name: the core's registries build them.
 
-use casedesk_core::filer::{cj_web::CjWeb, Filer};
+use casedesk_core::filer::{Filer, Filers};
 use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
@@ -47,8 +47,9 @@ pub struct AppState {
     /// `None` when no data folder could be found: nothing is written anywhere then.
     data_dir: Option<PathBuf>,
     secrets: Arc<dyn Secrets>,
-    /// The filer in use, once built (building it reads the keyring, which may wait on the user).
-    filer: RwLock<Option<Arc<dyn Filer>>>,
+    /// The filers the preferences build and the one in use, once built (after the store is handed
+    /// out, off the start path).
+    filers: RwLock<Option<Filers>>,
     filer_built: (Mutex<bool>, Condvar),
     followers: Mutex<Option<Followers>>,
     sink: Mutex<Option<Arc<dyn StatusSink>>>,
@@ -84,7 +85,7 @@ impl AppState {
             reader: Mutex::new(None),
             data_dir,
             secrets,
-            filer: RwLock::new(None),
+            filers: RwLock::new(None),
             filer_built: (Mutex::new(false), Condvar::new()),
             followers: Mutex::new(None),
             sink: Mutex::new(None),
@@ -284,40 +285,34 @@ impl AppState {
         &self.secrets
     }
 
-    /// The filer in use. Until it is built (right after start; longer when the keyring waits for the
-    /// user to unlock it) this waits up to [`FILER_WAIT`], then answers CJ's web form.
+    /// The filer in use (see [`AppState::current_filers`]).
     pub fn current_filer(&self) -> Arc<dyn Filer> {
+        self.current_filers().in_use().clone()
+    }
+
+    /// The filers the preferences built and the one in use. Until they are built (right after start)
+    /// this waits up to [`FILER_WAIT`], then answers what the default preferences build.
+    pub fn current_filers(&self) -> Filers {
         let (built, cv) = &self.filer_built;
         let guard = built.lock().unwrap_or_else(|p| p.into_inner());
         let (_guard, waited) = cv
             .wait_timeout_while(guard, FILER_WAIT, |b| !*b)
             .unwrap_or_else(|p| p.into_inner());
         if waited.timed_out() {
-            tracing::warn!(
-                "the filer is not ready (is the keyring locked?); using CJ's web form for now"
-            );
+            tracing::warn!("the filers are not ready yet; using the default settings' for now");
         }
-        self.filer
+        self.filers
             .read()
             .ok()
             .and_then(|p| p.clone())
-            .unwrap_or_else(|| {
-                Arc::new(CjWeb {
-                    form_url: Preferences::default().cj_form_url,
-                })
-            })
+            .unwrap_or_else(|| registry::filers(&Preferences::default(), self.secrets_arc()))
     }
 
-    /// Builds the filer the preferences name (reading its credentials from the keyring).
+    /// Builds the filers the preferences set up (their credentials are read when they are used).
     pub fn install_filer(&self, prefs: &Preferences) {
-        let filer = registry::filer(prefs, self.secrets_arc()).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the configured filer could not be set up; using CJ's web form");
-            Arc::new(CjWeb {
-                form_url: prefs.cj_form_url.clone(),
-            })
-        });
-        if let Ok(mut slot) = self.filer.write() {
-            *slot = Some(filer);
+        let filers = registry::filers(prefs, self.secrets_arc());
+        if let Ok(mut slot) = self.filers.write() {
+            *slot = Some(filers);
         }
         let (built, cv) = &self.filer_built;
         *built.lock().unwrap_or_else(|p| p.into_inner()) = true;

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::filer::{Filer, FilerKind};
+use crate::filer::Filers;
 use crate::preferences::Preferences;
 use crate::store::{Case, DraftRecord, HistoryEntry, Origin, Store};
 
@@ -16,7 +16,7 @@ pub struct CaseDetail {
     pub history: Vec<HistoryEntry>,
     pub draft: Option<DraftRecord>,
     pub url: Option<String>,
-    /// The statuses the user may set by hand (a `cj-web` case); empty when a helpdesk sets them.
+    /// The statuses the user may set by hand (its filer's); empty when a helpdesk sets them.
     pub statuses: Vec<String>,
     /// A status source follows this case, so "Check now" means something.
     pub can_check: bool,
@@ -33,28 +33,19 @@ pub struct LinkableDraft {
     pub subject: String,
 }
 
-/// The case page for `case_id`. `filer` is the filer in use; `polling` says whether its polling source
-/// runs.
-pub fn case_detail(
-    store: &Store,
-    case_id: i64,
-    filer: &dyn Filer,
-    polling: bool,
-) -> Result<CaseDetail> {
+/// The case page for `case_id`. `filers` are the ones the preferences built: the case's own gives its
+/// link and its statuses by hand; the one in use says whether its polling source runs (it submits).
+pub fn case_detail(store: &Store, case_id: i64, filers: &Filers) -> Result<CaseDetail> {
     let case = store.cases().get(case_id)?;
     let prefs = Preferences::load(store)?;
     let draft = match case.draft_id {
         Some(d) => store.drafts().get_any(d)?,
         None => None,
     };
-    let same_filer = case.filer == filer.kind();
-    let url = if same_filer {
-        filer.case_url(&case.case_number)
-    } else if case.filer == FilerKind::CjWeb {
-        Some(prefs.cj_form_url.clone())
-    } else {
-        None
-    };
+    let in_use = filers.in_use();
+    let same_filer = case.filer == in_use.kind();
+    let own = filers.get(case.filer);
+    let url = own.and_then(|f| f.case_url(&case.case_number));
     let linkable_drafts = if case.origin == Origin::Mail && case.draft_id.is_none() {
         store
             .drafts()
@@ -79,12 +70,10 @@ pub fn case_detail(
         account,
         history: store.cases().history(case_id)?,
         url,
-        statuses: if case.filer == FilerKind::CjWeb {
-            prefs.cj_statuses.clone()
-        } else {
-            Vec::new()
-        },
-        can_check: prefs.follows_mail() || (same_filer && polling),
+        statuses: own
+            .map(|f| f.statuses_by_hand().to_vec())
+            .unwrap_or_default(),
+        can_check: prefs.follows_mail() || (same_filer && in_use.submits()),
         linkable_drafts,
         draft,
         case,

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::error::Result;
-use crate::filer::{cj_web, Filer, FilerKind, REQUEST_TIMEOUT};
+use crate::filer::{cj_web, Filer, FilerKind, Filers, REQUEST_TIMEOUT};
 use crate::filing::FilerOutbox;
 use crate::preferences::Preferences;
 use crate::rt::Rt;
@@ -16,13 +16,46 @@ use crate::source::mail::{self, MailAccount, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
 
-/// The filer the preferences name, with its credentials from `secrets`.
+/// The filer the preferences name, with its credentials from `secrets` (read when it is used).
 pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
-    Ok(match prefs.filer {
-        FilerKind::CjWeb => Arc::new(cj_web::CjWeb {
-            form_url: prefs.cj_form_url.clone(),
-        }),
+    build(prefs.filer, prefs, secrets)
+}
+
+/// Every filer whose settings are good enough to build, with the one the preferences name in use
+/// (CJ's web form, which needs nothing, when that one cannot be built).
+pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
+    let built = FilerKind::ALL
+        .into_iter()
+        .filter_map(|kind| match build(kind, prefs, secrets) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                if kind == prefs.filer {
+                    tracing::warn!(error = %e, "the filer in use could not be set up");
+                }
+                None
+            }
+        })
+        .collect();
+    Filers::new(prefs.filer, built).unwrap_or_else(|| {
+        Filers::new(FilerKind::CjWeb, vec![cj_web_filer(prefs)]).expect("one filer")
+    })
+}
+
+fn build(
+    kind: FilerKind,
+    prefs: &Preferences,
+    secrets: &Arc<dyn Secrets>,
+) -> Result<Arc<dyn Filer>> {
+    Ok(match kind {
+        FilerKind::CjWeb => cj_web_filer(prefs),
         FilerKind::Rt => Arc::new(rt_client(prefs, secrets)?),
+    })
+}
+
+fn cj_web_filer(prefs: &Preferences) -> Arc<dyn Filer> {
+    Arc::new(cj_web::CjWeb {
+        form_url: prefs.cj_form_url.clone(),
+        statuses: prefs.cj_statuses.clone(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! tests running beside it would disturb.
 
 mod attachments;
+mod case_page;
 mod catalogue;
 mod catalogue_kinds;
 mod durability;
@@ -25,6 +26,7 @@ mod pictures_store;
 mod poller;
 mod properties;
 mod reason_suggestion;
+mod registries;
 mod rt_contract;
 mod search;
 mod secret_corpus;

@@ -31,8 +31,8 @@ pub async fn list_cases<R: Runtime>(
 }
 
 fn case_detail(state: &AppState, id: i64) -> Answer<CaseDetail> {
-    let filer = state.current_filer();
-    state.with_store(|s| case_view::case_detail(s, id, filer.as_ref(), filer.submits()))
+    let filers = state.current_filers();
+    state.with_store(|s| case_view::case_detail(s, id, &filers))
 }
 
 #[tauri::command]
@@ -189,8 +189,9 @@ pub async fn record_case<R: Runtime>(
     filer: Option<String>,
 ) -> Answer<Case> {
     blocking(app, move |state| {
+        let filers = state.current_filers();
         let kind = match filer.as_deref() {
-            None => state.current_filer().kind(),
+            None => filers.in_use().kind(),
             Some(f) => FilerKind::parse(f).ok_or_else(|| {
                 ErrorPayload::from(Error::field(
                     "filer",
@@ -201,7 +202,9 @@ pub async fn record_case<R: Runtime>(
         };
         let subject = subject.unwrap_or_default();
         state
-            .with_store(|s| filing::record_case_number(s, draft_id, kind, &case_number, &subject))
+            .with_store(|s| {
+                filing::record_case_number(s, &filers, draft_id, kind, &case_number, &subject)
+            })
             .inspect(|_| state.check_now())
     })
     .await
@@ -260,7 +263,9 @@ pub async fn set_case_status<R: Runtime>(
     status: String,
 ) -> Answer<CaseDetail> {
     blocking(app, move |state| {
-        let change = state.with_store(|s| filing::set_status_by_hand(s, case_id, &status))?;
+        let filers = state.current_filers();
+        let change =
+            state.with_store(|s| filing::set_status_by_hand(s, &filers, case_id, &status))?;
         if let Some(change) = change {
             state.deliver(&change);
         }

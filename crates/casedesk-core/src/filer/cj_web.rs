@@ -11,6 +11,8 @@ pub const DEFAULT_STATUSES: [&str; 5] =
 
 pub struct CjWeb {
     pub form_url: String,
+    /// The statuses in Settings, set by hand (the first is a recorded case's).
+    pub statuses: Vec<String>,
 }
 
 /// Whether a status set by hand ends a CJ case.
@@ -46,6 +48,14 @@ impl Filer for CjWeb {
                     .to_owned(),
             )
         })
+    }
+
+    fn statuses_by_hand(&self) -> &[String] {
+        &self.statuses
+    }
+
+    fn ends_case(&self, status: &str) -> bool {
+        is_terminal(status)
     }
 }
 

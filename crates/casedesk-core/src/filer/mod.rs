@@ -4,10 +4,12 @@
 //!
 //! `cj-web` is the default because CJ publishes no case API: it assists the web form and the user
 //! records the case number (or the mail source finds it). `rt` is Request Tracker 5 through REST 2.0.
-//! [`crate::registry::filer`] is the one place filers are built. A filer never sees the store and never
+//! [`crate::registry::filers`] is the one place filers are built. A filer never sees the store and never
 //! puts a secret in an error.
 
 pub mod cj_web;
+
+use std::sync::Arc;
 
 pub use crate::kinds::FilerKind;
 use crate::remote::{BoxFuture, RemoteError};
@@ -47,6 +49,46 @@ pub trait Filer: Send + Sync {
     ) -> BoxFuture<'a, Result<String, RemoteError>>;
     /// Checks the settings with one cheap request; answers a sentence for the user.
     fn test_connection(&self) -> BoxFuture<'_, Result<String, RemoteError>>;
+    /// The statuses a person sets by hand on this filer's cases, the first being a new case's; none
+    /// when its server says them.
+    fn statuses_by_hand(&self) -> &[String] {
+        &[]
+    }
+    /// Whether a status set by hand ends the case (it is then checked once more, not followed).
+    fn ends_case(&self, _status: &str) -> bool {
+        false
+    }
+}
+
+/// Every filer the preferences could build, and the one new cases go to. The case page and recording
+/// a number ask it for a case's own filer (a case filed through RT keeps its link after the user
+/// switched to CJ's web form), so nothing above the registry names a filer.
+#[derive(Clone)]
+pub struct Filers {
+    in_use: usize,
+    all: Vec<Arc<dyn Filer>>,
+}
+
+impl Filers {
+    /// `in_use` is the preferences' choice; when it could not be built, the first of `all` is used.
+    /// `None` when nothing could be built at all.
+    pub fn new(in_use: FilerKind, all: Vec<Arc<dyn Filer>>) -> Option<Filers> {
+        if all.is_empty() {
+            return None;
+        }
+        let in_use = all.iter().position(|f| f.kind() == in_use).unwrap_or(0);
+        Some(Filers { in_use, all })
+    }
+
+    /// The filer new cases go to.
+    pub fn in_use(&self) -> &Arc<dyn Filer> {
+        &self.all[self.in_use]
+    }
+
+    /// The filer of this kind, when its settings could build one.
+    pub fn get(&self, kind: FilerKind) -> Option<&Arc<dyn Filer>> {
+        self.all.iter().find(|f| f.kind() == kind)
+    }
 }
 
 /// How long one request to a filer's server may take.

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::draft::ReadyDraft;
 use crate::error::{Error, Result};
-use crate::filer::{Filer, FilerKind, OutgoingFile, Submission};
+use crate::filer::{Filer, FilerKind, Filers, OutgoingFile, Submission};
 use crate::kinds::SourceKind;
 use crate::preferences::Preferences;
 use crate::store::{on_store, Case, OutboxItem, SharedStore, StatusChange, Store, Submitting};
@@ -232,12 +232,13 @@ async fn record_sent(
 }
 
 /// Records a case number by hand: for a draft filed in CJ's form, or a case filed elsewhere (no draft).
-/// `filer` defaults to the one in use. A `cj-web` case starts at the first of the user's statuses; a
-/// case of a polling filer has none until it is checked.
+/// A case starts at the first of its filer's statuses by hand (CJ's web form: the user's statuses);
+/// a case of a polling filer, or of one not set up, has none until it is checked.
 pub fn record_case_number(
     store: &Store,
+    filers: &Filers,
     draft_id: Option<i64>,
-    filer: FilerKind,
+    kind: FilerKind,
     number: &str,
     subject: &str,
 ) -> Result<Case> {
@@ -252,36 +253,42 @@ pub fn record_case_number(
         Some(id) => store.drafts().get(id)?.subject,
         None => subject.trim().to_owned(),
     };
-    let first = match filer {
-        FilerKind::CjWeb => Preferences::load(store)?.cj_statuses.first().cloned(),
-        FilerKind::Rt => None,
-    };
-    store
-        .cases()
-        .add(filer.as_str(), number, draft_id, &subject, first.as_deref())
+    let first = filers.get(kind).and_then(|f| f.statuses_by_hand().first());
+    store.cases().add(
+        kind.as_str(),
+        number,
+        draft_id,
+        &subject,
+        first.map(String::as_str),
+    )
 }
 
-/// Sets a status by hand: one of the statuses in Settings. Returns the change to notify.
+/// Sets a status by hand: one of its filer's statuses by hand (for CJ's web form, those in Settings).
+/// Returns the change to notify.
 pub fn set_status_by_hand(
     store: &Store,
+    filers: &Filers,
     case_id: i64,
     status: &str,
 ) -> Result<Option<StatusChange>> {
     let status = status.trim();
-    let prefs = Preferences::load(store)?;
-    if !prefs.cj_statuses.iter().any(|x| x == status) {
-        return Err(Error::field(
-            "status",
-            crate::Code::StatusUnknown,
-            "Pick one of the statuses in Settings.",
-        ));
-    }
+    let case = store.cases().get(case_id)?;
+    let filer = filers
+        .get(case.filer)
+        .filter(|f| f.statuses_by_hand().iter().any(|x| x == status))
+        .ok_or_else(|| {
+            Error::field(
+                "status",
+                crate::Code::StatusUnknown,
+                "Pick one of the statuses in Settings.",
+            )
+        })?;
     store.cases().record_status(
         case_id,
         status,
         None,
         SourceKind::Manual,
-        crate::filer::cj_web::is_terminal(status),
+        filer.ends_case(status),
     )
 }
 

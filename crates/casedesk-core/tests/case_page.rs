@@ -1,0 +1,105 @@
+//! The case page, recording a number and statuses by hand ask the case's own filer (`filer::Filers`,
+//! built by the registry), not "is this CJ's web form?": an RT case keeps its link after the user
+//! switched to CJ's web form, a CJ case offers the statuses in Settings, and a status by hand is
+//! refused on a case whose filer's server says them.
+
+use casedesk_core::case_view::case_detail;
+use casedesk_core::filer::FilerKind;
+use casedesk_core::filing::{record_case_number, set_status_by_hand};
+use casedesk_core::preferences::Preferences;
+use casedesk_core::registry;
+use casedesk_core::secrets::{MemorySecrets, Secrets};
+use casedesk_core::store::Watch;
+use casedesk_core::{Code, FixedClock, Store};
+use std::sync::Arc;
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_765_000_000_000))).unwrap();
+    (dir, store)
+}
+
+fn secrets() -> Arc<dyn Secrets> {
+    Arc::new(MemorySecrets::default())
+}
+
+#[test]
+fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
+    let (_d, store) = store();
+    let mut prefs = Preferences::default();
+    prefs.rt_url = "https://rt.example.com".into();
+    prefs.cj_form_url = "https://members.cj.com/support".into();
+    assert_eq!(
+        prefs.filer,
+        FilerKind::CjWeb,
+        "CJ's web form in use, RT set up"
+    );
+    prefs.save(&store).unwrap();
+    let filers = registry::filers(&prefs, &secrets());
+    assert_eq!(filers.in_use().kind(), FilerKind::CjWeb);
+    assert!(
+        filers.get(FilerKind::Rt).is_some(),
+        "RT's settings build it"
+    );
+
+    let rt = record_case_number(&store, &filers, None, FilerKind::Rt, "77", "Tag").unwrap();
+    assert_eq!(
+        rt.status, None,
+        "a polled filer's case waits for its first check"
+    );
+    let cj = record_case_number(
+        &store,
+        &filers,
+        None,
+        FilerKind::CjWeb,
+        "00001234",
+        "Totals",
+    )
+    .unwrap();
+    assert_eq!(
+        cj.status.as_deref(),
+        Some("New"),
+        "the first of the statuses in Settings"
+    );
+
+    let page = case_detail(&store, rt.id, &filers).unwrap();
+    assert_eq!(
+        page.url.as_deref(),
+        Some("https://rt.example.com/Ticket/Display.html?id=77"),
+        "the RT case keeps its link"
+    );
+    assert!(page.statuses.is_empty(), "RT says an RT case's status");
+    assert!(
+        !page.can_check,
+        "nothing follows RT while it is not in use (and no mailbox)"
+    );
+    let page = case_detail(&store, cj.id, &filers).unwrap();
+    assert_eq!(page.url.as_deref(), Some("https://members.cj.com/support"));
+    assert_eq!(page.statuses, prefs.cj_statuses);
+
+    let refused = set_status_by_hand(&store, &filers, rt.id, "Closed").unwrap_err();
+    assert_eq!(refused.code(), Code::StatusUnknown);
+    assert!(set_status_by_hand(&store, &filers, cj.id, "Made up").is_err());
+    set_status_by_hand(&store, &filers, cj.id, "Closed").unwrap();
+    let closed = store.cases().get(cj.id).unwrap();
+    assert_eq!(closed.status.as_deref(), Some("Closed"));
+    assert_ne!(
+        closed.watch,
+        Watch::Active,
+        "a closing status ends the case"
+    );
+}
+
+#[test]
+fn a_filer_that_cannot_be_built_leaves_the_web_form_in_use_and_its_cases_without_a_link() {
+    let (_d, store) = store();
+    let mut prefs = Preferences::default();
+    prefs.filer = FilerKind::Rt; // but no address: RT cannot be built
+    let filers = registry::filers(&prefs, &secrets());
+    assert_eq!(filers.in_use().kind(), FilerKind::CjWeb);
+    assert!(filers.get(FilerKind::Rt).is_none());
+    let rt = record_case_number(&store, &filers, None, FilerKind::Rt, "5", "").unwrap();
+    let page = case_detail(&store, rt.id, &filers).unwrap();
+    assert_eq!(page.url, None);
+    assert!(page.statuses.is_empty());
+}
