@@ -42,9 +42,20 @@ pub struct Preferences {
     /// The CJ accounts the user files for, and the one a new draft is for.
     pub cj_accounts: Vec<CjAccount>,
     pub default_cj_account: Option<String>,
-    /// Fields this release does not know (written by a newer one): kept as they are through a save.
+    /// Fields this release does not know (written by a newer one), and the settings slices of
+    /// filers and sources that keep their own ([`Preferences::slice`]): kept as they are through a save.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A filer's or a source's own settings, kept by its key as an opaque value with its version. The
+/// preferences do not know its shape: the module that owns it reads it, and upgrades an older
+/// version itself. (RT's, CJ's web form's and the mailboxes' settings are still fields of their own,
+/// from before slices; a new filer or source keeps a slice and touches this file not at all.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slice {
+    pub version: u32,
+    pub settings: serde_json::Value,
 }
 
 impl Default for Preferences {
@@ -250,6 +261,31 @@ impl Preferences {
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// The settings slice kept under `key`; `None` when there is none, or what is there is not one
+    /// (a value another release wrote under that key: it is kept, not read).
+    pub fn slice(&self, key: &str) -> Option<Slice> {
+        serde_json::from_value(self.unknown.get(key)?.clone()).ok()
+    }
+
+    /// Keeps `slice` under `key`. A key the preferences use for a field of their own is refused, so a
+    /// slice can never shadow one.
+    pub fn set_slice(&mut self, key: &str, slice: Slice) -> Result<()> {
+        let own = serde_json::to_value(Preferences::default())
+            .ok()
+            .and_then(|v| v.as_object().map(|o| o.contains_key(key)))
+            .unwrap_or(true);
+        if own || key.is_empty() || key.len() > 64 {
+            return Err(Error::invalid(
+                crate::Code::Internal,
+                format!("{key:?} cannot name a settings slice."),
+            ));
+        }
+        let value = serde_json::to_value(slice)
+            .map_err(|e| Error::invalid(crate::Code::Internal, e.to_string()))?;
+        self.unknown.insert(key.to_owned(), value);
         Ok(())
     }
 

@@ -69,16 +69,36 @@ pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> 
     )?)
 }
 
+/// What registers a status source: the running sources its settings in the preferences turn on.
+pub type SourceBuilder = fn(&Preferences, &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>>;
+
+/// Every status source, one line each. A new source is its module and a line here.
+pub const SOURCES: &[SourceBuilder] = &[rt_sources, mail_sources];
+
 /// The sources the preferences turn on, with their credentials.
 pub fn sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
+    sources_from(SOURCES, prefs, secrets)
+}
+
+/// The sources `builders` turn on, in their order (a test registers one of its own this way).
+pub fn sources_from(
+    builders: &[SourceBuilder],
+    prefs: &Preferences,
+    secrets: &Arc<dyn Secrets>,
+) -> Vec<Arc<dyn StatusSource>> {
+    builders.iter().flat_map(|b| b(prefs, secrets)).collect()
+}
+
+fn rt_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
+    rt_source(prefs, secrets).into_iter().collect()
+}
+
+fn mail_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
     let routes = prefs.cj_routes();
-    let mailboxes = prefs
+    prefs
         .mail_accounts
         .iter()
-        .map(|a| mail_source(a, &routes, secrets));
-    std::iter::once(rt_source(prefs, secrets))
-        .chain(mailboxes)
-        .flatten()
+        .filter_map(|a| mail_source(a, &routes, secrets))
         .collect()
 }
 

@@ -33,3 +33,4 @@ mod secret_corpus;
 mod secret_gitleaks;
 mod store;
 mod store_file;
+mod third_source;
