@@ -70,7 +70,7 @@ async function submitNow(id) {
       }
       return;
     }
-    const view = await api.cjWebFields(id);
+    const view = await api.handFiling(id);
     formatted = view.formatted;
     const filingFor = document.getElementById('filing-for');
     filingFor.textContent = view.filingFor ? `You are filing for ${view.filingFor}: be logged in to CJ as this account.` : '';
@@ -96,7 +96,7 @@ async function submitNow(id) {
 
 function wire() {
   document.getElementById('close-submit').addEventListener('click', () => dialog.close());
-  document.getElementById('open-cj-form').addEventListener('click', () => api.openCjForm().catch((e) => hooks.toast(e.message)));
+  document.getElementById('open-cj-form').addEventListener('click', () => api.openFilingForm().catch((e) => hooks.toast(e.message)));
   document.getElementById('copy-all').addEventListener('click', () => copy(formatted, 'The whole case'));
   document.getElementById('show-attachments').addEventListener('click', async () => {
     try {

@@ -26,9 +26,11 @@ fn secrets() -> Arc<dyn Secrets> {
 #[test]
 fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
     let (_d, store) = store();
-    let mut prefs = Preferences::default();
-    prefs.rt_url = "https://rt.example.com".into();
-    prefs.cj_form_url = "https://members.cj.com/support".into();
+    let prefs = Preferences {
+        rt_url: "https://rt.example.com".into(),
+        cj_form_url: "https://members.cj.com/support".into(),
+        ..Default::default()
+    };
     assert_eq!(
         prefs.filer,
         FilerKind::CjWeb,
@@ -93,8 +95,11 @@ fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
 #[test]
 fn a_filer_that_cannot_be_built_leaves_the_web_form_in_use_and_its_cases_without_a_link() {
     let (_d, store) = store();
-    let mut prefs = Preferences::default();
-    prefs.filer = FilerKind::Rt; // but no address: RT cannot be built
+    // RT chosen, but with no address it cannot be built.
+    let prefs = Preferences {
+        filer: FilerKind::Rt,
+        ..Default::default()
+    };
     let filers = registry::filers(&prefs, &secrets());
     assert_eq!(filers.in_use().kind(), FilerKind::CjWeb);
     assert!(filers.get(FilerKind::Rt).is_none());
@@ -102,4 +107,50 @@ fn a_filer_that_cannot_be_built_leaves_the_web_form_in_use_and_its_cases_without
     let page = case_detail(&store, rt.id, &filers).unwrap();
     assert_eq!(page.url, None);
     assert!(page.statuses.is_empty());
+}
+
+/// The panel for filing by hand comes from the filer in use: CJ's web form lays the draft out as its
+/// form labels it; a filer that sends cases itself has no form.
+#[test]
+fn the_hand_filing_form_is_the_web_forms_and_a_submitting_filer_has_none() {
+    use casedesk_core::filer::Submission;
+    let prefs = Preferences {
+        rt_url: "https://rt.example.com".into(),
+        ..Default::default()
+    };
+    let filers = registry::filers(&prefs, &secrets());
+    let sub = Submission {
+        subject: "Totals wrong".into(),
+        description: "The report says 3.".into(),
+        cc: vec!["a@example.com".into(), "b@example.com".into()],
+        reason: Some("Reporting".into()),
+        sub_reason: None,
+        attachments: Vec::new(),
+        client_token: "t".into(),
+    };
+    let form = filers
+        .in_use()
+        .hand_form(&sub)
+        .expect("CJ's web form is filled by hand");
+    assert_eq!(form.url, prefs.cj_form_url);
+    let labels: Vec<_> = form
+        .fields
+        .iter()
+        .map(|f| (f.label, f.value.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("Email Addresses to CC", "a@example.com, b@example.com"),
+            ("Subject", "Totals wrong"),
+            ("Description", "The report says 3."),
+            ("Case Reason", "Reporting"),
+            ("Sub Reason", ""),
+        ]
+    );
+    assert!(form
+        .formatted
+        .contains("Subject: Totals wrong\nCase Reason: Reporting\n"));
+    let rt = filers.get(FilerKind::Rt).unwrap();
+    assert!(rt.hand_form(&sub).is_none() && rt.form_url().is_none());
 }

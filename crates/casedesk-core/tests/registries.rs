@@ -55,18 +55,6 @@ const NOT_YET: &[(&str, &str)] = &[
         "holds each filer's and source's settings as fields (cj_*, rt_*, mail_accounts), not as opaque slices by key",
     ),
     (
-        "crates/casedesk-core/src/filing/outbox.rs",
-        "RT's outbox is handed to the polling source through source::polling::Outbox",
-    ),
-    (
-        "src-tauri/src/commands/cases.rs",
-        "the CJ web form's panel (cj_web_fields) is a command of its own, not a filer's case-page extra",
-    ),
-    (
-        "src-tauri/src/commands/mod.rs",
-        "registers that panel's command, cj_web_fields",
-    ),
-    (
         "src-tauri/src/commands/settings.rs",
         "the settings form is written by hand (RT token, mail accounts, OAuth), not made from each one's description",
     ),
@@ -78,9 +66,8 @@ const NOT_YET: &[(&str, &str)] = &[
         "src-tauri/src/commands/oauth.rs",
         "the mail source's sign-in commands",
     ),
-    ("ui/api.js", "calls cj_web_fields and passes rtToken"),
+    ("ui/api.js", "passes the RT token typed in Settings as rtToken"),
     ("ui/settings.js", "the RT and CJ web form settings, written by hand"),
-    ("ui/submit.js", "the CJ web form's panel"),
 ];
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {

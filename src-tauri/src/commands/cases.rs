@@ -3,7 +3,7 @@
 //! Check now, the outbox.
 
 use casedesk_core::case_view::{self, CaseDetail};
-use casedesk_core::filer::{cj_web, FilerKind};
+use casedesk_core::filer::{FilerKind, FormField};
 use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::preferences::Preferences;
 use casedesk_core::store::{AccountFilter, Case, OutboxItem, PageCursor};
@@ -57,89 +57,46 @@ pub async fn submit_draft<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answe
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FieldCopy {
-    pub label: &'static str,
-    pub value: String,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CjWebView {
-    pub fields: Vec<FieldCopy>,
+pub struct HandFilingView {
+    pub fields: Vec<FormField>,
     pub formatted: String,
     pub form_url: String,
     pub attachment_count: usize,
     /// The draft was marked "I've submitted it" and waits for its number.
     pub awaiting_number: bool,
-    /// The mail source is on: the number will come by itself.
+    /// A mailbox is followed: the number will come by itself.
     pub mail_follows: bool,
     /// The CJ account to be logged in as ("Acme Shoes, advertiser, CID 1234567"), when the draft
     /// names one.
     pub filing_for: Option<String>,
 }
 
-/// The draft, field by field, for pasting into CJ's form.
+/// The draft, field by field, for filing it by hand in the form of the filer in use (CJ's web form).
 #[tauri::command]
-pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<CjWebView> {
+pub async fn hand_filing<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<HandFilingView> {
     blocking(app, move |state| {
+        let filer = state.current_filer();
         state.with_store(|s| {
             let token = filing::new_client_token(draft_id, s.now());
             // Only the fields and a count: no attachment is read under the store lock.
             let plan = filing::plan_submission(s, draft_id, &token)?;
-            let attachment_count = plan.file_count();
-            let sub = plan.fields().clone();
+            let form = filer.hand_form(plan.fields()).ok_or_else(sends_itself)?;
             let prefs = Preferences::load(s)?;
             let draft = s.drafts().get(draft_id)?;
-            let reason = sub.reason.clone().unwrap_or_default();
-            let sub_reason = sub.sub_reason.clone().unwrap_or_default();
             let account = draft
                 .cj_account
                 .as_deref()
-                .and_then(|id| prefs.cj_account(id))
-                .cloned();
-            let mut fields = Vec::new();
-            if let Some(a) = &account {
-                fields.push(FieldCopy {
-                    label: a.kind.id_name(),
-                    value: a.cj_id.clone(),
-                });
-            }
-            Ok(CjWebView {
-                filing_for: account.as_ref().map(|a| a.label()),
-                formatted: cj_web::formatted_case(
-                    &sub.subject,
-                    &sub.description,
-                    &reason,
-                    &sub_reason,
-                    &sub.cc,
-                ),
-                fields: fields
-                    .into_iter()
-                    .chain([
-                        FieldCopy {
-                            label: "Email Addresses to CC",
-                            value: sub.cc.join(", "),
-                        },
-                        FieldCopy {
-                            label: "Subject",
-                            value: sub.subject,
-                        },
-                        FieldCopy {
-                            label: "Description",
-                            value: sub.description,
-                        },
-                        FieldCopy {
-                            label: "Case Reason",
-                            value: reason,
-                        },
-                        FieldCopy {
-                            label: "Sub Reason",
-                            value: sub_reason,
-                        },
-                    ])
-                    .collect(),
-                form_url: prefs.cj_form_url.clone(),
-                attachment_count,
+                .and_then(|id| prefs.cj_account(id));
+            let id_field = account.map(|a| FormField {
+                label: a.kind.id_name(),
+                value: a.cj_id.clone(),
+            });
+            Ok(HandFilingView {
+                filing_for: account.map(|a| a.label()),
+                formatted: form.formatted,
+                fields: id_field.into_iter().chain(form.fields).collect(),
+                form_url: form.url,
+                attachment_count: plan.file_count(),
                 awaiting_number: draft.awaiting_number_since.is_some(),
                 mail_follows: prefs.follows_mail(),
             })
@@ -148,10 +105,18 @@ pub async fn cj_web_fields<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answ
     .await
 }
 
+fn sends_itself() -> Error {
+    Error::invalid(
+        casedesk_core::Code::RemoteUnsupported,
+        "The filer in use sends cases itself: press Submit.",
+    )
+}
+
+/// Opens the form of the filer in use in the browser.
 #[tauri::command]
-pub async fn open_cj_form<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
+pub async fn open_filing_form<R: Runtime>(app: AppHandle<R>) -> Answer<()> {
     blocking(app, move |state| {
-        let url = state.with_store(Preferences::load)?.cj_form_url;
+        let url = state.current_filer().form_url().ok_or_else(sends_itself)?;
         crate::platform::opener::open_url(&url).map_err(ErrorPayload::from)
     })
     .await

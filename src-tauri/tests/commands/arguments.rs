@@ -16,7 +16,7 @@ fn any_arguments_to_any_command_give_an_answer_or_a_typed_error() {
         "import_reasons_from_file",
         "quit_app",
         "copy_text",
-        "open_cj_form",
+        "open_filing_form",
         "open_case_in_browser",
         "show_attachments",
         "submit_draft",

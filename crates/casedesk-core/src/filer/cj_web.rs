@@ -2,7 +2,7 @@
 //! number CJ gives is recorded by the user (or found in their mail). Statuses come from the user's mail
 //! or are set by hand.
 
-use super::{BoxFuture, Filer, FilerKind, RemoteError, Submission};
+use super::{BoxFuture, Filer, FilerKind, FormField, HandForm, RemoteError, Submission};
 
 /// CJ Account Manager, where the help icon (?) leads to Contact Support.
 pub const DEFAULT_FORM_URL: &str = "https://members.cj.com/";
@@ -56,6 +56,34 @@ impl Filer for CjWeb {
 
     fn ends_case(&self, status: &str) -> bool {
         is_terminal(status)
+    }
+
+    fn form_url(&self) -> Option<String> {
+        Some(self.form_url.clone())
+    }
+
+    fn hand_form(&self, sub: &Submission) -> Option<HandForm> {
+        let reason = sub.reason.clone().unwrap_or_default();
+        let sub_reason = sub.sub_reason.clone().unwrap_or_default();
+        let formatted = formatted_case(
+            &sub.subject,
+            &sub.description,
+            &reason,
+            &sub_reason,
+            &sub.cc,
+        );
+        let field = |label, value| FormField { label, value };
+        Some(HandForm {
+            url: self.form_url.clone(),
+            fields: vec![
+                field("Email Addresses to CC", sub.cc.join(", ")),
+                field("Subject", sub.subject.clone()),
+                field("Description", sub.description.clone()),
+                field("Case Reason", reason),
+                field("Sub Reason", sub_reason),
+            ],
+            formatted,
+        })
     }
 }
 

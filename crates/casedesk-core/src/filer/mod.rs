@@ -9,6 +9,7 @@
 
 pub mod cj_web;
 
+use serde::Serialize;
 use std::sync::Arc;
 
 pub use crate::kinds::FilerKind;
@@ -58,6 +59,32 @@ pub trait Filer: Send + Sync {
     fn ends_case(&self, _status: &str) -> bool {
         false
     }
+    /// For a filer the user files with by hand (one that does not submit): the form to open.
+    fn form_url(&self) -> Option<String> {
+        None
+    }
+    /// The draft as that form asks for it: field by field, and as one block for "Copy all".
+    fn hand_form(&self, _submission: &Submission) -> Option<HandForm> {
+        None
+    }
+}
+
+/// A case laid out for a web form the user fills in by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandForm {
+    pub url: String,
+    pub fields: Vec<FormField>,
+    /// Every field in one block of text.
+    pub formatted: String,
+}
+
+/// One field of such a form, labelled as the form labels it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormField {
+    pub label: &'static str,
+    pub value: String,
 }
 
 /// Every filer the preferences could build, and the one new cases go to. The case page and recording

@@ -11,7 +11,7 @@ use crate::store::{OutboxItem, OutboxState, Store};
 /// A filer's outbox, as the polling source sends it before each pass.
 pub struct FilerOutbox(pub std::sync::Arc<dyn Filer>);
 
-impl crate::source::polling::Outbox for FilerOutbox {
+impl crate::source::Outbox for FilerOutbox {
     fn send<'a>(
         &'a self,
         store: &'a SharedStore,

@@ -28,6 +28,12 @@ pub struct SyncReport {
     pub refreshed: bool,
 }
 
+/// What waits for the same server as a source, sent before each of its passes (a filer's outbox;
+/// see `filing::FilerOutbox`). Answers how many went out.
+pub trait Outbox: Send + Sync {
+    fn send<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<usize, RemoteError>>;
+}
+
 /// A source of case news, run by the follow loop: `sync` once per pass, then `wait_for_news`.
 pub trait StatusSource: Send + Sync + 'static {
     /// A short stable name for logs and the sync state ("rt", "mail", "mail:team").

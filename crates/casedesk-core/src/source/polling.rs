@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{StatusSource, SyncReport};
+use super::{Outbox, StatusSource, SyncReport};
 use crate::filer::FilerKind;
 use crate::remote::{BoxFuture, RemoteError};
 use crate::store::{self, SharedStore};
@@ -29,12 +29,6 @@ pub trait TicketStatuses: Send + Sync {
         &'a self,
         case_numbers: &'a [String],
     ) -> BoxFuture<'a, Result<Vec<RemoteStatus>, RemoteError>>;
-}
-
-/// What waits for the same server, sent before each pass (the filer's outbox; see
-/// `filing::FilerOutbox`). Answers how many went out.
-pub trait Outbox: Send + Sync {
-    fn send<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<usize, RemoteError>>;
 }
 
 pub struct PollingSource {
