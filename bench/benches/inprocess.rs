@@ -3,7 +3,7 @@
 
 use casedesk_bench::{description, seed_search_corpus, QUERIES};
 use casedesk_core::draft::DraftInput;
-use casedesk_core::{drafting, Store, SystemClock};
+use casedesk_core::{editor, Store, SystemClock};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,7 +24,7 @@ fn autosave(c: &mut Criterion) {
     c.bench_function("autosave_64kb", |b| {
         b.iter(|| {
             i += 1;
-            drafting::save(&store, id, &input(i)).unwrap()
+            editor::save(&store, id, &input(i)).unwrap()
         })
     });
     c.bench_function("index_catch_up_64kb", |b| {
@@ -32,7 +32,7 @@ fn autosave(c: &mut Criterion) {
             let mut spent = Duration::ZERO;
             for _ in 0..iters {
                 i += 1;
-                drafting::save(&store, id, &input(i)).unwrap();
+                editor::save(&store, id, &input(i)).unwrap();
                 let t = Instant::now();
                 store.drafts().reindex_stale(None).unwrap();
                 spent += t.elapsed();

@@ -9,7 +9,7 @@ use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::rt::{Rt, RtSettings};
 use casedesk_core::source::polling::PollingSource;
 use casedesk_core::store::StatusChange;
-use casedesk_core::{drafting, store, Store, SystemClock};
+use casedesk_core::{editor, store, Store, SystemClock};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,7 +32,7 @@ fn autosaves(store: &store::SharedStore, draft: i64, n: usize) -> Vec<f64> {
         };
         let t = Instant::now();
         let s = store::lock(store).unwrap();
-        drafting::save(&s, draft, &input).unwrap();
+        editor::save(&s, draft, &input).unwrap();
         drop(s);
         out.push(ms(t.elapsed()));
         std::thread::sleep(Duration::from_millis(5));
@@ -83,7 +83,7 @@ pub fn autosave_while_failing(rows: &mut Vec<Row>) {
     followers.replace(
         vec![Arc::new(PollingSource::new(
             client.clone(),
-            Some(Arc::new(casedesk_core::filing::FilerOutbox(client))),
+            Some(Arc::new(casedesk_core::submit::FilerOutbox(client))),
         ))],
         FollowConfig {
             interval: Duration::from_secs(1),

@@ -3,7 +3,7 @@
 //! the limits allow. Each next to a baseline from the same run.
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::drafting;
+use casedesk_core::editor;
 use casedesk_core::secret_scan::scan;
 use casedesk_core::source::mail::{Credential, MailSettings, MailSource, Security};
 use casedesk_core::store::SharedStore;
@@ -175,17 +175,17 @@ pub(crate) fn dense_secrets(rows: &mut Vec<Row>) {
         ..Default::default()
     };
     let id = store.drafts().create().unwrap().id;
-    let attached = drafting::attach(&store, id, &[file.display().to_string()]).unwrap();
+    let attached = editor::attach(&store, id, &[file.display().to_string()]).unwrap();
     assert_eq!(attached.added.len(), 1, "refused: {:?}", attached.refused);
     let t = Instant::now();
-    let first = drafting::check(&store, Some(id), &input).unwrap();
+    let first = editor::check(&store, Some(id), &input).unwrap();
     let cold = ms(t.elapsed());
     let mut warm = Vec::new();
     let mut bytes = 0;
     let mut shown = 0;
     for _ in 0..15 {
         let t = Instant::now();
-        let c = drafting::check(&store, Some(id), &input).unwrap();
+        let c = editor::check(&store, Some(id), &input).unwrap();
         let json = serde_json::to_string(&c).unwrap();
         warm.push(ms(t.elapsed()));
         bytes = json.len();
@@ -198,7 +198,7 @@ pub(crate) fn dense_secrets(rows: &mut Vec<Row>) {
     let mut base = Vec::new();
     for _ in 0..15 {
         let t = Instant::now();
-        let c = drafting::check(&store, Some(bare), &input).unwrap();
+        let c = editor::check(&store, Some(bare), &input).unwrap();
         std::hint::black_box(serde_json::to_string(&c).unwrap());
         base.push(ms(t.elapsed()));
     }

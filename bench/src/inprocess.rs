@@ -3,7 +3,7 @@
 
 use casedesk_bench::{description, seed_cases_corpus, seed_search_corpus, QUERIES};
 use casedesk_core::draft::DraftInput;
-use casedesk_core::{drafting, Store, SystemClock};
+use casedesk_core::{editor, Store, SystemClock};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,7 +20,7 @@ pub(crate) fn autosave(rows: &mut Vec<Row>) {
             description: description(i),
             ..Default::default()
         };
-        drafting::save(&store, d.id, &input).unwrap();
+        editor::save(&store, d.id, &input).unwrap();
     });
     // What the save no longer does: re-indexing the edited draft, now done once before the next
     // search, draft switch or duplicate lookup for another draft.
@@ -30,7 +30,7 @@ pub(crate) fn autosave(rows: &mut Vec<Row>) {
             description: description(i + 1000),
             ..Default::default()
         };
-        drafting::save(&store, d.id, &input).unwrap();
+        editor::save(&store, d.id, &input).unwrap();
         let t = Instant::now();
         assert_eq!(store.drafts().reindex_stale(None).unwrap(), 1);
         t.elapsed()
@@ -136,7 +136,7 @@ pub(crate) fn ingest(rows: &mut Vec<Row>) {
     let d = store.drafts().create().unwrap();
     let path = file.display().to_string();
     let ours = time_runs(15, |_| {
-        let out = drafting::attach(&store, d.id, std::slice::from_ref(&path)).unwrap();
+        let out = editor::attach(&store, d.id, std::slice::from_ref(&path)).unwrap();
         assert_eq!(out.added.len(), 1, "{:?}", out.refused);
         // Untimed clean-up happens in the next iteration's start, so remove now and accept its cost.
         store.attachments().remove(d.id, out.added[0].id).unwrap();

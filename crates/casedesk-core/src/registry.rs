@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use crate::error::Result;
 use crate::filer::{cj_web, Filer, FilerKind, Filers, REQUEST_TIMEOUT};
-use crate::filing::FilerOutbox;
 use crate::preferences::Preferences;
 use crate::rt::Rt;
 use crate::secrets::Secrets;
 use crate::source::mail::{self, MailAccount, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
+use crate::submit::FilerOutbox;
 
 /// The filer the preferences name, with its credentials from `secrets` (read when it is used).
 pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::attachment::{self, Candidate, Kind};
-use crate::drafting::{self, AttachOutcome, Prepared};
+use crate::editor::{self, AttachOutcome, Prepared};
 use crate::error::{Error, Result};
 use crate::picture::{self, Area, Choice, Fitted, Marks, Offer, Redaction};
 use crate::store::{lock, Attachment, Blob, SharedStore, Store};
@@ -153,9 +153,9 @@ pub fn prepare_choice(
     Some((name, blob))
 }
 
-/// Records prepared pictures on an editable draft (as [`drafting::attach_prepared`]).
+/// Records prepared pictures on an editable draft (as [`editor::attach_prepared`]).
 pub fn attach(store: &Store, draft_id: i64, prepared: Vec<Prepared>) -> Result<AttachOutcome> {
-    drafting::attach_prepared(store, draft_id, prepared)
+    editor::attach_prepared(store, draft_id, prepared)
 }
 
 /// The picture an editor is opened on: the attachment (of an editable draft) and its sent file.
@@ -164,7 +164,7 @@ pub fn for_editing(
     draft_id: i64,
     attachment_id: i64,
 ) -> Result<(Attachment, std::path::PathBuf)> {
-    drafting::ensure_editable(store, draft_id)?;
+    editor::ensure_editable(store, draft_id)?;
     let a = store
         .attachments()
         .list(draft_id)?

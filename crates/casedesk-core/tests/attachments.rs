@@ -1,7 +1,7 @@
 //! Attachment checks on a corpus of real and disguised files, and the content-addressed copy.
 
 use casedesk_core::attachment::{inspect, sniff, Kind, MAX_ATTACHMENT_BYTES};
-use casedesk_core::drafting;
+use casedesk_core::editor;
 use casedesk_core::{FixedClock, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -233,7 +233,7 @@ fn accepted_files_are_copied_so_the_draft_survives_the_original_vanishing() {
         .iter()
         .map(|p| p.display().to_string())
         .collect();
-    let out = drafting::attach(&store, d.id, &paths).unwrap();
+    let out = editor::attach(&store, d.id, &paths).unwrap();
     assert_eq!(out.added.len(), 2);
     assert_eq!(
         out.refused.len(),
@@ -263,11 +263,11 @@ fn accepted_files_are_copied_so_the_draft_survives_the_original_vanishing() {
 
     // The same content again, under another name, is a duplicate in this draft…
     let again = write(dir.path(), "copy.png", PNG);
-    let out = drafting::attach(&store, d.id, &[again.display().to_string()]).unwrap();
+    let out = editor::attach(&store, d.id, &[again.display().to_string()]).unwrap();
     assert_eq!(out.refused[0].error.code, "file_duplicate");
     // …but fine in another draft, where it shares the stored file.
     let d2 = store.drafts().create().unwrap();
-    let out = drafting::attach(&store, d2.id, &[again.display().to_string()]).unwrap();
+    let out = editor::attach(&store, d2.id, &[again.display().to_string()]).unwrap();
     assert_eq!(out.added.len(), 1);
     store.attachments().remove(d.id, list[0].id).unwrap();
     assert!(
@@ -300,16 +300,16 @@ fn a_file_removed_from_another_draft_while_one_is_prepared_is_written_again() {
     let a = store.drafts().create().unwrap();
     let b = store.drafts().create().unwrap();
     let png = write(dir.path(), "shot.png", PNG).display().to_string();
-    let first = drafting::attach(&store, a.id, std::slice::from_ref(&png))
+    let first = editor::attach(&store, a.id, std::slice::from_ref(&png))
         .unwrap()
         .added[0]
         .clone();
 
-    let prepared = drafting::prepare_files(&data.join("attachments"), &[png]).unwrap();
+    let prepared = editor::prepare_files(&data.join("attachments"), &[png]).unwrap();
     store.attachments().remove(a.id, first.id).unwrap();
     let blob = store.attachments().blob_path(&first.sha256);
     assert!(!blob.exists(), "its last draft let go of it");
-    let out = drafting::attach_prepared(&store, b.id, prepared).unwrap();
+    let out = editor::attach_prepared(&store, b.id, prepared).unwrap();
     assert_eq!(out.added.len(), 1, "{:?}", out.refused);
     assert_eq!(
         std::fs::read(&blob).unwrap(),
@@ -324,7 +324,7 @@ fn stray_files_from_a_crash_are_removed_at_start() {
     let store = Store::open(dir.path(), Arc::new(FixedClock::new(1))).unwrap();
     let d = store.drafts().create().unwrap();
     let png = write(dir.path(), "a.png", PNG);
-    let kept = drafting::attach(&store, d.id, &[png.display().to_string()])
+    let kept = editor::attach(&store, d.id, &[png.display().to_string()])
         .unwrap()
         .added[0]
         .clone();
@@ -345,13 +345,13 @@ fn attaching_to_a_missing_draft_or_too_many_files_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), Arc::new(FixedClock::new(1))).unwrap();
     assert_eq!(
-        drafting::attach(&store, 42, &[]).unwrap_err().code(),
+        editor::attach(&store, 42, &[]).unwrap_err().code(),
         "not_found"
     );
     let d = store.drafts().create().unwrap();
     let many = vec!["/tmp/x.png".to_string(); 51];
     assert_eq!(
-        drafting::attach(&store, d.id, &many).unwrap_err().code(),
+        editor::attach(&store, d.id, &many).unwrap_err().code(),
         "too_many_files"
     );
 }

@@ -5,11 +5,11 @@
 
 use casedesk_core::case_view::case_detail;
 use casedesk_core::filer::FilerKind;
-use casedesk_core::filing::{record_case_number, set_status_by_hand};
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::store::Watch;
+use casedesk_core::submit::{record_case_number, set_status_by_hand};
 use casedesk_core::{Code, FixedClock, Store};
 use std::sync::Arc;
 

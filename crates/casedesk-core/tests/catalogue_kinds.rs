@@ -5,7 +5,7 @@
 
 use casedesk_core::cj_account::{Audience, CjAccount, CjKind, CjKinds};
 use casedesk_core::draft::DraftInput;
-use casedesk_core::drafting;
+use casedesk_core::editor;
 use casedesk_core::store::Reason;
 use casedesk_core::suggest::suggest_for;
 use casedesk_core::{FixedClock, Store};
@@ -117,7 +117,7 @@ fn a_draft_s_reason_is_checked_against_its_account_s_list_and_kept_when_it_is_no
         ..Default::default()
     };
     let k = kinds();
-    let out = drafting::save_with(&store, draft.id, &input, &k).unwrap();
+    let out = editor::save_with(&store, draft.id, &input, &k).unwrap();
     let codes: Vec<&str> = out.check.problems.iter().map(|p| p.code).collect();
     assert_eq!(codes, vec!["sub_reason_other_kind"], "a publisher's draft");
     assert!(!out.check.ready);
@@ -131,18 +131,18 @@ fn a_draft_s_reason_is_checked_against_its_account_s_list_and_kept_when_it_is_no
 
     // The same draft for the advertiser is ready; for no account (the whole catalogue) too.
     input.cj_account = Some("acme".into());
-    let out = drafting::save_with(&store, draft.id, &input, &k).unwrap();
+    let out = editor::save_with(&store, draft.id, &input, &k).unwrap();
     assert!(out.check.ready, "{:?}", out.check.problems);
     input.cj_account = None;
     assert!(
-        drafting::check_known(&store, Some(draft.id), &input, None, &k)
+        editor::check_known(&store, Some(draft.id), &input, None, &k)
             .unwrap()
             .ready
     );
     // An account no longer kept sees the whole catalogue too.
     input.cj_account = Some("gone".into());
     assert!(
-        drafting::check_known(&store, Some(draft.id), &input, None, &k)
+        editor::check_known(&store, Some(draft.id), &input, None, &k)
             .unwrap()
             .ready
     );
@@ -155,7 +155,7 @@ fn a_draft_s_reason_is_checked_against_its_account_s_list_and_kept_when_it_is_no
     input.reason_id = Some(ads_only);
     input.sub_reason_id = Some(tag_not_firing);
     input.cj_account = Some("blog".into());
-    let out = drafting::save_with(&store, draft.id, &input, &k).unwrap();
+    let out = editor::save_with(&store, draft.id, &input, &k).unwrap();
     assert_eq!(out.check.problems[0].code, "reason_other_kind");
     let stored = store.drafts().get(draft.id).unwrap();
     assert_eq!(
@@ -208,7 +208,7 @@ fn the_suggestion_comes_from_the_draft_s_list_and_learns_per_kind() {
             cj_account: Some("acme".into()),
             ..Default::default()
         };
-        drafting::save_with(&store, d.id, &input, &k).unwrap();
+        editor::save_with(&store, d.id, &input, &k).unwrap();
     }
     let s = suggest_for(&store, None, &text("acme", "Cashback voucher question"), &k)
         .unwrap()

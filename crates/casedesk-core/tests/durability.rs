@@ -6,7 +6,7 @@
 
 use casedesk_core::draft::DraftInput;
 use casedesk_core::follow::Jitter;
-use casedesk_core::{drafting, Store, SystemClock};
+use casedesk_core::{editor, Store, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -39,7 +39,7 @@ fn durability_child() {
         if mode == "ingest" {
             let f = Path::new(&dir).join(format!("in-{seq}.txt"));
             std::fs::write(&f, format!("attachment {seq} {filler}")).unwrap();
-            let out = drafting::attach(&store, draft, &[f.display().to_string()]).unwrap();
+            let out = editor::attach(&store, draft, &[f.display().to_string()]).unwrap();
             assert_eq!(out.added.len(), 1, "{:?}", out.refused);
             std::fs::remove_file(&f).unwrap();
             println!("SEQ {}", store.attachments().list(draft).unwrap().len());

@@ -6,7 +6,7 @@
 use casedesk_core::draft::DraftInput;
 use casedesk_core::export::{self, Format, Subject};
 use casedesk_core::source::SourceKind;
-use casedesk_core::{drafting, Store, SystemClock};
+use casedesk_core::{editor, Store, SystemClock};
 use std::sync::Arc;
 
 const RGBA_1X1: &[u8] = &[
@@ -32,7 +32,7 @@ fn setup() -> (tempfile::TempDir, Store, i64, i64) {
         cc: "ana@example.com".into(),
         cj_account: None,
     };
-    drafting::save(&store, d.id, &input).unwrap();
+    editor::save(&store, d.id, &input).unwrap();
     let files = dir.path().join("files");
     std::fs::create_dir_all(&files).unwrap();
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -53,8 +53,8 @@ fn setup() -> (tempfile::TempDir, Store, i64, i64) {
         std::fs::write(&p, bytes).unwrap();
         paths.push(p.to_string_lossy().into_owned());
     }
-    let prepared = drafting::prepare_files(&data.join("attachments"), &paths).unwrap();
-    let out = drafting::attach_prepared(&store, d.id, prepared).unwrap();
+    let prepared = editor::prepare_files(&data.join("attachments"), &paths).unwrap();
+    let out = editor::attach_prepared(&store, d.id, prepared).unwrap();
     assert_eq!(out.added.len(), 4, "{:?}", out.refused);
     let case = store
         .cases()
@@ -187,7 +187,7 @@ fn an_export_counts_the_secrets_left_in_the_draft() {
         description: "Our job logs in with password=Winter2024!x and gets 401.".into(),
         ..Default::default()
     };
-    drafting::save(&store, d.id, &input).unwrap();
+    editor::save(&store, d.id, &input).unwrap();
     assert_eq!(
         export::document(&store, Subject::Draft(d.id))
             .unwrap()

@@ -61,7 +61,7 @@ fn two_like_drafts() -> (tempfile::TempDir, Store, i64, i64) {
             ..Default::default()
         };
         store.drafts().save(d.id, &input, false).unwrap();
-        casedesk_core::filing::mark_submitted(&store, d.id).unwrap();
+        casedesk_core::submit::mark_submitted(&store, d.id).unwrap();
         ids.push(d.id);
     }
     (dir, store, ids[0], ids[1])

@@ -280,7 +280,7 @@ fn a_confirmation_lands_on_the_draft_marked_submitted_and_an_older_status_is_old
         ..Default::default()
     };
     store.drafts().save(draft.id, &input, false).unwrap();
-    casedesk_core::filing::mark_submitted(&store, draft.id).unwrap();
+    casedesk_core::submit::mark_submitted(&store, draft.id).unwrap();
     let first = apply_file(&store, Preset::Cj, "cj-01-created-plain.eml");
     assert_eq!(first.result.outcome, ResultKind::Found);
     let c = store.cases().find_number("00001234").unwrap().unwrap();
@@ -399,7 +399,7 @@ fn a_confirmation_without_authentication_results_never_submits_a_draft_by_itself
     let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_764_000_000_000))).unwrap();
     let subject = "Commission report showing incorrect order values";
     let d = store.drafts().create().unwrap();
-    casedesk_core::drafting::save(
+    casedesk_core::editor::save(
         &store,
         d.id,
         &casedesk_core::draft::DraftInput {

@@ -296,7 +296,7 @@ fn the_loop_reconnects_after_the_server_went_away_and_idle_brings_new_mail_withi
             ..Default::default()
         };
         s.drafts().save(d.id, &input, false).unwrap();
-        casedesk_core::filing::mark_submitted(&s, d.id).unwrap();
+        casedesk_core::submit::mark_submitted(&s, d.id).unwrap();
         d.id
     };
     d.append(

@@ -3,10 +3,10 @@
 //! for the user (Edit, Retry, Discard), and nothing uploaded twice.
 
 use casedesk_core::filer::{Filer, FilerKind, Submission};
-use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::remote::{BoxFuture, RemoteError};
 use casedesk_core::store::OutboxState;
 use casedesk_core::store::SharedStore;
+use casedesk_core::submit::{self, SubmitOutcome};
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -89,7 +89,7 @@ fn ready_draft(dir: &std::path::Path) -> (SharedStore, i64) {
         reason_id: Some(other.id),
         ..Default::default()
     };
-    casedesk_core::drafting::save(&s, d.id, &input).unwrap();
+    casedesk_core::editor::save(&s, d.id, &input).unwrap();
     (Arc::new(Mutex::new(s)), d.id)
 }
 
@@ -100,10 +100,10 @@ async fn a_double_click_files_one_case_the_second_submit_is_refused() {
     let filer = Gated::new(vec![Ok("41".into())], false);
     let first = {
         let (store, filer) = (store.clone(), filer.clone());
-        tokio::spawn(async move { filing::submit_draft(&store, filer.as_ref(), draft).await })
+        tokio::spawn(async move { submit::submit_draft(&store, filer.as_ref(), draft).await })
     };
     filer.wait_entered(1).await;
-    let second = filing::submit_draft(&store, filer.as_ref(), draft)
+    let second = submit::submit_draft(&store, filer.as_ref(), draft)
         .await
         .unwrap_err();
     assert_eq!(
@@ -116,11 +116,11 @@ async fn a_double_click_files_one_case_the_second_submit_is_refused() {
         let s = store.lock().unwrap();
         let mut changed = s.drafts().get(draft).unwrap().input();
         changed.description = "Typed while it was being sent.".into();
-        let e = casedesk_core::drafting::save(&s, draft, &changed).unwrap_err();
+        let e = casedesk_core::editor::save(&s, draft, &changed).unwrap_err();
         assert_eq!(e.code(), "already_submitting", "no save while sending");
-        let e = casedesk_core::drafting::attach(&s, draft, &[]).unwrap_err();
+        let e = casedesk_core::editor::attach(&s, draft, &[]).unwrap_err();
         assert_eq!(e.code(), "already_submitting", "no new attachment");
-        let e = casedesk_core::drafting::trash(&s, draft).unwrap_err();
+        let e = casedesk_core::editor::trash(&s, draft).unwrap_err();
         assert_eq!(e.code(), "already_submitting", "not into the trash either");
     }
     filer.gate.add_permits(10);
@@ -134,7 +134,7 @@ async fn a_double_click_files_one_case_the_second_submit_is_refused() {
         stored.description,
         filer.sent.lock().unwrap()[0].description
     );
-    let again = filing::submit_draft(&store, filer.as_ref(), draft)
+    let again = submit::submit_draft(&store, filer.as_ref(), draft)
         .await
         .unwrap_err();
     assert_eq!(
@@ -150,7 +150,7 @@ async fn a_queued_draft_is_locked_and_sent_once_even_when_submit_races_the_outbo
     let dir = tempfile::tempdir().unwrap();
     let (store, draft) = ready_draft(dir.path());
     let away = Gated::new(vec![Err(RemoteError::Unreachable("refused".into()))], true);
-    let SubmitOutcome::Queued { item } = filing::submit_draft(&store, away.as_ref(), draft)
+    let SubmitOutcome::Queued { item } = submit::submit_draft(&store, away.as_ref(), draft)
         .await
         .unwrap()
     else {
@@ -167,13 +167,13 @@ async fn a_queued_draft_is_locked_and_sent_once_even_when_submit_races_the_outbo
             "draft_in_outbox",
             "a queued draft is sent as it was: no edits"
         );
-        assert!(casedesk_core::drafting::open(&s, draft)
+        assert!(casedesk_core::editor::open(&s, draft)
             .unwrap()
             .locked
             .is_some());
-        let e = casedesk_core::drafting::attach(&s, draft, &[]).unwrap_err();
+        let e = casedesk_core::editor::attach(&s, draft, &[]).unwrap_err();
         assert_eq!(e.code(), "draft_in_outbox", "nor new attachments");
-        let e = casedesk_core::drafting::trash(&s, draft).unwrap_err();
+        let e = casedesk_core::editor::trash(&s, draft).unwrap_err();
         assert_eq!(
             e.code(),
             "draft_in_outbox",
@@ -184,10 +184,10 @@ async fn a_queued_draft_is_locked_and_sent_once_even_when_submit_races_the_outbo
     let back = Gated::new(vec![Ok("77".into())], false);
     let sender = {
         let (store, back) = (store.clone(), back.clone());
-        tokio::spawn(async move { filing::flush_outbox(&store, back.as_ref()).await })
+        tokio::spawn(async move { submit::flush_outbox(&store, back.as_ref()).await })
     };
     back.wait_entered(1).await;
-    let refused = filing::submit_draft(&store, back.as_ref(), draft)
+    let refused = submit::submit_draft(&store, back.as_ref(), draft)
         .await
         .unwrap_err();
     assert_eq!(
@@ -216,7 +216,7 @@ async fn a_refusal_for_good_waits_for_the_user_then_edit_retry_and_discard_work(
     let dir = tempfile::tempdir().unwrap();
     let (store, draft) = ready_draft(dir.path());
     let away = Gated::new(vec![Err(RemoteError::Server(503))], true);
-    filing::submit_draft(&store, away.as_ref(), draft)
+    submit::submit_draft(&store, away.as_ref(), draft)
         .await
         .unwrap();
     let refusing = Gated::new(
@@ -227,7 +227,7 @@ async fn a_refusal_for_good_waits_for_the_user_then_edit_retry_and_discard_work(
         true,
     );
     assert_eq!(
-        filing::flush_outbox(&store, refusing.as_ref())
+        submit::flush_outbox(&store, refusing.as_ref())
             .await
             .unwrap(),
         0
@@ -241,7 +241,7 @@ async fn a_refusal_for_good_waits_for_the_user_then_edit_retry_and_discard_work(
     // Not retried by itself, however many passes run.
     for _ in 0..3 {
         assert_eq!(
-            filing::flush_outbox(&store, refusing.as_ref())
+            submit::flush_outbox(&store, refusing.as_ref())
                 .await
                 .unwrap(),
             0
@@ -253,9 +253,9 @@ async fn a_refusal_for_good_waits_for_the_user_then_edit_retry_and_discard_work(
         "a refusal for good is not retried automatically"
     );
     // Retry: it goes with the next pass.
-    filing::retry_outbox(&store.lock().unwrap(), item.id).unwrap();
+    submit::retry_outbox(&store.lock().unwrap(), item.id).unwrap();
     assert_eq!(
-        filing::flush_outbox(&store, refusing.as_ref())
+        submit::flush_outbox(&store, refusing.as_ref())
             .await
             .unwrap(),
         1
@@ -266,12 +266,12 @@ async fn a_refusal_for_good_waits_for_the_user_then_edit_retry_and_discard_work(
     let dir2 = tempfile::tempdir().unwrap();
     let (store2, draft2) = ready_draft(dir2.path());
     let away2 = Gated::new(vec![Err(RemoteError::Unreachable("x".into()))], true);
-    filing::submit_draft(&store2, away2.as_ref(), draft2)
+    submit::submit_draft(&store2, away2.as_ref(), draft2)
         .await
         .unwrap();
     let s = store2.lock().unwrap();
     let item = s.outbox().list().unwrap().remove(0);
-    filing::take_back_from_outbox(&s, item.id).unwrap();
+    submit::take_back_from_outbox(&s, item.id).unwrap();
     assert!(
         s.drafts().save(draft2, &Default::default(), false).is_ok(),
         "editable again"
@@ -284,12 +284,12 @@ async fn discard_moves_a_queued_draft_to_the_trash() {
     let dir = tempfile::tempdir().unwrap();
     let (store, draft) = ready_draft(dir.path());
     let away = Gated::new(vec![Err(RemoteError::Unreachable("x".into()))], true);
-    filing::submit_draft(&store, away.as_ref(), draft)
+    submit::submit_draft(&store, away.as_ref(), draft)
         .await
         .unwrap();
     let s = store.lock().unwrap();
     let item = s.outbox().list().unwrap().remove(0);
-    assert_eq!(filing::discard_from_outbox(&s, item.id).unwrap(), draft);
+    assert_eq!(submit::discard_from_outbox(&s, item.id).unwrap(), draft);
     assert!(s.outbox().list().unwrap().is_empty());
     assert_eq!(
         s.drafts().trashed(10).unwrap()[0].id,

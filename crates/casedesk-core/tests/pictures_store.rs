@@ -3,7 +3,7 @@
 
 use casedesk_core::attachment::Kind;
 use casedesk_core::picture::{meta, Marks, Redaction, Removed, Style};
-use casedesk_core::{drafting, screenshots, Code, FixedClock, Store};
+use casedesk_core::{editor, screenshots, Code, FixedClock, Store};
 use std::sync::{Arc, Mutex};
 
 use crate::pictures::{noise, png_of, read};
@@ -20,7 +20,7 @@ fn attaching_a_photo_stores_it_without_its_metadata_and_says_what_went() {
     let draft = store.drafts().create().unwrap();
     let photo = dir.path().join("DSCN0010.jpg");
     std::fs::write(&photo, read("exif-samples", "gps--DSCN0010.jpg")).unwrap();
-    let out = drafting::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()]).unwrap();
+    let out = editor::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()]).unwrap();
     assert!(out.refused.is_empty(), "{:?}", out.refused);
     let a = &out.added[0];
     assert!(
@@ -94,7 +94,7 @@ fn pictures_stored_by_an_older_release_are_written_again_once() {
     let draft = store.drafts().create().unwrap();
     let photo = dir.path().join("DSCN0010.jpg");
     std::fs::write(&photo, read("exif-samples", "gps--DSCN0010.jpg")).unwrap();
-    let a = drafting::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()])
+    let a = editor::attach(&store, draft.id, &[photo.to_string_lossy().into_owned()])
         .unwrap()
         .added
         .remove(0);

@@ -2,13 +2,13 @@
 //! bounds, Retry-After, exactly-once notification, terminal statuses, restarts, the outbox.
 
 use casedesk_core::filer::{Filer, FilerKind, Submission};
-use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::{BoxFuture, RemoteError as ProviderError};
 use casedesk_core::source::polling::{PollingSource, RemoteStatus, TicketStatuses};
 use casedesk_core::source::SourceKind;
 use casedesk_core::store::SharedStore;
 use casedesk_core::store::StatusChange;
+use casedesk_core::submit::{self, SubmitOutcome};
 use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -159,7 +159,7 @@ fn spawn(
     f.replace(
         vec![Arc::new(PollingSource::new(
             p.clone(),
-            Some(Arc::new(casedesk_core::filing::FilerOutbox(p))),
+            Some(Arc::new(casedesk_core::submit::FilerOutbox(p))),
         ))],
         config,
     );
@@ -426,7 +426,7 @@ async fn the_outbox_is_sent_once_when_the_server_answers_again() {
             reason_id: Some(other.id),
             ..Default::default()
         };
-        casedesk_core::drafting::save(&s, d.id, &input).unwrap();
+        casedesk_core::editor::save(&s, d.id, &input).unwrap();
         d.id
     };
     let provider = Scripted::with(vec![Ok(vec![])]);
@@ -435,7 +435,7 @@ async fn the_outbox_is_sent_once_when_the_server_answers_again() {
         Err(ProviderError::Unreachable("timed out".into())),
         Ok("4242".into()),
     ]);
-    let out = filing::submit_draft(&store, provider.as_ref(), draft)
+    let out = submit::submit_draft(&store, provider.as_ref(), draft)
         .await
         .unwrap();
     let SubmitOutcome::Queued { item } = out else {

@@ -7,7 +7,7 @@ use casedesk_core::filer::FilerKind;
 use casedesk_core::search::search;
 use casedesk_core::source::SourceKind;
 use casedesk_core::store::{FoundInMail, HitIn};
-use casedesk_core::{drafting, Store, SystemClock};
+use casedesk_core::{editor, Store, SystemClock};
 use std::sync::Arc;
 
 #[test]
@@ -15,7 +15,7 @@ fn cases_are_found_by_number_subject_status_and_reply_text_next_to_drafts() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), Arc::new(SystemClock)).unwrap();
     let d = store.drafts().create().unwrap();
-    drafting::save(
+    editor::save(
         &store,
         d.id,
         &DraftInput {
@@ -135,7 +135,7 @@ fn text_from_outside_cannot_forge_a_highlight() {
         )
         .unwrap();
     let d = store.drafts().create().unwrap();
-    drafting::save(
+    editor::save(
         &store,
         d.id,
         &DraftInput {

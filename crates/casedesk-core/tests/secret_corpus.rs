@@ -174,7 +174,7 @@ mod properties {
 #[test]
 fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
     use casedesk_core::secret_scan::draft::{files_of, redact_files, Which};
-    use casedesk_core::{drafting, Store, SystemClock};
+    use casedesk_core::{editor, Store, SystemClock};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), std::sync::Arc::new(SystemClock)).unwrap();
     let d = store.drafts().create().unwrap();
@@ -189,7 +189,7 @@ fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
     }
     let path = dir.path().join("server.txt");
     std::fs::write(&path, &log).unwrap();
-    let out = drafting::attach(&store, d.id, &[path.display().to_string()]).unwrap();
+    let out = editor::attach(&store, d.id, &[path.display().to_string()]).unwrap();
     assert_eq!(out.added.len(), 1, "{:?}", out.refused);
     let input = casedesk_core::draft::DraftInput::default();
     let t = std::time::Instant::now();
@@ -222,7 +222,7 @@ fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
     let which = Which::Kind(report.kinds[0].kind);
     let blobs = redact_files(files_of(&store, d.id).unwrap(), &which, &Default::default()).unwrap();
     let redacted =
-        casedesk_core::drafting::redact_draft(&store, d.id, &input, &which, blobs).unwrap();
+        casedesk_core::editor::redact_draft(&store, d.id, &input, &which, blobs).unwrap();
     assert_eq!(
         redacted.secrets.total, 0,
         "redact all of a kind took every one"
@@ -234,7 +234,7 @@ fn a_log_dense_with_secrets_gives_a_small_report_and_redacts_by_kind() {
 #[test]
 fn a_check_sends_the_findings_only_when_they_change() {
     use casedesk_core::draft::DraftInput;
-    use casedesk_core::{drafting, Store, SystemClock};
+    use casedesk_core::{editor, Store, SystemClock};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), std::sync::Arc::new(SystemClock)).unwrap();
     let d = store.drafts().create().unwrap();
@@ -245,7 +245,7 @@ fn a_check_sends_the_findings_only_when_they_change() {
                 .into(),
         ..Default::default()
     };
-    let first = drafting::check_known(
+    let first = editor::check_known(
         &store,
         Some(d.id),
         &input,
@@ -262,7 +262,7 @@ fn a_check_sends_the_findings_only_when_they_change() {
 
     // More typing elsewhere, same findings: no report, the same key, the other checks as usual.
     input.description.push_str(" It started on Monday.");
-    let same = drafting::check_known(
+    let same = editor::check_known(
         &store,
         Some(d.id),
         &input,
@@ -281,7 +281,7 @@ fn a_check_sends_the_findings_only_when_they_change() {
     input
         .description
         .push_str(" Our other key is sk_live_4eC39HqLyjWDarjtT1zdp7dc.");
-    let changed = drafting::check_known(
+    let changed = editor::check_known(
         &store,
         Some(d.id),
         &input,
@@ -293,7 +293,7 @@ fn a_check_sends_the_findings_only_when_they_change() {
     assert_ne!(changed.secrets_key.as_deref(), Some(key.as_str()));
 
     // A key the page made up is no key: the report is sent.
-    let other = drafting::check_known(
+    let other = editor::check_known(
         &store,
         Some(d.id),
         &input,

@@ -2,7 +2,7 @@
 //! lists and the search index (the file itself — migrations, a full disk, damage — is `store_file.rs`).
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::drafting;
+use casedesk_core::editor;
 use casedesk_core::{FixedClock, Store};
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ fn saving_stores_exactly_what_was_typed_even_when_it_breaks_rules() {
         cj_account: None,
     };
     clock.advance(5);
-    let out = drafting::save(&store, d.id, &typed).unwrap();
+    let out = editor::save(&store, d.id, &typed).unwrap();
     assert!(!out.check.ready);
     let codes: Vec<_> = out.check.problems.iter().map(|p| p.code).collect();
     assert_eq!(
@@ -71,7 +71,7 @@ fn a_complete_draft_is_ready_and_sub_reason_is_required_only_where_there_are_som
         "Details here",
     );
     inp.reason_id = Some(dt.id);
-    let out = drafting::save(&store, d.id, &inp).unwrap();
+    let out = editor::save(&store, d.id, &inp).unwrap();
     assert_eq!(
         out.check
             .problems
@@ -81,20 +81,20 @@ fn a_complete_draft_is_ready_and_sub_reason_is_required_only_where_there_are_som
         vec!["sub_reason_required"]
     );
     inp.sub_reason_id = Some(dt.sub_reasons[0].id);
-    assert!(drafting::save(&store, d.id, &inp).unwrap().check.ready);
+    assert!(editor::save(&store, d.id, &inp).unwrap().check.ready);
     assert!(
         store.drafts().list(10).unwrap()[0].ready,
         "the list shows the ready badge"
     );
     inp.reason_id = Some(other.id);
-    let out = drafting::save(&store, d.id, &inp).unwrap();
+    let out = editor::save(&store, d.id, &inp).unwrap();
     assert_eq!(
         out.check.problems[0].code, "sub_reason_unknown",
         "a sub reason of another reason is caught"
     );
     inp.sub_reason_id = None;
     assert!(
-        drafting::save(&store, d.id, &inp).unwrap().check.ready,
+        editor::save(&store, d.id, &inp).unwrap().check.ready,
         "'Other' has no sub reasons"
     );
 }
@@ -168,7 +168,7 @@ fn trash_and_undo_restore_the_draft_with_its_attachments() {
         .unwrap();
     let f = dir.path().join("log.txt");
     std::fs::write(&f, "error 500 at 10:00\n").unwrap();
-    let out = drafting::attach(&store, d.id, &[f.display().to_string()]).unwrap();
+    let out = editor::attach(&store, d.id, &[f.display().to_string()]).unwrap();
     assert_eq!(out.added.len(), 1);
     store.drafts().trash(d.id).unwrap();
     assert!(
@@ -178,7 +178,7 @@ fn trash_and_undo_restore_the_draft_with_its_attachments() {
     assert_eq!(store.drafts().list(10).unwrap().len(), 0);
     assert_eq!(store.drafts().trashed(10).unwrap()[0].id, d.id);
     store.housekeeping().unwrap();
-    let back = drafting::open(&store, store.drafts().restore(d.id).unwrap().id).unwrap();
+    let back = editor::open(&store, store.drafts().restore(d.id).unwrap().id).unwrap();
     assert_eq!(back.draft.subject, "Report export fails");
     assert_eq!(
         back.attachments.len(),
@@ -223,14 +223,14 @@ fn a_similar_subject_in_another_draft_is_flagged() {
         )
         .unwrap();
     let second = store.drafts().create().unwrap();
-    let check = drafting::check(
+    let check = editor::check(
         &store,
         Some(second.id),
         &input("Commission report shows incorrect order values", ""),
     )
     .unwrap();
     assert_eq!(check.duplicate_of.map(|d| d.id), Some(first.id));
-    let check = drafting::check(
+    let check = editor::check(
         &store,
         Some(second.id),
         &input("Conversion tag not firing on checkout", ""),
@@ -240,7 +240,7 @@ fn a_similar_subject_in_another_draft_is_flagged() {
         check.duplicate_of.is_none(),
         "an unrelated subject is no duplicate"
     );
-    let check = drafting::check(
+    let check = editor::check(
         &store,
         Some(first.id),
         &input("Commission report showing incorrect order values", ""),
@@ -315,7 +315,7 @@ fn the_catalogue_is_editable_and_used_reasons_cannot_be_removed() {
     let mut inp = input("s", "d");
     inp.reason_id = Some(id);
     inp.sub_reason_id = Some(sub);
-    drafting::save(&store, d.id, &inp).unwrap();
+    editor::save(&store, d.id, &inp).unwrap();
     assert_eq!(r.remove(id).unwrap_err().code(), "reason_in_use");
     assert_eq!(r.remove_sub(sub).unwrap_err().code(), "reason_in_use");
     store.drafts().trash(d.id).unwrap();

@@ -4,9 +4,9 @@
 
 use casedesk_core::case_view::{self, CaseDetail};
 use casedesk_core::filer::{FilerKind, FormField};
-use casedesk_core::filing::{self, SubmitOutcome};
 use casedesk_core::preferences::Preferences;
 use casedesk_core::store::{AccountFilter, Case, OutboxItem, PageCursor};
+use casedesk_core::submit::{self, SubmitOutcome};
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -47,7 +47,7 @@ pub async fn submit_draft<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answe
         Ok((state.shared_store()?, state.current_filer()))
     })
     .await?;
-    let outcome = filing::submit_draft(&store, filer.as_ref(), draft_id)
+    let outcome = submit::submit_draft(&store, filer.as_ref(), draft_id)
         .await
         .map_err(ErrorPayload::from)?;
     // The first status of a new case is worth reading now, not an interval from now.
@@ -77,9 +77,9 @@ pub async fn hand_filing<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer
     blocking(app, move |state| {
         let filer = state.current_filer();
         state.with_store(|s| {
-            let token = filing::new_client_token(draft_id, s.now());
+            let token = submit::new_client_token(draft_id, s.now());
             // Only the fields and a count: no attachment is read under the store lock.
-            let plan = filing::plan_submission(s, draft_id, &token)?;
+            let plan = submit::plan_submission(s, draft_id, &token)?;
             let form = filer.hand_form(plan.fields()).ok_or_else(sends_itself)?;
             let prefs = Preferences::load(s)?;
             let draft = s.drafts().get(draft_id)?;
@@ -168,7 +168,7 @@ pub async fn record_case<R: Runtime>(
         let subject = subject.unwrap_or_default();
         state
             .with_store(|s| {
-                filing::record_case_number(s, &filers, draft_id, kind, &case_number, &subject)
+                submit::record_case_number(s, &filers, draft_id, kind, &case_number, &subject)
             })
             .inspect(|_| state.check_now())
     })
@@ -179,7 +179,7 @@ pub async fn record_case<R: Runtime>(
 #[tauri::command]
 pub async fn mark_submitted<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<()> {
     blocking(app, move |state| {
-        state.with_store(|s| filing::mark_submitted(s, draft_id))?;
+        state.with_store(|s| submit::mark_submitted(s, draft_id))?;
         state.check_now();
         Ok(())
     })
@@ -230,7 +230,7 @@ pub async fn set_case_status<R: Runtime>(
     blocking(app, move |state| {
         let filers = state.current_filers();
         let change =
-            state.with_store(|s| filing::set_status_by_hand(s, &filers, case_id, &status))?;
+            state.with_store(|s| submit::set_status_by_hand(s, &filers, case_id, &status))?;
         if let Some(change) = change {
             state.deliver(&change);
         }
@@ -270,7 +270,7 @@ pub fn check_now(state: State<'_, AppState>) {
 #[tauri::command]
 pub async fn retry_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> Answer<()> {
     blocking(app, move |state| {
-        state.with_store(|s| filing::retry_outbox(s, item_id))?;
+        state.with_store(|s| submit::retry_outbox(s, item_id))?;
         state.check_now();
         Ok(())
     })
@@ -281,7 +281,7 @@ pub async fn retry_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> Answer
 #[tauri::command]
 pub async fn take_back_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> Answer<()> {
     blocking(app, move |state| {
-        state.with_store(|s| filing::take_back_from_outbox(s, item_id))
+        state.with_store(|s| submit::take_back_from_outbox(s, item_id))
     })
     .await
 }
@@ -290,7 +290,7 @@ pub async fn take_back_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> An
 #[tauri::command]
 pub async fn discard_outbox<R: Runtime>(app: AppHandle<R>, item_id: i64) -> Answer<i64> {
     blocking(app, move |state| {
-        state.with_store(|s| filing::discard_from_outbox(s, item_id))
+        state.with_store(|s| submit::discard_from_outbox(s, item_id))
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! drop; the description template and system info.
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::drafting::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
+use casedesk_core::editor::{self, AttachOutcome, DraftCheck, DraftView, SaveOutcome};
 use casedesk_core::store::{DraftSummary, PageCursor, SearchHit};
 use casedesk_core::sysinfo::SystemInfo;
 use casedesk_core::{lint, Error, ErrorPayload};
@@ -85,7 +85,7 @@ pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
                 .drafts()
                 .create_for(prefs.default_cj_account.as_deref())?
                 .id;
-            drafting::open_with(s, id, &prefs.cj_kinds())
+            editor::open_with(s, id, &prefs.cj_kinds())
         })
     })
     .await
@@ -94,7 +94,7 @@ pub async fn create_draft<R: Runtime>(app: AppHandle<R>) -> Answer<DraftView> {
 #[tauri::command]
 pub async fn open_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::open_with(s, id, &cj_kinds(s)?))
+        state.with_store(|s| editor::open_with(s, id, &cj_kinds(s)?))
     })
     .await
 }
@@ -124,7 +124,7 @@ pub async fn check_draft<R: Runtime>(
             let files = state.with_store(|s| casedesk_core::secret_scan::draft::files_of(s, id))?;
             casedesk_core::secret_scan::draft::warm(&files);
         }
-        state.with_store(|s| drafting::check_known(s, id, &input, known.as_deref(), &cj_kinds(s)?))
+        state.with_store(|s| editor::check_known(s, id, &input, known.as_deref(), &cj_kinds(s)?))
     })
     .await
 }
@@ -136,23 +136,20 @@ pub async fn save_draft<R: Runtime>(
     input: DraftInput,
 ) -> Answer<SaveOutcome> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::save_with(s, id, &input, &cj_kinds(s)?))
+        state.with_store(|s| editor::save_with(s, id, &input, &cj_kinds(s)?))
     })
     .await
 }
 
 #[tauri::command]
 pub async fn trash_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<()> {
-    blocking(app, move |state| {
-        state.with_store(|s| drafting::trash(s, id))
-    })
-    .await
+    blocking(app, move |state| state.with_store(|s| editor::trash(s, id))).await
 }
 
 #[tauri::command]
 pub async fn restore_draft<R: Runtime>(app: AppHandle<R>, id: i64) -> Answer<DraftView> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::open_with(s, s.drafts().restore(id)?.id, &cj_kinds(s)?))
+        state.with_store(|s| editor::open_with(s, s.drafts().restore(id)?.id, &cj_kinds(s)?))
     })
     .await
 }
@@ -191,10 +188,9 @@ fn attach_outside_the_lock(
     draft_id: i64,
     paths: &[String],
 ) -> Result<AttachOutcome, ErrorPayload> {
-    state.with_store(|s| drafting::ensure_editable(s, draft_id))?;
-    let prepared =
-        drafting::prepare_files(&state.blob_dir()?, paths).map_err(ErrorPayload::from)?;
-    state.with_store(|s| drafting::attach_prepared(s, draft_id, prepared))
+    state.with_store(|s| editor::ensure_editable(s, draft_id))?;
+    let prepared = editor::prepare_files(&state.blob_dir()?, paths).map_err(ErrorPayload::from)?;
+    state.with_store(|s| editor::attach_prepared(s, draft_id, prepared))
 }
 
 #[tauri::command]
@@ -204,7 +200,7 @@ pub async fn remove_attachment<R: Runtime>(
     attachment_id: i64,
 ) -> Answer<()> {
     blocking(app, move |state| {
-        state.with_store(|s| drafting::remove_attachment(s, draft_id, attachment_id))
+        state.with_store(|s| editor::remove_attachment(s, draft_id, attachment_id))
     })
     .await
 }

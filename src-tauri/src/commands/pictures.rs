@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use casedesk_core::drafting::{AttachOutcome, Prepared};
+use casedesk_core::editor::{AttachOutcome, Prepared};
 use casedesk_core::picture::{Area, Choice, Marks, Offer, Redaction};
 use casedesk_core::screenshots::Offered;
 use casedesk_core::store::Attachment;
@@ -182,7 +182,7 @@ pub async fn choose_picture_size<R: Runtime>(
 pub async fn paste_picture<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer<PictureOutcome> {
     let clip = app.clone();
     blocking(app, move |state| {
-        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        state.with_store(|s| casedesk_core::editor::ensure_editable(s, draft_id))?;
         let blob_dir = state.blob_dir()?;
         let name =
             screenshots::picture_name("Pasted", now_ms(), casedesk_core::attachment::Kind::Png);
@@ -243,7 +243,7 @@ async fn captured<R: Runtime>(
 ) -> Answer<PictureOutcome> {
     let handle = app.clone();
     blocking(app, move |state| {
-        state.with_store(|s| casedesk_core::drafting::ensure_editable(s, draft_id))?;
+        state.with_store(|s| casedesk_core::editor::ensure_editable(s, draft_id))?;
         before().map_err(ErrorPayload::from)?;
         let shot = hidden(&handle, || take(&handle)).map_err(ErrorPayload::from)?;
         attach_capture(state, draft_id, shot)

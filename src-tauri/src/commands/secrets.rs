@@ -2,7 +2,7 @@
 //! redacted copies), and mark a finding "not a secret". The scan itself runs with every draft check.
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::drafting::{redact_draft, Redacted};
+use casedesk_core::editor::{redact_draft, Redacted};
 use casedesk_core::secret_scan::draft::{files_of, redact_files, Which};
 use casedesk_core::secret_scan::{scan_draft, SecretReport};
 use casedesk_core::ErrorPayload;
@@ -22,7 +22,7 @@ pub async fn redact_secrets<R: Runtime>(
     blocking(app, move |state| {
         input.check_storable().map_err(ErrorPayload::from)?;
         let (files, dismissed) = state.with_store(|s| {
-            casedesk_core::drafting::ensure_editable(s, id)?;
+            casedesk_core::editor::ensure_editable(s, id)?;
             Ok((files_of(s, id)?, s.secret_dismissals().list(id)?))
         })?;
         let blobs = redact_files(files, &which, &dismissed).map_err(ErrorPayload::from)?;

@@ -29,7 +29,7 @@ pub struct SyncReport {
 }
 
 /// What waits for the same server as a source, sent before each of its passes (a filer's outbox;
-/// see `filing::FilerOutbox`). Answers how many went out.
+/// see `submit::FilerOutbox`). Answers how many went out.
 pub trait Outbox: Send + Sync {
     fn send<'a>(&'a self, store: &'a SharedStore) -> BoxFuture<'a, Result<usize, RemoteError>>;
 }

@@ -320,7 +320,7 @@ impl<'c> Attachments<'c> {
 
     /// Records that an older picture was written again (`blob`; the file with its metadata is then
     /// unreferenced and removed at the next start), or leaves it as it is when `None` (it could not
-    /// be decoded: [`crate::drafting::clean_old_pictures`] says so in its count).
+    /// be decoded: [`crate::editor::clean_old_pictures`] says so in its count).
     pub fn mark_cleaned(&self, id: i64, blob: Option<&Blob>) -> Result<()> {
         match blob {
             Some(blob) => {

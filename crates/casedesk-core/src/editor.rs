@@ -1,4 +1,4 @@
-//! The drafting use cases the shell calls: open, check, save, attach. Each combines the tables with the
+//! The editor use cases the shell calls: open, check, save, attach. Each combines the tables with the
 //! rules so the shell's commands stay a line or two.
 
 use serde::Serialize;
