@@ -27,16 +27,19 @@ export async function load() {
     const s = await api.getSettings();
     loaded = s.preferences;
     const p = s.preferences;
+    // Each filer's settings are its slice (the shell fills in the defaults of any not kept yet).
+    const rt = slice(p, 'rt');
+    const form = slice(p, 'cj-web');
     $('provider-kind').value = p.filerKind;
-    $('rt-url').value = p.rtUrl;
-    $('rt-queue').value = p.rtQueue;
+    $('rt-url').value = rt.baseUrl ?? '';
+    $('rt-queue').value = rt.queue ?? '';
     $('rt-token').value = '';
     $('rt-token').placeholder = s.hasRtToken ? 'Stored in the system keyring (type to replace)' : 'Paste your RT auth token';
-    $('rt-reason-field').value = p.rtReasonField;
-    $('rt-sub-reason-field').value = p.rtSubReasonField;
-    $('rt-token-field').value = p.rtTokenField;
-    $('cj-form-url').value = p.cjFormUrl;
-    $('cj-statuses').value = p.cjStatuses.join('\n');
+    $('rt-reason-field').value = rt.reasonField ?? '';
+    $('rt-sub-reason-field').value = rt.subReasonField ?? '';
+    $('rt-token-field').value = rt.tokenField ?? '';
+    $('cj-form-url').value = form.formUrl ?? '';
+    $('cj-statuses').value = (form.statuses ?? []).join('\n');
     $('poll-interval').value = String(p.pollIntervalSecs);
     $('notifications').checked = p.notifications;
     $('start-at-login').checked = p.startAtLogin;
@@ -55,20 +58,37 @@ export function pickMailAccount(id) {
   mail.pickAccount(id);
 }
 
+/** The settings kept in a filer's slice ({} when there is none). */
+function slice(p, key) {
+  return p.slices?.[key]?.settings ?? {};
+}
+
+/** The slice `key` of the loaded preferences with `settings` written over what it had. */
+function withSlice(slices, key, settings) {
+  const old = slices[key] ?? { version: 1, settings: {} };
+  return { ...slices, [key]: { version: old.version, settings: { ...old.settings, ...settings } } };
+}
+
 function collect() {
+  let slices = { ...(loaded?.slices ?? {}) };
+  slices = withSlice(slices, 'rt', {
+    baseUrl: $('rt-url').value.trim(),
+    queue: $('rt-queue').value.trim(),
+    reasonField: $('rt-reason-field').value.trim(),
+    subReasonField: $('rt-sub-reason-field').value.trim(),
+    tokenField: $('rt-token-field').value.trim(),
+  });
+  slices = withSlice(slices, 'cj-web', {
+    formUrl: $('cj-form-url').value.trim(),
+    statuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
+  });
   return {
     ...(loaded || {}),
     filerKind: $('provider-kind').value,
-    rtUrl: $('rt-url').value.trim(),
-    rtQueue: $('rt-queue').value.trim(),
-    rtReasonField: $('rt-reason-field').value.trim(),
-    rtSubReasonField: $('rt-sub-reason-field').value.trim(),
-    rtTokenField: $('rt-token-field').value.trim(),
+    slices,
     pollIntervalSecs: Number($('poll-interval').value) || 0,
     notifications: $('notifications').checked,
     startAtLogin: $('start-at-login').checked,
-    cjFormUrl: $('cj-form-url').value.trim(),
-    cjStatuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
     mailAccounts: mail.collect(),
     ...cjAccounts.collect(),
   };

@@ -1,17 +1,18 @@
-//! Typed preferences over the `settings` table: which filer, its settings, each status source's
-//! settings, the poll interval, notifications, start at login, and `cj-web`'s form address and
-//! statuses. Never a secret: tokens and passwords live in the OS secret store ([`crate::secrets`]).
+//! Typed preferences over the `settings` table: which filer, each filer's and source's settings slice
+//! (opaque and versioned, read by its own module), the mailboxes, the poll interval, notifications and
+//! start at login. Never a secret: tokens and passwords live in the OS secret store
+//! ([`crate::secrets`]).
 //!
 //! Stored as one JSON object. Every field has a default (`#[serde(default)]`), so a release that adds a
 //! field reads an older release's preferences without resetting them.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::cj_account::CjAccount;
 use crate::error::{Error, Result};
-use crate::filer::cj_web::{DEFAULT_FORM_URL, DEFAULT_STATUSES};
 use crate::kinds::FilerKind;
-use crate::rt::RtSettings;
+use crate::slice::Slice;
 use crate::source::mail::account::{self, MailAccount};
 use crate::source::mail::MailSettings;
 use crate::store::Store;
@@ -26,52 +27,30 @@ pub struct Preferences {
     /// its name before filers and sources split.
     #[serde(rename = "filerKind", alias = "providerKind")]
     pub filer: FilerKind,
-    pub rt_url: String,
-    pub rt_queue: String,
-    pub rt_reason_field: String,
-    pub rt_sub_reason_field: String,
-    pub rt_token_field: String,
+    /// Each filer's and source's own settings, by its key: opaque here, read by its module.
+    pub slices: BTreeMap<String, Slice>,
     pub poll_interval_secs: u64,
     pub notifications: bool,
     pub start_at_login: bool,
-    pub cj_form_url: String,
-    pub cj_statuses: Vec<String>,
     /// The mailboxes followed: the user's own, where support sends numbers and updates, and any
     /// shared one (a team's). A single-account release stored one as `mail`; it becomes the first.
     pub mail_accounts: Vec<MailAccount>,
     /// The CJ accounts the user files for, and the one a new draft is for.
     pub cj_accounts: Vec<CjAccount>,
     pub default_cj_account: Option<String>,
-    /// Fields this release does not know (written by a newer one), and the settings slices of
-    /// filers and sources that keep their own ([`Preferences::slice`]): kept as they are through a save.
+    /// Fields this release does not know (written by a newer one): kept as they are through a save.
     #[serde(flatten)]
     pub unknown: serde_json::Map<String, serde_json::Value>,
-}
-
-/// A filer's or a source's own settings, kept by its key as an opaque value with its version. The
-/// preferences do not know its shape: the module that owns it reads it, and upgrades an older
-/// version itself. (RT's, CJ's web form's and the mailboxes' settings are still fields of their own,
-/// from before slices; a new filer or source keeps a slice and touches this file not at all.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Slice {
-    pub version: u32,
-    pub settings: serde_json::Value,
 }
 
 impl Default for Preferences {
     fn default() -> Self {
         Preferences {
-            filer: FilerKind::CjWeb,
-            rt_url: String::new(),
-            rt_queue: "General".into(),
-            rt_reason_field: "Case Reason".into(),
-            rt_sub_reason_field: "Sub Reason".into(),
-            rt_token_field: "Casedesk Token".into(),
+            filer: FilerKind::ALL[0],
+            slices: BTreeMap::new(),
             poll_interval_secs: DEFAULT_POLL_SECS,
             notifications: true,
             start_at_login: false,
-            cj_form_url: DEFAULT_FORM_URL.into(),
-            cj_statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
             mail_accounts: Vec::new(),
             cj_accounts: Vec::new(),
             default_cj_account: None,
@@ -107,6 +86,7 @@ impl Preferences {
             return (Preferences::default(), vec!["(all)".into()]);
         };
         one_mailbox_becomes_the_first_account(&mut stored);
+        flat_settings_become_slices(&mut stored);
         if let Ok(p) =
             serde_json::from_value::<Preferences>(serde_json::Value::Object(stored.clone()))
         {
@@ -214,87 +194,68 @@ impl Preferences {
                 "Check every 30 seconds at least, and at most once a day.",
             ));
         }
-        if self.filer == FilerKind::Rt {
-            self.rt_settings().validate()?;
-        }
         account::validate_all(&self.mail_accounts)?;
         crate::cj_account::validate_all(&self.cj_accounts, self.default_cj_account.as_deref())?;
-        let form = url::Url::parse(&self.cj_form_url).map_err(|_| {
-            Error::field(
-                "cj_form_url",
-                crate::Code::UrlInvalid,
-                "Enter the address of CJ's support form.",
-            )
-        })?;
-        if form.scheme() != "https" && form.scheme() != "http" {
-            return Err(Error::field(
-                "cj_form_url",
-                crate::Code::UrlInvalid,
-                "CJ's form address must start with https://",
-            ));
-        }
-        let statuses: Vec<&String> = self
-            .cj_statuses
-            .iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect();
-        if statuses.is_empty()
-            || statuses.len() > 30
-            || statuses.iter().any(|s| s.chars().count() > 60)
-        {
-            return Err(Error::field(
-                "cj_statuses",
-                crate::Code::StatusesInvalid,
-                "Give between 1 and 30 statuses of at most 60 characters.",
-            ));
-        }
-        for f in [
-            &self.rt_reason_field,
-            &self.rt_sub_reason_field,
-            &self.rt_token_field,
-        ] {
-            if f.trim().is_empty() || f.len() > 200 || f.contains(['{', '}', '\'']) {
-                return Err(Error::field(
-                    "rt_fields",
-                    crate::Code::FieldNameInvalid,
-                    "Custom field names cannot be empty or contain { } or '.",
-                ));
-            }
-        }
         Ok(())
     }
 
-    /// The settings slice kept under `key`; `None` when there is none, or what is there is not one
-    /// (a value another release wrote under that key: it is kept, not read).
-    pub fn slice(&self, key: &str) -> Option<Slice> {
-        serde_json::from_value(self.unknown.get(key)?.clone()).ok()
+    /// The settings slice kept under `key`, if any.
+    pub fn slice(&self, key: &str) -> Option<&Slice> {
+        self.slices.get(key)
     }
 
-    /// Keeps `slice` under `key`. A key the preferences use for a field of their own is refused, so a
-    /// slice can never shadow one.
+    /// Keeps `slice` under `key` (a filer's or source's own, at most 64 bytes).
     pub fn set_slice(&mut self, key: &str, slice: Slice) -> Result<()> {
-        let own = serde_json::to_value(Preferences::default())
-            .ok()
-            .and_then(|v| v.as_object().map(|o| o.contains_key(key)))
-            .unwrap_or(true);
-        if own || key.is_empty() || key.len() > 64 {
+        if key.is_empty() || key.len() > 64 {
             return Err(Error::invalid(
                 crate::Code::Internal,
                 format!("{key:?} cannot name a settings slice."),
             ));
         }
-        let value = serde_json::to_value(slice)
-            .map_err(|e| Error::invalid(crate::Code::Internal, e.to_string()))?;
-        self.unknown.insert(key.to_owned(), value);
+        self.slices.insert(key.to_owned(), slice);
         Ok(())
     }
+}
 
-    pub fn rt_settings(&self) -> RtSettings {
-        let mut s = RtSettings::new(&self.rt_url, &self.rt_queue);
-        s.reason_field = self.rt_reason_field.trim().to_owned();
-        s.sub_reason_field = self.rt_sub_reason_field.trim().to_owned();
-        s.token_field = self.rt_token_field.trim().to_owned();
-        s
+/// Releases before settings slices kept RT's and CJ's web form's settings as fields of their own
+/// (`rtUrl`, `cjFormUrl`, …): they become those slices, under the keys and names the two modules
+/// read (a slice already there wins). This table is the one place the old names are known.
+const FLAT_SLICES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "rt",
+        &[
+            ("rtUrl", "baseUrl"),
+            ("rtQueue", "queue"),
+            ("rtReasonField", "reasonField"),
+            ("rtSubReasonField", "subReasonField"),
+            ("rtTokenField", "tokenField"),
+        ],
+    ),
+    (
+        "cj-web",
+        &[("cjFormUrl", "formUrl"), ("cjStatuses", "statuses")],
+    ),
+];
+
+fn flat_settings_become_slices(stored: &mut serde_json::Map<String, serde_json::Value>) {
+    for (key, names) in FLAT_SLICES {
+        let mut settings = serde_json::Map::new();
+        for (old, new) in *names {
+            if let Some(v) = stored.remove(*old) {
+                settings.insert((*new).to_owned(), v);
+            }
+        }
+        if settings.is_empty() {
+            continue;
+        }
+        let slices = stored
+            .entry("slices")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let Some(slices) = slices.as_object_mut() {
+            slices.entry(*key).or_insert_with(|| {
+                serde_json::json!({ "version": 1, "settings": serde_json::Value::Object(settings) })
+            });
+        }
     }
 }
 
@@ -341,7 +302,13 @@ mod tests {
         );
         assert_eq!(p.poll_interval_secs, DEFAULT_POLL_SECS);
         assert_eq!(p.filer, FilerKind::Rt, "the others keep their values");
-        assert_eq!(p.rt_url, "https://rt.example.com");
+        assert_eq!(
+            p.slice("rt")
+                .map(|s| (s.version, s.settings["baseUrl"].clone())),
+            Some((1, serde_json::json!("https://rt.example.com"))),
+            "an older release's RT address is RT's slice now"
+        );
+        assert!(!p.unknown.contains_key("rtUrl"));
         assert!(!p.notifications);
         assert!(
             p.unknown.contains_key("fromTheFuture"),
@@ -384,12 +351,6 @@ mod tests {
         };
         assert_eq!(p.validate().unwrap_err().code(), "poll_interval_invalid");
         p.poll_interval_secs = 30;
-        p.filer = FilerKind::Rt;
-        p.rt_url = "nope".into();
-        assert_eq!(p.validate().unwrap_err().code(), "rt_url_invalid");
-        p.rt_url = "http://127.0.0.1:8080".into();
         assert!(p.validate().is_ok());
-        p.rt_token_field = "x}".into();
-        assert_eq!(p.validate().unwrap_err().code(), "field_name_invalid");
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::error::Result;
 use crate::filer::{cj_web, Filer, FilerKind, Filers, REQUEST_TIMEOUT};
 use crate::preferences::Preferences;
-use crate::rt::Rt;
+use crate::rt::{self, Rt, RtSettings};
 use crate::secrets::Secrets;
 use crate::source::mail::{self, MailAccount, MailSource};
 use crate::source::polling::PollingSource;
@@ -53,17 +53,48 @@ fn build(
 }
 
 fn cj_web_filer(prefs: &Preferences) -> Arc<dyn Filer> {
-    Arc::new(cj_web::CjWeb {
-        form_url: prefs.cj_form_url.clone(),
-        statuses: prefs.cj_statuses.clone(),
-    })
+    let settings = cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY));
+    Arc::new(cj_web::CjWeb::from(settings))
+}
+
+/// Checks the preferences and every filer's settings slice, each by its own rules (a filer's only
+/// when it is the one in use, except what every save must keep well-formed). Fields are named as the
+/// settings form names them.
+pub fn validate(prefs: &Preferences) -> Result<()> {
+    prefs.validate()?;
+    cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY)).validate()?;
+    let rt = RtSettings::from_slice(prefs.slice(rt::KEY));
+    rt.validate_fields()?;
+    if prefs.filer == FilerKind::Rt {
+        rt.validate()?;
+    }
+    Ok(())
+}
+
+/// The preferences with every filer's slice filled in (its defaults where none is kept), so the
+/// settings form shows each filer's fields with their values.
+pub fn with_defaults(mut prefs: Preferences) -> Preferences {
+    let defaults = [
+        (
+            cj_web::KEY,
+            cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY)).slice(),
+        ),
+        (
+            rt::KEY,
+            RtSettings::from_slice(prefs.slice(rt::KEY)).slice(),
+        ),
+    ];
+    for (key, slice) in defaults {
+        prefs.slices.entry(key.to_owned()).or_insert(slice);
+    }
+    prefs
 }
 
 /// The RT client the preferences describe (shared by the RT filer and the RT status source). Its
 /// token is read from the keyring and kept a short while (a locked keyring is a temporary error).
 pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> {
     Ok(Rt::with_stored_token(
-        prefs.rt_settings(),
+        RtSettings::from_slice(prefs.slice(rt::KEY)),
         secrets.clone(),
         REQUEST_TIMEOUT,
     )?)

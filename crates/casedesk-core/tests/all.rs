@@ -31,6 +31,7 @@ mod rt_contract;
 mod search;
 mod secret_corpus;
 mod secret_gitleaks;
+mod slices;
 mod store;
 mod store_file;
 mod third_source;

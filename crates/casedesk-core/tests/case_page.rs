@@ -4,9 +4,11 @@
 //! refused on a case whose filer's server says them.
 
 use casedesk_core::case_view::case_detail;
+use casedesk_core::filer::cj_web::{self, CjWebSettings};
 use casedesk_core::filer::FilerKind;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
+use casedesk_core::rt::{self, RtSettings};
 use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::store::Watch;
 use casedesk_core::submit::{record_case_number, set_status_by_hand};
@@ -26,11 +28,14 @@ fn secrets() -> Arc<dyn Secrets> {
 #[test]
 fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
     let (_d, store) = store();
-    let prefs = Preferences {
-        rt_url: "https://rt.example.com".into(),
-        cj_form_url: "https://members.cj.com/support".into(),
+    let mut prefs = Preferences::default();
+    let rt = RtSettings::new("https://rt.example.com", "General");
+    prefs.set_slice(rt::KEY, rt.slice()).unwrap();
+    let form = CjWebSettings {
+        form_url: "https://members.cj.com/support".into(),
         ..Default::default()
     };
+    prefs.set_slice(cj_web::KEY, form.slice()).unwrap();
     assert_eq!(
         prefs.filer,
         FilerKind::CjWeb,
@@ -77,7 +82,7 @@ fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
     );
     let page = case_detail(&store, cj.id, &filers).unwrap();
     assert_eq!(page.url.as_deref(), Some("https://members.cj.com/support"));
-    assert_eq!(page.statuses, prefs.cj_statuses);
+    assert_eq!(page.statuses, form.statuses);
 
     let refused = set_status_by_hand(&store, &filers, rt.id, "Closed").unwrap_err();
     assert_eq!(refused.code(), Code::StatusUnknown);
@@ -114,10 +119,9 @@ fn a_filer_that_cannot_be_built_leaves_the_web_form_in_use_and_its_cases_without
 #[test]
 fn the_hand_filing_form_is_the_web_forms_and_a_submitting_filer_has_none() {
     use casedesk_core::filer::Submission;
-    let prefs = Preferences {
-        rt_url: "https://rt.example.com".into(),
-        ..Default::default()
-    };
+    let mut prefs = Preferences::default();
+    let rt = RtSettings::new("https://rt.example.com", "General");
+    prefs.set_slice(rt::KEY, rt.slice()).unwrap();
     let filers = registry::filers(&prefs, &secrets());
     let sub = Submission {
         subject: "Totals wrong".into(),
@@ -132,7 +136,7 @@ fn the_hand_filing_form_is_the_web_forms_and_a_submitting_filer_has_none() {
         .in_use()
         .hand_form(&sub)
         .expect("CJ's web form is filled by hand");
-    assert_eq!(form.url, prefs.cj_form_url);
+    assert_eq!(form.url, CjWebSettings::default().form_url);
     let labels: Vec<_> = form
         .fields
         .iter()

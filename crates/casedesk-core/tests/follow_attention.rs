@@ -152,10 +152,10 @@ impl casedesk_core::secrets::Secrets for CountingKeyring {
 fn building_the_sources_reads_no_secret() {
     let mut prefs = casedesk_core::preferences::Preferences {
         filer: casedesk_core::filer::FilerKind::Rt,
-        rt_url: "https://rt.example.com".into(),
-        rt_queue: "General".into(),
         ..Default::default()
     };
+    let rt = casedesk_core::rt::RtSettings::new("https://rt.example.com", "General");
+    prefs.set_slice(casedesk_core::rt::KEY, rt.slice()).unwrap();
     let mailbox = |id: &str, user: &str| casedesk_core::source::mail::MailAccount {
         id: id.into(),
         name: String::new(),

@@ -106,18 +106,25 @@ fn preferences_written_by_release_0_1_0_keep_every_value_and_gain_the_mail_defau
     let (_dir, store) = opened();
     let p = Preferences::load(&store).unwrap();
     assert_eq!(p.filer, FilerKind::Rt);
+    let rt = casedesk_core::rt::RtSettings::from_slice(p.slice(casedesk_core::rt::KEY));
     assert_eq!(
-        (p.rt_url.as_str(), p.rt_queue.as_str()),
-        ("https://rt.example.com", "Support")
+        (rt.base_url.as_str(), rt.queue.as_str()),
+        ("https://rt.example.com", "Support"),
+        "release 0.1.0's flat RT fields are RT's slice"
     );
     assert_eq!(p.poll_interval_secs, 600);
     assert!(!p.notifications);
-    assert_eq!(p.cj_statuses, vec!["New", "Working", "Closed"]);
+    let cj = casedesk_core::filer::cj_web::CjWebSettings::from_slice(
+        p.slice(casedesk_core::filer::cj_web::KEY),
+    );
+    assert_eq!(cj.statuses, vec!["New", "Working", "Closed"]);
     assert!(p.mail_accounts.is_empty(), "no mailbox is followed yet");
-    // The JSON written by that release, read directly: the same.
+    // The JSON written by that release, read as the store reads it: the same.
     let json = std::fs::read_to_string(fixtures().join("release-0.1.0-preferences.json")).unwrap();
-    let direct: Preferences = serde_json::from_str(&json).unwrap();
+    let (direct, bad) = Preferences::from_json(&json);
+    assert!(bad.is_empty());
     assert_eq!(direct, p);
+    assert!(p.unknown.is_empty(), "no flat field is left over");
 }
 
 #[test]

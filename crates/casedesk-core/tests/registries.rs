@@ -52,7 +52,7 @@ const NOT_YET: &[(&str, &str)] = &[
     ),
     (
         "crates/casedesk-core/src/preferences.rs",
-        "holds each filer's and source's settings as fields (cj_*, rt_*, mail_accounts), not as opaque slices by key",
+        "holds the mailboxes as a field of its own (mail_accounts, with their validation and what a save forgets), not as the mail source's slice; and reads the flat fields of files written before slices",
     ),
     (
         "src-tauri/src/commands/settings.rs",

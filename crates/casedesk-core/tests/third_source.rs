@@ -7,9 +7,10 @@
 //! changes.
 
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
-use casedesk_core::preferences::{Preferences, Slice};
+use casedesk_core::preferences::Preferences;
 use casedesk_core::registry::{self, SourceBuilder};
 use casedesk_core::secrets::{MemorySecrets, Secrets};
+use casedesk_core::slice::Slice;
 use casedesk_core::store::{SharedStore, StatusChange};
 use casedesk_core::{FixedClock, Store};
 use std::sync::{Arc, Mutex};
@@ -37,19 +38,13 @@ mod memory_helpdesk {
     }
 
     pub fn slice(settings: &Settings) -> Slice {
-        Slice {
-            version: VERSION,
-            settings: serde_json::to_value(settings).unwrap(),
-        }
+        Slice::of(VERSION, settings)
     }
 
     /// Its line in the registry: on when its slice says so.
     pub fn build(prefs: &Preferences, _: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
-        let Some(slice) = prefs.slice(KEY).filter(|s| s.version == VERSION) else {
-            return Vec::new();
-        };
-        match serde_json::from_value::<Settings>(slice.settings) {
-            Ok(s) if s.enabled => vec![Arc::new(Source { name: s.name })],
+        match prefs.slice(KEY).and_then(|s| s.read::<Settings>(VERSION)) {
+            Some(s) if s.enabled => vec![Arc::new(Source { name: s.name })],
             _ => Vec::new(),
         }
     }
@@ -139,22 +134,15 @@ async fn a_third_source_registered_by_one_line_follows_a_case_and_notifies_each_
         )
         .unwrap();
     prefs.save(&store).unwrap();
-    let mut prefs = Preferences::load(&store).unwrap();
+    let prefs = Preferences::load(&store).unwrap();
     assert_eq!(
         prefs.slice(memory_helpdesk::KEY).map(|s| s.version),
         Some(1)
     );
-    assert!(
-        prefs
-            .set_slice(
-                "filerKind",
-                memory_helpdesk::slice(&memory_helpdesk::Settings {
-                    enabled: true,
-                    name: "x".into(),
-                })
-            )
-            .is_err(),
-        "a slice cannot shadow a field of the preferences"
+    let stored = serde_json::to_value(&prefs).unwrap();
+    assert_eq!(
+        stored["slices"]["memoryHelpdesk"]["settings"]["name"], "memory",
+        "kept under its key, its shape unknown to the preferences"
     );
 
     // The registry's list, plus the one line.

@@ -150,7 +150,8 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
         },
         mail_presets: mail::rules::presets(),
         mail_defaults: MailSettings::default(),
-        preferences,
+        // Every filer's settings with their values (its defaults where none are kept yet).
+        preferences: registry::with_defaults(preferences),
     })
 }
 
@@ -208,7 +209,7 @@ pub async fn save_settings<R: Runtime>(
 ) -> Answer<SettingsView> {
     let handle = app.clone();
     blocking(handle, move |state| {
-        preferences.validate().map_err(ErrorPayload::from)?;
+        registry::validate(&preferences).map_err(ErrorPayload::from)?;
         let given = secrets.unwrap_or_default();
         store_secret(
             state.secrets_arc(),
@@ -274,7 +275,7 @@ pub async fn test_connection<R: Runtime>(
     preferences: Preferences,
     rt_token: Option<String>,
 ) -> Answer<String> {
-    preferences.validate().map_err(ErrorPayload::from)?;
+    registry::validate(&preferences).map_err(ErrorPayload::from)?;
     let typed = secrets::checked(rt_token.as_deref(), "rt_token")?;
     // Building the filer reads the keyring: a blocking thread.
     let filer = blocking(app, move |state| {

@@ -369,7 +369,7 @@ fn settings_are_validated_before_anything_is_stored() {
     assert_eq!(e["field"], "poll_interval");
     prefs["pollIntervalSecs"] = json!(60);
     prefs["filerKind"] = json!("rt");
-    prefs["rtUrl"] = json!("javascript:alert(1)");
+    prefs["slices"]["rt"]["settings"]["baseUrl"] = json!("javascript:alert(1)");
     let e = h.err(
         "save_settings",
         json!({"preferences": prefs, "secrets": null}),

@@ -15,6 +15,81 @@ pub struct CjWeb {
     pub statuses: Vec<String>,
 }
 
+/// CJ's web form's key among the preferences' settings slices, and the version of its shape.
+pub const KEY: &str = "cj-web";
+pub const VERSION: u32 = 1;
+
+/// What the user sets for CJ's web form: its address and the statuses a case is given by hand.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CjWebSettings {
+    pub form_url: String,
+    pub statuses: Vec<String>,
+}
+
+impl Default for CjWebSettings {
+    fn default() -> Self {
+        CjWebSettings {
+            form_url: DEFAULT_FORM_URL.into(),
+            statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl CjWebSettings {
+    /// The settings kept in `slice`, or the defaults.
+    pub fn from_slice(slice: Option<&crate::slice::Slice>) -> Self {
+        crate::slice::settings_or_default(slice, VERSION)
+    }
+
+    pub fn slice(&self) -> crate::slice::Slice {
+        crate::slice::Slice::of(VERSION, self)
+    }
+
+    /// Checks what the user typed: an http(s) address, 1 to 30 statuses of at most 60 characters.
+    pub fn validate(&self) -> crate::Result<()> {
+        let form = url::Url::parse(&self.form_url).map_err(|_| {
+            crate::Error::field(
+                "cj_form_url",
+                crate::Code::UrlInvalid,
+                "Enter the address of CJ's support form.",
+            )
+        })?;
+        if form.scheme() != "https" && form.scheme() != "http" {
+            return Err(crate::Error::field(
+                "cj_form_url",
+                crate::Code::UrlInvalid,
+                "CJ's form address must start with https://",
+            ));
+        }
+        let statuses: Vec<&String> = self
+            .statuses
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        if statuses.is_empty()
+            || statuses.len() > 30
+            || statuses.iter().any(|s| s.chars().count() > 60)
+        {
+            return Err(crate::Error::field(
+                "cj_statuses",
+                crate::Code::StatusesInvalid,
+                "Give between 1 and 30 statuses of at most 60 characters.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl From<CjWebSettings> for CjWeb {
+    fn from(s: CjWebSettings) -> Self {
+        CjWeb {
+            form_url: s.form_url,
+            statuses: s.statuses,
+        }
+    }
+}
+
 /// Whether a status set by hand ends a CJ case.
 pub fn is_terminal(status: &str) -> bool {
     matches!(status.to_lowercase().as_str(), "resolved" | "closed")

@@ -15,8 +15,10 @@ use serde_json::{json, Map, Value};
 use std::sync::Mutex;
 use std::time::Duration;
 
+mod settings;
 pub(crate) mod wire;
 
+pub use settings::{RtSettings, KEY, VERSION};
 use wire::{
     capped_bytes, id_string, page_number, sql_quote, status_of, transport_error, urlencode,
     Created, SearchItem, SearchPage,
@@ -36,66 +38,6 @@ pub const SEARCH_CHUNK: usize = 100;
 pub const BODY_MAX: usize = 8 * 1024 * 1024;
 /// The most bytes of an error page read (shown as one line of text).
 const ERROR_TEXT_MAX: usize = 16 * 1024;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RtSettings {
-    pub base_url: String,
-    pub queue: String,
-    pub reason_field: String,
-    pub sub_reason_field: String,
-    pub token_field: String,
-}
-
-impl RtSettings {
-    pub fn new(base_url: &str, queue: &str) -> Self {
-        RtSettings {
-            base_url: base_url.trim().trim_end_matches('/').to_owned(),
-            queue: queue.trim().to_owned(),
-            reason_field: "Case Reason".into(),
-            sub_reason_field: "Sub Reason".into(),
-            token_field: "Casedesk Token".into(),
-        }
-    }
-
-    /// Checks the settings a user typed.
-    pub fn validate(&self) -> Result<(), crate::Error> {
-        let url = url::Url::parse(&self.base_url).map_err(|_| {
-            crate::Error::field(
-                "rt_url",
-                crate::Code::RtUrlInvalid,
-                "Enter RT's address, like https://rt.example.com",
-            )
-        })?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-            return Err(crate::Error::field(
-                "rt_url",
-                crate::Code::RtUrlInvalid,
-                "RT's address must start with http:// or https://",
-            ));
-        }
-        let loopback = match url.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
-        if url.scheme() == "http" && !loopback {
-            return Err(crate::Error::field(
-                "rt_url",
-                crate::Code::RtUrlInsecure,
-                "RT's address must start with https:// (http:// would send your token unencrypted; it is allowed only to this computer).",
-            ));
-        }
-        if self.queue.is_empty() || self.queue.len() > 200 {
-            return Err(crate::Error::field(
-                "rt_queue",
-                crate::Code::RtQueueInvalid,
-                "Enter the RT queue to file cases in.",
-            ));
-        }
-        Ok(())
-    }
-}
 
 /// Where the RT token comes from.
 enum RtToken {

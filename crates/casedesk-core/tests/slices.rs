@@ -1,0 +1,116 @@
+//! Each filer keeps its settings as a slice of the preferences and checks them by its own rules,
+//! through the registry; the preferences hold the slices without knowing their shape.
+
+use casedesk_core::filer::cj_web::{self, CjWebSettings};
+use casedesk_core::filer::FilerKind;
+use casedesk_core::preferences::Preferences;
+use casedesk_core::registry;
+use casedesk_core::rt::{self, RtSettings};
+
+fn with_rt(url: &str) -> Preferences {
+    let mut p = Preferences {
+        filer: FilerKind::Rt,
+        ..Default::default()
+    };
+    p.set_slice(rt::KEY, RtSettings::new(url, "General").slice())
+        .unwrap();
+    p
+}
+
+#[test]
+fn each_filers_settings_are_checked_by_its_own_rules_and_named_as_the_form_names_them() {
+    assert!(registry::validate(&Preferences::default()).is_ok());
+    let code = |p: &Preferences| {
+        registry::validate(p)
+            .err()
+            .map(|e| (e.code().as_str(), e.field_name()))
+    };
+    assert_eq!(
+        code(&with_rt("nope")),
+        Some(("rt_url_invalid", Some("rt_url")))
+    );
+    assert_eq!(code(&with_rt("http://127.0.0.1:8080")), None);
+    assert_eq!(
+        code(&with_rt("http://rt.example.com")).map(|c| c.0),
+        Some("rt_url_insecure")
+    );
+    let not_in_use = Preferences {
+        filer: FilerKind::CjWeb,
+        ..with_rt("nope")
+    };
+    assert_eq!(
+        code(&not_in_use),
+        None,
+        "RT's address matters when RT is in use"
+    );
+
+    let mut p = with_rt("https://rt.example.com");
+    let mut rt = RtSettings::new("https://rt.example.com", "General");
+    rt.token_field = "x}".into();
+    p.set_slice(rt::KEY, rt.slice()).unwrap();
+    assert_eq!(code(&p).map(|c| c.0), Some("field_name_invalid"));
+
+    let mut p = Preferences::default();
+    let cj = CjWebSettings {
+        statuses: Vec::new(),
+        ..Default::default()
+    };
+    p.set_slice(cj_web::KEY, cj.slice()).unwrap();
+    assert_eq!(code(&p), Some(("statuses_invalid", Some("cj_statuses"))));
+}
+
+#[test]
+fn the_settings_form_gets_every_filers_slice_with_its_defaults() {
+    let p = registry::with_defaults(Preferences::default());
+    let rt = RtSettings::from_slice(p.slice(rt::KEY));
+    assert_eq!(rt, RtSettings::default());
+    assert_eq!(rt.queue, "General");
+    let cj = CjWebSettings::from_slice(p.slice(cj_web::KEY));
+    assert_eq!(cj, CjWebSettings::default());
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(json["slices"]["rt"]["version"], 1);
+    assert_eq!(
+        json["slices"]["rt"]["settings"]["tokenField"],
+        "Casedesk Token"
+    );
+    assert_eq!(json["slices"]["cj-web"]["settings"]["statuses"][0], "New");
+
+    let kept = with_rt("https://rt.example.com");
+    let filled = registry::with_defaults(kept.clone());
+    assert_eq!(
+        filled.slice(rt::KEY),
+        kept.slice(rt::KEY),
+        "a kept slice is not replaced"
+    );
+}
+
+#[test]
+fn a_slice_of_another_version_or_shape_is_not_guessed_at() {
+    let mut p = Preferences::default();
+    p.set_slice(
+        rt::KEY,
+        casedesk_core::slice::Slice {
+            version: 9,
+            settings: serde_json::json!({"baseUrl": "https://rt.example.com"}),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        RtSettings::from_slice(p.slice(rt::KEY)),
+        RtSettings::default()
+    );
+    let (read, bad) = Preferences::from_json(
+        r#"{"slices":{"rt":{"version":1,"settings":{"baseUrl":"https://rt.example.com/"}}},"cjFormUrl":"https://cj.example/f"}"#,
+    );
+    assert!(bad.is_empty());
+    assert_eq!(
+        RtSettings::from_slice(read.slice(rt::KEY)).base_url,
+        "https://rt.example.com",
+        "trimmed as typed"
+    );
+    assert_eq!(
+        CjWebSettings::from_slice(read.slice(cj_web::KEY)).form_url,
+        "https://cj.example/f",
+        "an older file's flat field becomes its filer's slice beside a newer one"
+    );
+}
