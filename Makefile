@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # it as the tray does) granted to the window.
 TEST_CONFIG := {"identifier":"com.casedesk.desktop.test","app":{"security":{"capabilities":["default",{"identifier":"e2e-hooks","windows":["main"],"permissions":["allow-e2e-drop","core:window:allow-hide"]}]}}}
 
-.PHONY: run build test test-fast test-ui test-e2e test-cross package-windows lint supply-chain fuzz fuzz-long bench package package-test deps-build deps-test clean
+.PHONY: run build codes test test-fast test-ui test-e2e test-cross package-windows lint supply-chain fuzz fuzz-long bench package package-test deps-build deps-test clean
 
 deps-build:
 	@scripts/deps.sh build
@@ -44,6 +44,10 @@ fuzz-long:
 # Core and shell tests only (no display needed): the developer's fast loop.
 test-fast:
 	$(CARGO) test --workspace --exclude casedesk-e2e
+
+# ui/codes.js, written from the core's error codes (a test fails when it differs).
+codes:
+	CASEDESK_WRITE_CODES=1 $(CARGO) test -p casedesk-core --test all -- invariants::the_ui_knows_every_error_code
 
 # The page's per-OS choices (Cmd on macOS, hints, fonts), in Node's own test runner.
 test-ui:

@@ -1,5 +1,6 @@
-// Every error code Casedesk answers, as the core's `Code` enum serializes them (a test keeps the two
-// equal). The UI switches on these, never on message text.
+// Every error code Casedesk answers, as the core's `Code` enum serializes them. Written by
+// `make codes` from the core's `codes!` list (crates/casedesk-core/src/error.rs); a test fails
+// when this file differs. The UI switches on these, never on message text.
 
 export const CODES = Object.freeze({
   ALREADY_FILED: 'already_filed',
@@ -60,8 +61,8 @@ export const CODES = Object.freeze({
   MAIL_PORT_INVALID: 'mail_port_invalid',
   MAIL_SENDERS_INVALID: 'mail_senders_invalid',
   MAIL_SERVER_ERROR: 'mail_server_error',
-  MAIL_SIGN_IN_NEEDED: 'mail_sign_in_needed',
   MAIL_TERMINAL_INVALID: 'mail_terminal_invalid',
+  MAIL_SIGN_IN_NEEDED: 'mail_sign_in_needed',
   MAIL_USER_INVALID: 'mail_user_invalid',
   NAME_INVALID: 'name_invalid',
   NAME_REQUIRED: 'name_required',

@@ -444,23 +444,36 @@ fn the_mail_source_only_reads_the_mailbox() {
     );
 }
 
+/// `ui/codes.js` as the core's `Code` list writes it: one `WORD: 'word'` line per code, in the list's
+/// order.
+fn codes_js() -> String {
+    let mut js = String::from(
+        "// Every error code Casedesk answers, as the core's `Code` enum serializes them. Written by\n\
+         // `make codes` from the core's `codes!` list (crates/casedesk-core/src/error.rs); a test fails\n\
+         // when this file differs. The UI switches on these, never on message text.\n\n\
+         export const CODES = Object.freeze({\n",
+    );
+    for c in casedesk_core::Code::ALL {
+        let word = c.as_str();
+        js.push_str(&format!("  {}: '{word}',\n", word.to_uppercase()));
+    }
+    js.push_str("});\n");
+    js
+}
+
+/// The UI's codes are generated from the core's list, not kept by hand: this fails when the file is
+/// not what `make codes` writes (`CASEDESK_WRITE_CODES=1` writes it).
 #[test]
 fn the_ui_knows_every_error_code_and_no_other() {
-    let js = std::fs::read_to_string(root().join("ui/codes.js")).unwrap();
-    let mut listed: Vec<String> = js
-        .lines()
-        .filter_map(|l| l.trim().split_once(": '"))
-        .map(|(_, v)| v.trim_end_matches("',").to_owned())
-        .collect();
-    listed.sort();
-    let mut codes: Vec<String> = casedesk_core::Code::ALL
-        .iter()
-        .map(|c| c.as_str().to_owned())
-        .collect();
-    codes.sort();
-    assert_eq!(
-        listed, codes,
-        "ui/codes.js lists exactly the core's Code enum"
+    let path = root().join("ui/codes.js");
+    if std::env::var_os("CASEDESK_WRITE_CODES").is_some() {
+        std::fs::write(&path, codes_js()).unwrap();
+    }
+    // A checkout that turned line ends into CRLF (Windows) still holds the same file.
+    let js = std::fs::read_to_string(&path).unwrap().replace("\r\n", "\n");
+    assert!(
+        js == codes_js(),
+        "ui/codes.js is not what the core's Code list writes: run `make codes`"
     );
     for c in casedesk_core::Code::ALL {
         assert_eq!(
