@@ -470,7 +470,9 @@ fn the_ui_knows_every_error_code_and_no_other() {
         std::fs::write(&path, codes_js()).unwrap();
     }
     // A checkout that turned line ends into CRLF (Windows) still holds the same file.
-    let js = std::fs::read_to_string(&path).unwrap().replace("\r\n", "\n");
+    let js = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\r\n", "\n");
     assert!(
         js == codes_js(),
         "ui/codes.js is not what the core's Code list writes: run `make codes`"
