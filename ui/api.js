@@ -127,9 +127,10 @@ export const api = {
   setSubReasonKeywords: (id, keywords) => call('set_sub_reason_keywords', { id, keywords }),
   setReasonTemplate: (id, template) => call('set_reason_template', { id, template }),
   getSettings: () => call('get_settings'),
-  /** `secrets` = { rtToken?, mailPasswords?: {accountId: password} }: each goes to the system keyring; empty keeps the stored one. */
+  /** `secrets` = { filerSecrets?: {inputId: secret}, mailPasswords?: {accountId: password} }: each goes to the system keyring; empty keeps the stored one. */
   saveSettings: (preferences, secrets) => call('save_settings', { preferences, secrets }),
-  testConnection: (preferences, rtToken) => call('test_connection', { preferences, rtToken }),
+  /** `typed` = {inputId: secret} just typed in a filer's form (tried before the stored ones, never saved). */
+  testConnection: (preferences, typed) => call('test_connection', { preferences, typed }),
   testMailConnection: (mail, mailPassword, account) => call('test_mail_connection', { mail, mailPassword, account }),
   /** OAuth: opens the provider's page in the browser and resolves once it redirected back (or fails). */
   mailSignIn: (mail, account) => call('mail_sign_in', { mail, account }),

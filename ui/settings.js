@@ -1,8 +1,10 @@
-// Settings → where cases go: the filer and its fields (the RT token goes to the system keyring and
-// never comes back), test connection, poll interval, notifications, start at login; and saving the
-// Case e-mail section (mail-settings.js) with them.
+// Settings → where cases go: the filer and its form, drawn from the form each filer describes (a
+// secret typed there goes to the system keyring and never comes back), test connection, poll
+// interval, notifications, start at login; and saving the Case e-mail section (mail-settings.js)
+// with them.
 
 import { api } from './api.js';
+import { h } from './dom.js';
 import * as mail from './mail-settings.js';
 import * as cjAccounts from './cj-accounts.js';
 
@@ -10,6 +12,8 @@ const $ = (id) => document.getElementById(id);
 const errorEl = $('settings-error');
 const result = $('connection-result');
 let loaded = null;
+// The filers' forms as last drawn (their descriptions from the shell).
+let forms = [];
 let hooks = { onSaved() {} };
 
 export function setHooks(h2) {
@@ -17,9 +21,36 @@ export function setHooks(h2) {
 }
 
 function showKind() {
-  const rt = $('provider-kind').value === 'rt';
-  for (const e of document.querySelectorAll('.rt-only')) e.hidden = !rt;
-  for (const e of document.querySelectorAll('.cj-only')) e.hidden = rt;
+  const kind = $('provider-kind').value;
+  for (const e of document.querySelectorAll('.filer-form')) e.hidden = e.dataset.filer !== kind;
+}
+
+/** The page's id for a form input (`rt_url` → `rt-url`). */
+const elementId = (input) => input.id.replaceAll('_', '-');
+
+/** Draws every filer's form from its description, filled with the values kept in its slice. */
+function drawForms(s) {
+  forms = s.filers;
+  const stored = new Set(s.storedSecrets);
+  $('provider-kind').replaceChildren(...forms.map((f) => h('option', { value: f.kind }, f.title)));
+  $('filer-forms').replaceChildren(...forms.map((f) => {
+    const values = slice(s.preferences, f.slice);
+    return h('div', { class: 'filer-form', dataset: { filer: f.kind } },
+      f.inputs.flatMap((input) => [h('label', { for: elementId(input) }, input.label), inputFor(input, values, stored)]));
+  }));
+}
+
+function inputFor(input, values, stored) {
+  const attrs = { id: elementId(input), 'data-testid': elementId(input), maxlength: input.maxLen };
+  const kind = input.kind;
+  if (kind.type === 'lines') {
+    return h('textarea', { ...attrs, rows: 4, value: (values[kind.key] ?? []).join('\n') });
+  }
+  if (kind.type === 'secret') {
+    const placeholder = stored.has(input.id) ? 'Stored in the system keyring (type to replace)' : input.placeholder;
+    return h('input', { ...attrs, type: 'password', autocomplete: 'off', placeholder });
+  }
+  return h('input', { ...attrs, type: 'text', placeholder: input.placeholder, value: values[kind.key] ?? '' });
 }
 
 export async function load() {
@@ -28,18 +59,8 @@ export async function load() {
     loaded = s.preferences;
     const p = s.preferences;
     // Each filer's settings are its slice (the shell fills in the defaults of any not kept yet).
-    const rt = slice(p, 'rt');
-    const form = slice(p, 'cj-web');
+    drawForms(s);
     $('provider-kind').value = p.filerKind;
-    $('rt-url').value = rt.baseUrl ?? '';
-    $('rt-queue').value = rt.queue ?? '';
-    $('rt-token').value = '';
-    $('rt-token').placeholder = s.hasRtToken ? 'Stored in the system keyring (type to replace)' : 'Paste your RT auth token';
-    $('rt-reason-field').value = rt.reasonField ?? '';
-    $('rt-sub-reason-field').value = rt.subReasonField ?? '';
-    $('rt-token-field').value = rt.tokenField ?? '';
-    $('cj-form-url').value = form.formUrl ?? '';
-    $('cj-statuses').value = (form.statuses ?? []).join('\n');
     $('poll-interval').value = String(p.pollIntervalSecs);
     $('notifications').checked = p.notifications;
     $('start-at-login').checked = p.startAtLogin;
@@ -71,17 +92,15 @@ function withSlice(slices, key, settings) {
 
 function collect() {
   let slices = { ...(loaded?.slices ?? {}) };
-  slices = withSlice(slices, 'rt', {
-    baseUrl: $('rt-url').value.trim(),
-    queue: $('rt-queue').value.trim(),
-    reasonField: $('rt-reason-field').value.trim(),
-    subReasonField: $('rt-sub-reason-field').value.trim(),
-    tokenField: $('rt-token-field').value.trim(),
-  });
-  slices = withSlice(slices, 'cj-web', {
-    formUrl: $('cj-form-url').value.trim(),
-    statuses: $('cj-statuses').value.split('\n').map((s) => s.trim()).filter(Boolean),
-  });
+  for (const f of forms) {
+    const settings = {};
+    for (const input of f.inputs) {
+      const value = $(elementId(input)).value;
+      if (input.kind.type === 'text') settings[input.kind.key] = value.trim();
+      if (input.kind.type === 'lines') settings[input.kind.key] = value.split('\n').map((s) => s.trim()).filter(Boolean);
+    }
+    slices = withSlice(slices, f.slice, settings);
+  }
   return {
     ...(loaded || {}),
     filerKind: $('provider-kind').value,
@@ -94,9 +113,23 @@ function collect() {
   };
 }
 
-function token() {
-  const t = $('rt-token').value.trim();
-  return t === '' ? null : t;
+/** The secrets typed in the filers' forms, by input id (none typed keeps the stored ones). */
+function typedSecrets() {
+  const out = {};
+  for (const f of forms) {
+    for (const input of f.inputs) {
+      const value = input.kind.type === 'secret' ? $(elementId(input)).value.trim() : '';
+      if (value !== '') out[input.id] = value;
+    }
+  }
+  return out;
+}
+
+/** Marks the input an error names (its message is shown above the form). */
+function markInvalid(field) {
+  for (const e of document.querySelectorAll('#filer-forms [aria-invalid]')) e.removeAttribute('aria-invalid');
+  const input = field ? document.getElementById(String(field).replaceAll('_', '-')) : null;
+  if (input && input.closest('#filer-forms')) input.setAttribute('aria-invalid', 'true');
 }
 
 function wire() {
@@ -106,7 +139,8 @@ function wire() {
     $('cj-accounts-error').textContent = '';
     result.textContent = '';
     try {
-      await api.saveSettings(collect(), { rtToken: token(), mailPasswords: mail.passwords() });
+      await api.saveSettings(collect(), { filerSecrets: typedSecrets(), mailPasswords: mail.passwords() });
+      markInvalid(null);
       await load();
       resultEl.textContent = 'Saved.';
       resultEl.dataset.ok = 'true';
@@ -119,6 +153,7 @@ function wire() {
       } else {
         errorEl.textContent = err.message;
         errorEl.dataset.code = err.code;
+        markInvalid(err.field);
       }
     }
   };
@@ -129,7 +164,7 @@ function wire() {
     result.textContent = 'Testing…';
     delete result.dataset.ok;
     try {
-      result.textContent = await api.testConnection(collect(), token());
+      result.textContent = await api.testConnection(collect(), typedSecrets());
       result.dataset.ok = 'true';
     } catch (err) {
       result.textContent = err.message;

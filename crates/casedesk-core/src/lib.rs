@@ -36,6 +36,7 @@ pub mod screenshots;
 pub mod search;
 pub mod secret_scan;
 pub mod secrets;
+pub mod settings_form;
 pub mod slice;
 pub mod source;
 pub mod store;

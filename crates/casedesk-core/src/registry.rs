@@ -7,29 +7,41 @@
 use std::sync::Arc;
 
 use crate::error::Result;
-use crate::filer::{cj_web, Filer, FilerKind, Filers, REQUEST_TIMEOUT};
+use crate::filer::{cj_web, Filer, FilerKind, Filers, Registration};
 use crate::preferences::Preferences;
-use crate::rt::{self, Rt, RtSettings};
+use crate::rt::{self, Rt};
 use crate::secrets::Secrets;
+use crate::settings_form::SettingsForm;
 use crate::source::mail::{self, MailAccount, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
 use crate::submit::FilerOutbox;
 
+/// Every filer, one line each, the default first. A new filer is its module and a line here.
+pub const FILERS: &[Registration] = &[cj_web::REGISTRATION, rt::REGISTRATION];
+
+fn registration(kind: FilerKind) -> Option<&'static Registration> {
+    FILERS.iter().find(|r| r.kind == kind)
+}
+
 /// The filer the preferences name, with its credentials from `secrets` (read when it is used).
 pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
-    build(prefs.filer, prefs, secrets)
+    build(
+        registration(prefs.filer).unwrap_or(&FILERS[0]),
+        prefs,
+        secrets,
+    )
 }
 
 /// Every filer whose settings are good enough to build, with the one the preferences name in use
-/// (CJ's web form, which needs nothing, when that one cannot be built).
+/// (the first registered, which needs nothing, when that one cannot be built).
 pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
-    let built = FilerKind::ALL
-        .into_iter()
-        .filter_map(|kind| match build(kind, prefs, secrets) {
+    let built = FILERS
+        .iter()
+        .filter_map(|r| match build(r, prefs, secrets) {
             Ok(f) => Some(f),
             Err(e) => {
-                if kind == prefs.filer {
+                if r.kind == prefs.filer {
                     tracing::warn!(error = %e, "the filer in use could not be set up");
                 }
                 None
@@ -37,24 +49,28 @@ pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
         })
         .collect();
     Filers::new(prefs.filer, built).unwrap_or_else(|| {
-        Filers::new(FilerKind::CjWeb, vec![cj_web_filer(prefs)]).expect("one filer")
+        let default = &FILERS[0];
+        let filer = (default.build)(None, secrets).expect("the default filer needs no settings");
+        Filers::new(default.kind, vec![filer]).expect("one filer")
     })
 }
 
 fn build(
-    kind: FilerKind,
+    r: &Registration,
     prefs: &Preferences,
     secrets: &Arc<dyn Secrets>,
 ) -> Result<Arc<dyn Filer>> {
-    Ok(match kind {
-        FilerKind::CjWeb => cj_web_filer(prefs),
-        FilerKind::Rt => Arc::new(rt_client(prefs, secrets)?),
-    })
+    (r.build)(prefs.slice(r.key), secrets)
 }
 
-fn cj_web_filer(prefs: &Preferences) -> Arc<dyn Filer> {
-    let settings = cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY));
-    Arc::new(cj_web::CjWeb::from(settings))
+/// Every filer's settings form, in the registry's order.
+pub fn filer_forms() -> Vec<SettingsForm> {
+    FILERS.iter().map(|r| (r.form)()).collect()
+}
+
+/// The secret input `id` of a filer's form: its id and the secret store's name for it.
+pub fn filer_secret(id: &str) -> Option<(&'static str, &'static str)> {
+    FILERS.iter().find_map(|r| (r.form)().secret(id))
 }
 
 /// Checks the preferences and every filer's settings slice, each by its own rules (a filer's only
@@ -62,11 +78,8 @@ fn cj_web_filer(prefs: &Preferences) -> Arc<dyn Filer> {
 /// settings form names them.
 pub fn validate(prefs: &Preferences) -> Result<()> {
     prefs.validate()?;
-    cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY)).validate()?;
-    let rt = RtSettings::from_slice(prefs.slice(rt::KEY));
-    rt.validate_fields()?;
-    if prefs.filer == FilerKind::Rt {
-        rt.validate()?;
+    for r in FILERS {
+        (r.check)(prefs.slice(r.key), prefs.filer == r.kind)?;
     }
     Ok(())
 }
@@ -74,30 +87,16 @@ pub fn validate(prefs: &Preferences) -> Result<()> {
 /// The preferences with every filer's slice filled in (its defaults where none is kept), so the
 /// settings form shows each filer's fields with their values.
 pub fn with_defaults(mut prefs: Preferences) -> Preferences {
-    let defaults = [
-        (
-            cj_web::KEY,
-            cj_web::CjWebSettings::from_slice(prefs.slice(cj_web::KEY)).slice(),
-        ),
-        (
-            rt::KEY,
-            RtSettings::from_slice(prefs.slice(rt::KEY)).slice(),
-        ),
-    ];
-    for (key, slice) in defaults {
-        prefs.slices.entry(key.to_owned()).or_insert(slice);
+    for r in FILERS {
+        let slice = (r.defaults)(prefs.slice(r.key));
+        prefs.slices.entry(r.key.to_owned()).or_insert(slice);
     }
     prefs
 }
 
-/// The RT client the preferences describe (shared by the RT filer and the RT status source). Its
-/// token is read from the keyring and kept a short while (a locked keyring is a temporary error).
+/// The RT client the preferences describe (shared by the RT filer and the RT status source).
 pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> {
-    Ok(Rt::with_stored_token(
-        RtSettings::from_slice(prefs.slice(rt::KEY)),
-        secrets.clone(),
-        REQUEST_TIMEOUT,
-    )?)
+    rt::client(prefs.slice(rt::KEY), secrets)
 }
 
 /// What registers a status source: the running sources its settings in the preferences turn on.

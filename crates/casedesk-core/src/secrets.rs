@@ -105,3 +105,52 @@ impl Secrets for MemorySecrets {
         Ok(())
     }
 }
+
+/// Secrets just typed, over the stored ones: "Test connection" tries what the form holds before it
+/// is saved. What is typed is read first; writes and deletions stay in memory, so nothing under test
+/// changes the secret store.
+pub struct Typed {
+    typed: MemorySecrets,
+    stored: Arc<dyn Secrets>,
+}
+
+impl Typed {
+    pub fn over(stored: &Arc<dyn Secrets>, typed: &[(&str, &str)]) -> Arc<dyn Secrets> {
+        Arc::new(Typed {
+            typed: MemorySecrets::with(typed),
+            stored: stored.clone(),
+        })
+    }
+}
+
+impl Secrets for Typed {
+    fn get(&self, name: &str) -> Result<Option<String>> {
+        match self.typed.get(name)? {
+            Some(v) => Ok(Some(v)),
+            None => self.stored.get(name),
+        }
+    }
+    fn set(&self, name: &str, value: &str) -> Result<()> {
+        self.typed.set(name, value)
+    }
+    fn delete(&self, name: &str) -> Result<()> {
+        self.typed.delete(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_secrets_are_read_first_and_never_written_through() {
+        let stored: Arc<dyn Secrets> =
+            Arc::new(MemorySecrets::with(&[("a", "old"), ("b", "kept")]));
+        let t = Typed::over(&stored, &[("a", "new")]);
+        assert_eq!(t.get("a").unwrap().as_deref(), Some("new"));
+        assert_eq!(t.get("b").unwrap().as_deref(), Some("kept"));
+        t.set("b", "changed").unwrap();
+        assert_eq!(t.get("b").unwrap().as_deref(), Some("changed"));
+        assert_eq!(stored.get("b").unwrap().as_deref(), Some("kept"));
+    }
+}

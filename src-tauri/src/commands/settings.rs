@@ -5,12 +5,14 @@
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::secrets;
+use casedesk_core::settings_form::SettingsForm;
 use casedesk_core::source::mail::oauth::AuthMethod;
 use casedesk_core::source::mail::{
     self, account, rules::PresetInfo, Credential, MailAccount, MailSettings, TestReport,
 };
 use casedesk_core::{Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use tauri::{AppHandle, Manager, Runtime};
 
 use super::{blocking, Answer};
@@ -29,8 +31,11 @@ pub struct Capabilities {
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
     pub preferences: Preferences,
-    /// Whether a token / password is in the secret store. The secret itself never crosses IPC outward.
-    pub has_rt_token: bool,
+    /// Every filer's settings form, as the filer describes it (the page draws them from this).
+    pub filers: Vec<SettingsForm>,
+    /// The filers' secret inputs that have a secret stored. The secret itself never crosses IPC
+    /// outward.
+    pub stored_secrets: Vec<&'static str>,
     /// Per mail account: whether its password is stored, whether it is signed in with OAuth.
     pub mail_account_secrets: Vec<AccountSecrets>,
     /// The OAuth presets whose client id this build carries (the user need not enter one).
@@ -64,16 +69,51 @@ pub struct OAuthServer {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecretsInput {
-    pub rt_token: Option<String>,
+    /// Secrets typed in a filer's form, by the input's id (as its form names it).
+    pub filer_secrets: Option<BTreeMap<String, String>>,
     pub mail_password: Option<String>,
     /// The mail account `mail_password` is for (the first when absent).
     pub mail_account: Option<String>,
     /// Passwords typed for several accounts at once, by account id.
-    pub mail_passwords: Option<std::collections::BTreeMap<String, String>>,
+    pub mail_passwords: Option<BTreeMap<String, String>>,
 }
 
 fn has(state: &AppState, name: &str) -> bool {
     state.secrets().get(name).ok().flatten().is_some()
+}
+
+/// The most secrets one save or one test takes from a filer's form.
+const TYPED_MAX: usize = 16;
+
+/// The filers' secrets typed in the form, each checked and paired with the secret store's name
+/// (an input no filer has is refused, naming it).
+fn typed_secrets(
+    typed: Option<BTreeMap<String, String>>,
+) -> Answer<Vec<(&'static str, &'static str, String)>> {
+    let typed = typed.unwrap_or_default();
+    if typed.len() > TYPED_MAX {
+        return Err(Error::field(
+            "filer_secrets",
+            casedesk_core::Code::InvalidArgument,
+            "Too many secrets at once.",
+        )
+        .into());
+    }
+    let mut out = Vec::new();
+    for (id, value) in typed {
+        let Some((id, name)) = registry::filer_secret(&id) else {
+            return Err(Error::field(
+                "filer_secrets",
+                casedesk_core::Code::InvalidArgument,
+                "No filer has that secret.",
+            )
+            .into());
+        };
+        if let Some(value) = secrets::checked(Some(&value), id)? {
+            out.push((id, name, value));
+        }
+    }
+    Ok(out)
 }
 
 /// A refresh token is stored for the account, and it is not the mark of one the provider withdrew.
@@ -124,8 +164,15 @@ fn settings_view(state: &AppState) -> Answer<SettingsView> {
     if !ids.contains(&account::FIRST_ID) {
         ids.push(account::FIRST_ID);
     }
+    let filers = registry::filer_forms();
     Ok(SettingsView {
-        has_rt_token: has(state, secrets::RT_TOKEN),
+        stored_secrets: filers
+            .iter()
+            .flat_map(|f| f.secrets())
+            .filter(|(_, name)| has(state, name))
+            .map(|(id, _)| id)
+            .collect(),
+        filers,
         mail_account_secrets: ids
             .into_iter()
             .map(|id| account_secrets(state, id))
@@ -211,12 +258,9 @@ pub async fn save_settings<R: Runtime>(
     blocking(handle, move |state| {
         registry::validate(&preferences).map_err(ErrorPayload::from)?;
         let given = secrets.unwrap_or_default();
-        store_secret(
-            state.secrets_arc(),
-            secrets::RT_TOKEN,
-            given.rt_token.as_deref(),
-            "rt_token",
-        )?;
+        for (id, name, value) in typed_secrets(given.filer_secrets)? {
+            store_secret(state.secrets_arc(), name, Some(&value), id)?;
+        }
         let mut typed: Vec<(String, Option<String>)> = given
             .mail_passwords
             .unwrap_or_default()
@@ -268,25 +312,23 @@ pub async fn save_settings<R: Runtime>(
     .await
 }
 
-/// Tries the filer's settings (and token, or the stored one) with one request.
+/// Tries the filer's settings (with the secrets just typed in its form, or the stored ones) with
+/// one request.
 #[tauri::command]
 pub async fn test_connection<R: Runtime>(
     app: AppHandle<R>,
     preferences: Preferences,
-    rt_token: Option<String>,
+    typed: Option<BTreeMap<String, String>>,
 ) -> Answer<String> {
     registry::validate(&preferences).map_err(ErrorPayload::from)?;
-    let typed = secrets::checked(rt_token.as_deref(), "rt_token")?;
+    let typed = typed_secrets(typed)?;
     // Building the filer reads the keyring: a blocking thread.
     let filer = blocking(app, move |state| {
-        match typed {
-            Some(token) => registry::filer(
-                &preferences,
-                &(std::sync::Arc::new(secrets::MemorySecrets::with(&[(secrets::RT_TOKEN, &token)]))
-                    as std::sync::Arc<dyn secrets::Secrets>),
-            ),
-            None => registry::filer(&preferences, state.secrets_arc()),
-        }
+        let pairs: Vec<(&str, &str)> = typed.iter().map(|(_, n, v)| (*n, v.as_str())).collect();
+        registry::filer(
+            &preferences,
+            &secrets::Typed::over(state.secrets_arc(), &pairs),
+        )
         .map_err(ErrorPayload::from)
     })
     .await?;

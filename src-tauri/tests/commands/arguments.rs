@@ -62,7 +62,8 @@ fn any_arguments_to_any_command_give_an_answer_or_a_typed_error() {
         "muted",
         "mail",
         "mailPassword",
-        "rtToken",
+        "typed",
+        "filerSecrets",
         "text",
         "marks",
     ];

@@ -3,6 +3,7 @@
 mod accounts;
 mod arguments;
 mod checks;
+mod filer_forms;
 mod mail;
 mod sign_in;
 
@@ -492,7 +493,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     ]);
     let view = h.ok(
         "save_settings",
-        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "mailAccount": "team", "rtToken": null}}),
+        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "mailAccount": "team", "filerSecrets": {"rt_token": "rt-token-98765"}}}),
     );
     let has = |view: &serde_json::Value, id: &str| {
         view["mailAccountSecrets"]
@@ -508,11 +509,23 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
         Some(false),
         "each account has its own password"
     );
-    assert_eq!(view["hasRtToken"], false);
-    assert!(
-        !view.to_string().contains("app-password-1234"),
-        "the password never comes back"
+    assert_eq!(
+        view["storedSecrets"],
+        json!(["rt_token"]),
+        "the filer's form learns its secret is stored"
     );
+    assert!(
+        !view.to_string().contains("app-password-1234")
+            && !view.to_string().contains("rt-token-98765"),
+        "no secret comes back"
+    );
+    // A secret input no filer's form has is refused, naming where it came from, and nothing changes.
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": prefs, "secrets": {"filerSecrets": {"not_an_input": "x"}}}),
+    );
+    assert_eq!(e["code"], "invalid_argument");
+    assert_eq!(e["field"], "filer_secrets");
     let again = h.ok("get_settings", json!({}));
     assert!(!again.to_string().contains("app-password-1234"));
     assert_eq!(

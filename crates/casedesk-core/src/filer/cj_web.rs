@@ -3,6 +3,7 @@
 //! or are set by hand.
 
 use super::{BoxFuture, Filer, FilerKind, FormField, HandForm, RemoteError, Submission};
+use crate::settings_form::{Input, InputKind, SettingsForm};
 
 /// CJ Account Manager, where the help icon (?) leads to Contact Support.
 pub const DEFAULT_FORM_URL: &str = "https://members.cj.com/";
@@ -33,6 +34,45 @@ impl Default for CjWebSettings {
             form_url: DEFAULT_FORM_URL.into(),
             statuses: DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
         }
+    }
+}
+
+/// CJ's web form in the filer registry: it needs no secret, and its defaults file cases.
+pub const REGISTRATION: super::Registration = super::Registration {
+    kind: FilerKind::CjWeb,
+    key: KEY,
+    form,
+    build: |slice, _| {
+        Ok(std::sync::Arc::new(CjWeb::from(CjWebSettings::from_slice(
+            slice,
+        ))))
+    },
+    check: |slice, _| CjWebSettings::from_slice(slice).validate(),
+    defaults: |slice| CjWebSettings::from_slice(slice).slice(),
+};
+
+/// CJ's web form's settings form: its address and the statuses set by hand.
+pub fn form() -> SettingsForm {
+    SettingsForm {
+        kind: FilerKind::CjWeb.as_str(),
+        title: "CJ web form (you file, Casedesk assists)",
+        slice: KEY,
+        inputs: vec![
+            Input {
+                id: "cj_form_url",
+                label: "CJ form address",
+                kind: InputKind::Text { key: "formUrl" },
+                placeholder: DEFAULT_FORM_URL,
+                max_len: 500,
+            },
+            Input {
+                id: "cj_statuses",
+                label: "Statuses (one a line)",
+                kind: InputKind::Lines { key: "statuses" },
+                placeholder: "",
+                max_len: 2000,
+            },
+        ],
     }
 }
 

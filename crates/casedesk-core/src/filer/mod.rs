@@ -14,6 +14,9 @@ use std::sync::Arc;
 
 pub use crate::kinds::FilerKind;
 use crate::remote::{BoxFuture, RemoteError};
+use crate::secrets::Secrets;
+use crate::settings_form::SettingsForm;
+use crate::slice::Slice;
 
 /// A file sent with a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +70,25 @@ pub trait Filer: Send + Sync {
     fn hand_form(&self, _submission: &Submission) -> Option<HandForm> {
         None
     }
+}
+
+/// How a registered filer is made from its settings slice and the secret store.
+pub type BuildFiler = fn(Option<&Slice>, &Arc<dyn Secrets>) -> crate::Result<Arc<dyn Filer>>;
+
+/// What registers a filer in [`crate::registry::FILERS`]: its word, its settings form, how it is
+/// built from its settings slice and secrets, and how that slice is checked. Each filer module
+/// exports one; nothing else lists what a filer needs.
+pub struct Registration {
+    pub kind: FilerKind,
+    /// The key of its slice among the preferences' slices.
+    pub key: &'static str,
+    pub form: fn() -> SettingsForm,
+    pub build: BuildFiler,
+    /// Checks its slice as the user typed it; `in_use` when cases go to it (what every save must
+    /// keep well-formed is checked either way).
+    pub check: fn(Option<&Slice>, bool) -> crate::Result<()>,
+    /// Its slice as kept, or its defaults when none is.
+    pub defaults: fn(Option<&Slice>) -> Slice,
 }
 
 /// A case laid out for a web form the user fills in by hand.

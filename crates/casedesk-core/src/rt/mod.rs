@@ -18,7 +18,7 @@ use std::time::Duration;
 mod settings;
 pub(crate) mod wire;
 
-pub use settings::{RtSettings, KEY, VERSION};
+pub use settings::{form, RtSettings, KEY, REGISTRATION, TOKEN_SECRET, VERSION};
 use wire::{
     capped_bytes, id_string, page_number, sql_quote, status_of, transport_error, urlencode,
     Created, SearchItem, SearchPage,
@@ -28,6 +28,19 @@ pub use wire::{parse_retry_after, parse_search_page};
 use crate::filer::{Filer, FilerKind, Submission};
 use crate::remote::{BoxFuture, RemoteError};
 use crate::source::polling::{RemoteStatus, TicketStatuses};
+
+/// The RT client a settings slice describes (shared by the RT filer and the RT status source). Its
+/// token is read from the keyring and kept a short while (a locked keyring is a temporary error).
+pub fn client(
+    slice: Option<&crate::slice::Slice>,
+    secrets: &std::sync::Arc<dyn crate::secrets::Secrets>,
+) -> crate::Result<Rt> {
+    Ok(Rt::with_stored_token(
+        RtSettings::from_slice(slice),
+        secrets.clone(),
+        crate::filer::REQUEST_TIMEOUT,
+    )?)
+}
 
 /// RT's default lifecycle: these end a ticket.
 const TERMINAL: [&str; 3] = ["resolved", "rejected", "deleted"];

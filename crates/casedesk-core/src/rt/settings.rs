@@ -1,6 +1,9 @@
 //! RT's settings: its address, queue and custom field names, kept as its slice of the preferences,
 //! and the checks on what the user typed.
 
+use crate::filer::FilerKind;
+use crate::settings_form::{Input, InputKind, SettingsForm};
+
 /// RT's settings, kept as its slice of the preferences ([`KEY`], [`VERSION`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -15,6 +18,80 @@ pub struct RtSettings {
 /// RT's key among the preferences' settings slices, and the version of its shape.
 pub const KEY: &str = "rt";
 pub const VERSION: u32 = 1;
+
+/// RT in the filer registry: built with the token the keyring keeps, read when a request needs it.
+pub const REGISTRATION: crate::filer::Registration = crate::filer::Registration {
+    kind: FilerKind::Rt,
+    key: KEY,
+    form,
+    build: |slice, secrets| Ok(std::sync::Arc::new(super::client(slice, secrets)?)),
+    check: |slice, in_use| {
+        let rt = RtSettings::from_slice(slice);
+        rt.validate_fields()?;
+        if in_use {
+            rt.validate()?;
+        }
+        Ok(())
+    },
+    defaults: |slice| RtSettings::from_slice(slice).slice(),
+};
+
+/// The secret store's name for RT's auth token.
+pub const TOKEN_SECRET: &str = crate::secrets::RT_TOKEN;
+
+/// RT's settings form: address, queue, auth token and the custom fields' names.
+pub fn form() -> SettingsForm {
+    let text = |id, label, key, placeholder, max_len| Input {
+        id,
+        label,
+        kind: InputKind::Text { key },
+        placeholder,
+        max_len,
+    };
+    SettingsForm {
+        kind: FilerKind::Rt.as_str(),
+        title: "Request Tracker 5 (REST 2.0)",
+        slice: KEY,
+        inputs: vec![
+            text(
+                "rt_url",
+                "RT address",
+                "baseUrl",
+                "https://rt.example.com",
+                500,
+            ),
+            text("rt_queue", "Queue", "queue", "General", 200),
+            Input {
+                id: "rt_token",
+                label: "Auth token",
+                kind: InputKind::Secret { name: TOKEN_SECRET },
+                placeholder: "Paste your RT auth token",
+                max_len: 512,
+            },
+            text(
+                "rt_reason_field",
+                "Case Reason field",
+                "reasonField",
+                "Case Reason",
+                200,
+            ),
+            text(
+                "rt_sub_reason_field",
+                "Sub Reason field",
+                "subReasonField",
+                "Sub Reason",
+                200,
+            ),
+            text(
+                "rt_token_field",
+                "Client token field",
+                "tokenField",
+                "Casedesk Token",
+                200,
+            ),
+        ],
+    }
+}
 
 impl Default for RtSettings {
     fn default() -> Self {
@@ -51,14 +128,14 @@ impl RtSettings {
 
     /// Checks the custom field names a user typed (they go into TicketSQL and JSON keys).
     pub fn validate_fields(&self) -> Result<(), crate::Error> {
-        for f in [
-            &self.reason_field,
-            &self.sub_reason_field,
-            &self.token_field,
+        for (field, f) in [
+            ("rt_reason_field", &self.reason_field),
+            ("rt_sub_reason_field", &self.sub_reason_field),
+            ("rt_token_field", &self.token_field),
         ] {
             if f.trim().is_empty() || f.len() > 200 || f.contains(['{', '}', '\'']) {
                 return Err(crate::Error::field(
-                    "rt_fields",
+                    field,
                     crate::Code::FieldNameInvalid,
                     "Custom field names cannot be empty or contain { } or '.",
                 ));
