@@ -23,10 +23,15 @@ pub const DEFAULT_POLL_SECS: u64 = 300;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Preferences {
-    /// Who cases are filed with. Stored as `filerKind`; files written before read as `providerKind`,
-    /// its name before filers and sources split.
-    #[serde(rename = "filerKind", alias = "providerKind")]
-    pub filer: FilerKind,
+    /// Who cases are filed with; `None`: the registry's default (the first filer it lists). Stored
+    /// as `filerKind`; files written before read as `providerKind`, its name before filers and
+    /// sources split.
+    #[serde(
+        rename = "filerKind",
+        alias = "providerKind",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filer: Option<FilerKind>,
     /// Each filer's and source's own settings, by its key: opaque here, read by its module.
     pub slices: BTreeMap<String, Slice>,
     pub poll_interval_secs: u64,
@@ -46,7 +51,7 @@ pub struct Preferences {
 impl Default for Preferences {
     fn default() -> Self {
         Preferences {
-            filer: FilerKind::ALL[0],
+            filer: None,
             slices: BTreeMap::new(),
             poll_interval_secs: DEFAULT_POLL_SECS,
             notifications: true,
@@ -301,7 +306,11 @@ mod tests {
             "the unreadable field is named"
         );
         assert_eq!(p.poll_interval_secs, DEFAULT_POLL_SECS);
-        assert_eq!(p.filer, FilerKind::Rt, "the others keep their values");
+        assert_eq!(
+            p.filer.map(FilerKind::as_str),
+            Some("rt"),
+            "the others keep their values"
+        );
         assert_eq!(
             p.slice("rt")
                 .map(|s| (s.version, s.settings["baseUrl"].clone())),

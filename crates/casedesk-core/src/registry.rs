@@ -24,31 +24,40 @@ fn registration(kind: FilerKind) -> Option<&'static Registration> {
     FILERS.iter().find(|r| r.kind == kind)
 }
 
+/// The filer cases go to: the one the preferences name when it is registered, else the default.
+fn in_use(prefs: &Preferences) -> &'static Registration {
+    prefs.filer.and_then(registration).unwrap_or(&FILERS[0])
+}
+
+/// The registered filer of this word (a word kept by a release with another filer is none).
+pub fn filer_kind(word: &str) -> Option<FilerKind> {
+    FilerKind::parse(word)
+        .and_then(registration)
+        .map(|r| r.kind)
+}
+
 /// The filer the preferences name, with its credentials from `secrets` (read when it is used).
 pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
-    build(
-        registration(prefs.filer).unwrap_or(&FILERS[0]),
-        prefs,
-        secrets,
-    )
+    build(in_use(prefs), prefs, secrets)
 }
 
 /// Every filer whose settings are good enough to build, with the one the preferences name in use
 /// (the first registered, which needs nothing, when that one cannot be built).
 pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
+    let chosen = in_use(prefs).kind;
     let built = FILERS
         .iter()
         .filter_map(|r| match build(r, prefs, secrets) {
             Ok(f) => Some(f),
             Err(e) => {
-                if r.kind == prefs.filer {
+                if r.kind == chosen {
                     tracing::warn!(error = %e, "the filer in use could not be set up");
                 }
                 None
             }
         })
         .collect();
-    Filers::new(prefs.filer, built).unwrap_or_else(|| {
+    Filers::new(chosen, built).unwrap_or_else(|| {
         let default = &FILERS[0];
         let filer = (default.build)(None, secrets).expect("the default filer needs no settings");
         Filers::new(default.kind, vec![filer]).expect("one filer")
@@ -78,8 +87,16 @@ pub fn filer_secret(id: &str) -> Option<(&'static str, &'static str)> {
 /// settings form names them.
 pub fn validate(prefs: &Preferences) -> Result<()> {
     prefs.validate()?;
+    if prefs.filer.is_some_and(|k| registration(k).is_none()) {
+        return Err(crate::Error::field(
+            "filer",
+            crate::Code::FilerUnknown,
+            "Choose where cases go.",
+        ));
+    }
+    let chosen = in_use(prefs).kind;
     for r in FILERS {
-        (r.check)(prefs.slice(r.key), prefs.filer == r.kind)?;
+        (r.check)(prefs.slice(r.key), chosen == r.kind)?;
     }
     Ok(())
 }
@@ -87,6 +104,7 @@ pub fn validate(prefs: &Preferences) -> Result<()> {
 /// The preferences with every filer's slice filled in (its defaults where none is kept), so the
 /// settings form shows each filer's fields with their values.
 pub fn with_defaults(mut prefs: Preferences) -> Preferences {
+    prefs.filer = Some(in_use(&prefs).kind);
     for r in FILERS {
         let slice = (r.defaults)(prefs.slice(r.key));
         prefs.slices.entry(r.key.to_owned()).or_insert(slice);
@@ -134,7 +152,7 @@ fn mail_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn 
 
 /// RT is polled when it is the filer in use; a pass first sends RT's outbox (the same server).
 fn rt_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
-    if prefs.filer != FilerKind::Rt {
+    if in_use(prefs).kind != rt::KIND {
         return None;
     }
     match rt_client(prefs, secrets) {

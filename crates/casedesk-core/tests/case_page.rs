@@ -5,7 +5,6 @@
 
 use casedesk_core::case_view::case_detail;
 use casedesk_core::filer::cj_web::{self, CjWebSettings};
-use casedesk_core::filer::FilerKind;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::rt::{self, RtSettings};
@@ -37,19 +36,19 @@ fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
     };
     prefs.set_slice(cj_web::KEY, form.slice()).unwrap();
     assert_eq!(
-        prefs.filer,
-        FilerKind::CjWeb,
-        "CJ's web form in use, RT set up"
+        prefs.filer, None,
+        "the default filer (CJ's web form) in use, RT set up"
     );
     prefs.save(&store).unwrap();
     let filers = registry::filers(&prefs, &secrets());
-    assert_eq!(filers.in_use().kind(), FilerKind::CjWeb);
+    assert_eq!(filers.in_use().kind(), casedesk_core::filer::cj_web::KIND);
     assert!(
-        filers.get(FilerKind::Rt).is_some(),
+        filers.get(casedesk_core::rt::KIND).is_some(),
         "RT's settings build it"
     );
 
-    let rt = record_case_number(&store, &filers, None, FilerKind::Rt, "77", "Tag").unwrap();
+    let rt =
+        record_case_number(&store, &filers, None, casedesk_core::rt::KIND, "77", "Tag").unwrap();
     assert_eq!(
         rt.status, None,
         "a polled filer's case waits for its first check"
@@ -58,7 +57,7 @@ fn each_case_is_shown_by_its_own_filer_whichever_is_in_use() {
         &store,
         &filers,
         None,
-        FilerKind::CjWeb,
+        casedesk_core::filer::cj_web::KIND,
         "00001234",
         "Totals",
     )
@@ -102,13 +101,13 @@ fn a_filer_that_cannot_be_built_leaves_the_web_form_in_use_and_its_cases_without
     let (_d, store) = store();
     // RT chosen, but with no address it cannot be built.
     let prefs = Preferences {
-        filer: FilerKind::Rt,
+        filer: Some(casedesk_core::rt::KIND),
         ..Default::default()
     };
     let filers = registry::filers(&prefs, &secrets());
-    assert_eq!(filers.in_use().kind(), FilerKind::CjWeb);
-    assert!(filers.get(FilerKind::Rt).is_none());
-    let rt = record_case_number(&store, &filers, None, FilerKind::Rt, "5", "").unwrap();
+    assert_eq!(filers.in_use().kind(), casedesk_core::filer::cj_web::KIND);
+    assert!(filers.get(casedesk_core::rt::KIND).is_none());
+    let rt = record_case_number(&store, &filers, None, casedesk_core::rt::KIND, "5", "").unwrap();
     let page = case_detail(&store, rt.id, &filers).unwrap();
     assert_eq!(page.url, None);
     assert!(page.statuses.is_empty());
@@ -155,6 +154,6 @@ fn the_hand_filing_form_is_the_web_forms_and_a_submitting_filer_has_none() {
     assert!(form
         .formatted
         .contains("Subject: Totals wrong\nCase Reason: Reporting\n"));
-    let rt = filers.get(FilerKind::Rt).unwrap();
+    let rt = filers.get(casedesk_core::rt::KIND).unwrap();
     assert!(rt.hand_form(&sub).is_none() && rt.form_url().is_none());
 }

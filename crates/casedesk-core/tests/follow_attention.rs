@@ -151,7 +151,7 @@ impl casedesk_core::secrets::Secrets for CountingKeyring {
 #[test]
 fn building_the_sources_reads_no_secret() {
     let mut prefs = casedesk_core::preferences::Preferences {
-        filer: casedesk_core::filer::FilerKind::Rt,
+        filer: Some(casedesk_core::rt::KIND),
         ..Default::default()
     };
     let rt = casedesk_core::rt::RtSettings::new("https://rt.example.com", "General");

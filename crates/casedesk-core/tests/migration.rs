@@ -3,7 +3,6 @@
 //! item, a pending notification or a preference. The fixture was made by that release's own code
 //! (`tests/fixtures/release-0.1.0.sqlite3`, with the preferences JSON it wrote beside it).
 
-use casedesk_core::filer::FilerKind;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::source::SourceKind;
 use casedesk_core::store::{EventKind, Watch};
@@ -37,12 +36,12 @@ fn every_case_history_row_and_outbox_item_of_release_0_1_0_survives_the_split() 
     assert_eq!(cases.len(), 3, "no case lost");
     let by_number = |n: &str| cases.iter().find(|c| c.case_number == n).unwrap().clone();
     let cj = by_number("00001234");
-    assert_eq!(cj.filer, FilerKind::CjWeb);
+    assert_eq!(cj.filer, casedesk_core::filer::cj_web::KIND);
     assert_eq!(cj.status.as_deref(), Some("In Progress"));
     let rt = by_number("17");
     assert_eq!(
         (rt.filer, rt.watch),
-        (FilerKind::Rt, Watch::Final),
+        (casedesk_core::rt::KIND, Watch::Final),
         "a final check stays due"
     );
     let elsewhere = by_number("00005678");
@@ -105,7 +104,7 @@ fn every_case_history_row_and_outbox_item_of_release_0_1_0_survives_the_split() 
 fn preferences_written_by_release_0_1_0_keep_every_value_and_gain_the_mail_defaults() {
     let (_dir, store) = opened();
     let p = Preferences::load(&store).unwrap();
-    assert_eq!(p.filer, FilerKind::Rt);
+    assert_eq!(p.filer, Some(casedesk_core::rt::KIND));
     let rt = casedesk_core::rt::RtSettings::from_slice(p.slice(casedesk_core::rt::KEY));
     assert_eq!(
         (rt.base_url.as_str(), rt.queue.as_str()),
@@ -388,7 +387,10 @@ fn cases_and_their_timelines_of_schema_18_survive_losing_the_filer_and_source_ch
             "no check in the schema lists: {list}"
         );
     }
-    for name in FilerKind::ALL.iter().map(|k| k.as_str()) {
+    for name in casedesk_core::registry::FILERS
+        .iter()
+        .map(|r| r.kind.as_str())
+    {
         assert!(
             !schema.contains(&format!("'{name}'")),
             "the schema does not name the filer {name}"
@@ -402,7 +404,11 @@ fn cases_and_their_timelines_of_schema_18_survive_losing_the_filer_and_source_ch
             case.status.as_deref(),
             case.cj_account.as_deref()
         ),
-        (FilerKind::CjWeb, Some("Closed"), Some("acme"))
+        (
+            casedesk_core::filer::cj_web::KIND,
+            Some("Closed"),
+            Some("acme")
+        )
     );
     let history = store.cases().history(case_id).unwrap();
     assert_eq!(history.len(), 2, "the timeline is kept");

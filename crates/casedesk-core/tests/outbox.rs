@@ -48,7 +48,7 @@ impl Gated {
 
 impl Filer for Gated {
     fn kind(&self) -> FilerKind {
-        FilerKind::Rt
+        casedesk_core::rt::KIND
     }
     fn submits(&self) -> bool {
         true

@@ -42,7 +42,7 @@ impl Scripted {
 
 impl Filer for Scripted {
     fn kind(&self) -> FilerKind {
-        FilerKind::Rt
+        casedesk_core::rt::KIND
     }
     fn submits(&self) -> bool {
         true
@@ -67,7 +67,7 @@ impl Filer for Scripted {
 
 impl TicketStatuses for Scripted {
     fn filer(&self) -> FilerKind {
-        FilerKind::Rt
+        casedesk_core::rt::KIND
     }
     fn is_terminal(&self, status: &str) -> bool {
         status == "resolved"

@@ -3,7 +3,6 @@
 //! only when something was added.
 
 use casedesk_core::draft::DraftInput;
-use casedesk_core::filer::FilerKind;
 use casedesk_core::search::search;
 use casedesk_core::source::SourceKind;
 use casedesk_core::store::{FoundInMail, HitIn};
@@ -100,7 +99,7 @@ fn cases_are_found_by_number_subject_status_and_reply_text_next_to_drafts() {
     let (found, _) = store
         .cases()
         .add_from_mail(&FoundInMail {
-            filer: FilerKind::CjWeb,
+            filer: casedesk_core::filer::cj_web::KIND,
             number: "00333333",
             draft_id: None,
             subject: "Payment question",

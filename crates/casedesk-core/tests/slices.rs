@@ -2,14 +2,13 @@
 //! through the registry; the preferences hold the slices without knowing their shape.
 
 use casedesk_core::filer::cj_web::{self, CjWebSettings};
-use casedesk_core::filer::FilerKind;
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::rt::{self, RtSettings};
 
 fn with_rt(url: &str) -> Preferences {
     let mut p = Preferences {
-        filer: FilerKind::Rt,
+        filer: Some(casedesk_core::rt::KIND),
         ..Default::default()
     };
     p.set_slice(rt::KEY, RtSettings::new(url, "General").slice())
@@ -35,7 +34,7 @@ fn each_filers_settings_are_checked_by_its_own_rules_and_named_as_the_form_names
         Some("rt_url_insecure")
     );
     let not_in_use = Preferences {
-        filer: FilerKind::CjWeb,
+        filer: Some(casedesk_core::filer::cj_web::KIND),
         ..with_rt("nope")
     };
     assert_eq!(
@@ -113,4 +112,37 @@ fn a_slice_of_another_version_or_shape_is_not_guessed_at() {
         "https://cj.example/f",
         "an older file's flat field becomes its filer's slice beside a newer one"
     );
+}
+
+/// A filer is a word the registry lists, not a variant: settings a release with another filer
+/// wrote still load, run the default filer, and are refused only when saved as they are.
+#[test]
+fn a_filer_no_registry_line_has_loads_runs_the_default_and_is_refused_on_save() {
+    let (p, bad) = Preferences::from_json(r#"{"filerKind":"zendesk","pollIntervalSecs":120}"#);
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!(p.filer.map(|k| k.as_str()), Some("zendesk"));
+    assert_eq!(p.poll_interval_secs, 120, "the rest is read");
+    let secrets: std::sync::Arc<dyn casedesk_core::secrets::Secrets> =
+        std::sync::Arc::new(casedesk_core::secrets::MemorySecrets::default());
+    let filers = registry::filers(&p, &secrets);
+    assert_eq!(filers.in_use().kind(), registry::FILERS[0].kind);
+    assert_eq!(
+        registry::with_defaults(p.clone()).filer,
+        Some(registry::FILERS[0].kind),
+        "Settings shows the filer that runs"
+    );
+    let e = registry::validate(&p).unwrap_err();
+    assert_eq!(
+        (e.code().as_str(), e.field_name()),
+        ("filer_unknown", Some("filer"))
+    );
+    assert_eq!(registry::filer_kind("zendesk"), None);
+    assert_eq!(registry::filer_kind("rt"), Some(rt::KIND));
+    let (p, bad) = Preferences::from_json(r#"{"filerKind":"Not A Word"}"#);
+    assert_eq!(
+        bad,
+        vec!["filerKind".to_string()],
+        "a malformed word is reported"
+    );
+    assert_eq!(p.filer, None);
 }

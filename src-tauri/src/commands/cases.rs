@@ -3,8 +3,9 @@
 //! Check now, the outbox.
 
 use casedesk_core::case_view::{self, CaseDetail};
-use casedesk_core::filer::{FilerKind, FormField};
+use casedesk_core::filer::FormField;
 use casedesk_core::preferences::Preferences;
+use casedesk_core::registry;
 use casedesk_core::store::{AccountFilter, Case, OutboxItem, PageCursor};
 use casedesk_core::submit::{self, SubmitOutcome};
 use casedesk_core::{Error, ErrorPayload};
@@ -157,7 +158,7 @@ pub async fn record_case<R: Runtime>(
         let filers = state.current_filers();
         let kind = match filer.as_deref() {
             None => filers.in_use().kind(),
-            Some(f) => FilerKind::parse(f).ok_or_else(|| {
+            Some(f) => registry::filer_kind(f).ok_or_else(|| {
                 ErrorPayload::from(Error::field(
                     "filer",
                     casedesk_core::Code::FilerUnknown,

@@ -16,6 +16,9 @@ pub struct CjWeb {
     pub statuses: Vec<String>,
 }
 
+/// CJ's web form's word, on its cases and in the preferences.
+pub const KIND: FilerKind = FilerKind::named("cj-web");
+
 /// CJ's web form's key among the preferences' settings slices, and the version of its shape.
 pub const KEY: &str = "cj-web";
 pub const VERSION: u32 = 1;
@@ -39,7 +42,7 @@ impl Default for CjWebSettings {
 
 /// CJ's web form in the filer registry: it needs no secret, and its defaults file cases.
 pub const REGISTRATION: super::Registration = super::Registration {
-    kind: FilerKind::CjWeb,
+    kind: KIND,
     key: KEY,
     form,
     build: |slice, _| {
@@ -54,7 +57,7 @@ pub const REGISTRATION: super::Registration = super::Registration {
 /// CJ's web form's settings form: its address and the statuses set by hand.
 pub fn form() -> SettingsForm {
     SettingsForm {
-        kind: FilerKind::CjWeb.as_str(),
+        kind: KIND.as_str(),
         title: "CJ web form (you file, Casedesk assists)",
         slice: KEY,
         inputs: vec![
@@ -137,7 +140,7 @@ pub fn is_terminal(status: &str) -> bool {
 
 impl Filer for CjWeb {
     fn kind(&self) -> FilerKind {
-        FilerKind::CjWeb
+        KIND
     }
 
     fn submits(&self) -> bool {

@@ -18,7 +18,7 @@ use std::time::Duration;
 mod settings;
 pub(crate) mod wire;
 
-pub use settings::{form, RtSettings, KEY, REGISTRATION, TOKEN_SECRET, VERSION};
+pub use settings::{form, RtSettings, KEY, KIND, REGISTRATION, TOKEN_SECRET, VERSION};
 use wire::{
     capped_bytes, id_string, page_number, sql_quote, status_of, transport_error, urlencode,
     Created, SearchItem, SearchPage,
@@ -336,7 +336,7 @@ impl Rt {
 
 impl Filer for Rt {
     fn kind(&self) -> FilerKind {
-        FilerKind::Rt
+        KIND
     }
 
     fn submits(&self) -> bool {
@@ -385,7 +385,7 @@ impl Filer for Rt {
 
 impl TicketStatuses for Rt {
     fn filer(&self) -> FilerKind {
-        FilerKind::Rt
+        KIND
     }
 
     fn is_terminal(&self, status: &str) -> bool {

@@ -15,13 +15,16 @@ pub struct RtSettings {
     pub token_field: String,
 }
 
+/// RT's word, on its cases and in the preferences.
+pub const KIND: FilerKind = FilerKind::named("rt");
+
 /// RT's key among the preferences' settings slices, and the version of its shape.
 pub const KEY: &str = "rt";
 pub const VERSION: u32 = 1;
 
 /// RT in the filer registry: built with the token the keyring keeps, read when a request needs it.
 pub const REGISTRATION: crate::filer::Registration = crate::filer::Registration {
-    kind: FilerKind::Rt,
+    kind: KIND,
     key: KEY,
     form,
     build: |slice, secrets| Ok(std::sync::Arc::new(super::client(slice, secrets)?)),
@@ -49,7 +52,7 @@ pub fn form() -> SettingsForm {
         max_len,
     };
     SettingsForm {
-        kind: FilerKind::Rt.as_str(),
+        kind: KIND.as_str(),
         title: "Request Tracker 5 (REST 2.0)",
         slice: KEY,
         inputs: vec![

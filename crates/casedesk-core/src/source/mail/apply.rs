@@ -15,7 +15,6 @@ use serde::Serialize;
 use super::matching::best_draft;
 use super::rules::{IgnoreReason, MailKind, Reading, Rules};
 use crate::error::Result;
-use crate::kinds::FilerKind;
 use crate::kinds::SourceKind;
 use crate::store::{EventKind, FoundInMail, MailOutcome, Observation, StatusChange, Store};
 
@@ -205,7 +204,7 @@ pub fn apply(
                     .collect();
                 let draft = best_draft(&reading.titles, &waiting);
                 let (case, found) = s.cases().add_from_mail(&FoundInMail {
-                    filer: FilerKind::CjWeb,
+                    filer: crate::filer::cj_web::KIND,
                     number,
                     draft_id: draft,
                     subject: reading
