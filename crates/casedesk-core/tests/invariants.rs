@@ -376,7 +376,7 @@ fn no_synchronous_command_touches_the_store_or_runs_on_a_worker() {
 #[test]
 fn the_migration_list_equals_the_migrations_folder() {
     let store =
-        std::fs::read_to_string(root().join("crates/casedesk-core/src/store/mod.rs")).unwrap();
+        std::fs::read_to_string(root().join("crates/casedesk-core/src/store/migrate.rs")).unwrap();
     let mut listed: Vec<String> = store
         .split("include_str!(\"../../migrations/")
         .skip(1)
