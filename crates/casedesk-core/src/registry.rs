@@ -20,48 +20,99 @@ use crate::submit::FilerOutbox;
 /// Every filer, one line each, the default first. A new filer is its module and a line here.
 pub const FILERS: &[Registration] = &[cj_web::REGISTRATION, rt::REGISTRATION];
 
-fn registration(kind: FilerKind) -> Option<&'static Registration> {
-    FILERS.iter().find(|r| r.kind == kind)
-}
+/// A list of filers and what the registry does with it. The app's is [`FILERS`], through the free
+/// functions below; a test registers one of its own with a list of its own.
+#[derive(Clone, Copy)]
+pub struct FilerList<'a>(pub &'a [Registration]);
 
-/// The filer cases go to: the one the preferences name when it is registered, else the default.
-fn in_use(prefs: &Preferences) -> &'static Registration {
-    prefs.filer.and_then(registration).unwrap_or(&FILERS[0])
-}
+impl<'a> FilerList<'a> {
+    fn registration(self, kind: FilerKind) -> Option<&'a Registration> {
+        self.0.iter().find(|r| r.kind == kind)
+    }
 
-/// The registered filer of this word (a word kept by a release with another filer is none).
-pub fn filer_kind(word: &str) -> Option<FilerKind> {
-    FilerKind::parse(word)
-        .and_then(registration)
-        .map(|r| r.kind)
-}
+    /// The filer cases go to: the one the preferences name when it is listed, else the first.
+    fn in_use(self, prefs: &Preferences) -> &'a Registration {
+        prefs
+            .filer
+            .and_then(|k| self.registration(k))
+            .unwrap_or(&self.0[0])
+    }
 
-/// The filer the preferences name, with its credentials from `secrets` (read when it is used).
-pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
-    build(in_use(prefs), prefs, secrets)
-}
+    /// The listed filer of this word (a word kept by a release with another filer is none).
+    pub fn kind(self, word: &str) -> Option<FilerKind> {
+        FilerKind::parse(word)
+            .and_then(|k| self.registration(k))
+            .map(|r| r.kind)
+    }
 
-/// Every filer whose settings are good enough to build, with the one the preferences name in use
-/// (the first registered, which needs nothing, when that one cannot be built).
-pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
-    let chosen = in_use(prefs).kind;
-    let built = FILERS
-        .iter()
-        .filter_map(|r| match build(r, prefs, secrets) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                if r.kind == chosen {
-                    tracing::warn!(error = %e, "the filer in use could not be set up");
+    /// The filer the preferences name, with its credentials from `secrets` (read when used).
+    pub fn filer(self, prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
+        build(self.in_use(prefs), prefs, secrets)
+    }
+
+    /// Every filer whose settings are good enough to build, with the one the preferences name in
+    /// use (the first listed, which needs nothing, when that one cannot be built).
+    pub fn filers(self, prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
+        let chosen = self.in_use(prefs).kind;
+        let built = self
+            .0
+            .iter()
+            .filter_map(|r| match build(r, prefs, secrets) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    if r.kind == chosen {
+                        tracing::warn!(error = %e, "the filer in use could not be set up");
+                    }
+                    None
                 }
-                None
-            }
+            })
+            .collect();
+        Filers::new(chosen, built).unwrap_or_else(|| {
+            let default = &self.0[0];
+            let filer = (default.build)(None, secrets).expect("the first filer needs no settings");
+            Filers::new(default.kind, vec![filer]).expect("one filer")
         })
-        .collect();
-    Filers::new(chosen, built).unwrap_or_else(|| {
-        let default = &FILERS[0];
-        let filer = (default.build)(None, secrets).expect("the default filer needs no settings");
-        Filers::new(default.kind, vec![filer]).expect("one filer")
-    })
+    }
+
+    /// Every filer's settings form, in the list's order.
+    pub fn forms(self) -> Vec<SettingsForm> {
+        self.0.iter().map(|r| (r.form)()).collect()
+    }
+
+    /// The secret input `id` of a filer's form: its id and the secret store's name for it.
+    pub fn secret(self, id: &str) -> Option<(&'static str, &'static str)> {
+        self.0.iter().find_map(|r| (r.form)().secret(id))
+    }
+
+    /// Checks the preferences and every filer's settings slice, each by its own rules (a filer's
+    /// only when it is the one in use, except what every save must keep well-formed). Fields are
+    /// named as the settings form names them.
+    pub fn validate(self, prefs: &Preferences) -> Result<()> {
+        prefs.validate()?;
+        if prefs.filer.is_some_and(|k| self.registration(k).is_none()) {
+            return Err(crate::Error::field(
+                "filer",
+                crate::Code::FilerUnknown,
+                "Choose where cases go.",
+            ));
+        }
+        let chosen = self.in_use(prefs).kind;
+        for r in self.0 {
+            (r.check)(prefs.slice(r.key), chosen == r.kind)?;
+        }
+        Ok(())
+    }
+
+    /// The preferences with the filer in use named and every filer's slice filled in (its defaults
+    /// where none is kept), so the settings form shows each filer's fields with their values.
+    pub fn with_defaults(self, mut prefs: Preferences) -> Preferences {
+        prefs.filer = Some(self.in_use(&prefs).kind);
+        for r in self.0 {
+            let slice = (r.defaults)(prefs.slice(r.key));
+            prefs.slices.entry(r.key.to_owned()).or_insert(slice);
+        }
+        prefs
+    }
 }
 
 fn build(
@@ -72,44 +123,39 @@ fn build(
     (r.build)(prefs.slice(r.key), secrets)
 }
 
-/// Every filer's settings form, in the registry's order.
+/// [`FilerList::kind`] of the app's filers.
+pub fn filer_kind(word: &str) -> Option<FilerKind> {
+    FilerList(FILERS).kind(word)
+}
+
+/// [`FilerList::filer`] of the app's filers.
+pub fn filer(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Arc<dyn Filer>> {
+    FilerList(FILERS).filer(prefs, secrets)
+}
+
+/// [`FilerList::filers`] of the app's filers.
+pub fn filers(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Filers {
+    FilerList(FILERS).filers(prefs, secrets)
+}
+
+/// [`FilerList::forms`] of the app's filers.
 pub fn filer_forms() -> Vec<SettingsForm> {
-    FILERS.iter().map(|r| (r.form)()).collect()
+    FilerList(FILERS).forms()
 }
 
-/// The secret input `id` of a filer's form: its id and the secret store's name for it.
+/// [`FilerList::secret`] of the app's filers.
 pub fn filer_secret(id: &str) -> Option<(&'static str, &'static str)> {
-    FILERS.iter().find_map(|r| (r.form)().secret(id))
+    FilerList(FILERS).secret(id)
 }
 
-/// Checks the preferences and every filer's settings slice, each by its own rules (a filer's only
-/// when it is the one in use, except what every save must keep well-formed). Fields are named as the
-/// settings form names them.
+/// [`FilerList::validate`] of the app's filers.
 pub fn validate(prefs: &Preferences) -> Result<()> {
-    prefs.validate()?;
-    if prefs.filer.is_some_and(|k| registration(k).is_none()) {
-        return Err(crate::Error::field(
-            "filer",
-            crate::Code::FilerUnknown,
-            "Choose where cases go.",
-        ));
-    }
-    let chosen = in_use(prefs).kind;
-    for r in FILERS {
-        (r.check)(prefs.slice(r.key), chosen == r.kind)?;
-    }
-    Ok(())
+    FilerList(FILERS).validate(prefs)
 }
 
-/// The preferences with every filer's slice filled in (its defaults where none is kept), so the
-/// settings form shows each filer's fields with their values.
-pub fn with_defaults(mut prefs: Preferences) -> Preferences {
-    prefs.filer = Some(in_use(&prefs).kind);
-    for r in FILERS {
-        let slice = (r.defaults)(prefs.slice(r.key));
-        prefs.slices.entry(r.key.to_owned()).or_insert(slice);
-    }
-    prefs
+/// [`FilerList::with_defaults`] of the app's filers.
+pub fn with_defaults(prefs: Preferences) -> Preferences {
+    FilerList(FILERS).with_defaults(prefs)
 }
 
 /// The RT client the preferences describe (shared by the RT filer and the RT status source).
@@ -152,7 +198,7 @@ fn mail_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn 
 
 /// RT is polled when it is the filer in use; a pass first sends RT's outbox (the same server).
 fn rt_source(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Option<Arc<dyn StatusSource>> {
-    if in_use(prefs).kind != rt::KIND {
+    if FilerList(FILERS).in_use(prefs).kind != rt::KIND {
         return None;
     }
     match rt_client(prefs, secrets) {

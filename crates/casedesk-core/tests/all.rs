@@ -34,4 +34,5 @@ mod secret_gitleaks;
 mod slices;
 mod store;
 mod store_file;
+mod third_filer;
 mod third_source;
