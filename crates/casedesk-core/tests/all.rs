@@ -34,5 +34,6 @@ mod secret_gitleaks;
 mod slices;
 mod store;
 mod store_file;
+mod support;
 mod third_filer;
 mod third_source;

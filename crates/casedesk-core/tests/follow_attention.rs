@@ -1,6 +1,8 @@
 //! A source that needs the user (a withdrawn sign-in) is announced once: not at every pass, not again
 //! when the loops are replaced (settings saved), and again only after it worked in between.
 
+use crate::support::run_for;
+use crate::support::NewStatuses;
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::{BoxFuture, RemoteError};
 use casedesk_core::source::{StatusSource, SyncReport};
@@ -10,7 +12,6 @@ use casedesk_core::{FixedClock, Store};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// Answers its scripted results in turn, then keeps answering the last one.
 struct Scripted(Mutex<VecDeque<Result<(), RemoteError>>>);
@@ -48,13 +49,6 @@ const CONFIG: FollowConfig = FollowConfig {
     backoff_base: Duration::from_secs(5),
     backoff_cap: Duration::from_secs(300),
 };
-
-async fn run_for(d: Duration) {
-    let end = Instant::now() + d;
-    while Instant::now() < end {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
 
 fn withdrawn() -> Result<(), RemoteError> {
     Err(RemoteError::SignInNeeded(
@@ -212,20 +206,6 @@ impl StatusSource for StoresThenFails {
     }
 }
 
-#[derive(Default)]
-struct Changes(Mutex<Vec<String>>);
-
-impl StatusSink for Changes {
-    fn changed(&self, c: &StatusChange) {
-        self.0
-            .lock()
-            .unwrap()
-            .push(c.new_status.clone().unwrap_or_default());
-    }
-    fn refreshed(&self) {}
-    fn attention(&self, _: &str, _: &str) {}
-}
-
 /// A pass that stored a change and then failed delivers it now, not at the next start; the failed
 /// passes after it (backing off) store nothing new and notify nothing again.
 #[tokio::test(start_paused = true)]
@@ -246,7 +226,7 @@ async fn a_pass_that_fails_part_way_delivers_what_it_stored_once() {
             Some("Open"),
         )
         .unwrap();
-    let changes = Arc::new(Changes::default());
+    let changes = Arc::new(NewStatuses::default());
     let f = Followers::start(store.clone(), changes.clone(), 7);
     let open_at_start = changes.0.lock().unwrap().len();
     f.replace(vec![Arc::new(StoresThenFails(case.id))], CONFIG);

@@ -1,6 +1,7 @@
 //! The follow loop running the polling source, with paused tokio time and a scripted helpdesk: backoff
 //! bounds, Retry-After, exactly-once notification, terminal statuses, restarts, the outbox.
 
+use crate::support::run_for;
 use casedesk_core::filer::{Filer, FilerKind, Submission};
 use casedesk_core::follow::{self, FollowConfig, Followers, StatusSink};
 use casedesk_core::remote::{BoxFuture, RemoteError as ProviderError};
@@ -173,13 +174,6 @@ const CONFIG: FollowConfig = FollowConfig {
 };
 
 /// Lets the paused clock run for `d`, yielding so the poller's task makes progress.
-async fn run_for(d: Duration) {
-    let end = Instant::now() + d;
-    while Instant::now() < end {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_change_is_notified_exactly_once_and_the_first_status_never() {
     let dir = tempfile::tempdir().unwrap();

@@ -6,16 +6,17 @@
 //! status it reports lands in the case's timeline and is delivered once, and again only when it
 //! changes.
 
-use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
+use crate::support::run_for;
+use crate::support::NewStatuses;
+use casedesk_core::follow::{FollowConfig, Followers};
 use casedesk_core::preferences::Preferences;
 use casedesk_core::registry::{self, SourceBuilder};
 use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::slice::Slice;
-use casedesk_core::store::{SharedStore, StatusChange};
+use casedesk_core::store::SharedStore;
 use casedesk_core::{FixedClock, Store};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::time::Instant;
 
 /// The whole of the new source: what it reads (a helpdesk kept in memory), its settings slice and its
 /// builder. Nothing outside this module names it.
@@ -93,26 +94,6 @@ mod memory_helpdesk {
     }
 }
 
-#[derive(Default)]
-struct Notified(Mutex<Vec<String>>);
-
-impl StatusSink for Notified {
-    fn changed(&self, c: &StatusChange) {
-        self.0
-            .lock()
-            .unwrap()
-            .push(c.new_status.clone().unwrap_or_default());
-    }
-    fn refreshed(&self) {}
-}
-
-async fn run_for(d: Duration) {
-    let end = Instant::now() + d;
-    while Instant::now() < end {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_third_source_registered_by_one_line_follows_a_case_and_notifies_each_change_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -164,7 +145,7 @@ async fn a_third_source_registered_by_one_line_follows_a_case_and_notifies_each_
     );
 
     let shared: SharedStore = Arc::new(Mutex::new(store));
-    let notified = Arc::new(Notified::default());
+    let notified = Arc::new(NewStatuses::default());
     let followers = Followers::start(shared.clone(), notified.clone(), 7);
     let config = FollowConfig {
         interval: Duration::from_secs(60),
