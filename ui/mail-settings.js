@@ -9,6 +9,10 @@ import { h, replace } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const lines = (id) => $(id).value.split('\n').map((s) => s.trim()).filter(Boolean);
+/** The mail source's key among the preferences' slices, and the version of its shape. */
+const SLICE = 'mail';
+const VERSION = 1;
+
 let presets = [];
 let signedIn = false;
 // The accounts as edited, the one in the form, what the core says of each one's secrets, passwords
@@ -57,7 +61,7 @@ export function fill(view) {
   secretsOf = Object.fromEntries((view.mailAccountSecrets || []).map((x) => [x.id, x]));
   replace($('mail-preset'), presets.map((p) => h('option', { value: p.id }, p.label)));
   const picked = accounts[current] && accounts[current].id;
-  accounts = structuredClone(view.preferences.mailAccounts || []);
+  accounts = structuredClone(view.preferences.slices?.[SLICE]?.settings?.accounts || []);
   if (!accounts.length) accounts = [blank(FIRST)];
   current = Math.max(0, accounts.findIndex((a) => a.id === picked));
   typed = {};
@@ -127,6 +131,11 @@ function show(m) {
 export function collect() {
   keep();
   return accounts.filter((a) => !isBlank(a));
+}
+
+/** `slices` with the mail source's slice holding the mailboxes as typed. */
+export function intoSlices(slices) {
+  return { ...slices, [SLICE]: { version: VERSION, settings: { accounts: collect() } } };
 }
 
 /** The mailbox being edited, as typed: what Test connection and Sign in use. */

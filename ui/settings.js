@@ -101,6 +101,7 @@ function collect() {
     }
     slices = withSlice(slices, f.slice, settings);
   }
+  slices = mail.intoSlices(slices);
   return {
     ...(loaded || {}),
     filerKind: $('provider-kind').value,
@@ -108,7 +109,6 @@ function collect() {
     pollIntervalSecs: Number($('poll-interval').value) || 0,
     notifications: $('notifications').checked,
     startAtLogin: $('start-at-login').checked,
-    mailAccounts: mail.collect(),
     ...cjAccounts.collect(),
   };
 }

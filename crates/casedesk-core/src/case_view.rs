@@ -73,7 +73,7 @@ pub fn case_detail(store: &Store, case_id: i64, filers: &Filers) -> Result<CaseD
         statuses: own
             .map(|f| f.statuses_by_hand().to_vec())
             .unwrap_or_default(),
-        can_check: prefs.follows_mail() || (same_filer && in_use.submits()),
+        can_check: crate::source::finds_cases(&prefs.slices) || (same_filer && in_use.submits()),
         linkable_drafts,
         draft,
         case,

@@ -1,5 +1,5 @@
 //! Typed preferences over the `settings` table: which filer, each filer's and source's settings slice
-//! (opaque and versioned, read by its own module), the mailboxes, the poll interval, notifications and
+//! (opaque and versioned, read by its own module: the mailboxes are the mail source's), the poll interval, notifications and
 //! start at login. Never a secret: tokens and passwords live in the OS secret store
 //! ([`crate::secrets`]).
 //!
@@ -13,8 +13,6 @@ use crate::cj_account::CjAccount;
 use crate::error::{Error, Result};
 use crate::kinds::FilerKind;
 use crate::slice::Slice;
-use crate::source::mail::account::{self, MailAccount};
-use crate::source::mail::MailSettings;
 use crate::store::Store;
 
 pub const MIN_POLL_SECS: u64 = 30;
@@ -37,9 +35,6 @@ pub struct Preferences {
     pub poll_interval_secs: u64,
     pub notifications: bool,
     pub start_at_login: bool,
-    /// The mailboxes followed: the user's own, where support sends numbers and updates, and any
-    /// shared one (a team's). A single-account release stored one as `mail`; it becomes the first.
-    pub mail_accounts: Vec<MailAccount>,
     /// The CJ accounts the user files for, and the one a new draft is for.
     pub cj_accounts: Vec<CjAccount>,
     pub default_cj_account: Option<String>,
@@ -56,7 +51,6 @@ impl Default for Preferences {
             poll_interval_secs: DEFAULT_POLL_SECS,
             notifications: true,
             start_at_login: false,
-            mail_accounts: Vec::new(),
             cj_accounts: Vec::new(),
             default_cj_account: None,
             unknown: serde_json::Map::new(),
@@ -90,7 +84,6 @@ impl Preferences {
             tracing::warn!("the stored preferences are not a JSON object; using the defaults");
             return (Preferences::default(), vec!["(all)".into()]);
         };
-        one_mailbox_becomes_the_first_account(&mut stored);
         flat_settings_become_slices(&mut stored);
         if let Ok(p) =
             serde_json::from_value::<Preferences>(serde_json::Value::Object(stored.clone()))
@@ -113,46 +106,22 @@ impl Preferences {
         (prefs, bad)
     }
 
-    /// Validates, then stores. Fields are named as the UI names them. When a mail account's server,
-    /// folders, senders or rules change, its source forgets where it was, and the mails that did not
-    /// count are forgotten, so its next pass reads the look-back window again (mails already counted
-    /// are not counted twice). A removed account's cursors and sync state go; what it brought stays.
-    /// Answers the accounts removed (the caller forgets their secrets).
-    pub fn save(&self, store: &Store) -> Result<Vec<MailAccount>> {
+    /// Validates what the preferences themselves check, then stores them. A filer's or source's
+    /// slice is checked by its own rules before this ([`crate::registry::save`]).
+    pub fn save(&self, store: &Store) -> Result<()> {
+        self.save_with(store, |_| Ok(()))
+    }
+
+    /// [`Preferences::save`], running `also` in the same transaction (what a slice's owner makes
+    /// the store forget when its settings change): either both land or neither.
+    pub fn save_with(&self, store: &Store, also: impl FnOnce(&Store) -> Result<()>) -> Result<()> {
         self.validate()?;
         let json = serde_json::to_string(self)
             .map_err(|e| Error::invalid(crate::Code::Internal, e.to_string()))?;
-        let old = Preferences::load(store)?;
-        let removed = self.removed_mail_accounts(&old);
         store.in_transaction(|s| {
             s.settings().set(KEY, &json)?;
-            let mut reread = false;
-            for a in &self.mail_accounts {
-                let before = old.mail_accounts.iter().find(|o| o.id == a.id);
-                if before.is_none_or(|o| a.settings.rereads(&o.settings)) {
-                    s.mail_folders().forget(&a.id)?;
-                    reread |= before.is_some();
-                }
-            }
-            for gone in &removed {
-                s.mail_folders().forget(&gone.id)?;
-                s.source_states().clear(&gone.source_name())?;
-            }
-            if reread {
-                s.mail_messages().forget_uncounted()?;
-            }
-            Ok(())
-        })?;
-        Ok(removed)
-    }
-
-    /// The mail accounts `old` had and these have not.
-    pub fn removed_mail_accounts(&self, old: &Preferences) -> Vec<MailAccount> {
-        old.mail_accounts
-            .iter()
-            .filter(|o| self.mail_account(&o.id).is_none())
-            .cloned()
-            .collect()
+            also(s)
+        })
     }
 
     /// Each CJ account's kind, for the rules that check a draft's reason against its list.
@@ -170,27 +139,6 @@ impl Preferences {
         self.cj_accounts.iter().find(|a| a.id == id)
     }
 
-    /// The mail account with this id.
-    pub fn mail_account(&self, id: &str) -> Option<&MailAccount> {
-        self.mail_accounts.iter().find(|a| a.id == id)
-    }
-
-    /// Whether any mailbox is followed.
-    pub fn follows_mail(&self) -> bool {
-        self.mail_accounts.iter().any(|a| a.settings.enabled)
-    }
-
-    /// The settings `.eml` files are read with: the first followed account's (its senders and
-    /// patterns), else the first account's, else the defaults.
-    pub fn mail_for_import(&self) -> MailSettings {
-        self.mail_accounts
-            .iter()
-            .find(|a| a.settings.enabled)
-            .or(self.mail_accounts.first())
-            .map(|a| a.settings.clone())
-            .unwrap_or_default()
-    }
-
     pub fn validate(&self) -> Result<()> {
         if self.poll_interval_secs < MIN_POLL_SECS || self.poll_interval_secs > 24 * 3600 {
             return Err(Error::field(
@@ -199,7 +147,6 @@ impl Preferences {
                 "Check every 30 seconds at least, and at most once a day.",
             ));
         }
-        account::validate_all(&self.mail_accounts)?;
         crate::cj_account::validate_all(&self.cj_accounts, self.default_cj_account.as_deref())?;
         Ok(())
     }
@@ -222,12 +169,18 @@ impl Preferences {
     }
 }
 
-/// Releases before settings slices kept RT's and CJ's web form's settings as fields of their own
-/// (`rtUrl`, `cjFormUrl`, …): they become those slices, under the keys and names the two modules
-/// read (a slice already there wins). This table is the one place the old names are known.
-const FLAT_SLICES: &[(&str, &[(&str, &str)])] = &[
+/// Old field names, each with the name its slice reads.
+type Renames = &'static [(&'static str, &'static str)];
+
+/// Releases before settings slices kept a filer's or source's settings as fields of their own
+/// (`rtUrl`, `cjFormUrl`, `mailAccounts`, …): they become its slice, under the key, version and names
+/// its module reads (a slice already there wins; version 0 is the mail source's "as a release before
+/// slices kept it", which it upgrades itself). This table is the one place the old names are known;
+/// the preferences still know nothing of the shapes.
+const FLAT_SLICES: &[(&str, u32, Renames)] = &[
     (
         "rt",
+        1,
         &[
             ("rtUrl", "baseUrl"),
             ("rtQueue", "queue"),
@@ -238,12 +191,18 @@ const FLAT_SLICES: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "cj-web",
+        1,
         &[("cjFormUrl", "formUrl"), ("cjStatuses", "statuses")],
+    ),
+    (
+        "mail",
+        0,
+        &[("mailAccounts", "mailAccounts"), ("mail", "mail")],
     ),
 ];
 
 fn flat_settings_become_slices(stored: &mut serde_json::Map<String, serde_json::Value>) {
-    for (key, names) in FLAT_SLICES {
+    for (key, version, names) in FLAT_SLICES {
         let mut settings = serde_json::Map::new();
         for (old, new) in *names {
             if let Some(v) = stored.remove(*old) {
@@ -258,36 +217,9 @@ fn flat_settings_become_slices(stored: &mut serde_json::Map<String, serde_json::
             .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
         if let Some(slices) = slices.as_object_mut() {
             slices.entry(*key).or_insert_with(|| {
-                serde_json::json!({ "version": 1, "settings": serde_json::Value::Object(settings) })
+                serde_json::json!({ "version": version, "settings": serde_json::Value::Object(settings) })
             });
         }
-    }
-}
-
-/// A single-account release stored its one mailbox as `mail`: it becomes the first account (whose
-/// id keeps its secrets, cursors and sync state where they were). A disabled, never-filled one is
-/// dropped, so that the list starts empty rather than with a blank account.
-fn one_mailbox_becomes_the_first_account(stored: &mut serde_json::Map<String, serde_json::Value>) {
-    if stored.contains_key("mailAccounts") {
-        return;
-    }
-    let Some(old) = stored.remove("mail") else {
-        return;
-    };
-    let Ok(settings) = serde_json::from_value::<MailSettings>(old.clone()) else {
-        // Unreadable: kept aside under its old name, as any field this release does not know.
-        stored.insert("mail".into(), old);
-        return;
-    };
-    let blank =
-        !settings.enabled && settings.host.trim().is_empty() && settings.user.trim().is_empty();
-    let accounts = if blank {
-        Vec::new()
-    } else {
-        vec![MailAccount::first(settings)]
-    };
-    if let Ok(v) = serde_json::to_value(accounts) {
-        stored.insert("mailAccounts".into(), v);
     }
 }
 

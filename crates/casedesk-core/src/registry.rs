@@ -12,9 +12,10 @@ use crate::preferences::Preferences;
 use crate::rt::{self, Rt};
 use crate::secrets::Secrets;
 use crate::settings_form::SettingsForm;
-use crate::source::mail::{self, MailAccount, MailSource};
+use crate::source::mail::{self, MailAccount, MailAccounts, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
+use crate::store::Store;
 use crate::submit::FilerOutbox;
 
 /// Every filer, one line each, the default first. A new filer is its module and a line here.
@@ -100,6 +101,7 @@ impl<'a> FilerList<'a> {
         for r in self.0 {
             (r.check)(prefs.slice(r.key), chosen == r.kind)?;
         }
+        MailAccounts::validate(prefs.slice(mail::accounts::KEY))?;
         Ok(())
     }
 
@@ -153,9 +155,33 @@ pub fn validate(prefs: &Preferences) -> Result<()> {
     FilerList(FILERS).validate(prefs)
 }
 
+/// Checks `prefs` as [`validate`] does, then stores them, with what the sources' settings changing
+/// makes the store forget in the same transaction. Answers the mailboxes removed (the caller
+/// forgets their secrets).
+pub fn save(prefs: &Preferences, store: &Store) -> Result<Vec<MailAccount>> {
+    validate(prefs)?;
+    let old = Preferences::load(store)?;
+    let old = MailAccounts::from_slice(old.slice(mail::accounts::KEY));
+    let new = MailAccounts::from_slice(prefs.slice(mail::accounts::KEY));
+    prefs.save_with(store, |s| new.saved_over(&old, s))?;
+    Ok(new.removed_since(&old))
+}
+
+/// The mailboxes the preferences follow (the mail source's slice).
+pub fn mail_accounts(prefs: &Preferences) -> MailAccounts {
+    MailAccounts::from_slice(prefs.slice(mail::accounts::KEY))
+}
+
 /// [`FilerList::with_defaults`] of the app's filers.
+/// The mailboxes' slice is shown at its current version (one kept before slices, upgraded).
 pub fn with_defaults(prefs: Preferences) -> Preferences {
-    FilerList(FILERS).with_defaults(prefs)
+    let mut prefs = FilerList(FILERS).with_defaults(prefs);
+    if let Some(accounts) = MailAccounts::read(prefs.slice(mail::accounts::KEY)) {
+        prefs
+            .slices
+            .insert(mail::accounts::KEY.to_owned(), accounts.slice());
+    }
+    prefs
 }
 
 /// The RT client the preferences describe (shared by the RT filer and the RT status source).
@@ -189,8 +215,8 @@ fn rt_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn St
 
 fn mail_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
     let routes = prefs.cj_routes();
-    prefs
-        .mail_accounts
+    mail_accounts(prefs)
+        .accounts
         .iter()
         .filter_map(|a| mail_source(a, &routes, secrets))
         .collect()

@@ -160,10 +160,13 @@ fn building_the_sources_reads_no_secret() {
             ..Default::default()
         },
     };
-    prefs.mail_accounts = vec![
-        mailbox("mail", "someone@example.com"),
-        mailbox("team", "support@example.com"),
-    ];
+    crate::support::set_mailboxes(
+        &mut prefs,
+        vec![
+            mailbox("mail", "someone@example.com"),
+            mailbox("team", "support@example.com"),
+        ],
+    );
     let keyring = Arc::new(CountingKeyring::default());
     let secrets: Arc<dyn casedesk_core::secrets::Secrets> = keyring.clone();
     let sources = casedesk_core::registry::sources(&prefs, &secrets);

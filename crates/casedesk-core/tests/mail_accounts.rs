@@ -3,7 +3,6 @@
 //! preferences, with each account's password in its own place in the secret store.
 
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
-use casedesk_core::preferences::Preferences;
 use casedesk_core::secrets::{self, MemorySecrets, Secrets};
 use casedesk_core::source::mail::{self, MailAccount, MailSettings, Security};
 use casedesk_core::store::{EventKind, SharedStore, StatusChange};
@@ -96,14 +95,11 @@ fn two_mailboxes_make_one_timeline_notify_each_change_once_and_fail_apart() {
     let tmp = tempfile::tempdir().unwrap();
     let mut mine = Dovecot::start(&tmp.path().join("mine"));
     let team = Dovecot::start(&tmp.path().join("team"));
-    let prefs = Preferences {
-        mail_accounts: vec![
-            account("mail", "Me", &mine),
-            account("team", "Team support", &team),
-        ],
-        ..Default::default()
-    };
-    prefs.validate().unwrap();
+    let prefs = crate::support::with_mailboxes(vec![
+        account("mail", "Me", &mine),
+        account("team", "Team support", &team),
+    ]);
+    casedesk_core::registry::validate(&prefs).unwrap();
     // Each account's password in its own place; the first keeps the single-account name.
     let keyring: Arc<dyn Secrets> = Arc::new(MemorySecrets::with(&[
         (secrets::MAIL_PASSWORD, &mine.password),
@@ -209,7 +205,8 @@ fn two_mailboxes_make_one_timeline_notify_each_change_once_and_fail_apart() {
         |s| s.source_states().get("mail").unwrap().last_error.is_some(),
     );
     eprintln!("stopped server's error after {:?}", stopped.elapsed());
-    let state = mail::sync_state(&store.lock().unwrap(), &prefs.mail_accounts).unwrap();
+    let state =
+        mail::sync_state(&store.lock().unwrap(), &crate::support::mailboxes(&prefs)).unwrap();
     let by_id = |id: &str| state.accounts.iter().find(|a| a.id == id).unwrap().clone();
     assert!(by_id("mail").state.last_error.is_some(), "{state:?}");
     assert_eq!(by_id("team").state.last_error, None, "{state:?}");
@@ -234,11 +231,10 @@ fn a_removed_account_forgets_its_cursors_and_state_and_keeps_what_it_brought() {
             ..Default::default()
         },
     };
-    let both = Preferences {
-        mail_accounts: vec![box_("mail"), box_("team")],
-        ..Default::default()
-    };
-    assert!(both.save(&store).unwrap().is_empty());
+    let both = crate::support::with_mailboxes(vec![box_("mail"), box_("team")]);
+    assert!(casedesk_core::registry::save(&both, &store)
+        .unwrap()
+        .is_empty());
     store
         .mail_folders()
         .advance("mail", "INBOX", 1, 10)
@@ -258,11 +254,8 @@ fn a_removed_account_forgets_its_cursors_and_state_and_keeps_what_it_brought() {
             None,
         )
         .unwrap();
-    let one = Preferences {
-        mail_accounts: vec![box_("mail")],
-        ..Default::default()
-    };
-    let removed = one.save(&store).unwrap();
+    let one = crate::support::with_mailboxes(vec![box_("mail")]);
+    let removed = casedesk_core::registry::save(&one, &store).unwrap();
     assert_eq!(removed.len(), 1);
     assert_eq!(removed[0].id, "team");
     assert!(store
@@ -302,8 +295,10 @@ fn a_removed_account_forgets_its_cursors_and_state_and_keeps_what_it_brought() {
     );
     // Changing one account's server rereads that account only.
     let mut moved = one.clone();
-    moved.mail_accounts[0].settings.host = "imap2.example.com".into();
-    moved.save(&store).unwrap();
+    let mut boxes = crate::support::mailboxes(&one);
+    boxes[0].settings.host = "imap2.example.com".into();
+    crate::support::set_mailboxes(&mut moved, boxes);
+    casedesk_core::registry::save(&moved, &store).unwrap();
     assert!(store
         .mail_folders()
         .cursor("mail", "INBOX")

@@ -117,7 +117,10 @@ fn preferences_written_by_release_0_1_0_keep_every_value_and_gain_the_mail_defau
         p.slice(casedesk_core::filer::cj_web::KEY),
     );
     assert_eq!(cj.statuses, vec!["New", "Working", "Closed"]);
-    assert!(p.mail_accounts.is_empty(), "no mailbox is followed yet");
+    assert!(
+        crate::support::mailboxes(&p).is_empty(),
+        "no mailbox is followed yet"
+    );
     // The JSON written by that release, read as the store reads it: the same.
     let json = std::fs::read_to_string(fixtures().join("release-0.1.0-preferences.json")).unwrap();
     let (direct, bad) = Preferences::from_json(&json);
@@ -182,8 +185,9 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
     let store = Store::open(dir.path(), Arc::new(FixedClock::new(1_765_000_000_000))).unwrap();
     let p = Preferences::load(&store).unwrap();
     assert_eq!(p.poll_interval_secs, 120, "the other preferences are kept");
-    assert_eq!(p.mail_accounts.len(), 1);
-    let first = &p.mail_accounts[0];
+    let boxes = crate::support::mailboxes(&p);
+    assert_eq!(boxes.len(), 1);
+    let first = &boxes[0];
     assert_eq!(first.id, account::FIRST_ID);
     assert!(first.settings.enabled);
     assert_eq!(first.settings.host, "imap.example.com");
@@ -215,7 +219,7 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
         .cursor("team", "INBOX")
         .unwrap()
         .is_none());
-    let state = mail::sync_state(&store, &p.mail_accounts).unwrap();
+    let state = mail::sync_state(&store, &boxes).unwrap();
     assert_eq!(state.accounts.len(), 1);
     assert_eq!(state.accounts[0].state.detail.as_deref(), Some("read 3"));
     assert_eq!(state.counts.ignored, 1, "the mail it read stays read");
@@ -269,14 +273,24 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
         "every old case is of no account"
     );
     // Saving again changes nothing of the cursors (the account did not change).
-    p.save(&store).unwrap();
+    let shown = casedesk_core::registry::with_defaults(p.clone());
+    casedesk_core::registry::save(&shown, &store).unwrap();
     assert!(store
         .mail_folders()
         .cursor("mail", "INBOX")
         .unwrap()
         .is_some());
-    let stored = store.settings().get("preferences").unwrap().unwrap();
-    assert!(stored.contains("\"mailAccounts\"") && !stored.contains("\"mail\":"));
+    let stored: serde_json::Value =
+        serde_json::from_str(&store.settings().get("preferences").unwrap().unwrap()).unwrap();
+    assert_eq!(
+        stored["slices"]["mail"]["version"], 1,
+        "saved as the mail source's slice, at its version"
+    );
+    assert_eq!(
+        stored["slices"]["mail"]["settings"]["accounts"][0]["id"],
+        "mail"
+    );
+    assert!(stored.get("mail").is_none() && stored.get("mailAccounts").is_none());
 }
 
 #[test]
@@ -285,13 +299,20 @@ fn a_never_filled_mailbox_of_the_single_mailbox_release_is_no_account() {
         r#"{"mail":{"enabled":false,"host":"","user":"","folders":["INBOX"]},"pollIntervalSecs":90}"#,
     );
     assert!(bad.is_empty());
-    assert!(p.mail_accounts.is_empty());
+    assert!(crate::support::mailboxes(&p).is_empty());
     assert_eq!(p.poll_interval_secs, 90);
     let (p, _) = Preferences::from_json(r#"{"mail":{"enabled":"yes"}}"#);
-    assert!(p.mail_accounts.is_empty());
-    assert!(
-        p.unknown.contains_key("mail"),
-        "an unreadable one is kept aside, not lost"
+    assert!(crate::support::mailboxes(&p).is_empty());
+    assert_eq!(
+        p.slice("mail")
+            .map(|s| (s.version, s.settings["mail"]["enabled"].clone())),
+        Some((0, serde_json::json!("yes"))),
+        "an unreadable one is kept as it was, not lost"
+    );
+    assert_eq!(
+        casedesk_core::registry::with_defaults(p.clone()).slice("mail"),
+        p.slice("mail"),
+        "and shown as it was, not replaced by no mailbox"
     );
 }
 

@@ -47,10 +47,6 @@ const HOMES: &[&str] = &[
 /// Files that still name a filer or source, and why. Issue 19 is not done while this is not empty.
 const NOT_YET: &[(&str, &str)] = &[
     (
-        "crates/casedesk-core/src/preferences.rs",
-        "holds the mailboxes as a field of its own (mail_accounts, with their validation and what a save forgets), not as the mail source's slice; and reads the flat fields of files written before slices",
-    ),
-    (
         "src-tauri/src/commands/settings.rs",
         "the mail source's settings (accounts, passwords, OAuth presets) are its own part of the view, not a form it describes",
     ),

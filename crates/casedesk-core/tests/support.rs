@@ -29,3 +29,29 @@ impl StatusSink for NewStatuses {
     fn refreshed(&self) {}
     fn attention(&self, _: &str, _: &str) {}
 }
+
+/// Preferences following these mailboxes (the mail source's slice).
+pub fn with_mailboxes(
+    accounts: Vec<casedesk_core::source::mail::MailAccount>,
+) -> casedesk_core::preferences::Preferences {
+    let mut p = casedesk_core::preferences::Preferences::default();
+    set_mailboxes(&mut p, accounts);
+    p
+}
+
+/// Sets the mailboxes the preferences follow.
+pub fn set_mailboxes(
+    p: &mut casedesk_core::preferences::Preferences,
+    accounts: Vec<casedesk_core::source::mail::MailAccount>,
+) {
+    let slice = casedesk_core::source::mail::MailAccounts { accounts }.slice();
+    p.set_slice(casedesk_core::source::mail::accounts::KEY, slice)
+        .unwrap();
+}
+
+/// The mailboxes the preferences follow.
+pub fn mailboxes(
+    p: &casedesk_core::preferences::Preferences,
+) -> Vec<casedesk_core::source::mail::MailAccount> {
+    casedesk_core::registry::mail_accounts(p).accounts
+}

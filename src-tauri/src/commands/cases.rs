@@ -99,7 +99,7 @@ pub async fn hand_filing<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer
                 form_url: form.url,
                 attachment_count: plan.file_count(),
                 awaiting_number: draft.awaiting_number_since.is_some(),
-                mail_follows: prefs.follows_mail(),
+                mail_follows: casedesk_core::source::finds_cases(&prefs.slices),
             })
         })
     })

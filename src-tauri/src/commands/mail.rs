@@ -13,7 +13,12 @@ use crate::{native, AppState};
 #[tauri::command]
 pub async fn mail_sync_state<R: Runtime>(app: AppHandle<R>) -> Answer<SyncState> {
     blocking(app, move |state| {
-        state.with_reader(|s| mail::sync_state(s, &Preferences::load(s)?.mail_accounts))
+        state.with_reader(|s| {
+            mail::sync_state(
+                s,
+                &casedesk_core::registry::mail_accounts(&Preferences::load(s)?).accounts,
+            )
+        })
     })
     .await
 }
@@ -51,7 +56,12 @@ fn import(state: &AppState, paths: Vec<PathBuf>) -> Answer<Vec<ImportResult>> {
     }
     let (mut results, changes) = state.with_store(|s| {
         let prefs = Preferences::load(s)?;
-        mail::import::import_with(s, &prefs.mail_for_import(), &prefs.cj_routes(), &files)
+        mail::import::import_with(
+            s,
+            &casedesk_core::registry::mail_accounts(&prefs).for_import(),
+            &prefs.cj_routes(),
+            &files,
+        )
     })?;
     for change in &changes {
         state.deliver(change);

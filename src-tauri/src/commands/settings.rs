@@ -156,11 +156,8 @@ pub(super) fn account_id(account: Option<&str>) -> Answer<String> {
 
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let preferences = state.with_store(Preferences::load)?;
-    let mut ids: Vec<&str> = preferences
-        .mail_accounts
-        .iter()
-        .map(|a| a.id.as_str())
-        .collect();
+    let accounts = registry::mail_accounts(&preferences);
+    let mut ids: Vec<&str> = accounts.accounts.iter().map(|a| a.id.as_str()).collect();
     if !ids.contains(&account::FIRST_ID) {
         ids.push(account::FIRST_ID);
     }
@@ -286,14 +283,16 @@ pub async fn save_settings<R: Runtime>(
         // A removed account's secrets go first: a keyring that fails stops the save, so no account
         // is left without its settings but with its password.
         let old = state.with_store(Preferences::load)?;
-        for gone in preferences.removed_mail_accounts(&old) {
+        let gone_accounts =
+            registry::mail_accounts(&preferences).removed_since(&registry::mail_accounts(&old));
+        for gone in gone_accounts {
             gone.forget_secrets(state.secrets_arc()).map_err(|e| {
                 let mut p = ErrorPayload::from(&e);
                 p.field = Some("mail_accounts".into());
                 p
             })?;
         }
-        state.with_store(|s| preferences.save(s))?;
+        state.with_store(|s| registry::save(&preferences, s))?;
         state.apply_preferences(&preferences);
         // Without the autostart plugin (the mock runtime) there is nothing to change.
         if let Some(autostart) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() {

@@ -13,24 +13,24 @@ fn mail_settings_are_refused_by_field_before_anything_is_stored() {
     m["host"] = json!("imap.example.com");
     m["user"] = json!("ana@example.com");
     m["security"] = json!("plain");
-    prefs["mailAccounts"] = json!([m]);
+    prefs["slices"]["mail"]["settings"]["accounts"] = json!([m]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("mail_plain_not_loopback"), Some("mail_security"))
     );
-    prefs["mailAccounts"][0]["security"] = json!("tls");
-    prefs["mailAccounts"][0]["patterns"] = json!(["(?P<case>\\d+"]);
+    prefs["slices"]["mail"]["settings"]["accounts"][0]["security"] = json!("tls");
+    prefs["slices"]["mail"]["settings"]["accounts"][0]["patterns"] = json!(["(?P<case>\\d+"]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("mail_pattern_invalid"), Some("mail_patterns"))
     );
-    prefs["mailAccounts"][0]["patterns"] = json!([]);
-    prefs["mailAccounts"][0]["senders"] = json!(["cj.com"]);
+    prefs["slices"]["mail"]["settings"]["accounts"][0]["patterns"] = json!([]);
+    prefs["slices"]["mail"]["settings"]["accounts"][0]["senders"] = json!(["cj.com"]);
     let e = h.err("save_settings", json!({"preferences": prefs.clone()}));
     assert_eq!(e["field"], "mail_senders");
-    prefs["mailAccounts"][0]["security"] = json!("carrier-pigeon");
+    prefs["slices"]["mail"]["settings"]["accounts"][0]["security"] = json!("carrier-pigeon");
     assert!(
         h.call("save_settings", json!({"preferences": prefs}))
             .is_err(),
@@ -42,7 +42,7 @@ fn mail_settings_are_refused_by_field_before_anything_is_stored() {
     );
     assert_eq!(e["field"], "mail_host");
     assert_eq!(
-        h.ok("get_settings", json!({}))["preferences"]["mailAccounts"],
+        h.ok("get_settings", json!({}))["preferences"]["slices"]["mail"]["settings"]["accounts"],
         json!([]),
         "nothing stored"
     );

@@ -487,7 +487,7 @@ fn mailbox(id: &str, user: &str) -> serde_json::Value {
 fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     let h = harness();
     let mut prefs = h.ok("get_settings", json!({}))["preferences"].clone();
-    prefs["mailAccounts"] = json!([
+    prefs["slices"]["mail"]["settings"]["accounts"] = json!([
         mailbox("mail", "ana@example.com"),
         mailbox("team", "support@example.com")
     ]);
@@ -529,7 +529,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     let again = h.ok("get_settings", json!({}));
     assert!(!again.to_string().contains("app-password-1234"));
     assert_eq!(
-        again["preferences"]["mailAccounts"][1]["user"],
+        again["preferences"]["slices"]["mail"]["settings"]["accounts"][1]["user"],
         "support@example.com"
     );
     let e = h.err(
@@ -557,7 +557,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     );
     // Two accounts with one id are refused by field.
     let mut twice = again["preferences"].clone();
-    twice["mailAccounts"] = json!([
+    twice["slices"]["mail"]["settings"]["accounts"] = json!([
         mailbox("team", "a@example.com"),
         mailbox("team", "b@example.com")
     ]);
@@ -565,7 +565,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     assert_eq!(e["code"], "mail_account_invalid");
     // Removing the team's account removes its password from the secret store.
     let mut one = again["preferences"].clone();
-    one["mailAccounts"] = json!([mailbox("mail", "ana@example.com")]);
+    one["slices"]["mail"]["settings"]["accounts"] = json!([mailbox("mail", "ana@example.com")]);
     let view = h.ok("save_settings", json!({"preferences": one}));
     assert_eq!(has(&view, "team"), None, "{view}");
     use tauri::Manager;

@@ -57,3 +57,9 @@ pub trait StatusSource: Send + Sync + 'static {
         })
     }
 }
+
+/// Whether a source that finds cases by itself, whoever they were filed with, is on (a mailbox
+/// followed), read from the preferences' slices: then "Check now" means something on any case.
+pub fn finds_cases(slices: &std::collections::BTreeMap<String, crate::slice::Slice>) -> bool {
+    mail::MailAccounts::from_slice(slices.get(mail::accounts::KEY)).follows()
+}

@@ -13,6 +13,7 @@
 //! It never changes the mailbox: `EXAMINE`, `BODY.PEEK`, no flag, move or delete.
 
 pub mod account;
+pub mod accounts;
 pub mod apply;
 mod chunks;
 pub mod crumb;
@@ -32,6 +33,7 @@ mod state;
 pub mod test_connection;
 
 pub use account::MailAccount;
+pub use accounts::MailAccounts;
 pub use imap::uid_set;
 pub use import::{import, read_eml_file, ImportResult, IMPORT_MAX_FILES};
 pub use login::{credential, Credential};
