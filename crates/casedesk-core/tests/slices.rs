@@ -146,3 +146,59 @@ fn a_filer_no_registry_line_has_loads_runs_the_default_and_is_refused_on_save() 
     );
     assert_eq!(p.filer, None);
 }
+
+/// The mailboxes are the mail source's slice: one this build cannot read is refused by a save
+/// rather than saved as no mailbox, and what was stored stays.
+#[test]
+fn a_mail_slice_that_cannot_be_read_is_refused_not_saved_as_no_mailbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = casedesk_core::Store::open(
+        dir.path(),
+        std::sync::Arc::new(casedesk_core::FixedClock::new(1_000)),
+    )
+    .unwrap();
+    let mut kept = casedesk_core::source::mail::MailSettings::default();
+    kept.host = "imap.example.com".into();
+    kept.user = "me@example.com".into();
+    let good =
+        crate::support::with_mailboxes(vec![casedesk_core::source::mail::MailAccount::first(kept)]);
+    registry::save(&good, &store).unwrap();
+    for bad in [
+        serde_json::json!({"accounts": [{"id": "mail", "security": "carrier-pigeon"}]}),
+        serde_json::json!("not an object"),
+    ] {
+        let mut p = good.clone();
+        p.set_slice(
+            "mail",
+            casedesk_core::slice::Slice {
+                version: 1,
+                settings: bad,
+            },
+        )
+        .unwrap();
+        let e = registry::save(&p, &store).unwrap_err();
+        assert_eq!(
+            (e.code().as_str(), e.field_name()),
+            ("mail_account_invalid", Some("mail_accounts"))
+        );
+        let mut newer = good.clone();
+        newer
+            .set_slice(
+                "mail",
+                casedesk_core::slice::Slice {
+                    version: 2,
+                    settings: serde_json::json!({}),
+                },
+            )
+            .unwrap();
+        assert!(
+            registry::save(&newer, &store).is_err(),
+            "a newer version too"
+        );
+    }
+    let stored = Preferences::load(&store).unwrap();
+    assert_eq!(
+        crate::support::mailboxes(&stored)[0].settings.user,
+        "me@example.com"
+    );
+}
