@@ -157,9 +157,11 @@ fn a_mail_slice_that_cannot_be_read_is_refused_not_saved_as_no_mailbox() {
         std::sync::Arc::new(casedesk_core::FixedClock::new(1_000)),
     )
     .unwrap();
-    let mut kept = casedesk_core::source::mail::MailSettings::default();
-    kept.host = "imap.example.com".into();
-    kept.user = "me@example.com".into();
+    let kept = casedesk_core::source::mail::MailSettings {
+        host: "imap.example.com".into(),
+        user: "me@example.com".into(),
+        ..Default::default()
+    };
     let good =
         crate::support::with_mailboxes(vec![casedesk_core::source::mail::MailAccount::first(kept)]);
     registry::save(&good, &store).unwrap();

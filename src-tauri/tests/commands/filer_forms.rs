@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -14,12 +14,23 @@ use super::harness;
 fn refusing_server(n: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    // Accepting is bounded too: a client that never comes ends the wait after 20 s, not the run.
+    listener.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
     let handle = std::thread::spawn(move || {
         let mut seen = Vec::new();
-        for _ in 0..n {
-            let Ok((mut conn, _)) = listener.accept() else {
-                break;
+        let mut served = 0;
+        while served < n && Instant::now() < deadline {
+            let mut conn = match listener.accept() {
+                Ok((conn, _)) => conn,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+                Err(_) => break,
             };
+            // An accepted socket may inherit the listener's non-blocking mode (Windows).
+            conn.set_nonblocking(false).ok();
             conn.set_read_timeout(Some(Duration::from_secs(10))).ok();
             let mut reader = BufReader::new(conn.try_clone().unwrap());
             let mut line = String::new();
@@ -38,6 +49,7 @@ fn refusing_server(n: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
             let _ = conn.write_all(
                 b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             );
+            served += 1;
         }
         seen
     });
