@@ -128,7 +128,7 @@ function typedSecrets() {
 /** Marks the input an error names (its message is shown above the form). */
 function markInvalid(field) {
   for (const e of document.querySelectorAll('#filer-forms [aria-invalid]')) e.removeAttribute('aria-invalid');
-  const input = field ? document.getElementById(String(field).replaceAll('_', '-')) : null;
+  const input = field ? document.getElementById(elementId({ id: String(field) })) : null;
   if (input && input.closest('#filer-forms')) input.setAttribute('aria-invalid', 'true');
 }
 

@@ -1,6 +1,6 @@
 //! Typed preferences over the `settings` table: which filer, each filer's and source's settings slice
-//! (opaque and versioned, read by its own module: the mailboxes are the mail source's), the poll interval, notifications and
-//! start at login. Never a secret: tokens and passwords live in the OS secret store
+//! (opaque and versioned, read by its own module: the mailboxes are the mail source's), the poll
+//! interval, notifications and start at login. Never a secret: tokens and passwords live in the OS secret store
 //! ([`crate::secrets`]).
 //!
 //! Stored as one JSON object. Every field has a default (`#[serde(default)]`), so a release that adds a

@@ -101,7 +101,6 @@ impl<'a> FilerList<'a> {
         for r in self.0 {
             (r.check)(prefs.slice(r.key), chosen == r.kind)?;
         }
-        MailAccounts::validate(prefs.slice(mail::accounts::KEY))?;
         Ok(())
     }
 
@@ -150,9 +149,11 @@ pub fn filer_secret(id: &str) -> Option<(&'static str, &'static str)> {
     FilerList(FILERS).secret(id)
 }
 
-/// [`FilerList::validate`] of the app's filers.
+/// [`FilerList::validate`] of the app's filers, and the mailboxes' slice by the mail source's rules.
 pub fn validate(prefs: &Preferences) -> Result<()> {
-    FilerList(FILERS).validate(prefs)
+    FilerList(FILERS).validate(prefs)?;
+    MailAccounts::validate(prefs.slice(mail::accounts::KEY))?;
+    Ok(())
 }
 
 /// Checks `prefs` as [`validate`] does, then stores them, with what the sources' settings changing
@@ -172,8 +173,8 @@ pub fn mail_accounts(prefs: &Preferences) -> MailAccounts {
     MailAccounts::from_slice(prefs.slice(mail::accounts::KEY))
 }
 
-/// [`FilerList::with_defaults`] of the app's filers.
-/// The mailboxes' slice is shown at its current version (one kept before slices, upgraded).
+/// [`FilerList::with_defaults`] of the app's filers, with the mailboxes' slice at its current
+/// version (one kept before slices, upgraded).
 pub fn with_defaults(prefs: Preferences) -> Preferences {
     let mut prefs = FilerList(FILERS).with_defaults(prefs);
     if let Some(accounts) = MailAccounts::read(prefs.slice(mail::accounts::KEY)) {

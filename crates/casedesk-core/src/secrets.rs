@@ -7,8 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
-/// The RT auth token.
-pub const RT_TOKEN: &str = "rt-token";
 /// The mail account's (app) password.
 pub const MAIL_PASSWORD: &str = "mail-password";
 /// The mail account's OAuth refresh token (access tokens are never stored anywhere).

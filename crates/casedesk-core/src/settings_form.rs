@@ -51,10 +51,7 @@ pub enum InputKind {
 impl SettingsForm {
     /// The secret store's name for the secret input `id`, when this form has one.
     pub fn secret(&self, id: &str) -> Option<(&'static str, &'static str)> {
-        self.inputs.iter().find_map(|i| match i.kind {
-            InputKind::Secret { name } if i.id == id => Some((i.id, name)),
-            _ => None,
-        })
+        self.secrets().find(|(i, _)| *i == id)
     }
 
     /// Every secret input: its id and the secret store's name for it.

@@ -137,7 +137,7 @@ impl Rt {
                 return Ok(v.clone());
             }
         }
-        let read = tokio::task::spawn_blocking(move || secrets.get(crate::secrets::RT_TOKEN))
+        let read = tokio::task::spawn_blocking(move || secrets.get(TOKEN_SECRET))
             .await
             .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?;
         match read {

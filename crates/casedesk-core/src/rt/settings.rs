@@ -40,7 +40,7 @@ pub const REGISTRATION: crate::filer::Registration = crate::filer::Registration 
 };
 
 /// The secret store's name for RT's auth token.
-pub const TOKEN_SECRET: &str = crate::secrets::RT_TOKEN;
+pub const TOKEN_SECRET: &str = "rt-token";
 
 /// RT's settings form: address, queue, auth token and the custom fields' names.
 pub fn form() -> SettingsForm {
