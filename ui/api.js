@@ -151,9 +151,11 @@ export const api = {
   linkCase: (caseId, draftId) => call('link_case', { caseId, draftId }),
   unlinkCase: (caseId) => call('unlink_case', { caseId }),
   dismissCase: (caseId) => call('dismiss_case', { caseId }),
-  mailSyncState: () => call('mail_sync_state'),
-  importEml: () => call('import_eml'),
-  importEmlPaths: (paths) => call('import_eml_paths', { paths }),
+  /** What the Cases view shows of each source, by its key ({mail: {enabled, accounts, counts}}). */
+  followState: () => call('follow_state'),
+  /** The file chooser for what the sources read (.eml today); one result per file. */
+  importFiles: () => call('import_files'),
+  importFilePaths: (paths) => call('import_file_paths', { paths }),
   setCaseStatus: (caseId, status) => call('set_case_status', { caseId, status }),
   setCaseMuted: (caseId, muted) => call('set_case_muted', { caseId, muted }),
   watchCase: (caseId) => call('watch_case', { caseId }),

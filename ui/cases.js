@@ -30,7 +30,7 @@ const el = {
   checkNow: document.getElementById('case-check-now'),
   found: document.getElementById('case-found'),
   linkDraft: document.getElementById('link-draft'),
-  syncState: document.getElementById('mail-sync-state'),
+  syncState: document.getElementById('follow-state'),
   importResult: document.getElementById('import-result'),
 };
 
@@ -81,7 +81,8 @@ function accountLine(a, several) {
 }
 
 async function refreshSyncState() {
-  const st = await api.mailSyncState();
+  // The mailboxes' part of what the sources show (the only source that shows a state today).
+  const st = (await api.followState()).mail ?? { enabled: false, accounts: [], counts: { counted: 0, ignored: 0 } };
   el.syncState.hidden = !st.enabled && !st.counts.counted;
   const on = st.accounts.filter((a) => a.enabled);
   const counts = [`${st.counts.counted} from support, ${st.counts.ignored} ignored`];
@@ -207,7 +208,7 @@ function showImport(results) {
 /** Imports .eml files (picked in the dialog when `paths` is absent, else dropped). */
 export async function importEmails(paths) {
   try {
-    const results = paths ? await api.importEmlPaths(paths) : await api.importEml();
+    const results = paths ? await api.importFilePaths(paths) : await api.importFiles();
     if (!results.length) return;
     showImport(results);
     await refresh();
@@ -231,7 +232,7 @@ function wire() {
       el.error.textContent = err.message;
     }
   });
-  document.getElementById('import-eml').addEventListener('click', () => importEmails(null));
+  document.getElementById('import-files').addEventListener('click', () => importEmails(null));
   document.getElementById('link-case').addEventListener('click', async () => {
     const draftId = Number(el.linkDraft.value);
     if (!currentCase || !draftId) return;

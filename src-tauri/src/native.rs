@@ -64,11 +64,19 @@ pub fn save_export(
     Ok(Some(path.to_string_lossy().into_owned()))
 }
 
-/// "Import e-mail…": `.eml` files, several at once. Empty when cancelled.
-pub fn pick_eml_files() -> Vec<std::path::PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Import e-mails from support")
-        .add_filter("E-mail (.eml)", &["eml"])
+/// "Import e-mail…": the files the sources read by hand (each source's filter), several at once.
+/// Empty when cancelled, or when no source reads files.
+pub fn pick_import_files(
+    imports: &[casedesk_core::source::by_hand::FileImport],
+) -> Vec<std::path::PathBuf> {
+    let Some(first) = imports.first() else {
+        return Vec::new();
+    };
+    imports
+        .iter()
+        .fold(rfd::FileDialog::new().set_title(first.title), |d, i| {
+            d.add_filter(i.filter, i.extensions)
+        })
         .pick_files()
         .unwrap_or_default()
 }

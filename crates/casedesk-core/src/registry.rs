@@ -12,10 +12,11 @@ use crate::preferences::Preferences;
 use crate::rt::{self, Rt};
 use crate::secrets::Secrets;
 use crate::settings_form::SettingsForm;
+use crate::source::by_hand::{FileImport, Registration as SourceRegistration};
 use crate::source::mail::{self, MailAccount, MailAccounts, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
-use crate::store::Store;
+use crate::store::{StatusChange, Store};
 use crate::submit::FilerOutbox;
 
 /// Every filer, one line each, the default first. A new filer is its module and a line here.
@@ -193,21 +194,110 @@ pub fn rt_client(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Result<Rt> 
 /// What registers a status source: the running sources its settings in the preferences turn on.
 pub type SourceBuilder = fn(&Preferences, &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>>;
 
+/// A status source as listed: the builder of its loops, and what it offers by hand (files it reads,
+/// the state the Cases view shows), which the shell's generic commands reach through this list.
+#[derive(Clone, Copy)]
+pub struct Source {
+    pub build: SourceBuilder,
+    pub by_hand: SourceRegistration,
+}
+
 /// Every status source, one line each. A new source is its module and a line here.
-pub const SOURCES: &[SourceBuilder] = &[rt_sources, mail_sources];
+pub const SOURCES: &[Source] = &[
+    Source {
+        build: rt_sources,
+        by_hand: SourceRegistration::loops_only(rt::KEY),
+    },
+    Source {
+        build: mail_sources,
+        by_hand: mail::REGISTRATION,
+    },
+];
 
 /// The sources the preferences turn on, with their credentials.
 pub fn sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {
     sources_from(SOURCES, prefs, secrets)
 }
 
-/// The sources `builders` turn on, in their order (a test registers one of its own this way).
+/// The sources `list` turns on, in its order (a test registers one of its own this way).
 pub fn sources_from(
-    builders: &[SourceBuilder],
+    list: &[Source],
     prefs: &Preferences,
     secrets: &Arc<dyn Secrets>,
 ) -> Vec<Arc<dyn StatusSource>> {
-    builders.iter().flat_map(|b| b(prefs, secrets)).collect()
+    list.iter()
+        .flat_map(|s| (s.build)(prefs, secrets))
+        .collect()
+}
+
+/// What every listed source reads by hand, in the list's order (the file chooser offers each).
+pub fn file_imports() -> Vec<FileImport> {
+    SOURCES.iter().filter_map(|s| s.by_hand.import).collect()
+}
+
+/// Reads the files a user picked or dropped, each by the source whose import reads its ending (the
+/// first importing source when none does: it says why it cannot read it). Answers what each file
+/// did and the changes to deliver; more files than one source takes at once is refused, naming
+/// `import`, before any is read.
+pub fn import(
+    store: &Store,
+    prefs: &Preferences,
+    paths: &[std::path::PathBuf],
+) -> Result<(Vec<serde_json::Value>, Vec<StatusChange>)> {
+    let sources: Vec<(&'static str, FileImport)> = SOURCES
+        .iter()
+        .filter_map(|s| s.by_hand.import.map(|i| (s.by_hand.key, i)))
+        .collect();
+    let Some(first) = sources.first().copied() else {
+        return Err(crate::Error::field(
+            "import",
+            crate::Code::ImportRefused,
+            "No source reads files.",
+        ));
+    };
+    let mut groups: Vec<((&'static str, FileImport), Vec<std::path::PathBuf>)> = Vec::new();
+    for p in paths {
+        let by = sources
+            .iter()
+            .copied()
+            .find(|(_, i)| i.reads(p))
+            .unwrap_or(first);
+        match groups.iter_mut().find(|(k, _)| k.0 == by.0) {
+            Some((_, list)) => list.push(p.clone()),
+            None => groups.push((by, vec![p.clone()])),
+        }
+    }
+    if let Some(((_, i), _)) = groups
+        .iter()
+        .find(|((_, i), list)| list.len() > i.max_files)
+    {
+        return Err(crate::Error::field(
+            "import",
+            crate::Code::ImportTooMany,
+            format!("Import at most {} files at once.", i.max_files),
+        ));
+    }
+    let routes = prefs.cj_routes();
+    let mut answers = Vec::new();
+    let mut changes = Vec::new();
+    for ((key, i), list) in groups {
+        let (a, c) = (i.import)(store, prefs.slice(key), &routes, &list)?;
+        answers.extend(a);
+        changes.extend(c);
+    }
+    Ok((answers, changes))
+}
+
+/// What the Cases view shows of each source that shows something, by its key.
+pub fn follow_state(
+    store: &Store,
+    prefs: &Preferences,
+) -> Result<std::collections::BTreeMap<&'static str, serde_json::Value>> {
+    SOURCES
+        .iter()
+        .filter_map(|s| s.by_hand.state.map(|f| (s.by_hand.key, f)))
+        .map(|(key, f)| Ok((key, f(store, prefs.slice(key))?)))
+        .collect()
 }
 
 fn rt_sources(prefs: &Preferences, secrets: &Arc<dyn Secrets>) -> Vec<Arc<dyn StatusSource>> {

@@ -4,6 +4,7 @@
 //! tests running beside it would disturb.
 
 mod attachments;
+mod by_hand;
 mod case_page;
 mod catalogue;
 mod catalogue_kinds;

@@ -51,10 +51,6 @@ const NOT_YET: &[(&str, &str)] = &[
         "the mail source's settings (accounts, passwords, OAuth presets) are its own part of the view, not a form it describes",
     ),
     (
-        "src-tauri/src/commands/mail.rs",
-        "the mail source's own commands (sync state, .eml import)",
-    ),
-    (
         "src-tauri/src/commands/oauth.rs",
         "the mail source's sign-in commands",
     ),

@@ -10,7 +10,7 @@ use crate::support::run_for;
 use crate::support::NewStatuses;
 use casedesk_core::follow::{FollowConfig, Followers};
 use casedesk_core::preferences::Preferences;
-use casedesk_core::registry::{self, SourceBuilder};
+use casedesk_core::registry::{self, Source};
 use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::slice::Slice;
 use casedesk_core::store::SharedStore;
@@ -28,6 +28,12 @@ mod memory_helpdesk {
 
     pub const KEY: &str = "memoryHelpdesk";
     pub const VERSION: u32 = 1;
+
+    /// Its line in a registry's list: its loops, nothing by hand.
+    pub const SOURCE: registry::Source = registry::Source {
+        build,
+        by_hand: casedesk_core::source::by_hand::Registration::loops_only(KEY),
+    };
 
     /// The helpdesk's tickets: case number → status.
     pub static TICKETS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
@@ -128,10 +134,10 @@ async fn a_third_source_registered_by_one_line_follows_a_case_and_notifies_each_
 
     // The registry's list, plus the one line.
     let secrets: Arc<dyn Secrets> = Arc::new(MemorySecrets::default());
-    let list: Vec<SourceBuilder> = registry::SOURCES
+    let list: Vec<Source> = registry::SOURCES
         .iter()
         .copied()
-        .chain([memory_helpdesk::build as SourceBuilder])
+        .chain([memory_helpdesk::SOURCE])
         .collect();
     let sources = registry::sources_from(&list, &prefs, &secrets);
     assert_eq!(

@@ -6,12 +6,12 @@
 pub mod cases;
 pub mod drafts;
 pub mod export;
-pub mod mail;
 pub mod oauth;
 pub mod pictures;
 pub mod reasons;
 pub mod secrets;
 pub mod settings;
+pub mod sources;
 
 use casedesk_core::{Error, ErrorPayload};
 use serde::Serialize;
@@ -98,9 +98,9 @@ macro_rules! app_commands {
             take_back_outbox,
             discard_outbox,
             open_case_in_browser,
-            mail_sync_state,
-            import_eml,
-            import_eml_paths,
+            follow_state,
+            import_files,
+            import_file_paths,
             copy_text,
             quit_app,
             keep_running_in_tray,
@@ -141,12 +141,12 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     use cases::*;
     use drafts::*;
     use export::*;
-    use mail::*;
     use oauth::*;
     use pictures::*;
     use reasons::*;
     use secrets::*;
     use settings::*;
+    use sources::*;
     #[cfg(not(feature = "e2e-hooks"))]
     {
         app_commands!()

@@ -11,7 +11,7 @@ fn any_arguments_to_any_command_give_an_answer_or_a_typed_error() {
     use proptest::test_runner::{Config, TestRunner};
     const LEFT_OUT: [&str; 10] = [
         "pick_attachments",
-        "import_eml",
+        "import_files",
         "export_reasons_to_file",
         "import_reasons_from_file",
         "quit_app",

@@ -70,7 +70,7 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
     let missing = dir.path().join("no-such-file.eml");
     h.grant(&[dir.path().to_str().unwrap(), missing.to_str().unwrap()]);
     let out = h.ok(
-        "import_eml_paths",
+        "import_file_paths",
         json!({"paths": [good, link, dir.path(), spoof, missing]}),
     );
     let outcomes: Vec<(&str, &str)> = out
@@ -100,20 +100,20 @@ fn an_eml_import_records_a_case_and_hostile_paths_are_refused_with_the_reason() 
                 .contains("links are not followed")),
         "{out}"
     );
-    let again = h.ok("import_eml_paths", json!({"paths": [good]}));
+    let again = h.ok("import_file_paths", json!({"paths": [good]}));
     assert_eq!(
         again[0]["outcome"], "already_read",
         "a second import changes nothing"
     );
     let e = h.err(
-        "import_eml_paths",
+        "import_file_paths",
         json!({"paths": ["/home/someone/other.eml"]}),
     );
     assert_eq!(
         e["code"], "path_not_granted",
         "an import reads only what was dropped or picked"
     );
-    let e = h.err("import_eml_paths", json!({"paths": ["a\u{0}b"]}));
+    let e = h.err("import_file_paths", json!({"paths": ["a\u{0}b"]}));
     assert_eq!(e["code"], "import_refused");
     // The found case can be tied to a draft, or dismissed.
     let cases = h.ok("list_cases", json!({}));

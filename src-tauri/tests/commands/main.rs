@@ -571,7 +571,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     use tauri::Manager;
     let state = h._app.state::<AppState>();
     assert_eq!(state.secrets().get("mail-password@team").unwrap(), None);
-    let synced = h.ok("mail_sync_state", json!({}));
+    let synced = h.ok("follow_state", json!({}))["mail"].clone();
     assert_eq!(synced["accounts"].as_array().unwrap().len(), 1, "{synced}");
     assert_eq!(synced["accounts"][0]["label"], "Box mail");
 }
@@ -593,7 +593,7 @@ fn a_draft_marked_submitted_waits_for_its_number() {
         h.call("mark_submitted", json!({"draftId": "1"})).is_err(),
         "a string id is refused"
     );
-    let state = h.ok("mail_sync_state", json!({}));
+    let state = h.ok("follow_state", json!({}))["mail"].clone();
     assert_eq!(state["enabled"], false);
     assert_eq!(state["counts"]["counted"], 0);
 }

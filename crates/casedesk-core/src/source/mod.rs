@@ -7,6 +7,7 @@
 //! they are registered, and the follow loop ([`crate::follow`]) runs each one without knowing which it
 //! is. The shell names none of them.
 
+pub mod by_hand;
 pub mod mail;
 pub mod polling;
 

@@ -56,6 +56,14 @@ use crate::remote::{BoxFuture, RemoteError};
 use crate::store::MailOutcome;
 use crate::store::{self, SharedStore};
 
+/// The mail source as the registry lists it: `.eml` files read by hand, and the mailboxes' state
+/// on the Cases view.
+pub const REGISTRATION: super::by_hand::Registration = super::by_hand::Registration {
+    key: accounts::KEY,
+    import: Some(import::FILE_IMPORT),
+    state: Some(state::view),
+};
+
 /// The name of the first account's source in logs and in `source_state` (others add `:<id>`).
 pub const NAME: &str = "mail";
 /// Mails larger than this are skipped (and recorded as such), never fetched whole.

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::MailAccount;
+use super::{MailAccount, MailAccounts};
 use crate::error::Result;
+use crate::slice::Slice;
 use crate::store::{MailCounts, SourceState, Store};
 
 /// One account's state.
@@ -46,4 +47,12 @@ pub fn sync_state(store: &Store, accounts: &[MailAccount]) -> Result<SyncState> 
         accounts,
         counts: store.mail_messages().counts()?,
     })
+}
+
+/// [`sync_state`] of the mailboxes in the mail source's settings slice, as the Cases view reads it
+/// (the source's `follow_state`).
+pub fn view(store: &Store, slice: Option<&Slice>) -> Result<serde_json::Value> {
+    let state = sync_state(store, &MailAccounts::from_slice(slice).accounts)?;
+    // Strings, booleans and numbers always serialize; `Null` is never seen.
+    Ok(serde_json::to_value(state).unwrap_or_default())
 }
