@@ -133,12 +133,13 @@ export const api = {
   testConnection: (preferences, typed) => call('test_connection', { preferences, typed }),
   testMailConnection: (mail, mailPassword, account) => call('test_mail_connection', { mail, mailPassword, account }),
   /** OAuth: opens the provider's page in the browser and resolves once it redirected back (or fails). */
-  mailSignIn: (mail, account) => call('mail_sign_in', { mail, account }),
-  mailSignInCancel: () => call('mail_sign_in_cancel'),
-  /** The device flow: resolves to {userCode, verificationUri, expiresInSecs}; then `mailSignInCodeWait`. */
-  mailSignInCode: (mail, account) => call('mail_sign_in_code', { mail, account }),
-  mailSignInCodeWait: () => call('mail_sign_in_code_wait'),
-  mailSignOut: (account) => call('mail_sign_out', { account }),
+  /** OAuth sign-in of one account of a source (`source`: its key, 'mail'; `settings`: that account's settings as the page holds them). */
+  signIn: (source, settings, account) => call('sign_in', { source, settings, account }),
+  signInCancel: () => call('sign_in_cancel'),
+  /** The device flow: resolves to {userCode, verificationUri, expiresInSecs}; then `signInCodeWait`. */
+  signInCode: (source, settings, account) => call('sign_in_code', { source, settings, account }),
+  signInCodeWait: () => call('sign_in_code_wait'),
+  signOut: (source, account) => call('sign_out', { source, account }),
   listCjAccounts: () => call('list_cj_accounts'),
   listCases: (limit, after, account) => call('list_cases', { limit, after: after ?? null, account: account ?? null }),
   openCase: (id) => call('open_case', { id }),

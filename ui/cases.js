@@ -30,7 +30,7 @@ const el = {
   checkNow: document.getElementById('case-check-now'),
   found: document.getElementById('case-found'),
   linkDraft: document.getElementById('link-draft'),
-  syncState: document.getElementById('follow-state'),
+  syncState: document.getElementById('mail-sync-state'),
   importResult: document.getElementById('import-result'),
 };
 
@@ -232,7 +232,7 @@ function wire() {
       el.error.textContent = err.message;
     }
   });
-  document.getElementById('import-files').addEventListener('click', () => importEmails(null));
+  document.getElementById('import-eml').addEventListener('click', () => importEmails(null));
   document.getElementById('link-case').addEventListener('click', async () => {
     const draftId = Number(el.linkDraft.value);
     if (!currentCase || !draftId) return;

@@ -12,6 +12,8 @@ const lines = (id) => $(id).value.split('\n').map((s) => s.trim()).filter(Boolea
 /** The mail source's key among the preferences' slices, and the version of its shape. */
 const SLICE = 'mail';
 const VERSION = 1;
+// The source these settings are for, as the registry names it (its sign-in, its state).
+const SOURCE = SLICE;
 
 let presets = [];
 let signedIn = false;
@@ -269,24 +271,24 @@ export function wireSignIn(hooks) {
   });
   $('mail-sign-in').addEventListener('click', () => {
     signingIn(true, 'Waiting for you to sign in in your browser…');
-    finishSignIn(() => { const e = editing(); return api.mailSignIn(e.settings, e.id); }, hooks);
+    finishSignIn(() => { const e = editing(); return api.signIn(SOURCE, e.settings, e.id); }, hooks);
   });
   $('mail-sign-in-code').addEventListener('click', () => {
     signingIn(true, 'Asking for a code…');
     finishSignIn(async () => {
       const e = editing();
-      const start = await api.mailSignInCode(e.settings, e.id);
+      const start = await api.signInCode(SOURCE, e.settings, e.id);
       const code = $('mail-device-code');
       replace(code, 'Open ', h('strong', {}, start.verificationUri), ' on any device and enter ', h('strong', { 'data-testid': 'mail-user-code' }, start.userCode), '.');
       code.hidden = false;
       $('mail-auth-state').textContent = 'Waiting for you to enter the code…';
-      await api.mailSignInCodeWait();
+      await api.signInCodeWait();
     }, hooks);
   });
-  $('mail-sign-in-cancel').addEventListener('click', () => api.mailSignInCancel().catch(() => {}));
+  $('mail-sign-in-cancel').addEventListener('click', () => api.signInCancel().catch(() => {}));
   $('mail-sign-out').addEventListener('click', async () => {
     try {
-      await api.mailSignOut(accounts[current].id);
+      await api.signOut(SOURCE, accounts[current].id);
       signedIn = false;
       showAuth();
     } catch (err) { showError(err); }

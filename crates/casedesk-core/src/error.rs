@@ -193,6 +193,19 @@ impl Error {
         }
     }
 
+    /// This error, shown at `field` (an input's error keeps its code and words; one that is not
+    /// about input is unchanged).
+    pub fn at(self, field: &'static str) -> Self {
+        match self {
+            Error::Invalid { code, message, .. } => Error::Invalid {
+                code,
+                message,
+                field: Some(field),
+            },
+            other => other,
+        }
+    }
+
     /// The form field this error is about, if any.
     pub fn field_name(&self) -> Option<&'static str> {
         match self {

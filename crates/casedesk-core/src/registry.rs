@@ -9,10 +9,13 @@ use std::sync::Arc;
 use crate::error::Result;
 use crate::filer::{cj_web, Filer, FilerKind, Filers, Registration};
 use crate::preferences::Preferences;
+use crate::remote::BoxFuture;
 use crate::rt::{self, Rt};
 use crate::secrets::Secrets;
 use crate::settings_form::SettingsForm;
-use crate::source::by_hand::{FileImport, Registration as SourceRegistration};
+use crate::source::by_hand::{
+    FileImport, Registration as SourceRegistration, SettingsPart, SignIn, StateOf, TestRequest,
+};
 use crate::source::mail::{self, MailAccount, MailAccounts, MailSource};
 use crate::source::polling::PollingSource;
 use crate::source::StatusSource;
@@ -286,6 +289,99 @@ pub fn import(
         changes.extend(c);
     }
     Ok((answers, changes))
+}
+
+/// How the source of this key signs its accounts in, or an error naming `source` when it does not.
+pub fn sign_in(source: &str) -> Result<SignIn> {
+    SOURCES
+        .iter()
+        .find(|s| s.by_hand.key == source)
+        .and_then(|s| s.by_hand.sign_in)
+        .ok_or_else(|| {
+            crate::Error::field(
+                "source",
+                crate::Code::InvalidArgument,
+                "No source of that name signs in.",
+            )
+        })
+}
+
+/// Each source's own part of Settings (beyond its slice), by its key. Reads the keyring: call it
+/// off the store's lock (`state_of` takes the lock for each read).
+pub fn settings_parts(
+    prefs: &Preferences,
+    state_of: StateOf<'_>,
+    secrets: &Arc<dyn Secrets>,
+) -> Result<std::collections::BTreeMap<&'static str, serde_json::Value>> {
+    SOURCES
+        .iter()
+        .filter_map(|s| s.by_hand.settings.map(|p| (s.by_hand.key, p)))
+        .map(|(key, p)| Ok((key, (p.view)(prefs.slice(key), state_of, secrets)?)))
+        .collect()
+}
+
+/// The most sources one save takes secrets for.
+const TYPED_SOURCES_MAX: usize = 16;
+
+fn settings_part(source: &str, field: &'static str) -> Result<SettingsPart> {
+    SOURCES
+        .iter()
+        .find(|s| s.by_hand.key == source)
+        .and_then(|s| s.by_hand.settings)
+        .ok_or_else(|| {
+            crate::Error::field(
+                field,
+                crate::Code::InvalidArgument,
+                "No source of that name has settings.",
+            )
+        })
+}
+
+/// Keeps the secrets typed for the sources' accounts (source key → account id → secret), each by
+/// its source's rules; a source with no settings of its own is refused, naming `source_secrets`.
+pub fn keep_source_secrets(
+    secrets: &Arc<dyn Secrets>,
+    typed: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+) -> Result<()> {
+    if typed.len() > TYPED_SOURCES_MAX {
+        return Err(crate::Error::field(
+            "source_secrets",
+            crate::Code::InvalidArgument,
+            "Too many sources at once.",
+        ));
+    }
+    let parts = typed
+        .iter()
+        .map(|(key, by_account)| Ok((settings_part(key, "source_secrets")?, by_account)))
+        .collect::<Result<Vec<_>>>()?;
+    for (part, by_account) in parts {
+        (part.keep_secrets)(secrets, by_account)?;
+    }
+    Ok(())
+}
+
+/// Forgets the secrets of what saving `new` over `old` removes, each source its own (before the
+/// save: a keyring that fails stops it).
+pub fn forget_removed(
+    old: &Preferences,
+    new: &Preferences,
+    secrets: &Arc<dyn Secrets>,
+) -> Result<()> {
+    for s in SOURCES {
+        if let Some(part) = s.by_hand.settings {
+            (part.forget_removed)(secrets, old.slice(s.by_hand.key), new.slice(s.by_hand.key))?;
+        }
+    }
+    Ok(())
+}
+
+/// "Test" of the source of this key: the request checked and its secret read (blocking), then the
+/// test to run.
+pub fn test_source(
+    source: &str,
+    request: TestRequest<'_>,
+) -> Result<BoxFuture<'static, Result<serde_json::Value>>> {
+    (settings_part(source, "source")?.test)(request)
 }
 
 /// What the Cases view shows of each source that shows something, by its key.

@@ -90,16 +90,12 @@ fn custom_mail(h: &super::Harness, server: &PendingServer) -> Value {
     mail
 }
 
-/// Runs `mail_sign_in_code_wait` on a thread; its answer, or `None` if it did not end within `bound`.
+/// Runs `sign_in_code_wait` on a thread; its answer, or `None` if it did not end within `bound`.
 fn wait_for_code(h: &super::Harness, bound: Duration) -> Option<Result<Value, Value>> {
     let (tx, rx) = std::sync::mpsc::channel();
     let webview = h.webview.clone();
     std::thread::spawn(move || {
-        let _ = tx.send(super::call_on(
-            &webview,
-            "mail_sign_in_code_wait",
-            json!({}),
-        ));
+        let _ = tx.send(super::call_on(&webview, "sign_in_code_wait", json!({})));
     });
     rx.recv_timeout(bound).ok()
 }
@@ -111,20 +107,23 @@ fn a_cancel_pressed_before_the_sign_in_waits_is_kept_and_a_stray_one_is_not() {
     let mail = custom_mail(&h, &server);
 
     // A Cancel with no sign-in under way: the next sign-in is not ended by it.
-    h.ok("mail_sign_in_cancel", json!({}));
-    let start = h.ok("mail_sign_in_code", json!({"mail": mail.clone()}));
+    h.ok("sign_in_cancel", json!({}));
+    let start = h.ok(
+        "sign_in_code",
+        json!({"source": "mail", "settings": mail.clone()}),
+    );
     assert_eq!(start["userCode"], "WDJB-MJHT", "{start}");
     assert!(
         wait_for_code(&h, Duration::from_millis(2500)).is_none(),
         "a Cancel pressed before this sign-in began must not end it"
     );
     // Cancel while it waits ends it.
-    h.ok("mail_sign_in_cancel", json!({}));
+    h.ok("sign_in_cancel", json!({}));
     std::thread::sleep(Duration::from_millis(300));
 
     // Cancel pressed after "Sign in with a code" answered but before its wait began: kept.
-    h.ok("mail_sign_in_code", json!({"mail": mail}));
-    h.ok("mail_sign_in_cancel", json!({}));
+    h.ok("sign_in_code", json!({"source": "mail", "settings": mail}));
+    h.ok("sign_in_cancel", json!({}));
     let answer = wait_for_code(&h, Duration::from_secs(10))
         .expect("the wait ended at once: the Cancel was not lost");
     let e = answer.expect_err("cancelled");

@@ -9,6 +9,7 @@
 
 pub mod by_hand;
 pub mod mail;
+pub mod oauth;
 pub mod polling;
 
 use std::time::Duration;

@@ -29,6 +29,8 @@ mod pipeline;
 pub mod presets;
 pub mod rules;
 pub mod settings;
+pub mod settings_view;
+pub mod sign_in;
 mod state;
 pub mod test_connection;
 
@@ -56,12 +58,14 @@ use crate::remote::{BoxFuture, RemoteError};
 use crate::store::MailOutcome;
 use crate::store::{self, SharedStore};
 
-/// The mail source as the registry lists it: `.eml` files read by hand, and the mailboxes' state
-/// on the Cases view.
+/// The mail source as the registry lists it: `.eml` files read by hand, the mailboxes' state on
+/// the Cases view, their OAuth sign-in and their own part of Settings.
 pub const REGISTRATION: super::by_hand::Registration = super::by_hand::Registration {
     key: accounts::KEY,
     import: Some(import::FILE_IMPORT),
     state: Some(state::view),
+    sign_in: Some(sign_in::SIGN_IN),
+    settings: Some(settings_view::SETTINGS),
 };
 
 /// The name of the first account's source in logs and in `source_state` (others add `:<id>`).

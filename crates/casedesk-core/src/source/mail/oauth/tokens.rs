@@ -99,7 +99,7 @@ impl TokenSource {
             .exchange_refresh_token(&oauth2::RefreshToken::new(refresh.clone()))
             .request_async(&self.http)
             .await
-            .map_err(token_error);
+            .map_err(|e| token_error(e, self.endpoints.again));
         let response = match response {
             Ok(r) => r,
             Err(e @ RemoteError::SignInNeeded(_)) => {

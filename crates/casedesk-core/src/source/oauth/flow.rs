@@ -101,11 +101,11 @@ impl Authorization {
         let answer = tokio::select! {
             a = wait_for_answer(&listener, port, state.secret()) => a,
             _ = tokio::time::sleep(limit) => {
-                return Err(Error::field("mail_auth", crate::Code::OauthTimeout,
+                return Err(Error::field(endpoints.field, crate::Code::OauthTimeout,
                     "Signing in took too long; nothing was changed. Try again."));
             }
             _ = cancel.notified() => {
-                return Err(Error::field("mail_auth", crate::Code::OauthCancelled,
+                return Err(Error::field(endpoints.field, crate::Code::OauthCancelled,
                     "Signing in was cancelled."));
             }
         };
@@ -114,14 +114,14 @@ impl Authorization {
             Answer::Code(c) => c,
             Answer::Denied(why) => {
                 return Err(Error::field(
-                    "mail_auth",
+                    endpoints.field,
                     crate::Code::OauthDenied,
                     format!("The provider did not grant access ({why}). Nothing was changed."),
                 ))
             }
             Answer::WrongState => {
                 return Err(Error::field(
-                    "mail_auth",
+                    endpoints.field,
                     crate::Code::OauthStateMismatch,
                     "The answer that reached Casedesk does not belong to this sign-in, so it was not used. Try again.",
                 ))
@@ -134,16 +134,21 @@ impl Authorization {
             .set_pkce_verifier(verifier)
             .request_async(http)
             .await
-            .map_err(|e| Error::from(signed_in_error(token_error(e))))?;
+            .map_err(|e| {
+                Error::from(signed_in_error(
+                    token_error(e, endpoints.again),
+                    endpoints.again,
+                ))
+            })?;
         Ok(Granted::from_response(&response))
     }
 }
 
 /// A failed code exchange is not "sign in again" (we are signing in): it is the provider's refusal.
-fn signed_in_error(e: RemoteError) -> RemoteError {
+fn signed_in_error(e: RemoteError, again: &str) -> RemoteError {
     match e {
         RemoteError::SignInNeeded(m) => {
-            RemoteError::Config(m.replace(" Sign in again in Settings → Case e-mail.", ""))
+            RemoteError::Config(m.replace(&format!(" Sign in again in {again}."), ""))
         }
         other => other,
     }
@@ -281,15 +286,18 @@ mod tests {
 
     #[tokio::test]
     async fn the_authorization_url_carries_pkce_s256_state_and_the_loopback_redirect() {
-        let endpoints = super::super::OAuthSettings {
+        let endpoints = Endpoints {
             client_id: "casedesk".into(),
-            auth_url: "https://login.example.com/authorize?tenant=x".into(),
-            token_url: "https://login.example.com/token".into(),
-            scope: "mail offline_access".into(),
-            ..Default::default()
-        }
-        .endpoints(super::super::AuthMethod::Custom)
-        .unwrap();
+            client_secret: None,
+            auth_url: "https://login.example.com/authorize?tenant=x"
+                .parse()
+                .unwrap(),
+            token_url: "https://login.example.com/token".parse().unwrap(),
+            device_url: None,
+            scopes: vec!["mail".into(), "offline_access".into()],
+            field: "mail_auth",
+            again: "Settings → Case e-mail",
+        };
         let a = begin(&endpoints).await.unwrap();
         let q: std::collections::HashMap<String, String> =
             a.url.query_pairs().into_owned().collect();

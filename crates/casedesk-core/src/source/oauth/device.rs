@@ -31,9 +31,9 @@ pub async fn begin(
 ) -> Result<(DeviceStart, DeviceSignIn)> {
     if endpoints.device_url.is_none() {
         return Err(Error::field(
-            "mail_auth",
+            endpoints.field,
             crate::Code::OauthConfigInvalid,
-            "This provider does not offer signing in with a code for mail; use “Sign in”.",
+            "This provider does not offer signing in with a code; use “Sign in”.",
         ));
     }
     let details: oauth2::StandardDeviceAuthorizationResponse = endpoints
@@ -43,7 +43,7 @@ pub async fn begin(
         .add_scopes(endpoints.scopes())
         .request_async(http)
         .await
-        .map_err(|e| Error::from(token_error(e)))?;
+        .map_err(|e| Error::from(token_error(e, endpoints.again)))?;
     let start = DeviceStart {
         user_code: details.user_code().secret().clone(),
         verification_uri: details.verification_uri().to_string(),
@@ -75,7 +75,7 @@ impl DeviceSignIn {
                         T::ExpiredToken => (crate::Code::OauthTimeout, "The code expired before it was used. Try again."),
                         _ => (crate::Code::OauthConfigInvalid, "The provider refused the sign-in."),
                     };
-                    Err(Error::field("mail_auth", code, msg))
+                    Err(Error::field(self.endpoints.field, code, msg))
                 }
                 Err(oauth2::RequestTokenError::Request(e)) => Err(Error::invalid(
                     crate::Code::RemoteUnreachable,
@@ -83,7 +83,7 @@ impl DeviceSignIn {
                 )),
                 Err(_) => Err(Error::invalid(crate::Code::RemoteMalformed, "The sign-in server's answer could not be read.")),
             },
-            _ = cancel.notified() => Err(Error::field("mail_auth", crate::Code::OauthCancelled, "Signing in was cancelled.")),
+            _ = cancel.notified() => Err(Error::field(self.endpoints.field, crate::Code::OauthCancelled, "Signing in was cancelled.")),
         }
     }
 }
