@@ -33,7 +33,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "test_connection",
-    "test_mail_connection",
+    "test_source_connection",
     "list_cases",
     "open_case",
     "submit_draft",

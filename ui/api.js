@@ -127,11 +127,12 @@ export const api = {
   setSubReasonKeywords: (id, keywords) => call('set_sub_reason_keywords', { id, keywords }),
   setReasonTemplate: (id, template) => call('set_reason_template', { id, template }),
   getSettings: () => call('get_settings'),
-  /** `secrets` = { filerSecrets?: {inputId: secret}, mailPasswords?: {accountId: password} }: each goes to the system keyring; empty keeps the stored one. */
+  /** `secrets` = { formSecrets?: {inputId: secret}, sourceSecrets?: {sourceKey: {accountId: secret}} }: each goes to the system keyring; empty keeps the stored one. */
   saveSettings: (preferences, secrets) => call('save_settings', { preferences, secrets }),
   /** `typed` = {inputId: secret} just typed in a filer's form (tried before the stored ones, never saved). */
   testConnection: (preferences, typed) => call('test_connection', { preferences, typed }),
-  testMailConnection: (mail, mailPassword, account) => call('test_mail_connection', { mail, mailPassword, account }),
+  /** "Test" of one account of a source (`settings`: that account's as the page holds them; `secret`: typed, or null for the stored one): the source's report. */
+  testSourceConnection: (source, settings, secret, account) => call('test_source_connection', { source, settings, secret, account }),
   /** OAuth: opens the provider's page in the browser and resolves once it redirected back (or fails). */
   /** OAuth sign-in of one account of a source (`source`: its key, 'mail'; `settings`: that account's settings as the page holds them). */
   signIn: (source, settings, account) => call('sign_in', { source, settings, account }),

@@ -56,11 +56,13 @@ function newId() {
 
 /** Fills the section from the settings view, keeping the mailbox that was picked. */
 export function fill(view) {
-  presets = view.mailPresets || [];
-  defaults = view.mailDefaults || {};
-  builtInIds = view.builtInClientIds || [];
-  oauthServers = view.oauthServers || [];
-  secretsOf = Object.fromEntries((view.mailAccountSecrets || []).map((x) => [x.id, x]));
+  // The mail source's own part of the settings view (beside its slice in the preferences).
+  const part = view.sources?.[SOURCE] || {};
+  presets = part.presets || [];
+  defaults = part.defaults || {};
+  builtInIds = part.builtInClientIds || [];
+  oauthServers = part.oauthServers || [];
+  secretsOf = Object.fromEntries((part.accountSecrets || []).map((x) => [x.id, x]));
   replace($('mail-preset'), presets.map((p) => h('option', { value: p.id }, p.label)));
   const picked = accounts[current] && accounts[current].id;
   accounts = structuredClone(view.preferences.slices?.[SLICE]?.settings?.accounts || []);
@@ -150,6 +152,11 @@ function editing() {
 export function passwords() {
   keep();
   return { ...typed };
+}
+
+/** What a save hands the secret store for this source: {mail: {accountId: password}}. */
+export function sourceSecrets() {
+  return { [SOURCE]: passwords() };
 }
 
 /** The mail settings of the form as typed. Patterns equal to the preset's are stored as "the preset's". */
@@ -337,7 +344,7 @@ function wire() {
     try {
       const e = editing();
       const p = $('mail-password').value;
-      showReport(await api.testMailConnection(e.settings, p.trim() === '' ? null : p, e.id));
+      showReport(await api.testSourceConnection(SOURCE, e.settings, p.trim() === '' ? null : p, e.id));
     } catch (err) {
       replace($('mail-result'));
       $('mail-result').dataset.ok = 'false';

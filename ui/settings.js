@@ -1,4 +1,5 @@
-// Settings → where cases go: the filer and its form, drawn from the form each filer describes (a
+// Settings → where cases go: the filer and its form, drawn from the form each filer describes (and
+// each source's that describes one; a
 // secret typed there goes to the system keyring and never comes back), test connection, poll
 // interval, notifications, start at login; and saving the Case e-mail section (mail-settings.js)
 // with them.
@@ -12,7 +13,7 @@ const $ = (id) => document.getElementById(id);
 const errorEl = $('settings-error');
 const result = $('connection-result');
 let loaded = null;
-// The filers' forms as last drawn (their descriptions from the shell).
+// The filers' and the sources' forms as last drawn (their descriptions from the shell).
 let forms = [];
 let hooks = { onSaved() {} };
 
@@ -22,22 +23,30 @@ export function setHooks(h2) {
 
 function showKind() {
   const kind = $('provider-kind').value;
-  for (const e of document.querySelectorAll('.filer-form')) e.hidden = e.dataset.filer !== kind;
+  for (const e of document.querySelectorAll('#filer-forms .filer-form')) e.hidden = e.dataset.filer !== kind;
 }
 
 /** The page's id for a form input (`rt_url` → `rt-url`). */
 const elementId = (input) => input.id.replaceAll('_', '-');
 
-/** Draws every filer's form from its description, filled with the values kept in its slice. */
+/** One form's inputs, each with its label, filled with the values kept in its slice. */
+function formInputs(f, s, stored) {
+  const values = slice(s.preferences, f.slice);
+  return f.inputs.flatMap((input) => [h('label', { for: elementId(input) }, input.label), inputFor(input, values, stored)]);
+}
+
+/** Draws every filer's form (the one in use shown) and every source's that describes one, each from
+ * its description. */
 function drawForms(s) {
-  forms = s.filers;
+  const sourceForms = s.sourceForms || [];
+  forms = [...s.filers, ...sourceForms];
   const stored = new Set(s.storedSecrets);
-  $('provider-kind').replaceChildren(...forms.map((f) => h('option', { value: f.kind }, f.title)));
-  $('filer-forms').replaceChildren(...forms.map((f) => {
-    const values = slice(s.preferences, f.slice);
-    return h('div', { class: 'filer-form', dataset: { filer: f.kind } },
-      f.inputs.flatMap((input) => [h('label', { for: elementId(input) }, input.label), inputFor(input, values, stored)]));
-  }));
+  $('provider-kind').replaceChildren(...s.filers.map((f) => h('option', { value: f.kind }, f.title)));
+  $('filer-forms').replaceChildren(...s.filers.map((f) =>
+    h('div', { class: 'filer-form', dataset: { filer: f.kind } }, ...formInputs(f, s, stored))));
+  $('source-forms').replaceChildren(...sourceForms.map((f) =>
+    h('div', { class: 'filer-form source-form', dataset: { source: f.kind } },
+      h('h4', { class: 'source-form-title' }, f.title), ...formInputs(f, s, stored))));
 }
 
 function inputFor(input, values, stored) {
@@ -113,7 +122,7 @@ function collect() {
   };
 }
 
-/** The secrets typed in the filers' forms, by input id (none typed keeps the stored ones). */
+/** The secrets typed in the filers' and sources' forms, by input id (none typed keeps the stored ones). */
 function typedSecrets() {
   const out = {};
   for (const f of forms) {
@@ -127,9 +136,9 @@ function typedSecrets() {
 
 /** Marks the input an error names (its message is shown above the form). */
 function markInvalid(field) {
-  for (const e of document.querySelectorAll('#filer-forms [aria-invalid]')) e.removeAttribute('aria-invalid');
+  for (const e of document.querySelectorAll('.filer-forms [aria-invalid]')) e.removeAttribute('aria-invalid');
   const input = field ? document.getElementById(elementId({ id: String(field) })) : null;
-  if (input && input.closest('#filer-forms')) input.setAttribute('aria-invalid', 'true');
+  if (input && input.closest('.filer-forms')) input.setAttribute('aria-invalid', 'true');
 }
 
 function wire() {
@@ -139,7 +148,7 @@ function wire() {
     $('cj-accounts-error').textContent = '';
     result.textContent = '';
     try {
-      await api.saveSettings(collect(), { filerSecrets: typedSecrets(), mailPasswords: mail.passwords() });
+      await api.saveSettings(collect(), { formSecrets: typedSecrets(), sourceSecrets: mail.sourceSecrets() });
       markInvalid(null);
       await load();
       resultEl.textContent = 'Saved.';

@@ -85,7 +85,7 @@ async function submitNow(id) {
     numberError.textContent = '';
     const note = document.getElementById('mark-submitted-note');
     note.textContent = view.awaitingNumber ? 'Marked: Casedesk is waiting for CJ\'s confirmation e-mail.' : '';
-    document.getElementById('mark-submitted-help').textContent = view.mailFollows
+    document.getElementById('mark-submitted-help').textContent = view.findsCases
       ? 'Or, once you have submitted it, let CJ\'s confirmation e-mail bring the number:'
       : 'Or mark it submitted now (turn on Settings → Case e-mail so the number is read from CJ\'s confirmation):';
     dialog.showModal();

@@ -148,15 +148,14 @@ pub fn filer_forms() -> Vec<SettingsForm> {
     FilerList(FILERS).forms()
 }
 
-/// [`FilerList::secret`] of the app's filers.
-pub fn filer_secret(id: &str) -> Option<(&'static str, &'static str)> {
-    FilerList(FILERS).secret(id)
-}
-
-/// [`FilerList::validate`] of the app's filers, and the mailboxes' slice by the mail source's rules.
+/// [`FilerList::validate`] of the app's filers, and every source's slice by its own check.
 pub fn validate(prefs: &Preferences) -> Result<()> {
     FilerList(FILERS).validate(prefs)?;
-    MailAccounts::validate(prefs.slice(mail::accounts::KEY))?;
+    for s in SOURCES {
+        if let Some(check) = s.by_hand.check {
+            check(prefs.slice(s.by_hand.key))?;
+        }
+    }
     Ok(())
 }
 
@@ -177,16 +176,45 @@ pub fn mail_accounts(prefs: &Preferences) -> MailAccounts {
     MailAccounts::from_slice(prefs.slice(mail::accounts::KEY))
 }
 
-/// [`FilerList::with_defaults`] of the app's filers, with the mailboxes' slice at its current
-/// version (one kept before slices, upgraded).
+/// [`FilerList::with_defaults`] of the app's filers, with every source's slice as it shows it (the
+/// mailboxes' kept before slices, upgraded).
 pub fn with_defaults(prefs: Preferences) -> Preferences {
-    let mut prefs = FilerList(FILERS).with_defaults(prefs);
-    if let Some(accounts) = MailAccounts::read(prefs.slice(mail::accounts::KEY)) {
-        prefs
-            .slices
-            .insert(mail::accounts::KEY.to_owned(), accounts.slice());
+    with_defaults_from(FILERS, SOURCES, prefs)
+}
+
+/// [`with_defaults`] over these lists (a test registers one of its own).
+pub fn with_defaults_from(
+    filers: &[Registration],
+    sources: &[Source],
+    prefs: Preferences,
+) -> Preferences {
+    let mut prefs = FilerList(filers).with_defaults(prefs);
+    for s in sources {
+        if let Some(shown) = s.by_hand.shown.and_then(|f| f(prefs.slice(s.by_hand.key))) {
+            prefs.slices.insert(s.by_hand.key.to_owned(), shown);
+        }
     }
     prefs
+}
+
+/// The forms of the sources that describe one, in the list's order.
+pub fn source_forms() -> Vec<SettingsForm> {
+    source_forms_from(SOURCES)
+}
+
+/// [`source_forms`] of this list.
+pub fn source_forms_from(sources: &[Source]) -> Vec<SettingsForm> {
+    sources
+        .iter()
+        .filter_map(|s| s.by_hand.form.map(|f| f()))
+        .collect()
+}
+
+/// The secret input `id` of a filer's or a source's form: its id and the secret store's name.
+pub fn form_secret(id: &str) -> Option<(&'static str, &'static str)> {
+    FilerList(FILERS)
+        .secret(id)
+        .or_else(|| source_forms().iter().find_map(|f| f.secret(id)))
 }
 
 /// The RT client the preferences describe (shared by the RT filer and the RT status source).

@@ -1,17 +1,17 @@
-//! What Settings shows for one filer: its title and its inputs, each bound to a key of its settings
-//! slice or to a secret it keeps in the OS secret store. The filer describes its form; the page draws
-//! it from this description (`ui/settings.js`), so a new filer brings its form with it and no page
-//! or command names its fields.
+//! What Settings shows for one filer or status source: its title and its inputs, each bound to a key
+//! of its settings slice or to a secret it keeps in the OS secret store. The filer or source
+//! describes its form; the page draws it from this description (`ui/settings.js`), so a new one
+//! brings its form with it and no page or command names its fields.
 
 use serde::Serialize;
 
-/// One filer's settings form.
+/// One filer's or source's settings form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsForm {
-    /// The filer's word, as the preferences keep it (`filerKind`).
+    /// The filer's word, as the preferences keep it (`filerKind`); a source's key.
     pub kind: &'static str,
-    /// What the "Cases go to" choice calls it.
+    /// What the "Cases go to" choice calls a filer; a source's heading.
     pub title: &'static str,
     /// The key of its slice among the preferences' slices.
     pub slice: &'static str,

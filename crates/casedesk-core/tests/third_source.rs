@@ -1,8 +1,9 @@
 //! A third status source added the way a new one is meant to be (issue 19): its module (here, the
 //! `memory_helpdesk` module below) and one line in the registry's list (here, the list handed to
 //! `registry::sources_from`, beside the real `registry::SOURCES`). Its settings are a slice of its own
-//! in the preferences (`Preferences::slice`, versioned), saved and read back through the store; no
-//! other file knows it exists. It then runs in the real follow loop like RT and the mailboxes: a
+//! in the preferences (`Preferences::slice`, versioned), saved and read back through the store, and its
+//! settings form is a description Settings draws (`registry::source_forms`, as `ui/settings.js` draws
+//! the filers'); no other file knows it exists. It then runs in the real follow loop like RT and the mailboxes: a
 //! status it reports lands in the case's timeline and is delivered once, and again only when it
 //! changes.
 
@@ -23,17 +24,48 @@ use std::time::Duration;
 mod memory_helpdesk {
     use super::*;
     use casedesk_core::remote::{BoxFuture, RemoteError};
+    use casedesk_core::settings_form::{Input, InputKind, SettingsForm};
     use casedesk_core::source::{SourceKind, StatusSource, SyncReport};
     use casedesk_core::store;
 
     pub const KEY: &str = "memoryHelpdesk";
     pub const VERSION: u32 = 1;
 
-    /// Its line in a registry's list: its loops, nothing by hand.
+    /// Its line in a registry's list: its loops, and its settings form (the page draws it from this).
     pub const SOURCE: registry::Source = registry::Source {
         build,
-        by_hand: casedesk_core::source::by_hand::Registration::loops_only(KEY),
+        by_hand: casedesk_core::source::by_hand::Registration {
+            form: Some(form),
+            shown: Some(shown),
+            ..casedesk_core::source::by_hand::Registration::loops_only(KEY)
+        },
     };
+
+    /// Its form: one line of text, the name it follows cases under.
+    pub fn form() -> SettingsForm {
+        SettingsForm {
+            kind: KEY,
+            title: "Memory helpdesk",
+            slice: KEY,
+            inputs: vec![Input {
+                id: "memory_helpdesk_name",
+                label: "Name",
+                kind: InputKind::Text { key: "name" },
+                placeholder: "memory",
+                max_len: 40,
+            }],
+        }
+    }
+
+    /// Its slice as Settings shows it: off, named "memory", until one is kept.
+    pub fn shown(kept: Option<&Slice>) -> Option<Slice> {
+        kept.is_none().then(|| {
+            slice(&Settings {
+                enabled: false,
+                name: "memory".into(),
+            })
+        })
+    }
 
     /// The helpdesk's tickets: case number → status.
     pub static TICKETS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
@@ -140,6 +172,27 @@ async fn a_third_source_registered_by_one_line_follows_a_case_and_notifies_each_
         .chain([memory_helpdesk::SOURCE])
         .collect();
     let sources = registry::sources_from(&list, &prefs, &secrets);
+    // Settings draws its form from its description, beside the filers' (the page names none).
+    let forms = registry::source_forms_from(&list);
+    assert_eq!(
+        forms.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [memory_helpdesk::KEY],
+        "the only source with a form of its own"
+    );
+    assert_eq!(
+        forms[0].inputs[0].kind,
+        casedesk_core::settings_form::InputKind::Text { key: "name" }
+    );
+    assert!(
+        registry::source_forms().is_empty(),
+        "without its line, no form"
+    );
+    let fresh = registry::with_defaults_from(registry::FILERS, &list, Preferences::default());
+    assert_eq!(
+        serde_json::to_value(&fresh).unwrap()["slices"]["memoryHelpdesk"]["settings"]["name"],
+        "memory",
+        "a form with nothing kept shows the source's defaults"
+    );
     assert_eq!(
         sources.iter().map(|s| s.name()).collect::<Vec<_>>(),
         ["memory"],

@@ -65,8 +65,8 @@ pub struct HandFilingView {
     pub attachment_count: usize,
     /// The draft was marked "I've submitted it" and waits for its number.
     pub awaiting_number: bool,
-    /// A mailbox is followed: the number will come by itself.
-    pub mail_follows: bool,
+    /// A source that finds cases by itself is on (a mailbox followed): the number will come by itself.
+    pub finds_cases: bool,
     /// The CJ account to be logged in as ("Acme Shoes, advertiser, CID 1234567"), when the draft
     /// names one.
     pub filing_for: Option<String>,
@@ -99,7 +99,7 @@ pub async fn hand_filing<R: Runtime>(app: AppHandle<R>, draft_id: i64) -> Answer
                 form_url: form.url,
                 attachment_count: plan.file_count(),
                 awaiting_number: draft.awaiting_number_since.is_some(),
-                mail_follows: casedesk_core::source::finds_cases(&prefs.slices),
+                finds_cases: casedesk_core::source::finds_cases(&prefs.slices),
             })
         })
     })

@@ -77,7 +77,7 @@ macro_rules! app_commands {
             get_settings,
             save_settings,
             test_connection,
-            test_mail_connection,
+            test_source_connection,
             list_cases,
             open_case,
             submit_draft,

@@ -6,10 +6,8 @@ use casedesk_core::preferences::Preferences;
 use casedesk_core::registry;
 use casedesk_core::secrets;
 use casedesk_core::settings_form::SettingsForm;
-use casedesk_core::source::mail::oauth::AuthMethod;
-use casedesk_core::source::mail::{
-    self, account, rules::PresetInfo, Credential, MailAccount, MailSettings, TestReport,
-};
+use casedesk_core::source::by_hand::TestRequest;
+use casedesk_core::store::SourceState;
 use casedesk_core::{Error, ErrorPayload};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -33,49 +31,25 @@ pub struct SettingsView {
     pub preferences: Preferences,
     /// Every filer's settings form, as the filer describes it (the page draws them from this).
     pub filers: Vec<SettingsForm>,
-    /// The filers' secret inputs that have a secret stored. The secret itself never crosses IPC
+    /// The sources' settings forms, for those that describe one (the page draws them as the filers').
+    pub source_forms: Vec<SettingsForm>,
+    /// The forms' secret inputs that have a secret stored. The secret itself never crosses IPC
     /// outward.
     pub stored_secrets: Vec<&'static str>,
-    /// Per mail account: whether its password is stored, whether it is signed in with OAuth.
-    pub mail_account_secrets: Vec<AccountSecrets>,
-    /// The OAuth presets whose client id this build carries (the user need not enter one).
-    pub built_in_client_ids: Vec<AuthMethod>,
-    /// The server each OAuth preset fills in when chosen.
-    pub oauth_servers: Vec<OAuthServer>,
+    /// Each source's own part of Settings beyond its slice (which secrets its accounts have,
+    /// presets, defaults), by its key, as the source describes it.
+    pub sources: BTreeMap<&'static str, serde_json::Value>,
     pub capabilities: Capabilities,
-    pub mail_presets: Vec<PresetInfo>,
-    /// What a new mail account starts with.
-    pub mail_defaults: MailSettings,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountSecrets {
-    pub id: String,
-    pub has_password: bool,
-    /// A refresh token is stored and the last pass did not say "sign in again".
-    pub signed_in: bool,
-}
-
-/// What choosing an OAuth preset fills in (the endpoints and scope stay in the core).
-#[derive(Debug, Serialize)]
-pub struct OAuthServer {
-    pub auth: AuthMethod,
-    pub host: &'static str,
-    pub port: u16,
 }
 
 /// Secrets typed in Settings; absent or empty means "keep the stored one".
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecretsInput {
-    /// Secrets typed in a filer's form, by the input's id (as its form names it).
-    pub filer_secrets: Option<BTreeMap<String, String>>,
-    pub mail_password: Option<String>,
-    /// The mail account `mail_password` is for (the first when absent).
-    pub mail_account: Option<String>,
-    /// Passwords typed for several accounts at once, by account id.
-    pub mail_passwords: Option<BTreeMap<String, String>>,
+    /// Secrets typed in a filer's or a source's form, by the input's id (as its form names it).
+    pub form_secrets: Option<BTreeMap<String, String>>,
+    /// Secrets typed for the sources' accounts: source key → account id → secret.
+    pub source_secrets: Option<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 fn has(state: &AppState, name: &str) -> bool {
@@ -93,7 +67,7 @@ fn typed_secrets(
     let typed = typed.unwrap_or_default();
     if typed.len() > TYPED_MAX {
         return Err(Error::field(
-            "filer_secrets",
+            "form_secrets",
             casedesk_core::Code::InvalidArgument,
             "Too many secrets at once.",
         )
@@ -101,11 +75,11 @@ fn typed_secrets(
     }
     let mut out = Vec::new();
     for (id, value) in typed {
-        let Some((id, name)) = registry::filer_secret(&id) else {
+        let Some((id, name)) = registry::form_secret(&id) else {
             return Err(Error::field(
-                "filer_secrets",
+                "form_secrets",
                 casedesk_core::Code::InvalidArgument,
-                "No filer has that secret.",
+                "No filer or source has that secret.",
             )
             .into());
         };
@@ -116,84 +90,34 @@ fn typed_secrets(
     Ok(out)
 }
 
-/// A refresh token is stored for the account, and it is not the mark of one the provider withdrew.
-fn signed_in(state: &AppState, id: &str) -> bool {
-    account::secrets_of(state.secrets_arc(), id)
-        .get(secrets::MAIL_OAUTH_REFRESH)
-        .ok()
-        .flatten()
-        .is_some_and(|t| t != casedesk_core::source::mail::oauth::tokens::WITHDRAWN)
-}
-
-fn account_secrets(state: &AppState, id: &str) -> Answer<AccountSecrets> {
-    let refused = state
-        .with_reader(|s| s.source_states().get(&account::source_name(id)))?
-        .last_error_code
-        .as_deref()
-        == Some(casedesk_core::Code::MailSignInNeeded.as_str());
-    Ok(AccountSecrets {
-        id: id.to_owned(),
-        has_password: account::secrets_of(state.secrets_arc(), id)
-            .get(secrets::MAIL_PASSWORD)
-            .ok()
-            .flatten()
-            .is_some(),
-        signed_in: signed_in(state, id) && !refused,
-    })
-}
-
-/// The account a command names: the first when none is named, else a valid id.
-pub(super) fn account_id(account: Option<&str>) -> Answer<String> {
-    let id = account.unwrap_or(account::FIRST_ID).to_owned();
-    MailAccount {
-        id: id.clone(),
-        name: String::new(),
-        settings: MailSettings::default(),
+/// The store's state of a source loop, each read under the lock only for itself.
+fn state_of(state: &AppState) -> impl Fn(&str) -> casedesk_core::Result<SourceState> + '_ {
+    move |name| {
+        state
+            .with_reader(|s| s.source_states().get(name))
+            .map_err(|p| Error::invalid(p.code, p.message))
     }
-    .validate()?;
-    Ok(id)
 }
 
 fn settings_view(state: &AppState) -> Answer<SettingsView> {
     let preferences = state.with_store(Preferences::load)?;
-    let accounts = registry::mail_accounts(&preferences);
-    let mut ids: Vec<&str> = accounts.accounts.iter().map(|a| a.id.as_str()).collect();
-    if !ids.contains(&account::FIRST_ID) {
-        ids.push(account::FIRST_ID);
-    }
     let filers = registry::filer_forms();
+    let source_forms = registry::source_forms();
     Ok(SettingsView {
         stored_secrets: filers
             .iter()
+            .chain(&source_forms)
             .flat_map(|f| f.secrets())
             .filter(|(_, name)| has(state, name))
             .map(|(id, _)| id)
             .collect(),
         filers,
-        mail_account_secrets: ids
-            .into_iter()
-            .map(|id| account_secrets(state, id))
-            .collect::<Answer<_>>()?,
-        built_in_client_ids: [AuthMethod::Microsoft, AuthMethod::Google]
-            .into_iter()
-            .filter(|m| m.preset().is_some_and(|p| p.built_in_client_id.is_some()))
-            .collect(),
-        oauth_servers: [AuthMethod::Microsoft, AuthMethod::Google]
-            .into_iter()
-            .filter_map(|auth| {
-                auth.preset().map(|p| OAuthServer {
-                    auth,
-                    host: p.host,
-                    port: p.port,
-                })
-            })
-            .collect(),
+        source_forms,
+        sources: registry::settings_parts(&preferences, &state_of(state), state.secrets_arc())?,
         capabilities: Capabilities {
             submit: state.current_filer().submits(),
             follow: state.following(),
         },
-        mail_presets: mail::rules::presets(),
-        mail_defaults: MailSettings::default(),
         // Every filer's settings with their values (its defaults where none are kept yet).
         preferences: registry::with_defaults(preferences),
     })
@@ -255,43 +179,17 @@ pub async fn save_settings<R: Runtime>(
     blocking(handle, move |state| {
         registry::validate(&preferences).map_err(ErrorPayload::from)?;
         let given = secrets.unwrap_or_default();
-        for (id, name, value) in typed_secrets(given.filer_secrets)? {
+        for (id, name, value) in typed_secrets(given.form_secrets)? {
             store_secret(state.secrets_arc(), name, Some(&value), id)?;
         }
-        let mut typed: Vec<(String, Option<String>)> = given
-            .mail_passwords
-            .unwrap_or_default()
-            .into_iter()
-            .take(account::MAX_ACCOUNTS)
-            .map(|(id, p)| (id, Some(p)))
-            .collect();
-        typed.push((
-            given
-                .mail_account
-                .unwrap_or_else(|| account::FIRST_ID.into()),
-            given.mail_password,
-        ));
-        for (id, password) in typed {
-            let id = account_id(Some(&id))?;
-            store_secret(
-                &account::secrets_of(state.secrets_arc(), &id),
-                secrets::MAIL_PASSWORD,
-                password.as_deref(),
-                "mail_password",
-            )?;
-        }
+        registry::keep_source_secrets(
+            state.secrets_arc(),
+            &given.source_secrets.unwrap_or_default(),
+        )?;
         // A removed account's secrets go first: a keyring that fails stops the save, so no account
         // is left without its settings but with its password.
         let old = state.with_store(Preferences::load)?;
-        let gone_accounts =
-            registry::mail_accounts(&preferences).removed_since(&registry::mail_accounts(&old));
-        for gone in gone_accounts {
-            gone.forget_secrets(state.secrets_arc()).map_err(|e| {
-                let mut p = ErrorPayload::from(&e);
-                p.field = Some("mail_accounts".into());
-                p
-            })?;
-        }
+        registry::forget_removed(&old, &preferences, state.secrets_arc())?;
         state.with_store(|s| registry::save(&preferences, s))?;
         state.apply_preferences(&preferences);
         // Without the autostart plugin (the mock runtime) there is nothing to change.
@@ -337,52 +235,31 @@ pub async fn test_connection<R: Runtime>(
         .map_err(|e| ErrorPayload::from(Error::from(e)))
 }
 
-/// Logs in to the mail account as given (with the typed password, or the stored one), checks the
-/// folders, and reads the look-back window without storing anything.
+/// "Test" of a source's account: its settings as the page holds them, tried with the secret just
+/// typed (or the stored one) without storing anything; the answer is the source's report.
 #[tauri::command]
-pub async fn test_mail_connection<R: Runtime>(
+pub async fn test_source_connection<R: Runtime>(
     app: AppHandle<R>,
-    mail: MailSettings,
-    mail_password: Option<String>,
+    source: String,
+    settings: serde_json::Value,
+    secret: Option<String>,
     account: Option<String>,
-) -> Answer<TestReport> {
-    let id = account_id(account.as_deref())?;
-    let mut to_test = mail.clone();
-    to_test.enabled = true;
-    to_test.validate().map_err(ErrorPayload::from)?;
-    let typed = secrets::checked(mail_password.as_deref(), "mail_password")?;
-    let settings = to_test.clone();
-    let (credential, now) = blocking(app, move |state| {
-        let mine = account::secrets_of(state.secrets_arc(), &id);
-        if settings.auth.is_oauth() {
-            if !signed_in(state, &id) {
-                return Err(Error::field(
-                    "mail_auth",
-                    casedesk_core::Code::MailSignInNeeded,
-                    "Sign in first.",
-                )
-                .into());
-            }
-            let credential = mail::credential(&settings, &mine)?;
-            return Ok((credential, state.with_store(|s| Ok(s.now()))?));
-        }
-        let password = match typed {
-            Some(p) => p,
-            None => mine
-                .get(secrets::MAIL_PASSWORD)
-                .map_err(ErrorPayload::from)?
-                .ok_or_else(|| {
-                    ErrorPayload::from(Error::field(
-                        "mail_password",
-                        casedesk_core::Code::MailPasswordMissing,
-                        "Enter the account's password (an app password where your provider offers them).",
-                    ))
-                })?,
-        };
-        Ok((Credential::Password(password), state.with_store(|s| Ok(s.now()))?))
+) -> Answer<serde_json::Value> {
+    // Checking the request reads the keyring: a blocking thread; the test itself is network work.
+    let test = blocking(app, move |state| {
+        let now = state.with_store(|s| Ok(s.now()))?;
+        Ok(registry::test_source(
+            &source,
+            TestRequest {
+                settings: &settings,
+                typed: secret.as_deref(),
+                account: account.as_deref(),
+                secrets: state.secrets_arc(),
+                state_of: &state_of(state),
+                now,
+            },
+        )?)
     })
     .await?;
-    mail::test_connection(&to_test, credential, now)
-        .await
-        .map_err(|e| ErrorPayload::from(Error::from(e)))
+    Ok(test.await?)
 }

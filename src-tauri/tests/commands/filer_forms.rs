@@ -127,7 +127,7 @@ fn test_connection_tries_the_secret_just_typed_before_the_stored_one() {
     prefs["slices"][rt["slice"].as_str().unwrap()]["settings"]["baseUrl"] = json!(url);
     h.ok(
         "save_settings",
-        json!({"preferences": prefs, "secrets": {"filerSecrets": {&secret: "stored-token-111"}}}),
+        json!({"preferences": prefs, "secrets": {"formSecrets": {&secret: "stored-token-111"}}}),
     );
     let typed = h.err(
         "test_connection",
@@ -154,5 +154,5 @@ fn test_connection_tries_the_secret_just_typed_before_the_stored_one() {
         "test_connection",
         json!({"preferences": prefs, "typed": {"no_such_input": "x"}}),
     );
-    assert_eq!(e["field"], "filer_secrets");
+    assert_eq!(e["field"], "form_secrets");
 }

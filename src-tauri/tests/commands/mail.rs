@@ -37,8 +37,8 @@ fn mail_settings_are_refused_by_field_before_anything_is_stored() {
         "an unknown security is refused"
     );
     let e = h.err(
-        "test_mail_connection",
-        json!({"mail": {"host": "", "user": "x"}}),
+        "test_source_connection",
+        json!({"source": "mail", "settings": {"host": "", "user": "x"}}),
     );
     assert_eq!(e["field"], "mail_host");
     assert_eq!(
@@ -46,7 +46,7 @@ fn mail_settings_are_refused_by_field_before_anything_is_stored() {
         json!([]),
         "nothing stored"
     );
-    let presets = h.ok("get_settings", json!({}))["mailPresets"].clone();
+    let presets = h.ok("get_settings", json!({}))["sources"]["mail"]["presets"].clone();
     assert_eq!(
         presets.as_array().unwrap().len(),
         4,

@@ -493,10 +493,10 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     ]);
     let view = h.ok(
         "save_settings",
-        json!({"preferences": prefs, "secrets": {"mailPassword": "app-password-1234", "mailAccount": "team", "filerSecrets": {"rt_token": "rt-token-98765"}}}),
+        json!({"preferences": prefs, "secrets": {"sourceSecrets": {"mail": {"team": "app-password-1234"}}, "formSecrets": {"rt_token": "rt-token-98765"}}}),
     );
     let has = |view: &serde_json::Value, id: &str| {
-        view["mailAccountSecrets"]
+        view["sources"]["mail"]["accountSecrets"]
             .as_array()
             .unwrap()
             .iter()
@@ -522,10 +522,10 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     // A secret input no filer's form has is refused, naming where it came from, and nothing changes.
     let e = h.err(
         "save_settings",
-        json!({"preferences": prefs, "secrets": {"filerSecrets": {"not_an_input": "x"}}}),
+        json!({"preferences": prefs, "secrets": {"formSecrets": {"not_an_input": "x"}}}),
     );
     assert_eq!(e["code"], "invalid_argument");
-    assert_eq!(e["field"], "filer_secrets");
+    assert_eq!(e["field"], "form_secrets");
     let again = h.ok("get_settings", json!({}));
     assert!(!again.to_string().contains("app-password-1234"));
     assert_eq!(
@@ -534,7 +534,7 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     );
     let e = h.err(
         "save_settings",
-        json!({"preferences": again["preferences"], "secrets": {"mailPassword": "two\nlines"}}),
+        json!({"preferences": again["preferences"], "secrets": {"sourceSecrets": {"mail": {"mail": "two\nlines"}}}}),
     );
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
@@ -542,9 +542,18 @@ fn secrets_go_to_the_secret_store_and_only_whether_one_is_stored_comes_back() {
     );
     let e = h.err(
         "save_settings",
-        json!({"preferences": again["preferences"], "secrets": {"mailPassword": "x", "mailAccount": "Not An Id"}}),
+        json!({"preferences": again["preferences"], "secrets": {"sourceSecrets": {"mail": {"Not An Id": "x"}}}}),
     );
     assert_eq!(e["code"], "mail_account_invalid", "{e}");
+    // Secrets for a source that has no settings of its own are refused, naming where they came from.
+    let e = h.err(
+        "save_settings",
+        json!({"preferences": again["preferences"], "secrets": {"sourceSecrets": {"no-such-source": {"a": "x"}}}}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid_argument"), Some("source_secrets"))
+    );
     let e = h.err(
         "save_settings",
         json!({"preferences": again["preferences"], "secrets": {"nope": "x"}}),

@@ -12,6 +12,7 @@ use crate::cj_routes::CjRoutes;
 use crate::error::Result;
 use crate::remote::BoxFuture;
 use crate::secrets::Secrets;
+use crate::settings_form::SettingsForm;
 use crate::slice::Slice;
 use crate::source::oauth::{Endpoints, Granted};
 use crate::store::{SourceState, StatusChange, Store};
@@ -115,6 +116,12 @@ pub struct SettingsPart {
     pub test: TestFn,
 }
 
+/// Checks a source's slice before a save.
+pub type CheckFn = fn(Option<&Slice>) -> Result<()>;
+
+/// A source's slice as Settings shows it, or `None` to show what is kept.
+pub type ShownFn = fn(Option<&Slice>) -> Option<Slice>;
+
 /// A status source as the registry lists it, beside the builder of its loops.
 #[derive(Debug, Clone, Copy)]
 pub struct Registration {
@@ -128,6 +135,13 @@ pub struct Registration {
     pub sign_in: Option<SignIn>,
     /// Its own part of Settings, if it has one beyond its slice.
     pub settings: Option<SettingsPart>,
+    /// Its settings form, drawn by the page from this description, if it has one.
+    pub form: Option<fn() -> SettingsForm>,
+    /// Checks its slice before a save (a save with a slice it cannot read is refused).
+    pub check: Option<CheckFn>,
+    /// Its slice as the settings view shows it (its defaults where none is kept, an older shape
+    /// upgraded), or `None` to show what is kept.
+    pub shown: Option<ShownFn>,
 }
 
 impl Registration {
@@ -139,6 +153,9 @@ impl Registration {
             state: None,
             sign_in: None,
             settings: None,
+            form: None,
+            check: None,
+            shown: None,
         }
     }
 }

@@ -143,3 +143,13 @@ fn first_account(old: serde_json::Value) -> Option<Vec<MailAccount>> {
         vec![MailAccount::first(settings)]
     })
 }
+
+/// The source's check of its slice before a save ([`MailAccounts::validate`]).
+pub fn check(slice: Option<&Slice>) -> Result<()> {
+    MailAccounts::validate(slice).map(|_| ())
+}
+
+/// The slice as Settings shows it: one kept before slices (or by an older version), upgraded.
+pub fn shown(slice: Option<&Slice>) -> Option<Slice> {
+    MailAccounts::read(slice).map(|a| a.slice())
+}

@@ -66,6 +66,10 @@ pub const REGISTRATION: super::by_hand::Registration = super::by_hand::Registrat
     state: Some(state::view),
     sign_in: Some(sign_in::SIGN_IN),
     settings: Some(settings_view::SETTINGS),
+    // The page's own module draws the mailboxes' form (accounts, presets, sign-in).
+    form: None,
+    check: Some(accounts::check),
+    shown: Some(accounts::shown),
 };
 
 /// The name of the first account's source in logs and in `source_state` (others add `:<id>`).
