@@ -7,11 +7,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 
-/// The mail account's (app) password.
-pub const MAIL_PASSWORD: &str = "mail-password";
-/// The mail account's OAuth refresh token (access tokens are never stored anywhere).
-pub const MAIL_OAUTH_REFRESH: &str = "mail-oauth-refresh";
-
 /// The most bytes a secret may have (a token or an app password, never a file).
 pub const SECRET_MAX: usize = 4096;
 

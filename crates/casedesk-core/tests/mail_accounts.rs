@@ -3,7 +3,7 @@
 //! preferences, with each account's password in its own place in the secret store.
 
 use casedesk_core::follow::{FollowConfig, Followers, StatusSink};
-use casedesk_core::secrets::{self, MemorySecrets, Secrets};
+use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::source::mail::{self, MailAccount, MailSettings, Security};
 use casedesk_core::store::{EventKind, SharedStore, StatusChange};
 use casedesk_core::{Store, SystemClock};
@@ -102,7 +102,10 @@ fn two_mailboxes_make_one_timeline_notify_each_change_once_and_fail_apart() {
     casedesk_core::registry::validate(&prefs).unwrap();
     // Each account's password in its own place; the first keeps the single-account name.
     let keyring: Arc<dyn Secrets> = Arc::new(MemorySecrets::with(&[
-        (secrets::MAIL_PASSWORD, &mine.password),
+        (
+            casedesk_core::source::mail::account::MAIL_PASSWORD,
+            &mine.password,
+        ),
         ("mail-password@team", &team.password),
     ]));
     let store: SharedStore = Arc::new(Mutex::new(
@@ -284,13 +287,15 @@ fn a_removed_account_forgets_its_cursors_and_state_and_keeps_what_it_brought() {
     let keyring: Arc<dyn Secrets> = Arc::new(MemorySecrets::with(&[
         ("mail-password@team", "t"),
         ("mail-oauth-refresh@team", "r"),
-        (secrets::MAIL_PASSWORD, "m"),
+        (casedesk_core::source::mail::account::MAIL_PASSWORD, "m"),
     ]));
     removed[0].forget_secrets(&keyring).unwrap();
     assert_eq!(keyring.get("mail-password@team").unwrap(), None);
     assert_eq!(keyring.get("mail-oauth-refresh@team").unwrap(), None);
     assert_eq!(
-        keyring.get(secrets::MAIL_PASSWORD).unwrap(),
+        keyring
+            .get(casedesk_core::source::mail::account::MAIL_PASSWORD)
+            .unwrap(),
         Some("m".into())
     );
     // Changing one account's server rereads that account only.

@@ -4,7 +4,7 @@
 //! introspection endpoint: a real `AUTHENTICATE XOAUTH2`. Every wait is bounded.
 
 use casedesk_core::remote::RemoteError;
-use casedesk_core::secrets::{self, MemorySecrets, Secrets};
+use casedesk_core::secrets::{MemorySecrets, Secrets};
 use casedesk_core::source::mail::oauth::{self, flow, tokens, AuthMethod, OAuthSettings};
 use casedesk_core::source::mail::{Credential, MailSettings, MailSource, Security};
 use casedesk_core::store::SharedStore;
@@ -98,7 +98,9 @@ fn sign_in_then_sync_over_xoauth2_refresh_without_the_user_and_ask_again_once_re
     assert_eq!(server.log(), vec!["code"]);
     let memory: Arc<dyn Secrets> = Arc::new(MemorySecrets::default());
     tokens::store_grant(memory.as_ref(), &granted).unwrap();
-    let refresh = memory.get(secrets::MAIL_OAUTH_REFRESH).unwrap();
+    let refresh = memory
+        .get(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH)
+        .unwrap();
     assert!(refresh.as_deref().is_some_and(|r| r.starts_with("rt-")));
 
     // The first sync logs in with XOAUTH2, checked by Dovecot against the server.
@@ -171,7 +173,10 @@ fn sign_in_then_sync_over_xoauth2_refresh_without_the_user_and_ask_again_once_re
     // new source over the same keyring); each still says "sign in again", without a request (the
     // follow loop tells the user once: tests/follow_attention.rs).
     assert_eq!(
-        memory.get(secrets::MAIL_OAUTH_REFRESH).unwrap().as_deref(),
+        memory
+            .get(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH)
+            .unwrap()
+            .as_deref(),
         Some(oauth::tokens::WITHDRAWN)
     );
     let refreshes = server.log().iter().filter(|l| *l == "refresh").count();
@@ -185,7 +190,7 @@ fn sign_in_then_sync_over_xoauth2_refresh_without_the_user_and_ask_again_once_re
     );
 
     // Signed out (no refresh token): said in the sync state, but not a withdrawn sign-in.
-    let _ = memory.delete(secrets::MAIL_OAUTH_REFRESH);
+    let _ = memory.delete(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH);
     let (sixth, _) = source(&settings);
     let err = rt.block_on(sixth.pass(&data)).unwrap_err();
     assert!(matches!(err, RemoteError::Config(_)), "{err:?}");
@@ -397,7 +402,10 @@ fn a_rotated_refresh_token_the_keyring_would_not_take_is_kept_and_saved_once_it_
     let granted = granted.expect("signed in");
     let locking = Arc::new(LockingSecrets::default());
     tokens::store_grant(locking.as_ref(), &granted).unwrap();
-    let first = locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().unwrap();
+    let first = locking
+        .get(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH)
+        .unwrap()
+        .unwrap();
     let endpoints = oauth_settings(&server)
         .endpoints(AuthMethod::Custom)
         .unwrap();
@@ -418,7 +426,10 @@ fn a_rotated_refresh_token_the_keyring_would_not_take_is_kept_and_saved_once_it_
             >= 1
     );
     assert_eq!(
-        locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().as_deref(),
+        locking
+            .get(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH)
+            .unwrap()
+            .as_deref(),
         Some(first.as_str()),
         "the keyring still holds the first (now revoked) token"
     );
@@ -437,7 +448,10 @@ fn a_rotated_refresh_token_the_keyring_would_not_take_is_kept_and_saved_once_it_
         .refuse
         .store(false, std::sync::atomic::Ordering::SeqCst);
     rt.block_on(source.access_token(true)).expect("refreshed");
-    let saved = locking.get(secrets::MAIL_OAUTH_REFRESH).unwrap().unwrap();
+    let saved = locking
+        .get(casedesk_core::source::mail::account::MAIL_OAUTH_REFRESH)
+        .unwrap()
+        .unwrap();
     assert_ne!(saved, first, "the rotated token reached the keyring");
     let restarted = tokens::TokenSource::new(endpoints, store).unwrap();
     rt.block_on(restarted.access_token(true))

@@ -174,7 +174,7 @@ fn a_case_from_release_0_1_0_takes_a_mail_status_and_a_reply() {
 /// mail read. This build reads it as the first account, with nothing for the user to do.
 #[test]
 fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_cursors() {
-    use casedesk_core::secrets::{self, MemorySecrets, Secrets};
+    use casedesk_core::secrets::{MemorySecrets, Secrets};
     use casedesk_core::source::mail::{self, account};
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
@@ -224,10 +224,15 @@ fn the_single_mailbox_release_s_mailbox_becomes_the_first_account_with_its_curso
     assert_eq!(state.accounts[0].state.detail.as_deref(), Some("read 3"));
     assert_eq!(state.counts.ignored, 1, "the mail it read stays read");
     // Its password was stored under the plain name: the first account still finds it there.
-    let keyring: Arc<dyn Secrets> =
-        Arc::new(MemorySecrets::with(&[(secrets::MAIL_PASSWORD, "pw")]));
+    let keyring: Arc<dyn Secrets> = Arc::new(MemorySecrets::with(&[(
+        casedesk_core::source::mail::account::MAIL_PASSWORD,
+        "pw",
+    )]));
     assert_eq!(
-        first.secrets(&keyring).get(secrets::MAIL_PASSWORD).unwrap(),
+        first
+            .secrets(&keyring)
+            .get(casedesk_core::source::mail::account::MAIL_PASSWORD)
+            .unwrap(),
         Some("pw".into())
     );
     // Drafts gain the CJ account they are for (migration 0014); an older draft names none.

@@ -12,7 +12,12 @@ use std::sync::Arc;
 
 use super::MailSettings;
 use crate::error::{Error, Result};
-use crate::secrets::{self, Scoped, Secrets};
+use crate::secrets::{Scoped, Secrets};
+
+/// The secret store's name for an account's (app) password (scoped by [`secrets_of`]).
+pub const MAIL_PASSWORD: &str = "mail-password";
+/// The secret store's name for an account's OAuth refresh token (access tokens are never stored).
+pub const MAIL_OAUTH_REFRESH: &str = "mail-oauth-refresh";
 
 /// The id of the account a single-account release had.
 pub const FIRST_ID: &str = "mail";
@@ -69,8 +74,8 @@ impl MailAccount {
     /// Forgets its secrets (the account was removed): its password and its OAuth sign-in.
     pub fn forget_secrets(&self, secrets: &Arc<dyn Secrets>) -> Result<()> {
         let mine = self.secrets(secrets);
-        mine.delete(secrets::MAIL_PASSWORD)?;
-        mine.delete(secrets::MAIL_OAUTH_REFRESH)
+        mine.delete(MAIL_PASSWORD)?;
+        mine.delete(MAIL_OAUTH_REFRESH)
     }
 
     pub fn validate(&self) -> Result<()> {
@@ -157,31 +162,22 @@ mod tests {
 
     #[test]
     fn each_account_has_its_own_secrets_and_the_first_keeps_the_old_names() {
-        let store: Arc<dyn Secrets> =
-            Arc::new(MemorySecrets::with(&[(secrets::MAIL_PASSWORD, "old")]));
+        let store: Arc<dyn Secrets> = Arc::new(MemorySecrets::with(&[(MAIL_PASSWORD, "old")]));
         let first = MailAccount::first(MailSettings::default());
         let team = MailAccount {
             id: "team".into(),
             ..first.clone()
         };
         assert_eq!(
-            first.secrets(&store).get(secrets::MAIL_PASSWORD).unwrap(),
+            first.secrets(&store).get(MAIL_PASSWORD).unwrap(),
             Some("old".into())
         );
-        assert_eq!(
-            team.secrets(&store).get(secrets::MAIL_PASSWORD).unwrap(),
-            None
-        );
-        team.secrets(&store)
-            .set(secrets::MAIL_PASSWORD, "new")
-            .unwrap();
+        assert_eq!(team.secrets(&store).get(MAIL_PASSWORD).unwrap(), None);
+        team.secrets(&store).set(MAIL_PASSWORD, "new").unwrap();
         assert_eq!(store.get("mail-password@team").unwrap(), Some("new".into()));
         team.forget_secrets(&store).unwrap();
         assert_eq!(store.get("mail-password@team").unwrap(), None);
-        assert_eq!(
-            store.get(secrets::MAIL_PASSWORD).unwrap(),
-            Some("old".into())
-        );
+        assert_eq!(store.get(MAIL_PASSWORD).unwrap(), Some("old".into()));
         assert_eq!(first.source_name(), "mail");
         assert_eq!(team.source_name(), "mail:team");
         assert_eq!(uid_key("mail", "INBOX", 1, 2), "uid:INBOX:1:2");

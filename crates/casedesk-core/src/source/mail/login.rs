@@ -7,7 +7,7 @@ use super::imap::{self, ImapSession};
 use super::{oauth, MailSettings, MailSource};
 use crate::error::Result;
 use crate::remote::RemoteError;
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 
 /// What the account logs in with.
 pub enum Credential {
@@ -36,7 +36,7 @@ pub fn credential(settings: &MailSettings, secrets: &Arc<dyn Secrets>) -> Result
 /// The stored password, read on a blocking thread (a keyring may wait for a prompt or D-Bus).
 async fn stored_password(secrets: &Arc<dyn Secrets>) -> std::result::Result<String, RemoteError> {
     let secrets = secrets.clone();
-    let read = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_PASSWORD))
+    let read = tokio::task::spawn_blocking(move || secrets.get(super::account::MAIL_PASSWORD))
         .await
         .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?;
     match read {

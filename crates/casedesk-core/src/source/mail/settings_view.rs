@@ -62,7 +62,7 @@ pub struct OAuthServer {
 /// A keyring that cannot answer counts as not signed in (the page offers to sign in).
 fn has_refresh(secrets: &Arc<dyn Secrets>, id: &str) -> bool {
     account::secrets_of(secrets, id)
-        .get(secrets::MAIL_OAUTH_REFRESH)
+        .get(super::account::MAIL_OAUTH_REFRESH)
         .ok()
         .flatten()
         .is_some_and(|t| t != tokens::WITHDRAWN)
@@ -80,7 +80,7 @@ fn account_secrets(
     Ok(AccountSecrets {
         id: id.to_owned(),
         has_password: account::secrets_of(secrets, id)
-            .get(secrets::MAIL_PASSWORD)
+            .get(super::account::MAIL_PASSWORD)
             .ok()
             .flatten()
             .is_some(),
@@ -134,7 +134,7 @@ fn keep_secrets(secrets: &Arc<dyn Secrets>, typed: &BTreeMap<String, String>) ->
             continue;
         };
         account::secrets_of(secrets, &id)
-            .set(secrets::MAIL_PASSWORD, &password)
+            .set(super::account::MAIL_PASSWORD, &password)
             .map_err(|e| e.at("mail_password"))?;
     }
     Ok(())
@@ -185,7 +185,7 @@ fn test(request: TestRequest<'_>) -> Result<BoxFuture<'static, Result<serde_json
     } else {
         let password = match typed {
             Some(p) => p,
-            None => mine.get(secrets::MAIL_PASSWORD)?.ok_or_else(|| {
+            None => mine.get(super::account::MAIL_PASSWORD)?.ok_or_else(|| {
                 Error::field(
                     "mail_password",
                     crate::Code::MailPasswordMissing,

@@ -5,7 +5,7 @@
 use super::account::{self, MailAccount};
 use super::{oauth::tokens, MailSettings};
 use crate::error::{Error, Result};
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 use crate::source::by_hand::SignIn;
 use crate::source::oauth::{Endpoints, Granted};
 use std::sync::Arc;
@@ -57,5 +57,5 @@ fn keep(secrets: &Arc<dyn Secrets>, id: &str, granted: &Granted) -> Result<()> {
 
 /// Forgets the account's refresh token (the provider's own session is the provider's).
 fn sign_out(secrets: &Arc<dyn Secrets>, id: &str) -> Result<()> {
-    account::secrets_of(secrets, id).delete(secrets::MAIL_OAUTH_REFRESH)
+    account::secrets_of(secrets, id).delete(super::account::MAIL_OAUTH_REFRESH)
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{http_client, token_error, Endpoints, Granted};
 use crate::remote::RemoteError;
-use crate::secrets::{self, Secrets};
+use crate::secrets::Secrets;
 
 /// What the keyring holds in place of a refresh token the provider withdrew (never a token: tokens
 /// have no spaces).
@@ -44,7 +44,7 @@ pub fn store_grant(secrets: &dyn Secrets, granted: &Granted) -> crate::error::Re
             "The provider signed you in but gave no refresh token, so Casedesk could not stay signed in. Check that the scope allows offline access (offline_access for Microsoft).",
         ));
     };
-    secrets.set(secrets::MAIL_OAUTH_REFRESH, refresh)
+    secrets.set(crate::source::mail::account::MAIL_OAUTH_REFRESH, refresh)
 }
 
 impl TokenSource {
@@ -129,10 +129,12 @@ impl TokenSource {
     /// The refresh token in the secret store: a store that fails is a temporary error.
     async fn stored_refresh(&self) -> Result<String, RemoteError> {
         let secrets = self.secrets.clone();
-        let stored = tokio::task::spawn_blocking(move || secrets.get(secrets::MAIL_OAUTH_REFRESH))
-            .await
-            .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?
-            .map_err(|e| RemoteError::SecretStore(e.to_string()))?;
+        let stored = tokio::task::spawn_blocking(move || {
+            secrets.get(crate::source::mail::account::MAIL_OAUTH_REFRESH)
+        })
+        .await
+        .map_err(|e| RemoteError::SecretStore(format!("the read stopped: {e}")))?
+        .map_err(|e| RemoteError::SecretStore(e.to_string()))?;
         match stored {
             Some(r) if r == WITHDRAWN => Err(RemoteError::SignInNeeded(
                 "The provider withdrew Casedesk's sign-in. Sign in again in Settings → Case e-mail."
@@ -150,9 +152,10 @@ impl TokenSource {
     /// Saves a rotated refresh token; kept in memory (and tried again) while the store refuses.
     async fn save_refresh(&self, token: &str) {
         let (secrets, value) = (self.secrets.clone(), token.to_owned());
-        let saved =
-            tokio::task::spawn_blocking(move || secrets.set(secrets::MAIL_OAUTH_REFRESH, &value))
-                .await;
+        let saved = tokio::task::spawn_blocking(move || {
+            secrets.set(crate::source::mail::account::MAIL_OAUTH_REFRESH, &value)
+        })
+        .await;
         match saved {
             Ok(Ok(())) => {
                 let mut unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
@@ -172,13 +175,15 @@ impl TokenSource {
         let (secrets, dead) = (self.secrets.clone(), dead.to_owned());
         let _ = tokio::task::spawn_blocking(move || {
             if secrets
-                .get(secrets::MAIL_OAUTH_REFRESH)
+                .get(crate::source::mail::account::MAIL_OAUTH_REFRESH)
                 .ok()
                 .flatten()
                 .as_deref()
                 == Some(dead.as_str())
             {
-                if let Err(e) = secrets.set(secrets::MAIL_OAUTH_REFRESH, WITHDRAWN) {
+                if let Err(e) =
+                    secrets.set(crate::source::mail::account::MAIL_OAUTH_REFRESH, WITHDRAWN)
+                {
                     tracing::warn!(error = %e, "the withdrawn refresh token could not be replaced");
                 }
             }
