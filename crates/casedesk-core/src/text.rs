@@ -52,6 +52,17 @@ pub fn shown_line(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// A server's words as shown in an error: one line, at most 300 characters, trimmed, no bidi
+/// controls.
+pub fn server_line(s: &str) -> String {
+    shown_line(s)
+        .chars()
+        .take(300)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 /// [`shown`] for an owned string: the same string back when it held nothing to drop (no copy).
 pub fn shown_owned(s: String) -> String {
     match shown(&s) {

@@ -71,16 +71,7 @@ fn io_error(io: &std::io::Error) -> RemoteError {
     }
 }
 
-/// Server text as one short line of plain text, with nothing that could reorder what is shown
-/// ([`crate::text::shown_line`]), at most 300 characters.
-pub(crate) fn clean(s: &str) -> String {
-    crate::text::shown_line(s)
-        .chars()
-        .take(300)
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
+pub(crate) use crate::text::server_line as clean;
 
 /// The system's trusted roots (`SSL_CERT_FILE` / `SSL_CERT_DIR` are honoured), loaded once per value
 /// of those variables.

@@ -173,8 +173,7 @@ fn test(request: TestRequest<'_>) -> Result<BoxFuture<'static, Result<serde_json
     let typed = secrets::checked(request.typed, "mail_password")?;
     let mine = account::secrets_of(request.secrets, &id);
     let credential = if settings.auth.is_oauth() {
-        let refused = account_secrets(&id, request.state_of, request.secrets)?;
-        if !refused.signed_in {
+        if !has_refresh(request.secrets, &id) {
             return Err(Error::field(
                 "mail_auth",
                 crate::Code::MailSignInNeeded,

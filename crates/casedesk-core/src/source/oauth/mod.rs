@@ -17,15 +17,7 @@ use std::time::Duration;
 
 use crate::remote::RemoteError;
 
-/// A server's words, shown: one line, at most 300 characters, no bidi controls.
-pub(crate) fn clean(s: &str) -> String {
-    crate::text::shown_line(s)
-        .chars()
-        .take(300)
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
+pub(crate) use crate::text::server_line as clean;
 
 /// Resolved, checked endpoints for one sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
